@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Set up everything the project needs: Debian packages (when missing), .venv, node packages.
+# Idempotent: when everything is in place it only checks and returns within a second or two.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '%s\n' "$*"; }
+
+# 1. Debian packages: a browser for the tests and previews, a Java runtime for the HTML checker.
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
+fc-list 2>/dev/null | grep -qi 'dejavu' || missing+=(fonts-dejavu-core)
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    say "Cài gói Debian còn thiếu: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    say "Thiếu gói hệ thống: ${missing[*]}" >&2
+    say "Hãy cài bằng quyền quản trị: sudo apt-get install ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+
+# 2. Python virtual environment with the pinned dependencies (reinstalled when pyproject.toml changes).
+python=$(command -v python3.11 || command -v python3)
+if [ ! -x .venv/bin/python ]; then
+  say "Tạo môi trường ảo .venv"
+  "$python" -m venv .venv
+fi
+want=$(sha256sum pyproject.toml | cut -c1-64)
+if [ "$(cat .venv/.setup-stamp 2>/dev/null)" != "$want" ]; then
+  say "Cài các gói Python (pyproject.toml)"
+  .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[dev]'
+  printf '%s\n' "$want" > .venv/.setup-stamp
+fi
+
+# 3. Node tools (search indexer, HTML checker, accessibility engine), exactly as locked.
+want=$(cat package.json $(ls package-lock.json 2>/dev/null) | sha256sum | cut -c1-64)
+if [ "$(cat node_modules/.setup-stamp 2>/dev/null)" != "$want" ]; then
+  say "Cài các gói Node (package-lock.json)"
+  if [ -f package-lock.json ]; then npm ci --silent; else npm install --silent; fi
+  cat package.json package-lock.json | sha256sum | cut -c1-64 > node_modules/.setup-stamp
+fi
