@@ -1,0 +1,74 @@
+"""Settings for the bulletin site (local build and preview). Settings only: no logic."""
+
+import os
+
+SITENAME = "Bản tin Tỉnh ủy Bình Phước"
+SITESUBTITLE = "Tin hoạt động của các cấp ủy, tổ chức đảng trong tỉnh"
+SITEURL = ""
+DEFAULT_LANG = "vi"
+TIMEZONE = "Asia/Ho_Chi_Minh"
+
+PATH = "content"
+ARTICLE_PATHS = ["articles"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS = ["images"]
+THEME = "theme"
+THEME_STATIC_DIR = "theme"
+
+PLUGIN_PATHS = ["plugins"]
+PLUGINS = ["pelican.plugins.bulletin"]
+
+# Only Markdown with YAML front matter is content; other formats would skip the checks.
+READERS = {"rst": None, "html": None, "htm": None}
+
+ARTICLE_URL = "{date:%Y}/{date:%m}/{slug}/"
+ARTICLE_SAVE_AS = "{date:%Y}/{date:%m}/{slug}/index.html"
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+DRAFT_SAVE_AS = ""
+DRAFT_PAGE_SAVE_AS = ""
+ARTICLE_TRANSLATION_ID = None
+PAGE_TRANSLATION_ID = None
+
+# The plugin writes the unit, term and date indexes; Pelican's own taxonomies are off.
+DIRECT_TEMPLATES = ["index"]
+CATEGORY_SAVE_AS = ""
+CATEGORIES_SAVE_AS = ""
+TAG_SAVE_AS = ""
+TAGS_SAVE_AS = ""
+AUTHOR_SAVE_AS = ""
+AUTHORS_SAVE_AS = ""
+ARCHIVES_SAVE_AS = ""
+YEAR_ARCHIVE_SAVE_AS = ""
+MONTH_ARCHIVE_SAVE_AS = ""
+DAY_ARCHIVE_SAVE_AS = ""
+USE_FOLDER_AS_CATEGORY = False
+DEFAULT_CATEGORY = "tin-tuc"  # never shown; Pelican needs one
+
+DEFAULT_PAGINATION = 20
+PAGINATION_PATTERNS = (
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/trang/{number}/", "{base_name}/trang/{number}/index.html"),
+)
+
+FEED_DOMAIN = SITEURL
+FEED_ALL_ATOM = "atom.xml"
+FEED_ALL_RSS = None
+CATEGORY_FEED_ATOM = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+FEED_MAX_ITEMS = 20
+
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True, "extensions": []}
+SLUGIFY_SOURCE = "basename"
+RELATIVE_URLS = False
+DELETE_OUTPUT_DIRECTORY = False
+CACHE_CONTENT = False
+LOAD_CONTENT_CACHE = False
+
+MENU_PAGES = ["gioi-thieu", "lien-he"]
+
+# The preview shows scheduled articles, marked as such (invoke livereload sets this).
+BULLETIN_PREVIEW = os.environ.get("BULLETIN_PREVIEW") == "1"
+WITH_FUTURE_DATES = BULLETIN_PREVIEW

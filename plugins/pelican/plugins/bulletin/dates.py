@@ -1,0 +1,92 @@
+"""Dates: read the formats editors write (ISO or day-first) and show them in Vietnamese."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
+
+_TIME = r"(?P<hour>\d{1,2})(?::|h|g)(?P<minute>\d{2})?(?::(?P<second>\d{2}))?"
+_ZONE = r"(?P<zone>Z|[+-]\d{2}:?\d{2})?"
+PATTERNS = (
+    # 2022-04-04, 2022-04-04 08:30, 2022-04-04T08:30:00+07:00
+    re.compile(r"(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})(?:[T ]" + _TIME + _ZONE + r")?"),
+    # 04/04/2022, 4-4-2022, 04.04.2022, each with an optional time after
+    re.compile(r"(?P<day>\d{1,2})[/.-](?P<month>\d{1,2})[/.-](?P<year>\d{4})(?:,?\s+(?:lúc\s+)?" + _TIME + r")?"),
+    # 08:30 04/04/2022 (time first, as news sites print it)
+    re.compile(_TIME + r",?\s+(?:ngày\s+)?(?P<day>\d{1,2})[/.-](?P<month>\d{1,2})[/.-](?P<year>\d{4})"),
+    # ngày 4 tháng 4 năm 2022
+    re.compile(r"(?:ngày\s+)?(?P<day>\d{1,2})\s+tháng\s+(?P<month>\d{1,2})\s+năm\s+(?P<year>\d{4})", re.I),
+)
+_SHORT_YEAR = re.compile(r"^\d{1,2}[/.-]\d{1,2}[/.-]\d{2}(\s|$)")
+_NO_YEAR = re.compile(r"^\d{1,2}[/.-]\d{1,2}$")
+
+
+class DateError(ValueError):
+    """A date an editor wrote that cannot be read; the message is Vietnamese."""
+
+
+def parse_date(value: str, zone: ZoneInfo) -> datetime:
+    """Read a date written as ISO 8601 or day-first dd/mm/yyyy [HH:MM]; return it time-zone aware."""
+    text = " ".join(str(value).split())
+    if _SHORT_YEAR.match(text):
+        raise DateError(f'ngày "{text}" có năm hai chữ số, dễ hiểu nhầm — hãy viết đủ bốn chữ số (ví dụ 05/03/2025)')
+    if _NO_YEAR.match(text):
+        raise DateError(f'ngày "{text}" thiếu năm — hãy viết dạng dd/mm/yyyy (ví dụ 05/03/2025)')
+    for pattern in PATTERNS:
+        match = pattern.fullmatch(text)
+        if match:
+            return _build(match, text, zone)
+    raise DateError(
+        f'không đọc được ngày "{text}" — hãy viết dạng dd/mm/yyyy (ví dụ 05/03/2025), '
+        "có thể thêm giờ HH:MM, hoặc dạng yyyy-mm-dd"
+    )
+
+
+def _build(match: re.Match, text: str, zone: ZoneInfo) -> datetime:
+    """Turn the named groups of a date match into an aware datetime, or raise DateError."""
+    parts = match.groupdict()
+    try:
+        day = date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
+    except ValueError:
+        raise DateError(f'ngày "{text}" không có thật (ngày {parts["day"]} tháng {parts["month"]} năm {parts["year"]})') from None
+    hour = int(parts.get("hour") or 0)
+    minute = int(parts.get("minute") or 0)
+    second = int(parts.get("second") or 0)
+    if hour > 23 or minute > 59 or second > 59:
+        raise DateError(f'giờ trong "{text}" không hợp lệ (giờ 0–23, phút 0–59)')
+    moment = datetime.combine(day, time(hour, minute, second))
+    offset = parts.get("zone")
+    if offset:
+        fixed = datetime.fromisoformat(f"{moment.isoformat()}{'+00:00' if offset == 'Z' else offset}")
+        return fixed.astimezone(zone)
+    return moment.replace(tzinfo=zone)
+
+
+def weekday_name(moment: date) -> str:
+    """Return the Vietnamese name of the day of the week (Thứ Hai … Chủ nhật)."""
+    return WEEKDAYS[moment.weekday()]
+
+
+def format_date(moment: date) -> str:
+    """Format a date the Vietnamese way: Thứ Hai, 04/04/2022."""
+    return f"{weekday_name(moment)}, {moment:%d/%m/%Y}"
+
+
+def format_short_date(moment: date) -> str:
+    """Format a date as dd/mm/yyyy."""
+    return f"{moment:%d/%m/%Y}"
+
+
+def format_datetime(moment: datetime) -> str:
+    """Format a date and time: Thứ Hai, 04/04/2022, 08:30 (the time only when one was given)."""
+    if (moment.hour, moment.minute) == (0, 0):
+        return format_date(moment)
+    return f"{format_date(moment)}, {moment:%H:%M}"
+
+
+def format_month(year: int, month: int) -> str:
+    """Name a month of a year: Tháng 4/2022."""
+    return f"Tháng {month}/{year}"

@@ -1,0 +1,191 @@
+"""The Generator that builds the unit, term and date indexes, their pages and feeds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+
+from pelican.generators import Generator
+
+from . import indexes
+from .errors import ContentError
+from .registry import Registry
+from .state import get_state
+
+# Where each index lives (relative to SITEURL); "{...}" fields are filled per unit, term or period.
+URLS = {
+    "units": "don-vi/",
+    "unit": "don-vi/{code}/",
+    "unit_feed": "don-vi/{code}/atom.xml",
+    "terms": "nhiem-ky/",
+    "term": "nhiem-ky/{code}/",
+    "term_feed": "nhiem-ky/{code}/atom.xml",
+    "archives": "luu-tru/",
+    "year": "{year}/",
+    "month": "{year}/{month:02d}/",
+    "search": "tim-kiem/",
+    "not_found": "404.html",
+}
+PAGINATED = ("unit", "term", "period")
+
+
+def save_as(url: str) -> str:
+    """Return the output file of a URL (folders get index.html)."""
+    return url + "index.html" if url.endswith("/") else url
+
+
+class Links:
+    """URL builders for templates: `links.unit(unit)`, `links.month(2022, 4)`…, all relative to SITEURL."""
+
+    units = URLS["units"]
+    terms = URLS["terms"]
+    archives = URLS["archives"]
+    search = URLS["search"]
+
+    @staticmethod
+    def unit(unit) -> str:
+        """Return the URL of a unit's page (unit object or code)."""
+        return URLS["unit"].format(code=getattr(unit, "code", unit))
+
+    @staticmethod
+    def unit_feed(unit) -> str:
+        """Return the URL of a unit's Atom feed."""
+        return URLS["unit_feed"].format(code=getattr(unit, "code", unit))
+
+    @staticmethod
+    def term(term) -> str:
+        """Return the URL of a term's page."""
+        return URLS["term"].format(code=term.code)
+
+    @staticmethod
+    def term_feed(term) -> str:
+        """Return the URL of a term's Atom feed."""
+        return URLS["term_feed"].format(code=term.code)
+
+    @staticmethod
+    def year(year: int) -> str:
+        """Return the URL of a year's archive."""
+        return URLS["year"].format(year=year)
+
+    @staticmethod
+    def month(year: int, month: int) -> str:
+        """Return the URL of a month's archive."""
+        return URLS["month"].format(year=year, month=month)
+
+
+@dataclass(frozen=True)
+class Site:
+    """The indexes every template can show (navigation, sidebars, counts)."""
+
+    registry: Registry
+    tree: list
+    by_unit: dict
+    terms: list
+    years: list
+
+    def count(self, code: str) -> int:
+        """Return how many articles a unit and its descendants have."""
+        return len(self.by_unit.get(code, ()))
+
+
+class BulletinGenerator(Generator):
+    """Build the indexes after the articles are read; write their pages and feeds."""
+
+    def generate_context(self) -> None:
+        """Group the published articles and attach related, previous and next to each."""
+        state = get_state(self.settings)
+        articles = self.context.get("articles", [])
+        limit = self.settings["BULLETIN_RELATED"]
+        related = indexes.related(articles, limit)
+        neighbours = indexes.neighbours(articles)
+        for article in articles:
+            article.related = related[id(article)]
+            article.older, article.newer = neighbours[id(article)]
+            article.scheduled = article.date > state.now
+        by_unit = indexes.group_by_unit(articles, state.registry)
+        self.site = Site(
+            registry=state.registry,
+            tree=indexes.unit_tree(state.registry, by_unit),
+            by_unit=by_unit,
+            terms=indexes.group_by_term(articles),
+            years=indexes.group_by_date(articles),
+        )
+        self.context["bulletin"] = self.site
+        self.context["links"] = Links()
+        state.errors.extend(find_collisions(self.context, self.settings, self.site))
+
+    def generate_output(self, writer) -> None:
+        """Write every index page, paginated, and the unit and term feeds."""
+        write = partial(writer.write_file, relative_urls=self.settings["RELATIVE_URLS"])
+        site, links = self.site, Links()
+        write(save_as(links.units), self.get_template("units"), self.context, url=links.units, page_name="units")
+        for unit in site.registry.units.values():
+            articles = site.by_unit[unit.code]
+            url = links.unit(unit)
+            write(
+                save_as(url), self.get_template("unit"), self.context, paginated={"articles": articles},
+                template_name="unit", url=url, unit=unit, ancestors=site.registry.ancestors(unit.code),
+                children=[site.registry.get(c) for c in unit.children], page_name="units",
+            )
+            self.write_feed(writer, articles, links.unit_feed(unit), unit.name)
+        write(save_as(links.terms), self.get_template("terms"), self.context, url=links.terms, page_name="terms")
+        for group in site.terms:
+            url = links.term(group.term)
+            write(
+                save_as(url), self.get_template("term"), self.context, paginated={"articles": group.articles},
+                template_name="term", url=url, term=group.term, page_name="terms",
+            )
+            self.write_feed(writer, group.articles, links.term_feed(group.term), f"Nhiệm kỳ {group.term.label}")
+        write(save_as(links.archives), self.get_template("archives"), self.context, url=links.archives, page_name="archives")
+        for year in site.years:
+            self.write_period(write, links.year(year.year), year.articles, year=year, month=None)
+            for month in year.months:
+                self.write_period(write, links.month(year.year, month.month), month.articles, year=year, month=month)
+        write(save_as(links.search), self.get_template("search"), self.context, url=links.search, page_name="search")
+        write(URLS["not_found"], self.get_template("404"), self.context, url=URLS["not_found"], page_name="404")
+
+    def write_period(self, write, url: str, articles: list, **period) -> None:
+        """Write one year or month archive, paginated."""
+        write(
+            save_as(url), self.get_template("period"), self.context, paginated={"articles": articles},
+            template_name="period", url=url, page_name="archives", **period,
+        )
+
+    def write_feed(self, writer, articles: list, url: str, title: str) -> None:
+        """Write an Atom feed of the newest articles of a unit or term."""
+        items = articles[: self.settings["BULLETIN_FEED_ITEMS"]]
+        writer.write_feed(items, self.context, path=url, url=url, feed_type="atom", feed_title=title)
+
+
+def find_collisions(context: dict, settings: dict, site: Site) -> list[ContentError]:
+    """Report every output path two sources would write (two articles, or a page and an index)."""
+    entries = []
+    for kind, keys in (("ARTICLE", ("articles", "drafts", "hidden_articles")), ("PAGE", ("pages", "hidden_pages", "draft_pages"))):
+        pattern = settings[f"{kind}_SAVE_AS"]
+        entries += [(pattern.format(**c.url_format), c.source_path_shown) for key in keys for c in context.get(key, [])]
+    return collisions(entries, [save_as(url) for url in _index_urls(site)])
+
+
+def collisions(entries: list[tuple[str, str]], reserved: list[str]) -> list[ContentError]:
+    """Given (output path, source file) pairs, report each source whose output another already takes."""
+    owners = dict.fromkeys(reserved, "một trang mục lục của trang tin")
+    errors = []
+    for target, shown in sorted(entries, key=lambda e: e[1]):
+        if target in owners:
+            url = "/" + target.removesuffix("index.html")
+            errors.append(ContentError(shown, 1, f'địa chỉ {url} trùng với {owners[target]} — hãy đổi "slug" (hoặc tên tệp) để mỗi bài có một địa chỉ riêng'))
+        else:
+            owners[target] = shown
+    return errors
+
+
+def _index_urls(site: Site) -> list[str]:
+    """Return the URL of every page the generator writes."""
+    links = Links()
+    urls = [links.units, links.terms, links.archives, links.search, "", URLS["not_found"]]
+    urls += [links.unit(code) for code in site.registry.units]
+    urls += [links.term(group.term) for group in site.terms]
+    for year in site.years:
+        urls.append(links.year(year.year))
+        urls += [links.month(year.year, month.month) for month in year.months]
+    return urls

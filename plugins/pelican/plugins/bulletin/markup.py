@@ -1,0 +1,102 @@
+"""Markdown -> HTML for articles: figures with captions, one h1 per page, images from the content folder."""
+
+from __future__ import annotations
+
+import html
+import re
+import xml.etree.ElementTree as etree
+
+from markdown import Extension, Markdown
+from markdown.treeprocessors import Treeprocessor
+
+EXTENSIONS = ["extra", "sane_lists"]
+_TAGS = re.compile(r"<[^>]+>")
+_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
+HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+
+
+def static_link(src: str) -> str:
+    """Point a link to a file of content/images at Pelican's {static} placeholder."""
+    bare = src.strip()
+    while bare.startswith("../"):
+        bare = bare[3:]
+    bare = bare.lstrip("/")
+    return "{static}/" + bare if bare.startswith("images/") else src
+
+
+class FigureProcessor(Treeprocessor):
+    """Wrap a paragraph holding one image in <figure>, its title becoming the <figcaption>."""
+
+    def run(self, root: etree.Element) -> None:
+        for parent in root.iter():
+            for index, child in enumerate(list(parent)):
+                if child.tag == "img":
+                    self.prepare(child)
+                if child.tag == "p" and self.lone_image(child):
+                    parent[index] = self.figure(child[0])
+
+    @staticmethod
+    def lone_image(paragraph: etree.Element) -> bool:
+        """Tell whether a paragraph holds an image and nothing else."""
+        return (
+            len(paragraph) == 1
+            and paragraph[0].tag == "img"
+            and not (paragraph.text or "").strip()
+            and not (paragraph[0].tail or "").strip()
+        )
+
+    @staticmethod
+    def prepare(image: etree.Element) -> None:
+        """Resolve the image path and let the browser load it lazily."""
+        image.set("src", static_link(image.get("src", "")))
+        image.set("loading", "lazy")
+        image.set("decoding", "async")
+
+    def figure(self, image: etree.Element) -> etree.Element:
+        """Build <figure><img><figcaption> from an image."""
+        self.prepare(image)
+        figure = etree.Element("figure")
+        caption = image.attrib.pop("title", "").strip()
+        image.tail = None
+        figure.append(image)
+        if caption:
+            etree.SubElement(figure, "figcaption").text = caption
+        return figure
+
+
+class HeadingProcessor(Treeprocessor):
+    """Move headings down one level when the body uses # (the page title is the only h1)."""
+
+    def run(self, root: etree.Element) -> None:
+        headings = [el for el in root.iter() if el.tag in HEADINGS]
+        if any(el.tag == "h1" for el in headings):
+            for el in headings:
+                el.tag = HEADINGS[min(HEADINGS.index(el.tag) + 1, 5)]
+
+
+class BulletinExtension(Extension):
+    """Register the figure and heading processors."""
+
+    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Markdown's API name)
+        md.treeprocessors.register(FigureProcessor(md), "bulletin_figure", 5)
+        md.treeprocessors.register(HeadingProcessor(md), "bulletin_headings", 4)
+
+
+def make_markdown() -> Markdown:
+    """Return a Markdown converter; reuse it with .reset() between documents."""
+    return Markdown(extensions=EXTENSIONS + [BulletinExtension()], output_format="html")
+
+
+def plain_text(fragment: str) -> str:
+    """Return the text of an HTML fragment, tags removed and entities decoded."""
+    return " ".join(html.unescape(_TAGS.sub(" ", fragment)).split())
+
+
+def lead(fragment: str, words: int = 45) -> str:
+    """Return the first paragraph's text, cut at a word boundary, for a summary."""
+    for match in _PARAGRAPH.finditer(fragment):
+        text = plain_text(match.group(1))
+        if text:
+            parts = text.split()
+            return text if len(parts) <= words else " ".join(parts[:words]) + " …"
+    return ""

@@ -1,0 +1,46 @@
+"""Register the bulletin plugin with Pelican: thin signal receivers, all at module level."""
+
+from __future__ import annotations
+
+from pelican import signals
+
+from .errors import ContentErrors
+from .filters import FILTERS
+from .generator import PAGINATED, BulletinGenerator
+from .reader import BulletinReader
+from .state import get_state, start_build
+
+
+def initialize(pelican) -> None:
+    """Start a fresh build state; add the Jinja filters and the paginated index templates."""
+    settings = pelican.settings
+    start_build(settings)
+    settings["JINJA_FILTERS"] = {**FILTERS, **settings.get("JINJA_FILTERS", {})}
+    for name in PAGINATED:
+        settings["PAGINATED_TEMPLATES"].setdefault(name, None)
+
+
+def use_reader(readers) -> None:
+    """Read .md and .markdown files with the front-matter reader."""
+    for extension in BulletinReader.file_extensions:
+        readers.reader_classes[extension] = BulletinReader
+
+
+def add_generator(pelican):
+    """Add the index generator."""
+    return BulletinGenerator
+
+
+def stop_on_errors(generators) -> None:
+    """Once every file is read and every index built, fail the build if any check found a problem."""
+    state = get_state(generators[0].settings)
+    if state.errors:
+        raise ContentErrors(state.errors)
+
+
+def register() -> None:
+    """Connect the receivers."""
+    signals.initialized.connect(initialize)
+    signals.readers_init.connect(use_reader)
+    signals.get_generators.connect(add_generator)
+    signals.all_generators_finalized.connect(stop_on_errors)

@@ -1,0 +1,67 @@
+"""The Markdown + YAML front matter reader: checks each file and hands Pelican typed metadata."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+
+from pelican.readers import BaseReader
+from pelican.urlwrappers import Category
+
+from . import markup, schema
+from .state import display_path, get_state
+
+
+class BulletinReader(BaseReader):
+    """Read `---` YAML front matter and a Markdown body; record every problem in the build state."""
+
+    enabled = True
+    file_extensions = ["md", "markdown"]
+
+    def __init__(self, settings):
+        super().__init__(settings)
+        self._markdown = markup.make_markdown()
+
+    def kind_of(self, source_path: str) -> str:
+        """Tell whether a file is a page (under PAGE_PATHS) or an article."""
+        relative = os.path.relpath(source_path, self.settings["PATH"]).replace(os.sep, "/")
+        pages = [p.rstrip("/") + "/" for p in self.settings.get("PAGE_PATHS", ["pages"])]
+        return "page" if any(relative.startswith(p) for p in pages) else "article"
+
+    def read(self, source_path: str):
+        """Return (html, metadata) for one file."""
+        state = get_state(self.settings)
+        doc = schema.check_file(source_path, display_path(source_path), self.kind_of(source_path), state.context)
+        state.record(doc)
+        self._markdown.reset()
+        html = self._markdown.convert(doc.body) if doc.body.strip() else ""
+        metadata = pelican_metadata(doc, html, state)
+        if doc.kind == "article":
+            # Pelican's draft writer reads .category even when categories are off.
+            metadata["category"] = Category(self.settings["DEFAULT_CATEGORY"], self.settings)
+        return html, metadata
+
+
+def pelican_metadata(doc: schema.Document, html: str, state) -> dict:
+    """Turn a checked document into the metadata Pelican sets on its content object."""
+    meta = doc.meta
+    image = meta.get("image")
+    result = {
+        "title": meta.get("title") or doc.path,
+        "slug": meta.get("slug") or "loi",
+        "summary": meta.get("summary") or markup.lead(html),
+        "source_path_shown": doc.path,
+    }
+    if doc.kind == "article":
+        result.update(
+            date=meta.get("date") or datetime(1970, 1, 1, tzinfo=state.context.zone),
+            units=meta.get("units") or (),
+            terms=meta.get("terms") or (),
+            keywords=meta.get("tags") or (),
+            byline=meta.get("author") or "",
+            byline_title=meta.get("author_title") or "",
+            image=schema.Image(image, meta.get("image_caption") or "") if image else None,
+        )
+    # A file with errors never reaches the site; the build stops once every file is checked.
+    result["status"] = "draft" if doc.errors else (meta.get("status") or "published")
+    return result

@@ -1,0 +1,342 @@
+"""Front matter -> typed metadata. Every problem becomes a ContentError(path, line, message)."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from dataclasses import dataclass, field
+from typing import Callable
+from zoneinfo import ZoneInfo
+
+import yaml
+
+from . import yamlsrc
+from .dates import DateError, parse_date
+from .errors import ContentError
+from .registry import CODE, Registry, Unit
+from .terms import Term, TermError, parse_term
+from .text import lookup_key, nfc, slugify
+
+MAX_BYTES = 2 * 1024 * 1024
+IMAGE_TYPES = (".svg", ".png", ".jpg", ".jpeg", ".webp", ".gif", ".avif")
+STATUSES = ("published", "draft")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff\u202a-\u202e\u2066-\u2069]")
+_FENCE = re.compile(r"^(---|\.\.\.)\s*$")
+
+
+@dataclass(frozen=True)
+class Image:
+    """An illustration: its path inside the content folder and its caption."""
+
+    path: str
+    caption: str = ""
+
+
+@dataclass
+class Context:
+    """What the checks need to know beyond the file itself."""
+
+    registry: Registry
+    zone: ZoneInfo
+    content_dir: str
+    registry_path: str = "content/units.yml"
+
+
+@dataclass
+class Document:
+    """A content file split and checked: typed metadata, the Markdown body and the problems found."""
+
+    path: str
+    kind: str
+    meta: dict = field(default_factory=dict)
+    body: str = ""
+    body_line: int = 1
+    errors: list[ContentError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """Tell whether the file has no errors."""
+        return not self.errors
+
+
+class _Field:
+    """The node of one front-matter key, with a way to report a problem at its line."""
+
+    def __init__(self, doc: Document, key: str, key_node: yaml.Node, node: yaml.Node):
+        self.doc, self.key, self.key_node, self.node = doc, key, key_node, node
+
+    def error(self, message: str, node: yaml.Node | None = None) -> None:
+        """Record a problem at the line of this key (or of one of its items)."""
+        target = node if node is not None else self.node
+        self.doc.errors.append(ContentError(self.doc.path, yamlsrc.line_of(target, 2), message))
+
+    def text(self) -> str | None:
+        """Return the value as one line of text, or record why it is not."""
+        if not yamlsrc.is_scalar(self.node):
+            kind = "danh sách" if isinstance(self.node, yaml.SequenceNode) else "nhóm khóa"
+            self.error(f'"{self.key}" phải là một chuỗi chữ, không phải {kind}')
+            return None
+        value = " ".join(self.node.value.split())
+        if not value:
+            self.error(f'"{self.key}" để trống — hãy điền giá trị hoặc xóa dòng này')
+            return None
+        return value
+
+    def items(self) -> list[tuple[str, yaml.Node]]:
+        """Return the value as a list of texts (one text is a list of one), recording bad items."""
+        nodes = self.node.value if isinstance(self.node, yaml.SequenceNode) else [self.node]
+        before = len(self.doc.errors)
+        found = []
+        for item in nodes:
+            if not yamlsrc.is_scalar(item):
+                self.error(f'mỗi mục của "{self.key}" phải là một chuỗi chữ', item)
+            elif item.value.strip():
+                found.append((" ".join(item.value.split()), item))
+        if not found and len(self.doc.errors) == before:
+            self.error(f'"{self.key}" để trống — hãy điền ít nhất một mục hoặc xóa dòng này')
+        return found
+
+
+def parse_title(f: _Field, ctx: Context):
+    """Check the title: one line of text."""
+    value = f.text()
+    if value and len(value) > 300:
+        f.error(f"tiêu đề dài {len(value)} ký tự — hãy rút gọn dưới 300 ký tự")
+        return None
+    return value
+
+
+def parse_date_field(f: _Field, ctx: Context):
+    """Read the date, day first (dd/mm/yyyy) or ISO, in the site's time zone."""
+    value = f.text()
+    if value is None:
+        return None
+    try:
+        return parse_date(value, ctx.zone)
+    except DateError as error:
+        f.error(str(error))
+        return None
+
+
+def parse_units(f: _Field, ctx: Context):
+    """Resolve every unit against the registry, suggesting the closest names for unknown ones."""
+    units: list[Unit] = []
+    for value, node in f.items():
+        unit = ctx.registry.resolve(value)
+        if unit is None:
+            f.error(_unknown_unit(value, ctx), node)
+        elif unit not in units:
+            units.append(unit)
+    return tuple(units) if units else None
+
+
+def _unknown_unit(value: str, ctx: Context) -> str:
+    """Explain that a unit is not in the registry, with the closest ones."""
+    message = f'đơn vị "{value}" không có trong {ctx.registry_path}'
+    near = ctx.registry.suggest(value)
+    if near:
+        options = " hay ".join(f'"{u.name}" ({u.code})' for u in near)
+        message += f" — có phải {options}?"
+    else:
+        message += " — hãy thêm đơn vị vào danh sách hoặc sửa lại tên"
+    return message
+
+
+def parse_terms(f: _Field, ctx: Context):
+    """Normalise every term to start–end."""
+    terms: list[Term] = []
+    for value, node in f.items():
+        try:
+            term = parse_term(value)
+        except TermError as error:
+            f.error(str(error), node)
+            continue
+        if term not in terms:
+            terms.append(term)
+    return tuple(terms)
+
+
+def parse_text(f: _Field, ctx: Context):
+    """Return one line of text."""
+    return f.text()
+
+
+def parse_tags(f: _Field, ctx: Context):
+    """Return the tags without repeats (compared across tone placement and case)."""
+    seen: dict[str, str] = {}
+    for value, _node in f.items():
+        seen.setdefault(lookup_key(value), value)
+    return tuple(seen.values())
+
+
+def parse_status(f: _Field, ctx: Context):
+    """Accept published or draft."""
+    value = f.text()
+    if value is None:
+        return None
+    if value.lower() not in STATUSES:
+        f.error(f'trạng thái "{value}" không hợp lệ — chỉ dùng "published" (đăng) hoặc "draft" (bản nháp)')
+        return None
+    return value.lower()
+
+
+def parse_slug(f: _Field, ctx: Context):
+    """Accept an ASCII slug; suggest one when the value is not."""
+    value = f.text()
+    if value is None:
+        return None
+    if not CODE.match(value):
+        f.error(f'slug "{value}" chỉ được gồm chữ thường không dấu, số và dấu gạch nối — có phải "{slugify(value)}"?')
+        return None
+    return value
+
+
+def parse_image(f: _Field, ctx: Context):
+    """Check that the image exists inside the content folder."""
+    value = f.text()
+    if value is None:
+        return None
+    relative = value.removeprefix("{static}").lstrip("/")
+    full = os.path.realpath(os.path.join(ctx.content_dir, relative))
+    root = os.path.realpath(ctx.content_dir)
+    if not full.startswith(root + os.sep):
+        f.error(f'ảnh "{value}" nằm ngoài thư mục nội dung — hãy chép ảnh vào content/images/')
+        return None
+    if not relative.lower().endswith(IMAGE_TYPES):
+        f.error(f'ảnh "{value}" không phải định dạng ảnh ({", ".join(IMAGE_TYPES)})')
+        return None
+    if not os.path.isfile(full):
+        f.error(f'không tìm thấy ảnh "{value}" — đường dẫn tính từ thư mục content/, ví dụ images/2022/hoi-nghi.svg')
+        return None
+    return os.path.relpath(full, root).replace(os.sep, "/")
+
+
+ARTICLE_FIELDS: dict[str, Callable] = {
+    "title": parse_title,
+    "date": parse_date_field,
+    "units": parse_units,
+    "terms": parse_terms,
+    "author": parse_text,
+    "author_title": parse_text,
+    "summary": parse_text,
+    "tags": parse_tags,
+    "image": parse_image,
+    "image_caption": parse_text,
+    "status": parse_status,
+    "slug": parse_slug,
+}
+PAGE_FIELDS: dict[str, Callable] = {"title": parse_title, "summary": parse_text, "slug": parse_slug}
+REQUIRED = {"article": ("title", "date", "units"), "page": ("title",)}
+FIELDS = {"article": ARTICLE_FIELDS, "page": PAGE_FIELDS}
+
+
+def read_source(full_path: str, path: str) -> tuple[str | None, list[ContentError]]:
+    """Read a content file as NFC text, refusing binary, non-UTF-8, oversized and control-character files."""
+    try:
+        size = os.path.getsize(full_path)
+        if size > MAX_BYTES:
+            return None, [ContentError(path, 1, f"tệp quá lớn ({size / 1048576:.1f} MB) — một bài viết tối đa {MAX_BYTES // 1048576} MB; hãy tách bài hoặc bỏ ảnh nhúng")]
+        with open(full_path, "rb") as handle:
+            raw = handle.read()
+    except OSError as error:
+        return None, [ContentError(path, 1, f"không đọc được tệp ({error.strerror})")]
+    if not raw.strip():
+        return None, [ContentError(path, 1, "tệp rỗng — hãy viết phần khai báo và nội dung, hoặc xóa tệp")]
+    if b"\x00" in raw:
+        return None, [ContentError(path, 1, "tệp nhị phân, không phải văn bản Markdown — hãy xóa hoặc chuyển ra khỏi thư mục bài viết")]
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        return None, [ContentError(path, line, "tệp không phải mã UTF-8 — hãy lưu lại với mã hóa UTF-8, hoặc dùng 'invoke import' để chuyển mã")]
+    text = nfc(text.replace("\r\n", "\n").replace("\r", "\n"))
+    errors = [
+        ContentError(path, number, f"có ký tự điều khiển ẩn (U+{ord(match.group()):04X}) — hãy xóa ký tự này")
+        for number, line in enumerate(text.split("\n"), 1)
+        for match in [_CONTROL.search(line)]
+        if match
+    ]
+    return text, errors[:5]
+
+
+def split(text: str, doc: Document) -> tuple[str | None, int]:
+    """Split the front matter from the body; return the YAML text and the body's first line."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        doc.errors.append(ContentError(doc.path, 1, "tệp phải bắt đầu bằng dòng --- rồi đến phần khai báo (title, date, units…) và một dòng --- nữa"))
+        return None, 1
+    for number, line in enumerate(lines[1:], 2):
+        if _FENCE.match(line):
+            doc.body = "\n".join(lines[number:])
+            return "\n".join(lines[1 : number - 1]), number + 1
+    doc.errors.append(ContentError(doc.path, 1, "phần khai báo mở bằng --- ở dòng 1 nhưng thiếu dòng --- đóng"))
+    return None, 1
+
+
+def parse_document(text: str, path: str, kind: str, ctx: Context) -> Document:
+    """Check a whole content file; return its typed metadata and body with every problem found."""
+    doc = Document(path=path, kind=kind)
+    yaml_text, doc.body_line = split(text, doc)
+    if yaml_text is None:
+        return doc
+    root, errors = yamlsrc.compose(yaml_text, path, 2)
+    doc.errors.extend(errors)
+    if errors:
+        return doc
+    if not isinstance(root, yaml.MappingNode):
+        doc.errors.append(ContentError(path, 2, "phần khai báo phải gồm các dòng 'khóa: giá trị' (title: …, date: …)"))
+        return doc
+    fields = FIELDS[kind]
+    for key_node, node in root.value:
+        key = str(key_node.value)
+        line = yamlsrc.line_of(key_node, 2)
+        if key not in fields:
+            doc.errors.append(ContentError(path, line, _unknown_key(key, fields)))
+        elif key in doc.meta:
+            doc.errors.append(ContentError(path, line, f'khóa "{key}" bị lặp — hãy giữ một dòng'))
+        elif yamlsrc.is_null(node):
+            doc.errors.append(ContentError(path, line, f'"{key}" để trống — hãy điền giá trị hoặc xóa dòng này'))
+            doc.meta[key] = None
+        else:
+            doc.meta[key] = fields[key](_Field(doc, key, key_node, node), ctx)
+    for key in REQUIRED[kind]:
+        if key not in doc.meta:
+            doc.errors.append(ContentError(path, 1, f'thiếu khóa bắt buộc "{key}"{_EXAMPLES[key]}'))
+    if doc.meta.get("image_caption") and "image" not in doc.meta:
+        doc.errors.append(ContentError(path, 1, '"image_caption" cần đi kèm "image" (đường dẫn ảnh)'))
+    return doc
+
+
+_EXAMPLES = {
+    "title": ' (ví dụ title: "Hội nghị lấy phiếu giới thiệu quy hoạch cán bộ")',
+    "date": ' (ví dụ date: "04/04/2022 08:30")',
+    "units": " (ví dụ units: [huyen-uy-hon-quan])",
+}
+
+
+def _unknown_key(key: str, fields: dict) -> str:
+    """Explain an unknown key, with the closest valid one."""
+    near = difflib.get_close_matches(key.lower(), list(fields), n=1, cutoff=0.6)
+    if near:
+        return f'khóa "{key}" không hợp lệ — có phải "{near[0]}"?'
+    return f'khóa "{key}" không hợp lệ — các khóa dùng được: {", ".join(fields)}'
+
+
+def default_slug(path: str) -> str:
+    """Return the slug a file gets when its front matter gives none: its file name, made ASCII."""
+    return slugify(os.path.splitext(os.path.basename(path))[0])
+
+
+def check_file(full_path: str, path: str, kind: str, ctx: Context) -> Document:
+    """Read and check one content file."""
+    text, errors = read_source(full_path, path)
+    if text is None:
+        return Document(path=path, kind=kind, errors=errors)
+    doc = parse_document(text, path, kind, ctx)
+    doc.errors[:0] = errors
+    if not doc.meta.get("slug"):
+        doc.meta["slug"] = default_slug(path)
+        if not doc.meta["slug"]:
+            doc.errors.append(ContentError(path, 1, 'tên tệp không tạo được địa chỉ — hãy thêm khóa slug (ví dụ slug: "hoi-nghi-can-bo")'))
+    return doc

@@ -1,0 +1,186 @@
+"""Serve the built site locally; the preview rebuilds on every save and refreshes the open pages."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import threading
+import time
+from functools import partial
+from http import HTTPStatus
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+from . import build as builder
+
+RELOAD_PATH = "/__xem-truoc/trang-thai"
+# Injected into HTML responses by the preview server only; never written to output/.
+RELOAD_SCRIPT = """<script>
+(function () {
+  var version = %(version)d;
+  function show(errors) {
+    var box = document.getElementById("xem-truoc-loi") || document.createElement("div");
+    box.id = "xem-truoc-loi";
+    box.setAttribute("role", "alert");
+    box.style.cssText = "position:fixed;inset:auto 0 0 0;max-height:50vh;overflow:auto;background:#fff4f4;color:#7a0000;border-top:3px solid #b00;padding:1em;font:14px/1.4 monospace;white-space:pre-wrap;z-index:9999";
+    box.textContent = "Bản xem trước chưa cập nhật vì nội dung có lỗi:\\n" + errors.join("\\n");
+    document.body.appendChild(box);
+  }
+  function poll() {
+    fetch("%(path)s?sau=" + version, {cache: "no-store"}).then(function (r) { return r.json(); }).then(function (s) {
+      if (s.errors.length) { version = s.version; show(s.errors); poll(); }
+      else if (s.version !== version) { location.reload(); }
+      else { poll(); }
+    }).catch(function () { setTimeout(poll, 1000); });
+  }
+  poll();
+})();
+</script>"""
+
+
+class SiteHandler(SimpleHTTPRequestHandler):
+    """Serve files from the output folder; unknown paths get the site's 404 page."""
+
+    def log_message(self, format, *args):  # noqa: A002 (the base class names it so)
+        """Keep the console for build messages."""
+
+    def send_error(self, code, message=None, explain=None):
+        """Answer a missing page with 404.html when the site has one."""
+        page = os.path.join(self.directory, "404.html")
+        if code == HTTPStatus.NOT_FOUND and os.path.isfile(page):
+            with open(page, "rb") as handle:
+                body = self.decorate(handle.read())
+            self.send_response(code)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+            return
+        super().send_error(code, message, explain)
+
+    def decorate(self, body: bytes) -> bytes:
+        """Change an HTML page before sending it (the preview adds its reload script)."""
+        return body
+
+
+class PreviewHandler(SiteHandler):
+    """The preview: HTML pages get a script that reloads them after each rebuild."""
+
+    status = None  # a PreviewStatus, set by preview()
+
+    def do_GET(self):
+        if self.path.startswith(RELOAD_PATH):
+            self.answer_status()
+            return
+        path = self.translate_path(self.path)
+        if os.path.isdir(path):
+            path = os.path.join(path, "index.html")
+        if path.endswith(".html") and os.path.isfile(path):
+            with open(path, "rb") as handle:
+                body = self.decorate(handle.read())
+            self.send_response(HTTPStatus.OK)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Cache-Control", "no-store")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        super().do_GET()
+
+    def decorate(self, body: bytes) -> bytes:
+        script = RELOAD_SCRIPT % {"version": self.status.version, "path": RELOAD_PATH}
+        return body.replace(b"</body>", script.encode() + b"</body>", 1)
+
+    def answer_status(self):
+        """Wait (up to 25 s) for a build newer than the client's, then tell it the version and errors."""
+        try:
+            after = int(self.path.split("sau=", 1)[1])
+        except (IndexError, ValueError):
+            after = -1
+        version, errors = self.status.wait_newer(after, 25)
+        body = json.dumps({"version": version, "errors": errors}, ensure_ascii=False).encode()
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+class PreviewStatus:
+    """The number of the latest build and its errors; clients wait on it."""
+
+    def __init__(self):
+        self.version = 0
+        self.errors: list[str] = []
+        self.changed = threading.Condition()
+
+    def publish(self, errors: list[str]) -> None:
+        """Record a finished build and wake every waiting page."""
+        with self.changed:
+            self.version += 1
+            self.errors = errors
+            self.changed.notify_all()
+
+    def wait_newer(self, after: int, timeout: float) -> tuple[int, list[str]]:
+        """Block until a build newer than `after` exists (or the timeout passes)."""
+        with self.changed:
+            self.changed.wait_for(lambda: self.version != after, timeout)
+            return self.version, list(self.errors)
+
+
+def make_server(output: str, host: str, port: int, handler=SiteHandler) -> ThreadingHTTPServer:
+    """Create an HTTP server for a folder."""
+    ThreadingHTTPServer.allow_reuse_address = True
+    server = ThreadingHTTPServer((host, port), partial(handler, directory=os.path.abspath(output)))
+    server.daemon_threads = True
+    return server
+
+
+def serve_forever(output: str, host: str, port: int) -> None:
+    """Serve a built site until interrupted."""
+    if not os.path.isfile(os.path.join(output, "index.html")):
+        print(f"Chưa có trang đã dựng trong {output}/ — hãy chạy 'invoke build' trước.", file=sys.stderr)
+        sys.exit(1)
+    server = make_server(output, host, port)
+    print(f"Bản tin đang chạy tại http://{host}:{port}/ (Ctrl+C để dừng)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+PREVIEW_SETTINGS = {"BULLETIN_PREVIEW": True, "WITH_FUTURE_DATES": True}
+
+
+def preview(conf: str, content: str, output: str, host: str, port: int) -> None:
+    """Build, serve with live reload, and rebuild whenever content, theme or settings change."""
+    from watchfiles import watch
+
+    status = PreviewStatus()
+    rebuild(conf, content, output, status)
+    handler = type("Handler", (PreviewHandler,), {"status": status})
+    server = make_server(output, host, port, handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    print(f"Xem trước tại http://{host}:{port}/ — lưu tệp là trang tự cập nhật (Ctrl+C để dừng)")
+    watched = [p for p in (content, "theme", conf, "plugins") if os.path.exists(p)]
+    try:
+        for _changes in watch(*watched, debounce=100, step=20):
+            rebuild(conf, content, output, status)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.shutdown()
+
+
+def rebuild(conf: str, content: str, output: str, status: PreviewStatus) -> None:
+    """Build the preview and tell the waiting pages."""
+    started = time.perf_counter()
+    outcome = builder.build(conf, content, output, PREVIEW_SETTINGS, finishers=builder.FINISHERS)
+    builder.report(outcome)
+    if outcome.ok:
+        print(f"Đã cập nhật bản xem trước sau {time.perf_counter() - started:.2f} giây.")
+    status.publish(outcome.errors)

@@ -1,0 +1,28 @@
+"""The plugin's settings: one DEFAULTS table; unknown BULLETIN_* keys are refused."""
+
+from __future__ import annotations
+
+DEFAULTS = {
+    "BULLETIN_REGISTRY": "units.yml",  # the unit registry, relative to the content folder
+    "BULLETIN_RELATED": 5,  # related articles shown under an article
+    "BULLETIN_FEED_ITEMS": 20,  # entries in each unit and term feed
+    "BULLETIN_PREVIEW": False,  # preview build: show scheduled (future) articles, marked
+    "BULLETIN_NOW": None,  # the moment that decides what is scheduled (None: the build's clock)
+}
+STATE_KEY = "_BULLETIN_STATE"
+
+
+class SettingsError(ValueError):
+    """A setting the plugin does not know; the message is Vietnamese."""
+
+
+def check_settings(settings: dict) -> dict:
+    """Fill in defaults and refuse unknown BULLETIN_* names, listing the valid ones."""
+    unknown = sorted(k for k in settings if k.startswith("BULLETIN_") and k not in DEFAULTS)
+    if unknown:
+        raise SettingsError(
+            f"thiết lập không hợp lệ: {', '.join(unknown)} — các thiết lập dùng được: {', '.join(DEFAULTS)}"
+        )
+    for key, value in DEFAULTS.items():
+        settings.setdefault(key, value)
+    return settings

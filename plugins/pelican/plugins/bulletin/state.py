@@ -1,0 +1,55 @@
+"""One build's state: the registry, the documents read and the errors found. Lives in the settings dict."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from .errors import ContentError
+from .registry import Registry, load_registry
+from .schema import Context, Document
+from .settings import STATE_KEY, check_settings
+
+
+@dataclass
+class BuildState:
+    """What the reader and the generator share during one build."""
+
+    registry: Registry
+    context: Context
+    now: datetime
+    errors: list[ContentError] = field(default_factory=list)
+    documents: dict[str, Document] = field(default_factory=dict)
+
+    def record(self, doc: Document) -> None:
+        """Keep a checked document and its errors."""
+        self.documents[doc.path] = doc
+        self.errors.extend(doc.errors)
+
+
+def display_path(path: str) -> str:
+    """Show a path relative to the working folder when it is inside it, as editors see it."""
+    relative = os.path.relpath(path)
+    return path if relative.startswith("..") else relative.replace(os.sep, "/")
+
+
+def start_build(settings: dict) -> BuildState:
+    """Check the settings, load the unit registry and store a fresh state in the settings."""
+    check_settings(settings)
+    zone = ZoneInfo(settings.get("TIMEZONE") or "Asia/Ho_Chi_Minh")
+    content_dir = settings["PATH"]
+    registry_file = os.path.join(content_dir, settings["BULLETIN_REGISTRY"])
+    shown = display_path(registry_file)
+    registry, errors = load_registry(registry_file, shown)
+    now = settings["BULLETIN_NOW"] or datetime.now(zone)
+    context = Context(registry=registry, zone=zone, content_dir=content_dir, registry_path=shown)
+    state = BuildState(registry=registry, context=context, now=now, errors=list(errors))
+    settings[STATE_KEY] = state
+    return state
+
+
+def get_state(settings: dict) -> BuildState:
+    """Return the state of the build these settings belong to (starting it if needed)."""
+    return settings.get(STATE_KEY) or start_build(settings)

@@ -1,0 +1,70 @@
+"""YAML with line numbers: compose nodes (all scalars stay strings) and explain syntax errors in Vietnamese."""
+
+from __future__ import annotations
+
+import yaml
+
+from .errors import ContentError
+
+try:  # libyaml is much faster when it is there
+    Loader = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover
+    Loader = yaml.SafeLoader
+
+# Problems PyYAML reports (English) -> what an editor should do (Vietnamese).
+PROBLEMS = (
+    ("mapping values are not allowed", "có dấu hai chấm (:) không hợp lệ trong giá trị — hãy đặt cả giá trị trong ngoặc kép"),
+    ("found character '\\t'", "có ký tự Tab — hãy thụt lề bằng dấu cách"),
+    ("could not find expected ':'", "thiếu dấu hai chấm (:) sau tên khóa, hoặc một giá trị nhiều dòng chưa được đặt trong ngoặc kép"),
+    ("found unexpected end of stream", "thiếu dấu ngoặc kép đóng"),
+    ("found unknown escape character", "có ký tự \\ không hợp lệ trong ngoặc kép — hãy dùng ngoặc đơn ' thay cho ngoặc kép"),
+    ("expected <block end>", "thụt lề không đều — các khóa cùng cấp phải thẳng cột"),
+    ("did not find expected key", "thụt lề không đều — các khóa cùng cấp phải thẳng cột"),
+    ("did not find expected '-' indicator", "danh sách thụt lề không đều — mỗi mục bắt đầu bằng '- ' thẳng cột"),
+    ("found undefined alias", "không dùng được dấu * ở đầu giá trị — hãy đặt giá trị trong ngoặc kép"),
+    ("found character '@'", "không dùng được @ hoặc ` ở đầu giá trị — hãy đặt giá trị trong ngoặc kép"),
+    ("found character '`'", "không dùng được @ hoặc ` ở đầu giá trị — hãy đặt giá trị trong ngoặc kép"),
+    ("expected alphabetic or numeric character", "không dùng được & hoặc * ở đầu giá trị — hãy đặt giá trị trong ngoặc kép"),
+    ("found duplicate anchor", "không dùng được & ở đầu giá trị — hãy đặt giá trị trong ngoặc kép"),
+)
+
+
+def explain(error: yaml.YAMLError) -> str:
+    """Return a Vietnamese sentence for a YAML syntax error."""
+    text = str(error)
+    for needle, message in PROBLEMS:
+        if needle in text:
+            return message
+    return "lỗi cú pháp YAML — kiểm tra dấu hai chấm, ngoặc kép và thụt lề"
+
+
+def compose(text: str, path: str, first_line: int) -> tuple[yaml.Node | None, list[ContentError]]:
+    """Parse YAML text into a node tree; `first_line` is the file line of the text's first line."""
+    try:
+        return yaml.compose(text, Loader=Loader), []
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = first_line + (mark.line if mark else 0)
+        return None, [ContentError(path, line, explain(error))]
+    except yaml.YAMLError as error:
+        return None, [ContentError(path, first_line, explain(error))]
+
+
+def line_of(node: yaml.Node, first_line: int) -> int:
+    """Return the file line a node starts on."""
+    return first_line + node.start_mark.line
+
+
+def mapping_items(node: yaml.MappingNode) -> list[tuple[yaml.Node, yaml.Node]]:
+    """Return the (key, value) node pairs of a mapping."""
+    return list(node.value)
+
+
+def is_scalar(node: yaml.Node) -> bool:
+    """Tell whether a node is a single value (not a list or a mapping)."""
+    return isinstance(node, yaml.ScalarNode)
+
+
+def is_null(node: yaml.Node) -> bool:
+    """Tell whether a node is empty (`key:` with nothing after it, or `~`/`null`)."""
+    return isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null"
