@@ -1,0 +1,160 @@
+"""Shared fixtures: build a real site with Pelican in tmp_path, serve it, drive Debian's Chromium."""
+
+from __future__ import annotations
+
+import os
+import socket
+import textwrap
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from pelican.plugins.bulletin import build as builder
+from pelican.plugins.bulletin.serve import make_server
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+]
+
+# A small registry on three levels, with two names that differ only by tone marks.
+UNITS_YML = textwrap.dedent("""\
+    - code: tinh-uy
+      name: Tỉnh ủy Bình Phước
+      short_name: Tỉnh ủy
+      aliases: [TU Bình Phước]
+      children:
+        - code: huyen-uy-hon-quan
+          name: Huyện ủy Hớn Quản
+          aliases: [HU Hớn Quản]
+          children:
+            - code: dang-uy-xa-tan-khai
+              name: Đảng ủy xã Tân Khai
+            - code: chi-bo-hung
+              name: Chi bộ ấp Hùng
+            - code: chi-bo-hung-2
+              name: Chi bộ ấp Hưng
+        - code: dang-uy-khoi
+          name: Đảng ủy Khối các cơ quan tỉnh
+          aliases: [ĐUK các cơ quan tỉnh]
+        - code: ban-to-chuc
+          name: Ban Tổ chức Tỉnh ủy
+    """)
+
+
+def article(title="Hội nghị cán bộ", date="04/04/2022", units=("huyen-uy-hon-quan",), body="Nội dung bài viết.", **extra) -> str:
+    """Return the text of an article file with the given front matter."""
+    lines = ["---", f'title: "{title}"', f'date: "{date}"', "units:"] + [f'  - "{u}"' for u in units]
+    for key, value in extra.items():
+        if isinstance(value, (list, tuple)):
+            lines += [f"{key}:"] + [f'  - "{v}"' for v in value]
+        else:
+            lines.append(f'{key}: "{value}"')
+    return "\n".join(lines + ["---", "", body, ""])
+
+
+@dataclass
+class Site:
+    """A site built in a temporary folder."""
+
+    root: Path
+    outcome: builder.Outcome
+
+    @property
+    def output(self) -> Path:
+        return self.root / "output"
+
+    @property
+    def content(self) -> Path:
+        return self.root / "content"
+
+    def html(self, url: str) -> BeautifulSoup:
+        """Parse the page at a site URL ('don-vi/' -> output/don-vi/index.html)."""
+        path = self.output / url.lstrip("/")
+        if url.endswith("/") or not url:
+            path = path / "index.html"
+        return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+    def exists(self, url: str) -> bool:
+        path = self.output / url.lstrip("/")
+        return (path / "index.html").is_file() if url.endswith("/") else path.is_file()
+
+
+def write_content(content: Path, files: dict[str, str | bytes], units: str | None = UNITS_YML) -> None:
+    """Write content files (text or bytes) below a content folder, with a registry."""
+    content.mkdir(parents=True, exist_ok=True)
+    if units is not None and "units.yml" not in files:
+        (content / "units.yml").write_text(units, encoding="utf-8")
+    for name, data in files.items():
+        path = content / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, bytes):
+            path.write_bytes(data)
+        else:
+            path.write_text(data, encoding="utf-8")
+
+
+@pytest.fixture
+def build_site(tmp_path):
+    """Build a site from {relative path: text} into tmp_path/output; return a Site."""
+
+    def build(files: dict[str, str | bytes], settings: dict | None = None, units: str | None = UNITS_YML,
+              conf: str = "pelicanconf.py", finishers=()) -> Site:
+        write_content(tmp_path / "content", files, units)
+        overrides = {"THEME": str(ROOT / "theme"), "PLUGIN_PATHS": [str(ROOT / "plugins")], **(settings or {})}
+        outcome = builder.build(str(ROOT / conf), str(tmp_path / "content"), str(tmp_path / "output"), overrides, finishers)
+        return Site(tmp_path, outcome)
+
+    return build
+
+
+def free_port() -> int:
+    """Return a free TCP port on the loopback interface."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def serve_dir():
+    """Serve a folder on 127.0.0.1; return its base URL. Servers stop after the test."""
+    servers = []
+
+    def serve(folder: str | os.PathLike) -> str:
+        port = free_port()
+        server = make_server(str(folder), "127.0.0.1", port)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{port}"
+
+    yield serve
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (no browser download)."""
+    if not os.path.exists(CHROMIUM):
+        pytest.fail("Chromium chưa được cài: chạy 'make setup'")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh browser page at 1280 × 800, closed after the test."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="vi-VN")
+    tab = context.new_page()
+    yield tab
+    context.close()
