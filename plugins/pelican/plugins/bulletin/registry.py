@@ -115,6 +115,7 @@ class _Builder:
         self.errors: list[ContentError] = []
         self.fields: dict[str, dict] = {}
         self.keys: dict[str, str] = {}
+        self.short_names: dict[str, set[str]] = {}  # a short name finds its unit only when no other unit shares it
 
     def error(self, node: yaml.Node, message: str) -> None:
         """Record a problem at a node's line."""
@@ -150,6 +151,8 @@ class _Builder:
         self.fields[code] = dict(code=code, name=name, short_name=short_name, aliases=aliases, parent=parent, depth=depth)
         for label, label_node in [(code, values["code"]), (name, values["name"])] + [(a, n) for a, n in aliases]:
             self._claim(label, code, label_node)
+        if short_name:
+            self.short_names.setdefault(lookup_key(short_name), set()).add(code)
         children = []
         if children_node is not None and not yamlsrc.is_null(children_node):
             if isinstance(children_node, yaml.SequenceNode):
@@ -202,4 +205,8 @@ class _Builder:
                 aliases=tuple(a for a, _ in f["aliases"]), parent=f["parent"],
                 children=tuple(sorted(f["children"], key=by_name)), depth=f["depth"],
             )
-        return Registry(units, tuple(sorted(roots, key=by_name)), self.path, dict(self.keys))
+        keys = dict(self.keys)
+        for key, codes in self.short_names.items():
+            if len(codes) == 1 and key not in keys:
+                keys[key] = next(iter(codes))
+        return Registry(units, tuple(sorted(roots, key=by_name)), self.path, keys)

@@ -14,7 +14,7 @@ except AttributeError:  # pragma: no cover
 # Problems PyYAML reports (English) -> what an editor should do (Vietnamese).
 PROBLEMS = (
     ("mapping values are not allowed", "có dấu hai chấm (:) không hợp lệ trong giá trị — hãy đặt cả giá trị trong ngoặc kép"),
-    ("found character '\\t'", "có ký tự Tab — hãy thụt lề bằng dấu cách"),
+    ("tab character", "có ký tự Tab — hãy thụt lề bằng dấu cách"),
     ("could not find expected ':'", "thiếu dấu hai chấm (:) sau tên khóa, hoặc một giá trị nhiều dòng chưa được đặt trong ngoặc kép"),
     ("found unexpected end of stream", "thiếu dấu ngoặc kép đóng"),
     ("found unknown escape character", "có ký tự \\ không hợp lệ trong ngoặc kép — hãy dùng ngoặc đơn ' thay cho ngoặc kép"),
@@ -22,32 +22,40 @@ PROBLEMS = (
     ("did not find expected key", "thụt lề không đều — các khóa cùng cấp phải thẳng cột"),
     ("did not find expected '-' indicator", "danh sách thụt lề không đều — mỗi mục bắt đầu bằng '- ' thẳng cột"),
     ("found undefined alias", "không dùng được dấu * ở đầu giá trị — hãy đặt giá trị trong ngoặc kép"),
-    ("found character '@'", "không dùng được @ hoặc ` ở đầu giá trị — hãy đặt giá trị trong ngoặc kép"),
-    ("found character '`'", "không dùng được @ hoặc ` ở đầu giá trị — hãy đặt giá trị trong ngoặc kép"),
     ("expected alphabetic or numeric character", "không dùng được & hoặc * ở đầu giá trị — hãy đặt giá trị trong ngoặc kép"),
     ("found duplicate anchor", "không dùng được & ở đầu giá trị — hãy đặt giá trị trong ngoặc kép"),
+    ("cannot start any token", "có ký tự không được đứng đầu giá trị (@, `, %, Tab…) — hãy đặt giá trị trong ngoặc kép"),
 )
+INNER_QUOTES = "có dấu ngoặc kép bên trong giá trị đặt trong ngoặc kép — hãy dùng ngoặc đơn ' bao ngoài, hoặc “ ” bên trong"
 
 
-def explain(error: yaml.YAMLError) -> str:
-    """Return a Vietnamese sentence for a YAML syntax error."""
-    text = str(error)
+def explain(error: yaml.YAMLError, lines: list[str]) -> tuple[int, str]:
+    """Return (0-based line, Vietnamese sentence) for a YAML syntax error in `lines`."""
+    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    at = mark.line if mark else 0
+    text = lines[at] if 0 <= at < len(lines) else ""
+    problem = str(getattr(error, "problem", "") or error)
+    if "\t" in text[: len(text) - len(text.lstrip())]:
+        return at, "có ký tự Tab ở đầu dòng — hãy thụt lề bằng dấu cách"
+    if "end of stream" in problem and getattr(error, "context_mark", None):
+        return error.context_mark.line, "thiếu dấu ngoặc kép đóng cho giá trị bắt đầu ở dòng này"
+    if "expected ':'" in problem and getattr(error, "context_mark", None):
+        at = error.context_mark.line
+    if "expected key" in problem and text.count('"') > 2:
+        return at, INNER_QUOTES
     for needle, message in PROBLEMS:
-        if needle in text:
-            return message
-    return "lỗi cú pháp YAML — kiểm tra dấu hai chấm, ngoặc kép và thụt lề"
+        if needle in problem:
+            return at, message
+    return at, "lỗi cú pháp YAML — kiểm tra dấu hai chấm, ngoặc kép và thụt lề"
 
 
 def compose(text: str, path: str, first_line: int) -> tuple[yaml.Node | None, list[ContentError]]:
     """Parse YAML text into a node tree; `first_line` is the file line of the text's first line."""
     try:
         return yaml.compose(text, Loader=Loader), []
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = first_line + (mark.line if mark else 0)
-        return None, [ContentError(path, line, explain(error))]
     except yaml.YAMLError as error:
-        return None, [ContentError(path, first_line, explain(error))]
+        at, message = explain(error, text.split("\n"))
+        return None, [ContentError(path, first_line + at, message)]
 
 
 def line_of(node: yaml.Node, first_line: int) -> int:
