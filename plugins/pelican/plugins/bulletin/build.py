@@ -140,7 +140,7 @@ def run_pelican(settings: dict) -> Outcome:
         outcome.seconds = time.perf_counter() - started
     state = settings.get(STATE_KEY)
     if state is not None and not outcome.errors:
-        outcome.articles = sum(1 for d in state.documents.values() if d.kind == "article")
+        outcome.articles = state.published
         outcome.pages = sum(1 for d in state.documents.values() if d.kind == "page")
     outcome.errors.extend(f"Pelican: {m}" for m in collector.errors)
     outcome.warnings.extend(collector.warnings)

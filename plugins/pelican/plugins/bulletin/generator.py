@@ -95,6 +95,7 @@ class BulletinGenerator(Generator):
         """Group the published articles and attach related, previous and next to each."""
         state = get_state(self.settings)
         articles = self.context.get("articles", [])
+        state.published = len(articles)
         limit = self.settings["BULLETIN_RELATED"]
         related = indexes.related(articles, limit)
         neighbours = indexes.neighbours(articles)

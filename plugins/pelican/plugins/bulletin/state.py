@@ -22,6 +22,7 @@ class BuildState:
     now: datetime
     errors: list[ContentError] = field(default_factory=list)
     documents: dict[str, Document] = field(default_factory=dict)
+    published: int = 0  # articles on the site (set once the indexes are built)
 
     def record(self, doc: Document) -> None:
         """Keep a checked document and its errors."""
