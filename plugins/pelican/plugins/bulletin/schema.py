@@ -330,6 +330,9 @@ def default_slug(path: str) -> str:
 
 def check_file(full_path: str, path: str, kind: str, ctx: Context) -> Document:
     """Read and check one content file."""
+    root = os.path.realpath(ctx.content_dir)
+    if not os.path.realpath(full_path).startswith(root + os.sep):
+        return Document(path=path, kind=kind, errors=[ContentError(path, 1, "tệp là liên kết trỏ ra ngoài thư mục nội dung — hãy chép nội dung vào đây thay vì dùng liên kết")])
     text, errors = read_source(full_path, path)
     if text is None:
         return Document(path=path, kind=kind, errors=errors)
