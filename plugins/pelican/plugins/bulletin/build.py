@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
+from . import search
 from .errors import ContentError, ContentErrors
 from .settings import STATE_KEY, SettingsError
 
@@ -203,4 +204,4 @@ def format_errors(errors: list[ContentError]) -> list[str]:
     return [str(e) for e in sorted(errors)]
 
 
-FINISHERS: tuple[Finisher, ...] = ()
+FINISHERS: tuple[Finisher, ...] = (search.build_index,)

@@ -1,0 +1,129 @@
+"""Vietnamese full-text search: index a transformed copy of the article pages with Pagefind.
+
+Pagefind matches unaccented queries against accented words, but treats đ as its own letter and each tone
+placement (hòa/hoà) as a different word. So the pages are indexed from a copy whose text is NFC, has one
+tone placement (text.canon) and writes every đ as d + COMBINING SHORT STROKE OVERLAY: Pagefind drops the
+mark when it folds words (so "dang" finds it) but keeps it in the stored text, where the search page turns
+it back into đ. The search page applies the same transform to the query. The public pages stay as written.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+
+from .settings import STATE_KEY
+from .text import canon
+
+# Written after d/D in the indexed copy; never part of real Vietnamese text (any found there is dropped).
+STROKE = "\u0335"
+BUNDLE = "pagefind"  # the folder, inside the output, that the search page loads
+INDEXER = os.path.join("node_modules", ".bin", "pagefind")
+BODY_MARK = "data-pagefind-body"
+PROJECT = os.path.abspath(os.path.join(os.path.dirname(__file__), *[os.pardir] * 4))  # holds node_modules/
+
+# Markup Pagefind never reads as text, then any tag; what lies between is text.
+_MARKUP = re.compile(r"(<!--.*?-->|<script\b.*?</script\s*>|<style\b.*?</style\s*>|<[^>]*>)", re.S | re.I)
+_UNIT_FILTER = re.compile(r'data-pagefind-filter="unit:([a-z0-9-]+)"')
+_BODY_OPEN = re.compile(r"<[^>]*\sdata-pagefind-body[^>]*>")
+
+
+def mark_stroke(text: str) -> str:
+    """Write đ/Đ as d/D + STROKE (Đảng -> D\u0335ảng); drop any stray STROKE first."""
+    return text.replace(STROKE, "").replace("đ", "d" + STROKE).replace("Đ", "D" + STROKE)
+
+
+def unmark_stroke(text: str) -> str:
+    """Turn d/D + STROKE back into đ/Đ."""
+    return text.replace("d" + STROKE, "đ").replace("D" + STROKE, "Đ")
+
+
+def index_text(text: str) -> str:
+    """Return text as the index holds it: NFC, one tone placement, đ marked (the query gets the same)."""
+    return mark_stroke(canon(text))
+
+
+def index_html(html: str) -> str:
+    """Transform the text of an HTML page for indexing; tags, attributes, scripts and comments stay as they are."""
+    parts = _MARKUP.split(html)
+    parts[::2] = [index_text(part) if part.strip() else part for part in parts[::2]]
+    return "".join(parts)
+
+
+def add_unit_ancestors(html: str, registry) -> str:
+    """Add a unit filter for every ancestor of the page's units, so a parent unit's filter includes them."""
+    own = list(dict.fromkeys(_UNIT_FILTER.findall(html)))
+    extra: list[str] = []
+    for code in own:
+        if code in registry.units:
+            extra += [u.code for u in registry.ancestors(code) if u.code not in own and u.code not in extra]
+    opening = _BODY_OPEN.search(html)
+    if not extra or not opening:
+        return html
+    spans = "".join(f'<span data-pagefind-filter="unit:{code}"></span>' for code in extra)
+    return html[: opening.end()] + spans + html[opening.end():]
+
+
+def article_pages(output: str) -> list[str]:
+    """Return the HTML files of the built site that mark a body for the index, as sorted relative paths."""
+    found = []
+    for folder, dirs, files in os.walk(output):
+        dirs[:] = sorted(d for d in dirs if d != BUNDLE and not d.startswith("."))
+        for name in files:
+            if name.endswith(".html"):
+                path = os.path.join(folder, name)
+                with open(path, encoding="utf-8") as handle:
+                    if BODY_MARK in handle.read():
+                        found.append(os.path.relpath(path, output))
+    return sorted(found)
+
+
+def write_index_copy(output: str, copy: str, registry) -> int:
+    """Write the transformed article pages below `copy`, at the same relative paths; return how many."""
+    pages = article_pages(output)
+    for relative in pages:
+        with open(os.path.join(output, relative), encoding="utf-8") as handle:
+            html = handle.read()
+        target = os.path.join(copy, relative)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        with open(target, "w", encoding="utf-8") as handle:
+            handle.write(add_unit_ancestors(index_html(html), registry) if registry else index_html(html))
+    return len(pages)
+
+
+def find_indexer(root: str | None = None) -> str | None:
+    """Return the pinned Pagefind binary from node_modules (project root or working folder)."""
+    for base in filter(None, (root, os.getcwd(), PROJECT)):
+        path = os.path.join(base, INDEXER)
+        if os.access(path, os.X_OK):
+            return path
+    return None
+
+
+def run_indexer(indexer: str, site: str, bundle: str) -> subprocess.CompletedProcess:
+    """Run Pagefind on `site`, writing its bundle to `bundle`, with no network."""
+    command = [indexer, "--site", site, "--output-path", bundle, "--quiet"]
+    environment = {**os.environ, "npm_config_offline": "true"}
+    return subprocess.run(command, capture_output=True, text=True, env=environment, check=False)
+
+
+def build_index(output: str, settings: dict) -> list[str]:
+    """Finisher: index the site's articles for the search page; return errors in Vietnamese."""
+    indexer = find_indexer()
+    if indexer is None:
+        return [f"không tìm thấy bộ lập chỉ mục tìm kiếm {INDEXER} — chạy 'make setup' để cài"]
+    state = settings.get(STATE_KEY)
+    registry = state.registry if state is not None else None
+    with tempfile.TemporaryDirectory(prefix="search-") as copy:
+        if write_index_copy(output, copy, registry) == 0:
+            return []  # nothing to index: the search page says so
+        bundle = os.path.join(output, BUNDLE)
+        shutil.rmtree(bundle, ignore_errors=True)
+        result = run_indexer(indexer, copy, bundle)
+    if result.returncode != 0:
+        detail = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["không rõ lý do"]
+        return [f"lập chỉ mục tìm kiếm thất bại: {detail[0]}"]
+    return []
