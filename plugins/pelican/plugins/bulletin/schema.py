@@ -291,7 +291,9 @@ def parse_document(text: str, path: str, kind: str, ctx: Context) -> Document:
     for key_node, node in root.value:
         key = str(key_node.value)
         line = yamlsrc.line_of(key_node, 2)
-        if key not in fields:
+        if not yamlsrc.is_scalar(key_node):
+            doc.errors.append(ContentError(path, line, "tên khóa phải là một từ (title, date, units…), không phải danh sách hay nhóm khóa"))
+        elif key not in fields:
             doc.errors.append(ContentError(path, line, _unknown_key(key, fields)))
         elif key in doc.meta:
             doc.errors.append(ContentError(path, line, f'khóa "{key}" bị lặp — hãy giữ một dòng'))

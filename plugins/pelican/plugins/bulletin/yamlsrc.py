@@ -43,6 +43,11 @@ def explain(error: yaml.YAMLError, lines: list[str]) -> tuple[int, str]:
         at = error.context_mark.line
     if "expected key" in problem and text.count('"') > 2:
         return at, INNER_QUOTES
+    if "expected key" in problem and at > 0 and lines[at - 1].count('"') % 2:
+        return at - 1, "thiếu dấu ngoặc kép đóng cho giá trị bắt đầu ở dòng này"
+    if "expected ',' or" in problem and getattr(error, "context_mark", None):
+        closer = "]" if "']'" in problem else "}"
+        return error.context_mark.line, f"thiếu dấu {closer} đóng, hoặc thiếu dấu phẩy giữa các mục, cho ngoặc mở ở dòng này"
     for needle, message in PROBLEMS:
         if needle in problem:
             return at, message
