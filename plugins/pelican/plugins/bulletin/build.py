@@ -30,6 +30,7 @@ class Outcome:
     output: str
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)  # content warnings for the editor (Vietnamese, path:line)
     articles: int = 0
     pages: int = 0
     seconds: float = 0.0
@@ -145,6 +146,8 @@ def run_pelican(settings: dict) -> Outcome:
         outcome.pages = sum(1 for d in state.documents.values() if d.kind == "page")
     outcome.errors.extend(f"Pelican: {m}" for m in collector.errors)
     outcome.warnings.extend(collector.warnings)
+    if state is not None:
+        outcome.notices.extend(format_errors(list(set(state.warnings))))
     return outcome
 
 
@@ -184,6 +187,8 @@ def build(conf: str, content: str | None = None, output: str | None = None, over
 def report(outcome: Outcome, stream=None) -> None:
     """Print a build's errors (path:line: message) and a one-line summary, in Vietnamese."""
     stream = stream or sys.stderr
+    for line in outcome.notices:
+        print(f"{line} (cảnh báo)", file=stream)
     for line in outcome.errors:
         print(line, file=stream)
     if outcome.ok:

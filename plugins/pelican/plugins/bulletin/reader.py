@@ -8,7 +8,8 @@ from datetime import datetime
 from pelican.readers import BaseReader
 from pelican.urlwrappers import Category
 
-from . import markup, schema
+from . import markup, sanitize, schema
+from .errors import ContentError
 from .state import display_path, get_state
 
 
@@ -35,11 +36,21 @@ class BulletinReader(BaseReader):
         state.record(doc)
         self._markdown.reset()
         html = self._markdown.convert(doc.body) if doc.body.strip() else ""
+        html = sanitized(html, doc, state)
         metadata = pelican_metadata(doc, html, state)
         if doc.kind == "article":
             # Pelican's draft writer reads .category even when categories are off.
             metadata["category"] = Category(self.settings["DEFAULT_CATEGORY"], self.settings)
         return html, metadata
+
+
+def sanitized(html: str, doc: schema.Document, state) -> str:
+    """Pass the body through the allowlist; each removal becomes a warning at its line in the file."""
+    html, removed = sanitize.clean(html)
+    for removal in removed:
+        line = doc.body_line + sanitize.locate(doc.body, removal.needle) - 1
+        state.warnings.append(ContentError(doc.path, line, removal.message))
+    return html
 
 
 def pelican_metadata(doc: schema.Document, html: str, state) -> dict:

@@ -21,6 +21,7 @@ class BuildState:
     context: Context
     now: datetime
     errors: list[ContentError] = field(default_factory=list)
+    warnings: list[ContentError] = field(default_factory=list)  # reported, but the build goes on
     documents: dict[str, Document] = field(default_factory=dict)
     published: int = 0  # articles on the site (set once the indexes are built)
 

@@ -1,0 +1,134 @@
+"""Allowlist sanitizer for article HTML: what editors paste from Word or web pages is cleaned, each removal named."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
+import nh3
+
+# Elements an article body may hold; everything else is unwrapped (its text kept) or, for SCRUBBED, dropped whole.
+TAGS = frozenset({
+    "a", "abbr", "b", "bdi", "bdo", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "data", "dd",
+    "del", "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6",
+    "hr", "i", "iframe", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "rp", "rt", "ruby", "s", "samp",
+    "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr",
+    "u", "ul", "var", "wbr",
+})
+SCRUBBED = frozenset({"script", "style", "template", "noscript", "object", "embed", "applet", "select", "textarea", "svg", "math"})
+ATTRIBUTES = {
+    "*": {"id", "class", "title", "lang", "dir"},
+    "a": {"href", "hreflang"},
+    "img": {"src", "alt", "width", "height", "loading", "decoding"},
+    "iframe": {"src", "width", "height", "allow", "allowfullscreen", "loading", "referrerpolicy"},
+    "td": {"colspan", "rowspan", "headers"},
+    "th": {"colspan", "rowspan", "headers", "scope", "abbr"},
+    "col": {"span"}, "colgroup": {"span"},
+    "ol": {"start", "reversed", "type"}, "li": {"value"},
+    "time": {"datetime"}, "data": {"value"},
+    "del": {"cite", "datetime"}, "ins": {"cite", "datetime"}, "blockquote": {"cite"}, "q": {"cite"},
+}
+URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
+URL_ATTRIBUTES = frozenset({"href", "src", "cite", "action", "formaction", "poster", "xlink:href", "background", "data"})
+FORM_TAGS = frozenset({"form", "input", "button", "select", "textarea", "option", "fieldset", "label", "output"})
+# The one video host whose players may be embedded: the privacy-enhanced YouTube player, embed URLs only.
+VIDEO_EMBED = re.compile(r"^https://www\.youtube-nocookie\.com/embed/[A-Za-z0-9_-]{6,64}(\?[A-Za-z0-9_=&;.%-]*)?$")
+VIDEO_HOST = "https://www.youtube-nocookie.com"
+# Markdown table alignment arrives as a style attribute, which the Content-Security-Policy blocks: use a class.
+_ALIGN = re.compile(r'<(th|td)( [^>]*)? style="text-align: (left|right|center);"')
+_EMPTY_IFRAME = re.compile(r"<iframe(?![^>]*\ssrc=)[^>]*>.*?</iframe>", re.S)
+_SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.-]*):")
+
+MESSAGES = {
+    "script": "đã xóa thẻ <script> (mã chạy trên trang không được phép trong bài viết)",
+    "scrub": "đã xóa thẻ <{tag}> cùng nội dung của nó (không được phép trong bài viết)",
+    "form": "đã bỏ biểu mẫu nhập liệu (<{tag}>…) — bài viết không được chứa biểu mẫu",
+    "frame": "đã xóa khung nhúng <iframe> từ {value} — chỉ nhúng được video YouTube dạng https://www.youtube-nocookie.com/embed/…",
+    "handler": 'đã xóa thuộc tính sự kiện {attr}="…" trên thẻ <{tag}> (mã chạy trên trang không được phép)',
+    "url": 'đã xóa đường dẫn "{value}" trên thẻ <{tag}> — chỉ dùng được http, https, mailto, tel hoặc đường dẫn trong trang',
+    "style": 'đã bỏ thuộc tính style="…" trên thẻ <{tag}> (định dạng do giao diện của trang quyết định)',
+    "tag": "đã bỏ thẻ <{tag}> không được phép (giữ lại chữ bên trong)",
+}
+
+
+@dataclass(frozen=True)
+class Removal:
+    """One thing the sanitizer removed: its kind, the Vietnamese sentence, and text to find it in the source."""
+
+    kind: str
+    message: str
+    needle: str
+
+
+class _Scanner(HTMLParser):
+    """Walk the HTML once and list what the allowlist will remove, before nh3 removes it."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.found: list[Removal] = []
+        self._seen: set[tuple[str, str]] = set()
+
+    def note(self, kind: str, needle: str, **fields) -> None:
+        """Record a removal once per kind and subject."""
+        subject = "" if kind == "form" else fields.get("tag", "") + fields.get("attr", "") + fields.get("value", "")
+        key = (kind, subject)
+        if key not in self._seen:
+            self._seen.add(key)
+            self.found.append(Removal(kind, MESSAGES[kind].format(**fields), needle))
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "script":
+            self.note("script", "<script", tag=tag)
+        elif tag in SCRUBBED - FORM_TAGS:
+            self.note("scrub", f"<{tag}", tag=tag)
+        elif tag in FORM_TAGS:
+            self.note("form", f"<{tag}", tag=tag)
+        elif tag == "iframe":
+            src = dict(attrs).get("src") or ""
+            if not VIDEO_EMBED.match(src):
+                self.note("frame", src or "<iframe", value=f'"{src}"' if src else "một địa chỉ trống")
+        elif tag not in TAGS:
+            self.note("tag", f"<{tag}", tag=tag)
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.note("handler", name, tag=tag, attr=name)
+            elif name == "style":
+                self.note("style", "style=", tag=tag)
+            elif name in URL_ATTRIBUTES and value and not allowed_url(value):
+                self.note("url", value.strip()[:60], tag=tag, value=value.strip()[:60])
+
+    handle_startendtag = handle_starttag
+
+
+def allowed_url(value: str) -> bool:
+    """Tell whether a URL is relative or uses an allowed scheme (http, https, mailto, tel)."""
+    match = _SCHEME.match(html.unescape(value).replace("\t", "").replace("\n", ""))
+    return match is None or match.group(1).lower() in URL_SCHEMES
+
+
+def _keep(tag: str, attribute: str, value: str) -> str | None:
+    """Let an iframe keep its src only when it is an allowlisted video embed."""
+    if tag == "iframe" and attribute == "src":
+        return value if VIDEO_EMBED.match(value) else None
+    return value
+
+
+def clean(fragment: str) -> tuple[str, list[Removal]]:
+    """Return the fragment with everything outside the allowlist removed, and what was removed."""
+    fragment = _ALIGN.sub(lambda m: f'<{m[1]}{m[2] or ""} class="align-{m[3]}"', fragment)
+    scanner = _Scanner()
+    scanner.feed(fragment)
+    scanner.close()
+    cleaned = nh3.clean(
+        fragment, tags=set(TAGS), clean_content_tags=set(SCRUBBED), attributes={k: set(v) for k, v in ATTRIBUTES.items()},
+        attribute_filter=_keep, url_schemes=set(URL_SCHEMES), link_rel=None, strip_comments=True,
+    )
+    return _EMPTY_IFRAME.sub("", cleaned), scanner.found
+
+
+def locate(source: str, needle: str) -> int:
+    """Return the 1-based line of the first case-insensitive occurrence of needle in source (1 if absent)."""
+    index = source.lower().find(needle.lower())
+    return source.count("\n", 0, index) + 1 if index >= 0 else 1
