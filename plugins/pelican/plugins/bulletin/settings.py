@@ -8,6 +8,7 @@ DEFAULTS = {
     "BULLETIN_FEED_ITEMS": 20,  # entries in each unit and term feed
     "BULLETIN_PREVIEW": False,  # preview build: show scheduled (future) articles, marked
     "BULLETIN_NOW": None,  # the moment that decides what is scheduled (None: the build's clock)
+    "BULLETIN_PUBLISH": False,  # public build: hashed asset names, CSP, sitemap, robots.txt, .gz/.br (publish.py)
 }
 STATE_KEY = "_BULLETIN_STATE"
 
@@ -25,4 +26,9 @@ def check_settings(settings: dict) -> dict:
         )
     for key, value in DEFAULTS.items():
         settings.setdefault(key, value)
+    if settings["BULLETIN_PUBLISH"] and not str(settings.get("SITEURL", "")).startswith(("https://", "http://")):
+        raise SettingsError(
+            "bản công khai cần địa chỉ trang đầy đủ trong biến môi trường SITEURL — "
+            "ví dụ: SITEURL=https://example.org/ban-tin invoke build --production"
+        )
     return settings

@@ -1,0 +1,171 @@
+"""Finishers of the public build (BULLETIN_PUBLISH): hashed asset names, CSP, sitemap, robots.txt, compression.
+
+Each is f(output_dir, settings) -> errors, run by build.build on the finished temporary folder before the swap,
+and does nothing in a local build. Every output is a pure function of the files, so two builds of one commit
+give the same bytes.
+
+The sitemap lists every HTML page a reader can land on: articles, pages, the unit, term and date indexes and the
+search page. It leaves out 404.html (not a page of the site) and the continuation pages of a paginated list
+(…/trang/2/ and on), whose articles are all listed on their own.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+import re
+from urllib.parse import quote
+from xml.sax.saxutils import escape
+
+import brotli
+
+from .sanitize import VIDEO_HOST
+
+HASHED = (".css", ".js")  # theme files whose names carry a content hash
+COMPRESSED = (".html", ".css", ".js", ".mjs", ".xml", ".json", ".svg", ".txt", ".map", ".webmanifest")
+GZIP_MAGIC = b"\x1f\x8b"
+BROTLI_QUALITY = 11
+HASH_LENGTH = 10
+SITEMAP, ROBOTS, NOT_FOUND = "sitemap.xml", "robots.txt", "404.html"
+CONTINUATION = re.compile(r"(^|/)trang/\d+/index\.html$")
+SKIPPED_FOLDERS = ("pagefind",)  # the search bundle: its own files, never a page of the site
+
+# Only the site itself; Pagefind compiles its WebAssembly module ('wasm-unsafe-eval', nothing broader);
+# videos only from the host the sanitizer allows. A <meta> policy cannot carry frame-ancestors.
+CSP = {
+    "default-src": "'self'",
+    "script-src": "'self' 'wasm-unsafe-eval'",
+    "style-src": "'self'",
+    "img-src": "'self'",
+    "font-src": "'self'",
+    "connect-src": "'self'",
+    "frame-src": VIDEO_HOST,
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+}
+CSP_META = '<meta http-equiv="Content-Security-Policy" content="{}">'.format("; ".join(f"{k} {v}" for k, v in CSP.items()))
+_CHARSET = re.compile(r"<meta charset=[^>]*>", re.I)
+
+
+def walk(output: str, suffixes: tuple[str, ...]) -> list[str]:
+    """Return the files below output ending with one of the suffixes, as sorted '/'-separated relative paths."""
+    found = []
+    for folder, dirs, files in os.walk(output):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found += [os.path.relpath(os.path.join(folder, f), output).replace(os.sep, "/") for f in files if f.endswith(suffixes)]
+    return sorted(found)
+
+
+def read(output: str, relative: str) -> str:
+    """Return the text of a file of the output."""
+    with open(os.path.join(output, relative), encoding="utf-8") as handle:
+        return handle.read()
+
+
+def write(output: str, relative: str, data: str | bytes) -> None:
+    """Write a file of the output (text as UTF-8)."""
+    with open(os.path.join(output, relative), "wb") as handle:
+        handle.write(data.encode("utf-8") if isinstance(data, str) else data)
+
+
+def hashed_name(relative: str, data: bytes) -> str:
+    """Return style.css -> style.<first hex digits of sha256>.css."""
+    stem, suffix = os.path.splitext(relative)
+    return f"{stem}.{hashlib.sha256(data).hexdigest()[:HASH_LENGTH]}{suffix}"
+
+
+def reference(name: str) -> re.Pattern:
+    """Match a reference to a file path in an attribute, url() or import: after / or a quote, before a quote, ?, # or )."""
+    return re.compile(r"(?<=[\"'(/])" + re.escape(name) + r"(?=[\"')?#])")
+
+
+def fingerprint(output: str, settings: dict) -> list[str]:
+    """Give theme CSS and JS files content-hashed names; point every page, stylesheet and script at them."""
+    if not settings.get("BULLETIN_PUBLISH"):
+        return []
+    static = settings.get("THEME_STATIC_DIR", "theme")
+    assets = [a for a in walk(output, HASHED) if a.startswith(static + "/")]
+    renamed: dict[str, str] = {}
+    pending = list(assets)
+    while pending:  # an asset is hashed after the assets it names, so its hash covers their new names
+        ready = [a for a in pending if all(d in renamed for d in dependencies(output, a, assets))]
+        if not ready:
+            return [f"tệp giao diện tham chiếu vòng tròn lẫn nhau: {', '.join(pending)} — không đặt được tên theo mã băm"]
+        for asset in ready:
+            text = rewrite(read(output, asset), renamed, sibling_of=asset)
+            data = text.encode("utf-8")
+            renamed[asset] = hashed_name(asset, data)
+            write(output, renamed[asset], data)
+            os.remove(os.path.join(output, asset))
+            pending.remove(asset)
+    for page in walk(output, (".html",)):
+        if page.split("/", 1)[0] in SKIPPED_FOLDERS:
+            continue
+        text = rewrite(read(output, page), renamed)
+        text, count = _CHARSET.subn(lambda m: m.group(0) + CSP_META, text, count=1)
+        if not count:
+            return [f"{page}: thiếu thẻ <meta charset> nên không chèn được Content-Security-Policy"]
+        write(output, page, text)
+    return []
+
+
+def dependencies(output: str, asset: str, assets: list[str]) -> list[str]:
+    """Return the other assets an asset names (by file name)."""
+    text = read(output, asset)
+    return [other for other in assets if other != asset and reference(os.path.basename(other)).search(text)]
+
+
+def rewrite(text: str, renamed: dict[str, str], sibling_of: str | None = None) -> str:
+    """Replace references to renamed assets: full paths in pages, file names between theme files."""
+    for old, new in renamed.items():
+        if sibling_of is None:
+            text = reference(old).sub(new, text)
+        else:
+            text = reference(os.path.basename(old)).sub(os.path.basename(new), text)
+    return text
+
+
+def site_url(settings: dict) -> str:
+    """Return SITEURL with one trailing slash."""
+    return settings["SITEURL"].rstrip("/") + "/"
+
+
+def page_url(base: str, relative: str) -> str:
+    """Return the absolute address of an HTML file (folder/index.html -> folder/)."""
+    path = relative[: -len("index.html")] if relative.endswith("index.html") else relative
+    return base + quote(path)
+
+
+def listed(relative: str) -> bool:
+    """Tell whether an HTML file belongs in the sitemap (see the module docstring)."""
+    return relative != NOT_FOUND and not CONTINUATION.search(relative) and relative.split("/", 1)[0] not in SKIPPED_FOLDERS
+
+
+def sitemap(output: str, settings: dict) -> list[str]:
+    """Write sitemap.xml (every listed page, absolute addresses) and robots.txt pointing at it."""
+    if not settings.get("BULLETIN_PUBLISH"):
+        return []
+    base = site_url(settings)
+    urls = sorted(page_url(base, page) for page in walk(output, (".html",)) if listed(page))
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    lines += [f"  <url><loc>{escape(url)}</loc></url>" for url in urls]
+    write(output, SITEMAP, "\n".join(lines + ["</urlset>", ""]))
+    write(output, ROBOTS, f"User-agent: *\nAllow: /\n\nSitemap: {base}{SITEMAP}\n")
+    return []
+
+
+def compress(output: str, settings: dict) -> list[str]:
+    """Write .gz and .br beside every text file (deterministic: no name, no time); skip data already compressed."""
+    if not settings.get("BULLETIN_PUBLISH"):
+        return []
+    for relative in walk(output, COMPRESSED):
+        path = os.path.join(output, relative)
+        with open(path, "rb") as handle:
+            data = handle.read()
+        if data.startswith(GZIP_MAGIC):
+            continue
+        write(output, relative + ".gz", gzip.compress(data, compresslevel=9, mtime=0))
+        write(output, relative + ".br", brotli.compress(data, quality=BROTLI_QUALITY))
+    return []

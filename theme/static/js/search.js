@@ -1,0 +1,354 @@
+/* Vietnamese search for /tim-kiem/ on top of Pagefind's JS API (no stock UI, no framework).
+ *
+ * The index holds a transformed copy of each article (see the bulletin plugin's search.py): NFC text,
+ * one tone placement for open oa/oe/uy syllables, and every đ written as d + U+0335 so that Pagefind,
+ * which drops marks when it folds words, matches "dang" to "Đảng". The query gets the same transform
+ * here, and the mark is turned back into đ before anything is shown.
+ * Every string shown comes from data-msg-* attributes of the page; reader input is only ever set
+ * through textContent or form values.
+ */
+(function () {
+  "use strict";
+
+  var root = document.getElementById("trang-tim-kiem");
+  if (!root || !window.URLSearchParams || !window.history || !history.replaceState) {
+    return;
+  }
+
+  var STROKE = "\u0335";
+  var TONES = "\u0300\u0309\u0303\u0301\u0323";
+  var CONSONANTS = "bcdđghklmnpqrstvx";
+  var OPEN_PAIRS = ["oa", "oe", "uy"];
+  var FACETS = ["unit", "term", "year"];
+  var PAGE_SIZE = 10;
+  var DEBOUNCE_MS = 250;
+  var RANKING = { termSimilarity: 5.0, diacriticSimilarity: 3.0 };
+
+  var form = document.getElementById("form-tim-kiem");
+  var input = document.getElementById("tu-khoa");
+  var status = root.querySelector("[data-search-status]");
+  var list = root.querySelector("[data-search-list]");
+  var moreWrap = root.querySelector("[data-search-more-wrap]");
+  var moreButton = root.querySelector("[data-search-more]");
+  var sortSelect = root.querySelector("[data-sort]");
+  var selects = {};
+  FACETS.forEach(function (name) {
+    selects[name] = root.querySelector('select[data-facet="' + name + '"]');
+  });
+
+  /* ---------- Vietnamese text: the same rules as text.canon() and search.index_text() ---------- */
+
+  function isMark(ch) {
+    return /\p{M}/u.test(ch);
+  }
+
+  function canonWord(word) {
+    var chars = Array.from(word.normalize("NFD"));
+    var tones = chars.filter(function (ch) { return TONES.indexOf(ch) >= 0; });
+    if (tones.length !== 1) {
+      return word;
+    }
+    var bare = chars.filter(function (ch) { return TONES.indexOf(ch) < 0; });
+    var lower = bare.join("").toLowerCase();
+    if (lower.length < 2 || OPEN_PAIRS.indexOf(lower.slice(-2)) < 0) {
+      return word;
+    }
+    var onset = lower.slice(0, -2);
+    if (onset === "q" || Array.from(onset).some(function (ch) { return CONSONANTS.indexOf(ch) < 0; })) {
+      return word;
+    }
+    var bases = [];
+    bare.forEach(function (ch, i) { if (!isMark(ch)) { bases.push(i); } });
+    var at = bases[bases.length - 2] + 1;
+    while (at < bare.length && isMark(bare[at])) {
+      at += 1;
+    }
+    return bare.slice(0, at).concat(tones[0], bare.slice(at)).join("").normalize("NFC");
+  }
+
+  function canon(text) {
+    return text.normalize("NFC").replace(/\p{L}+/gu, canonWord);
+  }
+
+  function indexText(text) {
+    return canon(text).split(STROKE).join("").replace(/đ/g, "d" + STROKE).replace(/Đ/g, "D" + STROKE);
+  }
+
+  function unmark(text) {
+    return String(text || "").replace(/d\u0335/g, "đ").replace(/D\u0335/g, "Đ");
+  }
+
+  function prepareQuery(text) {
+    return indexText(text.replace(/[\u201c\u201d\u201e]/g, '"')).trim();
+  }
+
+  /* ---------- Messages from the template ---------- */
+
+  function message(name, values) {
+    var text = root.getAttribute("data-msg-" + name) || "";
+    return text.replace(/\{(\w+)\}/g, function (whole, key) {
+      return Object.prototype.hasOwnProperty.call(values || {}, key) ? String(values[key]) : whole;
+    });
+  }
+
+  function formatNumber(n) {
+    return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ".");
+  }
+
+  /* ---------- State <-> URL <-> form ---------- */
+
+  function readUrl() {
+    var params = new URLSearchParams(window.location.search);
+    var state = { q: params.get("q") || "", sort: params.get("sort") === "date" ? "date" : "" };
+    FACETS.forEach(function (name) { state[name] = params.get(name) || ""; });
+    return state;
+  }
+
+  function readForm() {
+    var state = { q: input.value, sort: sortSelect.value };
+    FACETS.forEach(function (name) { state[name] = selects[name].value; });
+    return state;
+  }
+
+  function fillForm(state) {
+    input.value = state.q;
+    sortSelect.value = state.sort;
+    FACETS.forEach(function (name) {
+      var select = selects[name];
+      select.value = state[name];
+      if (select.value !== state[name]) {
+        select.value = "";  // a code the page does not list
+      }
+    });
+  }
+
+  function writeUrl(state) {
+    var params = new URLSearchParams();
+    if (state.q.trim()) { params.set("q", state.q.trim()); }
+    FACETS.forEach(function (name) { if (state[name]) { params.set(name, state[name]); } });
+    if (state.sort) { params.set("sort", state.sort); }
+    var query = params.toString();
+    var url = window.location.pathname + (query ? "?" + query : "") + window.location.hash;
+    history.replaceState(null, "", url);
+  }
+
+  /* ---------- Pagefind ---------- */
+
+  var enginePromise = null;
+
+  function engine() {
+    if (!enginePromise) {
+      var bundle = root.getAttribute("data-bundle") || "/pagefind/";
+      enginePromise = import(bundle + "pagefind.js").then(function (pagefind) {
+        return pagefind.options({ ranking: RANKING }).then(function () { return pagefind; });
+      });
+    }
+    return enginePromise;
+  }
+
+  function activeFilters(state, skip) {
+    var filters = {};
+    FACETS.forEach(function (name) {
+      if (state[name] && name !== skip) { filters[name] = state[name]; }
+    });
+    return filters;
+  }
+
+  function runSearch(pagefind, state) {
+    var term = prepareQuery(state.q) || null;
+    var filters = activeFilters(state);
+    var options = { filters: filters };
+    if (state.sort === "date" || !term) {
+      options.sort = { date: "desc" };
+    }
+    var searches = [pagefind.search(term, options)];
+    // Counts for a facet in use come from the search without that facet, so its other values stay visible.
+    var used = Object.keys(filters);
+    used.forEach(function (name) {
+      searches.push(pagefind.search(term, { filters: activeFilters(state, name) }));
+    });
+    return Promise.all(searches).then(function (responses) {
+      var main = responses[0];
+      if (!main) { return null; }
+      var counts = {};
+      FACETS.forEach(function (name) { counts[name] = (main.filters || {})[name] || {}; });
+      used.forEach(function (name, i) {
+        var other = responses[i + 1];
+        counts[name] = (other && other.filters && other.filters[name]) || {};
+      });
+      return { results: main.results, counts: counts };
+    });
+  }
+
+  /* ---------- Rendering (DOM + textContent only) ---------- */
+
+  var ENTITIES = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: "\u00a0" };
+
+  function decodeEntities(text) {
+    return text.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, function (whole, name) {
+      if (name.charAt(0) === "#") {
+        var code = name.charAt(1).toLowerCase() === "x" ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
+        return isFinite(code) ? String.fromCodePoint(code) : whole;
+      }
+      return Object.prototype.hasOwnProperty.call(ENTITIES, name) ? ENTITIES[name] : whole;
+    });
+  }
+
+  function appendExcerpt(target, excerpt) {
+    // Pagefind's excerpt is escaped text with <mark> around matched words: split on those tags only.
+    var parts = String(excerpt || "").split(/<mark>|<\/mark>/);
+    parts.forEach(function (part, i) {
+      var text = unmark(decodeEntities(part.replace(/<[^>]*>/g, "")));
+      if (!text) { return; }
+      if (i % 2 === 1) {
+        var mark = document.createElement("mark");
+        mark.textContent = text;
+        target.appendChild(mark);
+      } else {
+        target.appendChild(document.createTextNode(text));
+      }
+    });
+  }
+
+  function resultItem(data) {
+    var meta = data.meta || {};
+    var item = document.createElement("li");
+    item.className = "search-result";
+    var heading = document.createElement("h3");
+    heading.className = "search-result-title";
+    var link = document.createElement("a");
+    link.href = data.url;
+    link.textContent = unmark(meta.title || data.url);
+    heading.appendChild(link);
+    item.appendChild(heading);
+    var info = document.createElement("p");
+    info.className = "search-result-meta";
+    if (meta.date) {
+      var date = document.createElement("span");
+      date.className = "search-result-date";
+      date.textContent = meta.date;
+      info.appendChild(date);
+    }
+    if (meta.units) {
+      var units = document.createElement("span");
+      units.className = "search-result-units";
+      units.textContent = message("units") + unmark(meta.units);
+      info.appendChild(units);
+    }
+    item.appendChild(info);
+    var excerpt = document.createElement("p");
+    excerpt.className = "search-result-excerpt";
+    appendExcerpt(excerpt, data.excerpt);
+    item.appendChild(excerpt);
+    return item;
+  }
+
+  function showCounts(counts) {
+    FACETS.forEach(function (name) {
+      var values = counts ? counts[name] : null;
+      Array.prototype.forEach.call(selects[name].options, function (option) {
+        if (!option.value) { return; }
+        var label = option.getAttribute("data-label") || option.value;
+        var n = values ? values[option.value] || 0 : null;
+        option.textContent = label + (n === null ? "" : message("count", { n: formatNumber(n) }));
+      });
+    });
+  }
+
+  /* ---------- The search loop ---------- */
+
+  var generation = 0;   // only the newest search may draw (debounce by counter)
+  var current = { results: [], shown: 0, state: null, total: 0 };
+  var timer = null;
+
+  function setStatus(text) {
+    status.textContent = text;
+  }
+
+  function clearResults() {
+    while (list.firstChild) { list.removeChild(list.firstChild); }
+    moreWrap.hidden = true;
+  }
+
+  function isEmpty(state) {
+    return !state.q.trim() && !FACETS.some(function (name) { return state[name]; });
+  }
+
+  function summary() {
+    var values = { n: formatNumber(current.total), q: current.state.q.trim(), shown: formatNumber(current.shown) };
+    var hasQuery = Boolean(values.q);
+    if (!current.total) {
+      return message(hasQuery ? "empty-query" : "empty", values);
+    }
+    var text = message(hasQuery ? "found-query" : "found", values);
+    return current.shown < current.total ? text + " " + message("shown", values) : text;
+  }
+
+  function showMore(mine) {
+    var slice = current.results.slice(current.shown, current.shown + PAGE_SIZE);
+    list.setAttribute("aria-busy", "true");
+    return Promise.all(slice.map(function (result) { return result.data(); })).then(function (pages) {
+      if (mine !== generation) { return; }
+      pages.forEach(function (data) { list.appendChild(resultItem(data)); });
+      current.shown += pages.length;
+      list.removeAttribute("aria-busy");
+      moreWrap.hidden = current.shown >= current.total;
+      setStatus(summary());
+    });
+  }
+
+  function search(state) {
+    var mine = ++generation;
+    writeUrl(state);
+    if (isEmpty(state)) {
+      clearResults();
+      showCounts(null);
+      setStatus(message("idle"));
+      return Promise.resolve();
+    }
+    setStatus(message("loading"));
+    return engine().then(function (pagefind) {
+      return runSearch(pagefind, state);
+    }).then(function (found) {
+      if (mine !== generation || !found) { return; }
+      clearResults();
+      current = { results: found.results, shown: 0, state: state, total: found.results.length };
+      showCounts(found.counts);
+      return showMore(mine);
+    }).catch(function () {
+      if (mine === generation) {
+        clearResults();
+        setStatus(message("error"));
+      }
+    });
+  }
+
+  function searchSoon() {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(function () { search(readForm()); }, DEBOUNCE_MS);
+  }
+
+  function searchNow() {
+    window.clearTimeout(timer);
+    return search(readForm());
+  }
+
+  input.addEventListener("input", searchSoon);
+  FACETS.forEach(function (name) { selects[name].addEventListener("change", searchNow); });
+  sortSelect.addEventListener("change", searchNow);
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    searchNow();
+  });
+  moreButton.addEventListener("click", function () {
+    var firstNew = current.shown;
+    showMore(generation).then(function () {
+      var link = list.children[firstNew] && list.children[firstNew].querySelector("a");
+      if (link) { link.focus(); }
+    });
+  });
+
+  var initial = readUrl();
+  fillForm(initial);
+  search(readForm());
+})();
