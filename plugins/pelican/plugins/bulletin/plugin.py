@@ -8,6 +8,7 @@ from .errors import ContentErrors
 from .filters import FILTERS
 from .generator import PAGINATED, BulletinGenerator
 from .reader import BulletinReader
+from .sanitize import feed_items_as_text
 from .state import get_state, start_build
 
 
@@ -44,3 +45,4 @@ def register() -> None:
     signals.readers_init.connect(use_reader)
     signals.get_generators.connect(add_generator)
     signals.all_generators_finalized.connect(stop_on_errors)
+    signals.feed_generated.connect(feed_items_as_text)

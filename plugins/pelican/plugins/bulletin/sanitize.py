@@ -132,3 +132,18 @@ def locate(source: str, needle: str) -> int:
     """Return the 1-based line of the first case-insensitive occurrence of needle in source (1 if absent)."""
     index = source.lower().find(needle.lower())
     return source.count("\n", 0, index) + 1 if index >= 0 else 1
+
+
+def feed_items_as_text(context: dict, feed) -> None:
+    """Give feed entries the exact title, the summary escaped (Atom reads it as HTML) and the byline as author."""
+    articles = {a.url: a for a in context.get("articles", ())}
+    prefix = len(str(context.get("SITEURL", "")).rstrip("/")) + 1
+    for item in feed.items:
+        article = articles.get(item["link"][prefix:])
+        if article is None:
+            continue
+        item["title"] = article.title
+        if item.get("description"):
+            item["description"] = html.escape(article.summary, quote=False)
+        if getattr(article, "byline", ""):
+            item["author_name"] = article.byline
