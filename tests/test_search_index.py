@@ -1,0 +1,83 @@
+"""The search index transform (pure) and the finisher on a real build with the pinned Pagefind."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+from conftest import UNITS_YML, article
+
+from pelican.plugins.bulletin import search
+from pelican.plugins.bulletin.registry import load_registry
+
+STROKE = search.STROKE
+
+
+@pytest.mark.parametrize(
+    "text, indexed",
+    [
+        ("Đảng ủy Khối", f"D{STROKE}ảng ủy Khối"),
+        ("đồng chí", f"d{STROKE}ồng chí"),
+        ("hoà thuận, uỷ ban, khoẻ, thuỷ lợi", "hòa thuận, ủy ban, khỏe, thủy lợi"),
+        ("quý, quả, hoàng, khuỷu", "quý, quả, hoàng, khuỷu"),
+        (unicodedata.normalize("NFD", "Hoà bình"), "Hòa bình"),
+        (f"d{STROKE}x", f"dx"),  # a stray mark in the source is dropped, so restoring is exact
+        ("cán bộ", "cán bộ"),
+    ],
+)
+def test_index_text(text, indexed):
+    assert search.index_text(text) == indexed
+
+
+@pytest.mark.parametrize("text", ["Đảng ủy Khối các cơ quan tỉnh", "đồng chí Đinh Văn Đức", "ĐĐ đđ dD"])
+def test_unmark_restores_every_d_with_stroke(text):
+    assert search.unmark_stroke(search.index_text(text)) == text
+
+
+def test_index_html_changes_text_only():
+    html = ('<html lang="vi"><head><title>Đảng</title><script>var đ = "hoà";</script></head>'
+            '<body><article data-pagefind-body><h1 data-pagefind-meta="title">Đảng ủy hoà</h1>'
+            '<img src="/anh/hoà-đ.png" alt="Đảng"><!-- đ hoà --><p>Uỷ ban &amp; Đoàn</p></article></body></html>')
+    out = search.index_html(html)
+    assert f"<h1 data-pagefind-meta=\"title\">D{STROKE}ảng ủy hòa</h1>" in out
+    assert f"<p>Ủy ban &amp; D{STROKE}oàn</p>" in out
+    assert '<img src="/anh/hoà-đ.png" alt="Đảng">' in out  # attributes untouched
+    assert '<script>var đ = "hoà";</script>' in out
+    assert "<!-- đ hoà -->" in out
+
+
+def test_add_unit_ancestors(tmp_path):
+    (tmp_path / "units.yml").write_text(UNITS_YML, encoding="utf-8")
+    registry, errors = load_registry(str(tmp_path / "units.yml"), "units.yml")
+    assert not errors
+    html = ('<article data-pagefind-body><a data-pagefind-filter="unit:chi-bo-hung">x</a>'
+            '<a data-pagefind-filter="unit:huyen-uy-hon-quan">y</a></article>')
+    out = search.add_unit_ancestors(html, registry)
+    assert out.count('data-pagefind-filter="unit:tinh-uy"') == 1
+    assert out.count('data-pagefind-filter="unit:huyen-uy-hon-quan"') == 1  # already there: not repeated
+    assert out.index('unit:tinh-uy') < out.index("unit:chi-bo-hung")  # inside the body, at its start
+    root_only = '<article data-pagefind-body><a data-pagefind-filter="unit:tinh-uy">x</a></article>'
+    assert search.add_unit_ancestors(root_only, registry) == root_only
+
+
+def test_finisher_indexes_articles_and_leaves_public_pages_alone(build_site):
+    site = build_site(
+        {"articles/2022/dang-uy.md": article(title="Đảng ủy Khối hoà thuận", units=["chi-bo-hung"], body="Đồng chí Bí thư phát biểu.")},
+        finishers=(search.build_index,),
+    )
+    assert site.outcome.ok, site.outcome.errors
+    bundle = site.output / "pagefind"
+    assert (bundle / "pagefind.js").is_file()
+    assert list((bundle / "fragment").iterdir())
+    assert list((bundle / "filter").iterdir())
+    page = (site.output / "2022/04/dang-uy/index.html").read_text(encoding="utf-8")
+    assert STROKE not in page and "Đảng ủy Khối hoà thuận" in page  # the public page is as written
+    assert not [p for p in site.root.iterdir() if p.name.startswith("search-")]
+
+
+def test_finisher_reports_a_missing_indexer_in_vietnamese(build_site, monkeypatch):
+    monkeypatch.setattr(search, "find_indexer", lambda root=None: None)
+    site = build_site({"articles/2022/a.md": article()}, finishers=(search.build_index,))
+    assert not site.outcome.ok
+    assert "không tìm thấy bộ lập chỉ mục tìm kiếm" in site.outcome.errors[0]
+    assert not site.output.exists()  # the build stops before the swap
