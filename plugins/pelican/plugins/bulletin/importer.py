@@ -1,0 +1,729 @@
+"""Turn raw articles (.txt copied from a web page or Word, .docx) into Markdown with front matter.
+
+Extract, never invent: every field comes from a line of the source; a required field that cannot be
+found is left out and the article becomes a draft, with the report telling the editor what to fill in.
+Nothing is ever overwritten: an existing article stops the import of that file, an existing image
+name is skipped for the next free one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from . import legacy
+from .dates import DateError, parse_date
+from .registry import Registry, Unit
+from .schema import _CONTROL as CONTROL_CHARS
+from .terms import Term, find_terms
+from .text import canon, fold, lookup_key, nfc, slugify
+
+SOURCE_TYPES = (".txt", ".docx")
+MAX_SLUG = 80
+CAPTION_WORDS = 30
+IMAGE_TYPES = {"image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif", "image/webp": ".webp", "image/svg+xml": ".svg"}
+
+
+class ImportFailure(Exception):
+    """A file that cannot be imported; the message is Vietnamese."""
+
+
+# --- Blocks: what both readers produce ---------------------------------------------------------
+@dataclass
+class Block:
+    """One paragraph, heading, list or image of the source, as plain text and as Markdown."""
+
+    text: str
+    md: str
+    kind: str = "p"  # p, h, list, img
+    italic: bool = False
+    group: int = 0  # the run of lines between blank lines it came from (text files)
+    image: int | None = None  # index into the document's images (kind img)
+    line: int = 0  # line number in a text file
+
+
+@dataclass
+class Picture:
+    """An embedded image of a .docx file."""
+
+    data: bytes
+    extension: str
+    alt: str = ""
+    caption: str = ""
+    path: str = ""  # relative to the content folder, once written
+
+
+def clean_line(line: str) -> str:
+    """Return a line in NFC with hidden characters removed and spaces collapsed."""
+    line = CONTROL_CHARS.sub("", nfc(line).replace("\u00a0", " ").replace("\t", " "))
+    return " ".join(line.split())
+
+
+def escape(text: str) -> str:
+    """Escape what Markdown would read as markup in plain text (lists written with - or 1. stay lists)."""
+    text = text.replace("\\", "\\\\")
+    text = re.sub(r"([*_`\[\]])", r"\\\1", text)
+    text = text.replace("<", "&lt;")
+    return re.sub(r"^([#>])", r"\\\1", text)
+
+
+_BULLET = re.compile(r"^(?:[-+•●▪◦]|\d{1,2}[.)])\s+")
+
+
+def text_blocks(text: str) -> list[Block]:
+    """Split text into one block per non-empty line, remembering which lines stood together."""
+    blocks, group = [], 0
+    for number, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), 1):
+        line = clean_line(raw)
+        if not line:
+            group += 1
+            continue
+        bullet = _BULLET.match(line)
+        if bullet and line[0] in "-+•●▪◦":
+            md = "- " + escape(line[bullet.end():])
+        elif bullet:
+            md = line[: bullet.end()].rstrip().rstrip(")").rstrip(".") + ". " + escape(line[bullet.end():])
+        else:
+            md = escape(line)
+        blocks.append(Block(text=line, md=md, kind="list" if bullet else "p", group=group, line=number))
+    return blocks
+
+
+# --- .docx through mammoth ---------------------------------------------------------------------
+def docx_blocks(path: str) -> tuple[list[Block], list[Picture]]:
+    """Convert a .docx file to blocks (bold, italic and lists kept) and collect its images."""
+    import mammoth
+    from bs4 import BeautifulSoup
+
+    pictures: list[Picture] = []
+
+    def keep(image) -> dict:
+        with image.open() as stream:
+            data = stream.read()
+        extension = IMAGE_TYPES.get(image.content_type or "", "")
+        pictures.append(Picture(data=data, extension=extension, alt=clean_line(image.alt_text or "")))
+        return {"src": f"bulletin-image:{len(pictures) - 1}"}
+
+    try:
+        with open(path, "rb") as handle:
+            result = mammoth.convert_to_html(handle, convert_image=mammoth.images.img_element(keep))
+    except Exception as error:  # a broken or non-Word file; mammoth raises many kinds
+        raise ImportFailure(f"không đọc được tệp Word ({type(error).__name__}) — hãy mở bằng Word và lưu lại dạng .docx") from None
+    soup = BeautifulSoup(result.value, "html.parser")
+    blocks: list[Block] = []
+    for element in soup.find_all(recursive=False):
+        blocks.extend(_html_blocks(element))
+    return blocks, pictures
+
+
+def _html_blocks(element) -> list[Block]:
+    """Turn one top-level HTML element from mammoth into blocks."""
+    name = element.name
+    if name in ("ul", "ol"):
+        md = _list_md(element, 0)
+        return [Block(text=clean_line(element.get_text(" ")), md=md, kind="list")] if md.strip() else []
+    if name == "table":
+        return [b for cell in element.find_all(["p", "td"]) if not cell.find("p") for b in _html_blocks(cell)]
+    blocks, parts = [], []
+    for child in element.children:
+        images = [child] if child.name == "img" else (child.find_all("img") if child.name else [])
+        if not images:
+            parts.append(child)
+            continue
+        blocks += _paragraph(parts, name)
+        parts = []
+        for img in images:
+            blocks.append(Block(text="", md="", kind="img", image=int(img.get("src", "").rsplit(":", 1)[-1])))
+        if child.name != "img":  # an image inside a link or span: keep the text around it
+            for img in images:
+                img.decompose()
+            parts.append(child)
+    return blocks + _paragraph(parts, name)
+
+
+def _paragraph(parts: list, name: str) -> list[Block]:
+    """Make one text block from inline HTML nodes."""
+    md = clean_line("".join(_inline(p) for p in parts))
+    text = clean_line("".join(p.get_text() if hasattr(p, "get_text") else str(p) for p in parts))
+    if not text:
+        return []
+    italic = all(getattr(p, "name", None) == "em" or not str(p).strip() for p in parts)
+    if name and name[0] == "h" and name[1:].isdigit():
+        return [Block(text=text, md="## " + md, kind="h")]
+    return [Block(text=text, md=md, italic=italic)]
+
+
+def _inline(node) -> str:
+    """Render inline HTML (strong, em, links) as Markdown."""
+    name = getattr(node, "name", None)
+    if name is None:
+        return escape(str(node))
+    if name == "br":
+        return " "
+    if name == "img":
+        return ""
+    inner = "".join(_inline(c) for c in node.children)
+    if name in ("strong", "b", "em", "i"):
+        mark = "**" if name in ("strong", "b") else "*"
+        core = inner.strip()
+        if not core:
+            return inner
+        lead, trail = inner[: len(inner) - len(inner.lstrip())], inner[len(inner.rstrip()):]
+        return f"{lead}{mark}{core}{mark}{trail}"
+    if name == "a" and node.get("href", "").startswith(("http://", "https://")):
+        return f"[{inner}]({node['href']})"
+    return inner
+
+
+def _list_md(element, depth: int) -> str:
+    """Render a (nested) list as Markdown."""
+    lines = []
+    for number, item in enumerate(element.find_all("li", recursive=False), 1):
+        marker = f"{number}." if element.name == "ol" else "-"
+        nested = [c for c in item.find_all(["ul", "ol"], recursive=False)]
+        for sub in nested:
+            sub.extract()
+        text = clean_line("".join(_inline(c) for c in item.children))
+        lines.append("    " * depth + f"{marker} {text}")
+        lines += [_list_md(sub, depth + 1) for sub in nested]
+    return "\n".join(line for line in lines if line.strip())
+
+
+# --- Dates -------------------------------------------------------------------------------------
+_WEEKDAY = r"(?:thứ\s*(?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ\s*nhật|cn)"
+_DATE = r"(?P<day>\d{1,2})\s*[/.-]\s*(?P<month>\d{1,2})\s*[/.-]\s*(?P<year>\d{4})"
+_TIME = r"(?P<hour>\d{1,2})\s*(?::|h|giờ)\s*(?P<minute>\d{2})(?::(?P<second>\d{2}))?"
+_PREFIX = r"(?:(?:ngày\s+)?(?:cập\s+nhật|đăng|ngày\s+đăng|đăng\s+ngày|xuất\s+bản)(?:\s+lúc)?\s*:?\s*)?"
+_SEP = r"\s*[,|\-–]?\s*"
+_ZONE = r"(?:\s*\(?\s*GMT\s*\+\s*7\s*\)?)?"
+DATELINES = (
+    re.compile(_PREFIX + f"(?:{_WEEKDAY}{_SEP})?{_TIME}{_SEP}(?:ngày\\s+)?{_DATE}{_ZONE}", re.I),
+    re.compile(_PREFIX + f"(?:{_WEEKDAY}{_SEP})?(?:ngày\\s+)?{_DATE}(?:{_SEP}(?:lúc\\s+)?{_TIME})?{_ZONE}", re.I),
+)
+_PART_OF_DAY = r"(?:sáng|chiều|tối|trưa|đêm)(?:\s+nay)?,?\s+"
+_SHORT = r"(?P<day>\d{1,2})\s*[/-]\s*(?P<month>\d{1,2})(?:\s*[/-]\s*(?P<year>\d{4}))?(?![\d/-])"
+_WORDS = r"(?P<day>\d{1,2})\s+tháng\s+(?P<month>\d{1,2})(?:\s+năm\s+(?P<year>\d{4}))?"
+LEAD_DATES = (
+    re.compile(rf"^(?:{_PART_OF_DAY})?(?:ngày\s+)?(?:{_SHORT})(?=[\s,.:;])", re.I),
+    re.compile(rf"^(?:{_PART_OF_DAY})?ngày\s+{_WORDS}", re.I),
+    re.compile(rf"(?<!\w){_PART_OF_DAY}(?:ngày\s+)?{_SHORT}", re.I),
+)
+_YEAR_MENTIONS = (re.compile(r"(?<!\d)\d{1,2}[/.-]\d{1,2}[/.-](\d{4})(?!\d)"), re.compile(r"(?<!\w)năm\s+(\d{4})(?!\d)", re.I))
+
+
+@dataclass
+class FoundDate:
+    """A date read from the source, and where it came from."""
+
+    moment: datetime | None
+    written: str = ""  # as it goes into the front matter: dd/mm/yyyy [HH:MM]
+    note: str = ""
+
+
+def match_dateline(line: str) -> re.Match | None:
+    """Return the match when a whole line is a dateline (12:23 04/04/2022, THỨ NĂM, 01/04/2021 18:14:15)."""
+    for pattern in DATELINES:
+        found = pattern.fullmatch(line.strip(" .:"))
+        if found:
+            return found
+    return None
+
+
+def _build_date(parts: dict, year: int | None, zone: ZoneInfo) -> FoundDate:
+    """Turn day, month, year and an optional time into a FoundDate, checked by parse_date."""
+    written = f"{int(parts['day']):02d}/{int(parts['month']):02d}/{year}"
+    if parts.get("hour"):
+        written += f" {int(parts['hour']):02d}:{int(parts['minute']):02d}"
+    try:
+        return FoundDate(parse_date(written, zone), written)
+    except DateError as error:
+        return FoundDate(None, note=str(error))
+
+
+def find_date(blocks: list[Block], lead: list[Block], zone: ZoneInfo) -> tuple[FoundDate, Block | None]:
+    """Find the date: a dateline first, then a date in the lead; return it and the dateline block."""
+    for block in blocks[:8]:
+        found = match_dateline(block.text)
+        if found:
+            return _build_date(found.groupdict(), int(found["year"]), zone), block
+    for block in lead[:3]:
+        for pattern in LEAD_DATES:
+            found = pattern.search(block.text)
+            if not found:
+                continue
+            if found["year"]:
+                return _build_date(found.groupdict(), int(found["year"]), zone), None
+            years = sorted({int(m) for b in blocks for p in _YEAR_MENTIONS for m in p.findall(b.text) if 1990 <= int(m) <= 2100})
+            shown = f"{found['day']}/{found['month']}"
+            if len(years) == 1:
+                result = _build_date(found.groupdict(), years[0], zone)
+                result.note = f'ngày "{shown}" trong bài, năm {years[0]} lấy từ dòng khác của bài — hãy kiểm tra'
+                return result, None
+            reason = "bài nhắc tới nhiều năm" if years else "bài không ghi năm"
+            return FoundDate(None, note=f'bài có ngày "{shown}" nhưng {reason} — không đoán năm'), None
+    return FoundDate(None), None
+
+
+# --- Units -------------------------------------------------------------------------------------
+_UNIT_HEAD = re.compile(
+    r"(?<!\w)(?:(?:Huyện|Thị|Thành)\s+ủy|Đảng\s+(?:ủy|bộ)\s+(?:xã|phường|thị\s+trấn|huyện|thị\s+xã|thành\s+phố)"
+    r"|Chi\s+bộ(?:\s+(?:ấp|thôn|khu\s+phố|khu))?)(?!\w)", re.I)
+_BLOC_HEAD = re.compile(r"(?<!\w)Đảng\s+ủy\s+Khối(?!\w)", re.I)
+_BLOC_WORDS = {"các", "cơ", "quan", "và", "doanh", "nghiệp", "tỉnh", "dân", "chính", "đảng", "trung", "ương"}
+_BOARD = re.compile(
+    r"(?<!\w)(?:Ban|Ủy\s+ban)\s+((?:[\w&]+\s+){1,5}?)(Tỉnh\s+ủy|Huyện\s+ủy|Thị\s+ủy|Thành\s+ủy|Đảng\s+ủy\s+Khối)(?!\w)", re.I)
+_NOT_UNITS = ("thường vụ", "chấp hành", "thường trực", "chỉ đạo")
+
+
+@dataclass
+class UnitFindings:
+    """Units the registry knows, names it does not, and spellings that fit more than one unit."""
+
+    known: list[Unit] = field(default_factory=list)
+    unknown: list[tuple[str, list[Unit]]] = field(default_factory=list)
+    ambiguous: list[tuple[str, list[Unit]]] = field(default_factory=list)
+
+
+def _label_pattern(label: str) -> str:
+    """Return a regex for a label, any run of spaces between its words."""
+    return r"\s+".join(re.escape(w) for w in label.split())
+
+
+def _blank(text: str, start: int, end: int) -> str:
+    """Replace a span with spaces so it is not matched again."""
+    return text[:start] + " " * (end - start) + text[end:]
+
+
+def _continues_name(text: str, end: int, label: str) -> bool:
+    """Tell whether a capitalised word follows a label that ends in a lower-case word (a longer name)."""
+    following = re.match(r"\s+(\w)", text[end:])
+    return bool(following and following.group(1).isupper() and label.split()[-1][0].islower())
+
+
+def find_units(text: str, registry: Registry) -> UnitFindings:
+    """Find the units named in text: exact names and aliases, unaccented spellings, unknown candidates."""
+    result = UnitFindings()
+    work = canon(text)
+    labels = sorted(((canon(label), unit.code) for unit in registry.units.values() for label in (unit.name, *unit.aliases)),
+                    key=lambda item: len(item[0]), reverse=True)
+
+    def add(unit: Unit) -> None:
+        if unit not in result.known:
+            result.known.append(unit)
+
+    for label, code in labels:
+        for match in list(re.finditer(rf"(?<!\w){_label_pattern(label)}(?!\w)", work, re.I)):
+            if not _continues_name(work, match.end(), label):
+                add(registry.get(code))
+                work = _blank(work, *match.span())
+    folded = fold(work)
+    if len(folded) == len(work):
+        by_fold: dict[str, set[str]] = {}
+        for label, code in labels:
+            by_fold.setdefault(" ".join(fold(label).split()), set()).add(code)
+        for key in sorted(by_fold, key=len, reverse=True):
+            for match in list(re.finditer(rf"(?<!\w){_label_pattern(key)}(?!\w)", folded)):
+                span = work[match.start():match.end()]
+                if fold(span) != span.lower() or _continues_name(work, match.end(), key):
+                    continue  # written with marks: a different name, not an unaccented spelling
+                units = sorted((registry.get(c) for c in by_fold[key]), key=lambda u: u.code)
+                if len(units) == 1:
+                    add(units[0])
+                elif not any(s == span for s, _ in result.ambiguous):
+                    result.ambiguous.append((span, units))
+                work = _blank(work, *match.span())
+                folded = _blank(folded, *match.span())
+    seen = {lookup_key(u.name) for u in result.known}
+    for name in _candidates(work):
+        key = lookup_key(name)
+        if key in seen:
+            continue
+        seen.add(key)
+        unit = registry.resolve(name)
+        if unit:
+            add(unit)
+        else:
+            result.unknown.append((name, registry.suggest(name)))
+    return result
+
+
+def _candidates(text: str) -> list[str]:
+    """Return names that look like units (Huyện ủy X, Đảng ủy Khối …, Ban … Tỉnh ủy), in order of mention."""
+    found: list[tuple[int, str]] = []
+    for match in _UNIT_HEAD.finditer(text):
+        words = _following(text, match.end(), lambda w: w[0].isupper() or w.isdigit(), 4)
+        if words:
+            found.append((match.start(), " ".join([*match.group(0).split(), *words])))
+    for match in _BLOC_HEAD.finditer(text):
+        words = _following(text, match.end(), lambda w: w.lower() in _BLOC_WORDS or w[0].isupper(), 7)
+        while words and words[-1].lower() in ("và", "các"):
+            words.pop()
+        if words:
+            found.append((match.start(), " ".join([*match.group(0).split(), *words])))
+    for match in _BOARD.finditer(text):
+        middle = " ".join(match.group(1).split())
+        if middle.lower().startswith(_NOT_UNITS) or "," in middle:
+            continue
+        words = _following(text, match.end(), lambda w: w[0].isupper(), 3)
+        found.append((match.start(), " ".join([*match.group(0).split(), *words])))
+    return [name for _, name in sorted(found)]
+
+
+def _following(text: str, start: int, keep, limit: int) -> list[str]:
+    """Return the words after a position while `keep` accepts them (no punctuation in between)."""
+    words = []
+    match = _NEXT_WORD.match(text, start)
+    while match and len(words) < limit and keep(match.group(1)):
+        words.append(match.group(1))
+        match = _NEXT_WORD.match(text, match.end())
+    return words
+
+
+_NEXT_WORD = re.compile(r"[ \t]+([\w&]+)")
+
+
+# --- Closing lines: junk and author ------------------------------------------------------------
+_JUNK_FROM = ("tin lien quan", "tin cung chuyen muc", "cac tin khac", "bai viet lien quan", "tin khac", "xem them",
+              "cac bai viet khac", "tin bai lien quan", "tin moi hon", "tin cu hon")
+_JUNK_LINE = re.compile(
+    r"^(?:in bai(?: viet)?|gui email|gui bai viet|chia se|ban in|bao loi|quay lai|ve dau trang|dau trang|facebook|twitter|zalo"
+    r"|luot xem:?\s*\d*|so lan doc:?\s*\d*|tags?:.*|tu khoa:.*|\./\.|\d+\s*binh luan)$")
+_OFFICE_WORDS = ("ban ", "van phong", "phong ", "trung tam", "bao ", "dai ", "huyen uy", "thi uy", "thanh uy", "tinh uy",
+                 "dang uy", "dang bo", "chi bo", "uy ban", "ubkt", "cong thong tin", "truong ", "so ", "hoi ", "doan ",
+                 "co quan", "cong tac vien", "ctv", "phong vien", "btg", "btc", "ttbt")
+_AUTHOR_LABEL = re.compile(r"^(?:tác giả(?: bài viết)?|người viết|bài(?: và ảnh)?|tin(?: và ảnh)?)\s*:\s*(.+)$", re.I)
+_NAME_WORD = re.compile(r"^[^\W\d_]+$")
+
+
+def strip_junk(blocks: list[Block]) -> tuple[list[Block], list[str]]:
+    """Remove what a web page adds after the article (Tin liên quan …, Chia sẻ, Lượt xem)."""
+    removed = []
+    for index, block in enumerate(blocks):
+        if index >= len(blocks) // 2 and fold(block.text).rstrip(" :.") in _JUNK_FROM:
+            removed += [b.text for b in blocks[index:]]
+            blocks = blocks[:index]
+            break
+    while blocks and _JUNK_LINE.match(fold(blocks[-1].text).strip()):
+        removed.insert(0, blocks.pop().text)
+    return blocks, removed
+
+
+def _is_name(text: str, capitals: bool = False) -> bool:
+    """Tell whether text is a person's name: two to five words, each capitalised (or all in capitals)."""
+    words = text.split()
+    if not 2 <= len(words) <= 5 or not all(_NAME_WORD.match(w) for w in words):
+        return False
+    if capitals:
+        return all(w.isupper() for w in words)
+    return all(w[0].isupper() and (len(w) == 1 or w[1:].islower()) for w in words)
+
+
+def _split_author(value: str) -> tuple[str, str]:
+    """Split "Name – Office", "Name, Office" or "Name (Office)" into name and office."""
+    match = re.match(r"^(.+?)\s*\((.+)\)$", value)
+    if match:
+        return match.group(1), match.group(2)
+    for separator in (" – ", " — ", " - ", ", "):
+        if separator in value:
+            name, office = value.split(separator, 1)
+            return name.strip(), office.strip()
+    return value, ""
+
+
+def _person(name: str) -> str:
+    """Return a name written in capitals in title case (NGUYỄN VĂN AN -> Nguyễn Văn An)."""
+    return " ".join(w.capitalize() for w in name.split()) if _is_name(name, capitals=True) else name
+
+
+def find_author(blocks: list[Block]) -> tuple[str, str, Block | None]:
+    """Find the author (and office) in the closing lines; return name, office and the block it is on."""
+    for block in reversed(blocks[-3:]):
+        labelled = _AUTHOR_LABEL.match(block.text)
+        if labelled:
+            name, office = _split_author(labelled.group(1).strip())
+            return _person(name), office, block
+    if not blocks:
+        return "", "", None
+    last = blocks[-1]
+    text = last.text.strip(" .")
+    name, office = _split_author(text)
+    if office and (_is_name(name) or _is_name(name, capitals=True)) and fold(office).startswith(_OFFICE_WORDS):
+        return _person(name), office, last
+    if _is_name(text, capitals=True) or (_is_name(text) and len(text) <= 40):
+        return _person(text), "", last
+    return "", "", None
+
+
+# --- Captions ----------------------------------------------------------------------------------
+_SENTENCE_END = (".", ";", ":", "!", "?", "…", "./.", '"', "”", ")")
+
+
+def caption_like(block: Block) -> bool:
+    """Tell whether a line reads as a photo caption: short, no closing punctuation, not a list item."""
+    words = block.text.split()
+    return (
+        block.kind == "p"
+        and 0 < len(words) <= CAPTION_WORDS
+        and not block.text.endswith(_SENTENCE_END)
+        and any(ch.isalpha() for ch in block.text)
+    )
+
+
+def mark_captions(body: list[Block]) -> tuple[list[Block], int]:
+    """Join caption lines that stood together and render them as italic caption paragraphs."""
+    result: list[Block] = []
+    count = 0
+    for block in body:
+        if caption_like(block):
+            previous = result[-1] if result else None
+            if previous and previous.kind == "caption" and previous.group == block.group:
+                previous.text = f"{previous.text} {block.text}"
+                previous.md = f"*{escape(previous.text)}*"
+                continue
+            count += 1
+            result.append(Block(text=block.text, md=f"*{escape(block.text)}*", kind="caption", group=block.group, line=block.line))
+        else:
+            result.append(block)
+    return result, count
+
+
+def attach_captions(body: list[Block], pictures: list[Picture]) -> list[Block]:
+    """Give each image of a .docx file the short paragraph after it as its caption."""
+    result: list[Block] = []
+    index = 0
+    while index < len(body):
+        block = body[index]
+        result.append(block)
+        following = body[index + 1] if index + 1 < len(body) else None
+        if block.kind == "img" and following and following.kind == "p" and len(following.text.split()) <= CAPTION_WORDS \
+                and (following.italic or not following.text.endswith(_SENTENCE_END)):
+            pictures[block.image].caption = following.text
+            index += 1
+        index += 1
+    return result
+
+
+# --- The whole article -------------------------------------------------------------------------
+@dataclass
+class Article:
+    """What the importer read from one source file."""
+
+    source: str
+    encoding: str = ""
+    title: str = ""
+    date: FoundDate = field(default_factory=lambda: FoundDate(None))
+    units: UnitFindings = field(default_factory=UnitFindings)
+    terms: list[Term] = field(default_factory=list)
+    author: str = ""
+    author_title: str = ""
+    body: list[Block] = field(default_factory=list)
+    pictures: list[Picture] = field(default_factory=list)
+    captions: int = 0
+    removed: list[str] = field(default_factory=list)
+
+    @property
+    def missing(self) -> list[str]:
+        """Return the required fields the source did not give."""
+        return [name for name, value in (("title", self.title), ("date", self.date.moment), ("units", self.units.known)) if not value]
+
+    @property
+    def slug(self) -> str:
+        """Return the file name made from the title, cut at a word boundary."""
+        slug = slugify(self.title) or "bai-nhap"
+        if len(slug) > MAX_SLUG:
+            slug = slug[:MAX_SLUG].rsplit("-", 1)[0]
+        return slug
+
+
+def read_article(path: str, registry: Registry, zone: ZoneInfo) -> Article:
+    """Read a .txt or .docx file and extract everything it says about itself."""
+    article = Article(source=path)
+    extension = os.path.splitext(path)[1].lower()
+    if extension == ".docx":
+        blocks, article.pictures = docx_blocks(path)
+        article.encoding = "Word (.docx)"
+    elif extension == ".txt":
+        with open(path, "rb") as handle:
+            raw = handle.read()
+        try:
+            decoded = legacy.decode_bytes(raw)
+        except (legacy.EncodingUnsure, UnicodeDecodeError) as error:
+            raise ImportFailure(str(error) if isinstance(error, legacy.EncodingUnsure) else "tệp không đọc được bằng bảng mã đã khai báo") from None
+        article.encoding = decoded.encoding
+        blocks = text_blocks(decoded.text)
+    else:
+        raise ImportFailure(f"chỉ nhập được tệp {', '.join(SOURCE_TYPES)}")
+    text_only = [b for b in blocks if b.text]
+    if not text_only:
+        raise ImportFailure("tệp không có chữ nào để nhập")
+    title_block = text_only[0]
+    article.title = title_block.text.lstrip("#").strip()
+    blocks = [b for b in blocks if b is not title_block and not (b.text and lookup_key(b.text) == lookup_key(article.title))]
+    blocks, article.removed = strip_junk(blocks)
+    article.author, article.author_title, author_block = find_author([b for b in blocks if b.kind != "img"])
+    blocks = [b for b in blocks if b is not author_block]
+    lead = [b for b in blocks if b.kind == "p" and not caption_like(b) and not match_dateline(b.text)]
+    article.date, dateline = find_date([b for b in blocks if b.text], lead, zone)
+    blocks = [b for b in blocks if b is not dateline]
+    full_text = "\n".join([article.title] + [b.text for b in blocks])
+    article.units = find_units(full_text, registry)
+    article.terms = find_terms(full_text)
+    if article.pictures:
+        article.body = attach_captions(blocks, article.pictures)
+        article.captions = sum(1 for p in article.pictures if p.caption)
+    else:
+        article.body, article.captions = mark_captions(blocks)
+    return article
+
+
+def _quote(value: str) -> str:
+    """Write a string as a YAML double-quoted scalar."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def render(article: Article) -> str:
+    """Return the Markdown file: front matter with what was found, then the body."""
+    lines = ["---"]
+    if article.title:
+        lines.append(f"title: {_quote(article.title)}")
+    if article.date.moment:
+        lines.append(f"date: {_quote(article.date.written)}")
+    if article.units.known:
+        lines += ["units:"] + [f"  - {u.code}" for u in article.units.known]
+    if article.terms:
+        lines += ["terms:"] + [f"  - {_quote(t.label)}" for t in article.terms]
+    if article.author:
+        lines.append(f"author: {_quote(article.author)}")
+    if article.author_title:
+        lines.append(f"author_title: {_quote(article.author_title)}")
+    if article.missing:
+        lines.append(f"# Cần điền: {', '.join(FIELD_NAMES[m] for m in article.missing)}; xong thì xóa dòng status dưới đây.")
+        lines.append("status: draft")
+    lines += ["---", ""]
+    for block in article.body:
+        if block.kind == "img":
+            picture = article.pictures[block.image]
+            if not picture.path:
+                continue
+            caption = picture.caption
+            alt = caption or picture.alt or "Ảnh"
+            quote = "'" if '"' in caption and "'" not in caption else '"'
+            title = f" {quote}{caption}{quote}" if caption and quote not in caption else ""
+            lines += [f"![{escape(alt)}]({picture.path}{title})", ""]
+        elif block.md:
+            lines += [block.md, ""]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+FIELD_NAMES = {"title": "tiêu đề (title)", "date": "ngày đăng (date)", "units": "đơn vị (units)"}
+
+
+def target_path(article: Article, content: str, now: datetime) -> str:
+    """Return content/articles/<yyyy>/<slug>.md for an article (this year when it has no date)."""
+    year = article.date.moment.year if article.date.moment else now.year
+    return os.path.join(content, "articles", str(year), article.slug + ".md")
+
+
+def place_pictures(article: Article, content: str, year: int, write: bool) -> list[str]:
+    """Give each image a free name under content/images/<yyyy>/ and write it (never over an existing file)."""
+    written = []
+    folder = os.path.join(content, "images", str(year))
+    number = 1
+    for picture in article.pictures:
+        if not picture.extension:
+            continue
+        while True:
+            name = f"{article.slug}-{number}{picture.extension}"
+            number += 1
+            full = os.path.join(folder, name)
+            if not os.path.exists(full):
+                break
+        picture.path = f"images/{year}/{name}"
+        if write:
+            os.makedirs(folder, exist_ok=True)
+            with open(full, "xb") as handle:  # x: fail rather than replace a file that appeared meanwhile
+                handle.write(picture.data)
+            written.append(full)
+    return written
+
+
+def report(article: Article, target: str, shown: str) -> list[str]:
+    """Describe, in Vietnamese, what was found and what the editor must fill in."""
+    lines = [f"{shown} → {target}" + (f" (bảng mã: {article.encoding})" if article.encoding else "")]
+    lines.append(f"  tiêu đề: {article.title}")
+    if article.date.moment:
+        lines.append(f"  ngày đăng: {article.date.written}")
+    if article.date.note:
+        lines.append(f"  lưu ý ngày: {article.date.note}")
+    if article.units.known:
+        lines.append("  đơn vị: " + "; ".join(f"{u.name} ({u.code})" for u in article.units.known))
+    for span, units in article.units.ambiguous:
+        lines.append(f'  "{span}" viết không dấu, ứng với nhiều đơn vị: ' + " hay ".join(f"{u.name} ({u.code})" for u in units) + " — hãy chọn")
+    for name, near in article.units.unknown:
+        hint = (" — gần nhất: " + " hay ".join(f"{u.name} ({u.code})" for u in near)) if near else ""
+        lines.append(f'  tên đơn vị chưa có trong danh sách: "{name}"{hint}')
+    if article.terms:
+        lines.append("  nhiệm kỳ: " + ", ".join(t.label for t in article.terms))
+    if article.author:
+        lines.append(f"  tác giả: {article.author}" + (f" ({article.author_title})" if article.author_title else ""))
+    if article.captions:
+        lines.append(f"  chú thích ảnh: {article.captions}")
+    images = [p.path for p in article.pictures if p.path]
+    if images:
+        lines.append("  ảnh: " + ", ".join(images))
+    if article.removed:
+        lines.append(f"  đã bỏ phần cuối trang: {' / '.join(article.removed[:5])}")
+    if article.missing:
+        lines.append(f"  CẦN ĐIỀN: {', '.join(FIELD_NAMES[m] for m in article.missing)} — bài để ở trạng thái nháp (status: draft)")
+    else:
+        lines.append("  đủ các khóa bắt buộc — hãy đọc lại bài trước khi đăng")
+    return lines
+
+
+def import_file(path: str, content: str, registry: Registry, zone: ZoneInfo, now: datetime, dry_run: bool) -> tuple[str, list[str]]:
+    """Import one file; return its Markdown and its report lines, or raise ImportFailure."""
+    if not os.path.isfile(path):
+        raise ImportFailure("không tìm thấy tệp")
+    article = read_article(path, registry, zone)
+    target = target_path(article, content, now)
+    if os.path.exists(target):
+        raise ImportFailure(f"đã có tệp {target} — không ghi đè; hãy đổi tên tệp cũ hoặc sửa trực tiếp")
+    year = int(os.path.basename(os.path.dirname(target)))
+    written = place_pictures(article, content, year, write=not dry_run)
+    markdown = render(article)
+    if not dry_run:
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        try:
+            with open(target, "x", encoding="utf-8") as handle:
+                handle.write(markdown)
+        except FileExistsError:
+            for image in written:
+                os.remove(image)  # images this run just wrote for an article it could not write
+            raise ImportFailure(f"đã có tệp {target} — không ghi đè") from None
+    return markdown, report(article, target, path)
+
+
+def run(paths: list[str], content: str, registry: Registry, zone: ZoneInfo, dry_run: bool = False,
+        now: datetime | None = None, out=None, err=None) -> int:
+    """Import every file; print Markdown (dry run) and reports; return the exit code (1 if any file failed)."""
+    out, err = out or sys.stdout, err or sys.stderr
+    now = now or datetime.now(zone)
+    failed = 0
+    for path in paths:
+        try:
+            markdown, lines = import_file(path, content, registry, zone, now, dry_run)
+        except ImportFailure as error:
+            print(f"{path}: {error}", file=err)
+            failed += 1
+            continue
+        if dry_run:
+            out.write(markdown)
+        print("\n".join(lines), file=err if dry_run else out)
+    if failed:
+        print(f"{failed}/{len(paths)} tệp không nhập được.", file=err)
+    return 1 if failed else 0
