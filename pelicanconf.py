@@ -32,6 +32,7 @@ PAGE_TRANSLATION_ID = None
 
 # The plugin writes the unit, term and date indexes; Pelican's own taxonomies are off.
 DIRECT_TEMPLATES = ["index"]
+INDEX_URL = ""  # page 1 of the home page is "/", not "/index.html" (pagination links)
 CATEGORY_SAVE_AS = ""
 CATEGORIES_SAVE_AS = ""
 TAG_SAVE_AS = ""
