@@ -164,6 +164,8 @@ def test_errors_name_the_line(tmp_path):
     ("- code: a\n  name: b\n  children: c\n", 3, '"children" phải là danh sách'),
     ("- code: a\n  name: [b, c]\n", 2, '"name" phải là một chuỗi chữ'),
     ("- chỉ là chữ\n", 1, "mỗi đơn vị phải có dạng"),
+    ("- code: a\n  name: b\n  aliases: [Tên A\n", 3, "dấu ] đóng"),
+    ("- code: a\n  name: b\n  children: [\n", 3, "dấu ] (hay }) đóng"),
 ])
 def test_malformed_files(tmp_path, text, line, words):
     _registry, errors = load(tmp_path, text)

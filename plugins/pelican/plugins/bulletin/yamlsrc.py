@@ -48,6 +48,9 @@ def explain(error: yaml.YAMLError, lines: list[str]) -> tuple[int, str]:
     if "expected ',' or" in problem and getattr(error, "context_mark", None):
         closer = "]" if "']'" in problem else "}"
         return error.context_mark.line, f"thiếu dấu {closer} đóng, hoặc thiếu dấu phẩy giữa các mục, cho ngoặc mở ở dòng này"
+    if "expected node content" in problem and "flow" in str(getattr(error, "context", "")):
+        opened = max((i for i in range(min(at, len(lines) - 1), -1, -1) if "[" in lines[i] or "{" in lines[i]), default=at)
+        return opened, "thiếu giá trị hoặc thiếu dấu ] (hay }) đóng cho ngoặc mở ở dòng này"
     for needle, message in PROBLEMS:
         if needle in problem:
             return at, message

@@ -1,0 +1,168 @@
+"""The real command line on broken content: every error as path:line: message, no traceback, exit 1, old site kept."""
+
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT, article, write_content
+
+INVOKE = [sys.executable, "-m", "invoke"]
+LINE = re.compile(r"^(?P<path>.+?\.(?:md|yml)):(?P<line>\d+): (?P<message>.+)$")
+GOOD = {
+    "articles/2022/hoi-nghi.md": article(title="Hội nghị cán bộ", date="04/04/2022", units=["dang-uy-xa-tan-khai"]),
+    "articles/2021/tong-ket.md": article(title="Tổng kết năm", date="10/12/2021", units=["dang-uy-khoi"]),
+}
+
+
+def run(*args):
+    """Run an invoke task from the repository root; return (exit code, stdout + stderr)."""
+    result = subprocess.run([*INVOKE, *args], cwd=ROOT, capture_output=True, text=True, encoding="utf-8", timeout=300,
+                            env={**os.environ, "BULLETIN_DEBUG": ""})
+    return result.returncode, result.stdout + result.stderr
+
+
+def snapshot(folder):
+    """Return every file below a folder with its bytes."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def error_lines(output):
+    """Return (path, line, message) for every path:line: message line of the output."""
+    return [(m["path"], int(m["line"]), m["message"]) for m in map(LINE.match, output.splitlines()) if m]
+
+
+@pytest.fixture
+def good_site(tmp_path):
+    """Build a good site into tmp_path/output with the CLI; return (content, output, snapshot)."""
+    content, output = tmp_path / "content", tmp_path / "output"
+    write_content(content, GOOD)
+    code, out = run("build", "--content", str(content), "--output", str(output))
+    assert code == 0, out
+    assert (output / "2022" / "04" / "hoi-nghi" / "index.html").is_file()
+    return content, output, snapshot(output)
+
+
+def broken_build(good_site, files, remove=()):
+    """Break the good content, build again; check the failure contract; return the error lines."""
+    content, output, before = good_site
+    write_content(content, files, units=None)
+    for name in remove:
+        (content / name).unlink()
+    code, out = run("build", "--content", str(content), "--output", str(output))
+    assert code != 0, out
+    assert "Traceback" not in out and "lỗi nội bộ" not in out, out
+    assert snapshot(output) == before, "the previous site changed"
+    leftovers = [p.name for p in output.parent.iterdir() if p.name.startswith(".output")]
+    assert leftovers == [], leftovers
+    errors = error_lines(out)
+    assert errors, out
+    return errors, out
+
+
+def messages_for(errors, name):
+    return [(line, message) for path, line, message in errors if path.endswith(name)]
+
+
+def test_several_errors_all_reported_and_old_site_kept(good_site):
+    content = good_site[0]
+    errors, out = broken_build(good_site, {
+        "articles/2022/sai-ngay.md": article(title="Sai ngày", date="31/02/2022"),
+        "articles/2022/sai-don-vi.md": article(title="Sai đơn vị", units=["Huyen uy Hon Quan"]),
+        "articles/2022/sai-khoa.md": article(title="Sai khóa", athor="A"),
+        "articles/2022/sai-yaml.md": '---\ntitle: "Hội nghị\ndate: 04/04/2022\nunits: [tinh-uy]\n---\nx\n',
+        "articles/2022/thieu.md": "---\ntitle: Thiếu ngày\n---\nx\n",
+        "articles/2022/nhiem-ky.md": article(title="Sai nhiệm kỳ", terms=["2025-2020"]),
+    })
+    for path, _line, _message in errors:
+        assert path.startswith(str(content)), path
+    assert messages_for(errors, "sai-ngay.md") == [(3, 'ngày "31/02/2022" không có thật (ngày 31 tháng 02 năm 2022)')]
+    assert messages_for(errors, "sai-don-vi.md") == [
+        (5, f'đơn vị "Huyen uy Hon Quan" không có trong {content}/units.yml — có phải "Huyện ủy Hớn Quản" (huyen-uy-hon-quan)?')]
+    assert messages_for(errors, "sai-khoa.md") == [(6, 'khóa "athor" không hợp lệ — có phải "author"?')]
+    assert [line for line, _ in messages_for(errors, "sai-yaml.md")] == [2]
+    assert [m.split(" (")[0] for _, m in messages_for(errors, "thieu.md")] == ['thiếu khóa bắt buộc "date"',
+                                                                               'thiếu khóa bắt buộc "units"']
+    assert messages_for(errors, "nhiem-ky.md")[0][0] == 7
+    assert len(errors) == 7
+    assert "7 lỗi" in out
+
+
+def test_duplicate_url_names_both_files(good_site):
+    errors, _out = broken_build(good_site, {
+        "articles/2022/Hội nghị.md": article(title="Một bài khác", date="20/04/2022"),
+    })
+    assert len(errors) == 1
+    path, _line, message = errors[0]
+    assert "/2022/04/hoi-nghi/" in message
+    both = {os.path.basename(path), os.path.basename(message.split("trùng với ")[1].split(" — ")[0])}
+    assert both == {"hoi-nghi.md", "Hội nghị.md"}
+
+
+def test_slug_collision_in_the_same_month(good_site):
+    errors, _out = broken_build(good_site, {"articles/2022/khac.md": article(title="Khác", date="30/04/2022", slug="hoi-nghi")})
+    assert [os.path.basename(p) for p, _, _ in errors] == ["khac.md"]
+    assert "hoi-nghi.md" in errors[0][2]
+
+
+def test_same_slug_in_another_month_is_fine(good_site):
+    content, output, _before = good_site
+    write_content(content, {"articles/2022/khac.md": article(title="Khác", date="01/05/2022", slug="hoi-nghi")}, units=None)
+    code, out = run("build", "--content", str(content), "--output", str(output))
+    assert code == 0, out
+    assert (output / "2022" / "05" / "hoi-nghi" / "index.html").is_file()
+
+
+@pytest.mark.parametrize(("files", "name", "line", "words"), [
+    ({"articles/2022/nhi-phan.md": b"\x00\x01\x02\x03"}, "nhi-phan.md", 1, "tệp nhị phân"),
+    ({"articles/2022/latin.md": "---\ntitle: Hội\n".encode("utf-8").replace("ộ".encode(), b"\xf4")}, "latin.md", 2, "UTF-8"),
+    ({"articles/2022/rong.md": b""}, "rong.md", 1, "tệp rỗng"),
+    ({"units.yml": "- code: tinh-uy\n  name: Tỉnh ủy\n  children: [\n"}, "units.yml", 3, "đóng"),
+    ({"pages/gioi-thieu.md": "---\ntitle: Giới thiệu\nslug: don-vi\n---\nx\n"}, "gioi-thieu.md", 1, "/don-vi/"),
+])
+def test_unreadable_or_clashing_files(good_site, files, name, line, words):
+    errors, _out = broken_build(good_site, files)
+    found = messages_for(errors, name)
+    assert found and found[0][0] == line and words in found[0][1], errors
+
+
+def test_missing_registry(good_site):
+    errors, _out = broken_build(good_site, {}, remove=["units.yml"])
+    assert messages_for(errors, "units.yml") == [(1, "không tìm thấy tệp danh sách đơn vị — hãy tạo tệp này (xem docs/huong-dan-bien-tap.md)")]
+
+
+def test_draft_with_errors_still_fails(good_site):
+    errors, _out = broken_build(good_site, {"articles/2022/nhap.md": article(date="31/02/2022", status="draft")})
+    assert messages_for(errors, "nhap.md")[0][0] == 3
+
+
+def test_check_reports_the_same_errors_without_building(tmp_path):
+    content, output = tmp_path / "content", tmp_path / "output"
+    write_content(content, {**GOOD, "articles/2022/sai.md": article(title="Sai", date="05/03/25", units=["Khong Co"])})
+    build_code, build_out = run("build", "--content", str(content), "--output", str(output))
+    check_code, check_out = run("check", "--content", str(content))
+    assert (build_code, check_code) == (1, 1)
+    assert not output.exists()
+    assert "Traceback" not in check_out
+    assert error_lines(check_out) == error_lines(build_out)
+    assert [line for _, line, _ in error_lines(check_out)] == [3, 5]
+
+
+def test_check_exits_zero_on_clean_content(tmp_path):
+    content = tmp_path / "content"
+    write_content(content, GOOD)
+    code, out = run("check", "--content", str(content))
+    assert code == 0, out
+    assert error_lines(out) == []
+    assert not (tmp_path / "output").exists()
+
+
+def test_check_finds_duplicate_urls(tmp_path):
+    content = tmp_path / "content"
+    write_content(content, {**GOOD, "articles/2022/hoi_nghi.md": article(title="Bản sao", date="05/04/2022")})
+    code, out = run("check", "--content", str(content))
+    assert code == 1
+    errors = error_lines(out)
+    assert len(errors) == 1 and "/2022/04/hoi-nghi/" in errors[0][2]
