@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import sys
 
@@ -36,6 +37,42 @@ def build(c, content=CONTENT, output=OUTPUT, production=False):
     run_build(content, output, production)
 
 
+@task(help={"content": "thư mục nội dung", "output": "thư mục xuất", "target": "thư mục đích để chép bản công khai (tùy chọn)"})
+def publish(c, content=CONTENT, output=OUTPUT, target=""):
+    """Build the public site (address from SITEURL) into output/; with --target DIR, copy it there atomically."""
+    from pelican.plugins.bulletin import publish as publisher
+
+    run_build(content, output, production=True)
+    if target:
+        refusal = publisher.deploy(output, target, content)
+        if refusal:
+            print(refusal, file=sys.stderr)
+            raise Exit(code=1)
+        print(f"Đã chép bản công khai sang {target}.")
+
+
+@task(help={"output": "bản công khai đã dựng cần kiểm tra (mặc định: dựng bản mới vào thư mục tạm)", "content": "thư mục nội dung",
+            "skip_browser": "bỏ qua kiểm tra khả năng tiếp cận trên trình duyệt"})
+def verify(c, output="", content=CONTENT, skip_browser=False):
+    """Quality gate for the public site: valid HTML, no broken reference, WCAG 2.1 AA (axe), Atom feeds, sitemap."""
+    import tempfile
+
+    from pelican.plugins.bulletin import verify as checker
+
+    with tempfile.TemporaryDirectory(prefix="ban-tin-verify-") as scratch:
+        if not output:
+            os.environ.setdefault("SITEURL", "https://example.org/ban-tin")  # a sub-path, to check every link under it
+            output = os.path.join(scratch, "site")
+            run_build(content, output, production=True)
+        problems = checker.verify(output, accessibility=not skip_browser)
+    for line in problems:
+        print(line, file=sys.stderr)
+    if problems:
+        print(f"Kiểm tra chất lượng: {len(problems)} vấn đề — chưa được xuất bản.", file=sys.stderr)
+        raise Exit(code=1)
+    print("Kiểm tra chất lượng: đạt (HTML hợp lệ, liên kết đủ, WCAG 2.1 AA, nguồn tin Atom, sơ đồ trang).")
+
+
 @task(help={"output": "thư mục cần phục vụ", "port": "cổng"})
 def serve(c, output=OUTPUT, port=PORT):
     """Serve the built site on 127.0.0.1:8000."""
@@ -65,15 +102,64 @@ def clean(c, output=OUTPUT):
             print(f"Đã xóa {path}/")
 
 
-@task(iterable=["paths"], help={"paths": "tệp hoặc thư mục cần kiểm tra (mặc định: cả content/)", "content": "thư mục nội dung", "format": "text hoặc json"})
+@task(iterable=["paths"], help={"paths": "tệp hoặc thư mục cần kiểm tra (mặc định: cả content/); nhiều tệp: ghi sau --", "content": "thư mục nội dung", "format": "text hoặc json"})
 def check(c, paths=None, content=CONTENT, format="text"):
-    """Check content without building: every error as path:line: message; exit 1 if any."""
+    """Check content without building: every error as path:line: message; exit 1 if any (files after -- too)."""
     from pelican.plugins.bulletin import check as checker
 
-    errors = checker.check_content(settings_file(False), content, paths or [])
+    errors = checker.check_content(settings_file(False), content, list(paths or []) + shlex.split(c.remainder or ""))
     checker.print_report(errors, format)
     if errors:
         raise Exit(code=1)
+
+
+def content_state(content: str):
+    """Read the settings and the unit registry of a content folder; stop when the registry has errors."""
+    from pelican.plugins.bulletin.state import start_build
+
+    state = start_build(builder.read_settings(settings_file(False), content))
+    if state.errors:
+        for error in state.errors:
+            print(error, file=sys.stderr)
+        print("Hãy sửa danh sách đơn vị trước.", file=sys.stderr)
+        raise Exit(code=1)
+    return state
+
+
+@task(help={"title": "tiêu đề bài viết", "unit": "đơn vị: mã, tên, tên gọi khác hoặc viết không dấu",
+            "term": "nhiệm kỳ, ví dụ 2020-2025", "date": "ngày đăng dd/mm/yyyy HH:MM (mặc định: bây giờ)",
+            "content": "thư mục nội dung"})
+def new(c, title="", unit="", term=None, date=None, content=CONTENT):
+    """Write a new article file with valid front matter (never overwrites); print its path."""
+    from pelican.plugins.bulletin.scaffold import ScaffoldError, new_article
+
+    state = content_state(content)
+    try:
+        path = new_article(content, state.registry, state.context.zone, title, unit, term, date,
+                           registry_path=state.context.registry_path)
+    except ScaffoldError as error:
+        print(f"Không tạo được bài: {error}", file=sys.stderr)
+        raise Exit(code=1)
+    print(path)
+
+
+@task(name="import", positional=["files"], help={"files": "tệp .txt/.docx, thư mục hoặc mẫu như 'tho/*.txt'; thêm tệp sau --",
+                                                 "dry_run": "chỉ in Markdown ra màn hình, không ghi tệp", "content": "thư mục nội dung"})
+def import_(c, files, dry_run=False, content=CONTENT):
+    """Import raw articles (.txt in any Vietnamese encoding, .docx) as Markdown; never overwrites."""
+    from pelican.plugins.bulletin import importer
+
+    if files in ("-h", "--help"):  # invoke reads a flag after the task name as the file
+        print("Cách dùng: invoke import [--dry-run] [--content THƯ_MỤC] TỆP [-- TỆP_KHÁC …]")
+        return
+    state = content_state(content)
+    sources = importer.expand_sources([files] + shlex.split(c.remainder or ""))
+    if not sources:
+        print(f"Không có tệp .txt hay .docx nào ở {files}.", file=sys.stderr)
+        raise Exit(code=1)
+    code = importer.run(sources, content, state.registry, state.context.zone, dry_run=dry_run)
+    if code:
+        raise Exit(code=code)
 
 
 @task(help={"k": "chỉ chạy các kiểm thử khớp biểu thức", "quick": "bỏ qua kiểm thử trình duyệt và kiểm thử chậm"})

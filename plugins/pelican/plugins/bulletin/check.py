@@ -46,8 +46,26 @@ def check_content(conf: str, content: str, paths: list[str]) -> list[ContentErro
     errors += collisions(entries, reserved)
     if paths:
         wanted = [display_path(os.path.abspath(p)) for p in paths]
-        errors = [e for e in errors if any(e.path == w or e.path.startswith(w.rstrip("/") + "/") for w in wanted)]
+        errors = [e for e in errors if any(_covers(w, e.path) for w in wanted)]
+        checked = [display_path(f) for kind in ("ARTICLE_PATHS", "PAGE_PATHS") for f in source_files(settings["PATH"], settings[kind])]
+        checked.append(display_path(os.path.join(settings["PATH"], settings["BULLETIN_REGISTRY"])))
+        for given, shown in zip(paths, wanted):
+            if not os.path.exists(given):
+                errors.append(ContentError(shown, 1, "không tìm thấy tệp hoặc thư mục này"))
+            elif not any(_covers(shown, c) for c in checked):
+                errors.append(ContentError(shown, 1, f"không có bài viết hay trang nào ở đây — chỉ kiểm tra được tệp .md trong "
+                                                     f"{display_path(settings['PATH'])}/articles và {display_path(settings['PATH'])}/pages"))
     return sorted(set(errors))
+
+
+def _covers(wanted: str, path: str) -> bool:
+    """Tell whether a path given on the command line is this file or a folder above it."""
+    return path == wanted or path.startswith(wanted.rstrip("/") + "/")
+
+
+def _annotation_property(value: str) -> str:
+    """Escape a value for a GitHub Actions annotation property (file=…, line=…)."""
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A").replace(":", "%3A").replace(",", "%2C")
 
 
 def print_report(errors: list[ContentError], form: str = "text") -> None:
@@ -60,5 +78,5 @@ def print_report(errors: list[ContentError], form: str = "text") -> None:
     if os.environ.get("GITHUB_ACTIONS") == "true":
         for error in errors:
             message = error.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-            print(f"::error file={error.path},line={error.line}::{message}")
+            print(f"::error file={_annotation_property(error.path)},line={error.line}::{message}")
     print(f"{len(errors)} lỗi." if errors else "Nội dung hợp lệ, không có lỗi.", file=sys.stderr if errors else sys.stdout)

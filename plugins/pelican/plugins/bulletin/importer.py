@@ -8,7 +8,7 @@ name is skipped for the next free one.
 
 from __future__ import annotations
 
-import json
+import glob
 import os
 import re
 import sys
@@ -19,12 +19,12 @@ from zoneinfo import ZoneInfo
 from . import legacy
 from .dates import DateError, parse_date
 from .registry import Registry, Unit
+from .scaffold import make_slug, quote_yaml
 from .schema import _CONTROL as CONTROL_CHARS
 from .terms import Term, find_terms
-from .text import canon, fold, lookup_key, nfc, slugify
+from .text import canon, fold, lookup_key, nfc
 
 SOURCE_TYPES = (".txt", ".docx")
-MAX_SLUG = 80
 CAPTION_WORDS = 30
 IMAGE_TYPES = {"image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif", "image/webp": ".webp", "image/svg+xml": ".svg"}
 
@@ -534,10 +534,7 @@ class Article:
     @property
     def slug(self) -> str:
         """Return the file name made from the title, cut at a word boundary."""
-        slug = slugify(self.title) or "bai-nhap"
-        if len(slug) > MAX_SLUG:
-            slug = slug[:MAX_SLUG].rsplit("-", 1)[0]
-        return slug
+        return make_slug(self.title) or "bai-nhap"
 
 
 def read_article(path: str, registry: Registry, zone: ZoneInfo) -> Article:
@@ -581,26 +578,21 @@ def read_article(path: str, registry: Registry, zone: ZoneInfo) -> Article:
     return article
 
 
-def _quote(value: str) -> str:
-    """Write a string as a YAML double-quoted scalar."""
-    return json.dumps(value, ensure_ascii=False)
-
-
 def render(article: Article) -> str:
     """Return the Markdown file: front matter with what was found, then the body."""
     lines = ["---"]
     if article.title:
-        lines.append(f"title: {_quote(article.title)}")
+        lines.append(f"title: {quote_yaml(article.title)}")
     if article.date.moment:
-        lines.append(f"date: {_quote(article.date.written)}")
+        lines.append(f"date: {quote_yaml(article.date.written)}")
     if article.units.known:
         lines += ["units:"] + [f"  - {u.code}" for u in article.units.known]
     if article.terms:
-        lines += ["terms:"] + [f"  - {_quote(t.label)}" for t in article.terms]
+        lines += ["terms:"] + [f"  - {quote_yaml(t.label)}" for t in article.terms]
     if article.author:
-        lines.append(f"author: {_quote(article.author)}")
+        lines.append(f"author: {quote_yaml(article.author)}")
     if article.author_title:
-        lines.append(f"author_title: {_quote(article.author_title)}")
+        lines.append(f"author_title: {quote_yaml(article.author_title)}")
     if article.missing:
         lines.append(f"# Cần điền: {', '.join(FIELD_NAMES[m] for m in article.missing)}; xong thì xóa dòng status dưới đây.")
         lines.append("status: draft")
@@ -727,3 +719,16 @@ def run(paths: list[str], content: str, registry: Registry, zone: ZoneInfo, dry_
     if failed:
         print(f"{failed}/{len(paths)} tệp không nhập được.", file=err)
     return 1 if failed else 0
+
+
+def expand_sources(given: list[str]) -> list[str]:
+    """Turn the files, folders and patterns an editor gave into the list of files to import."""
+    found: list[str] = []
+    for item in given:
+        if os.path.isdir(item):
+            found += sorted(os.path.join(item, f) for f in os.listdir(item) if f.lower().endswith(SOURCE_TYPES))
+        elif any(ch in item for ch in "*?["):
+            found += sorted(glob.glob(item))
+        else:
+            found.append(item)
+    return list(dict.fromkeys(found))
