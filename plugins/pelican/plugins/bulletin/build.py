@@ -158,6 +158,8 @@ Finisher = Callable[[str, dict], list[str]]
 def build(conf: str, content: str | None = None, output: str | None = None, overrides: dict | None = None,
           finishers: tuple[Finisher, ...] = ()) -> Outcome:
     """Build the site into a temporary folder; swap it in only when every check passed."""
+    if content and not os.path.isdir(content):
+        return Outcome(output=output or "output", errors=[f"không có thư mục nội dung {content} — kiểm tra lại đường dẫn --content"])
     settings = read_settings(conf, content, output, overrides)
     target, source = settings["OUTPUT_PATH"], settings["PATH"]
     refusal = check_output_target(target, source)

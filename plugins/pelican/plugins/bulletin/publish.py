@@ -169,3 +169,39 @@ def compress(output: str, settings: dict) -> list[str]:
         write(output, relative + ".gz", gzip.compress(data, compresslevel=9, mtime=0))
         write(output, relative + ".br", brotli.compress(data, quality=BROTLI_QUALITY))
     return []
+
+
+def looks_published(folder: str) -> bool:
+    """Tell whether a folder holds a public build made by this tool (index, sitemap and robots.txt)."""
+    return all(os.path.isfile(os.path.join(folder, name)) for name in ("index.html", SITEMAP, ROBOTS))
+
+
+def deploy(output: str, target: str, content: str) -> str | None:
+    """Copy a public build to another folder in one swap; return why not, or None when done."""
+    import shutil
+    import tempfile
+
+    from .build import STALE_PREFIX, check_output_target, remove_stale, swap_into_place
+
+    source, destination = os.path.realpath(output), os.path.realpath(target)
+    if not looks_published(source):
+        return f"{output} không phải bản công khai — hãy dựng bằng 'invoke publish' trước"
+    if destination == source or destination.startswith(source + os.sep) or source.startswith(destination + os.sep):
+        return f"thư mục đích {target} trùng hoặc lồng với thư mục xuất {output} — hãy chọn thư mục khác"
+    refusal = check_output_target(target, content)
+    if refusal:
+        return refusal
+    if os.path.isdir(destination) and os.listdir(destination) and not looks_published(destination):
+        return f"thư mục đích {target} đã có tệp khác, không phải bản công khai đã chép trước đây — sẽ không ghi đè; hãy chọn thư mục trống"
+    parent, name = os.path.split(destination)
+    os.makedirs(parent, exist_ok=True)
+    remove_stale(destination)
+    temporary = tempfile.mkdtemp(prefix=f".{name}{STALE_PREFIX}", dir=parent)
+    try:
+        shutil.copytree(source, temporary, dirs_exist_ok=True)
+        os.chmod(temporary, 0o755)
+        swap_into_place(temporary, destination)
+    finally:
+        if os.path.exists(temporary):
+            shutil.rmtree(temporary, ignore_errors=True)
+    return None
