@@ -73,42 +73,6 @@ def verify(c, output="", content=CONTENT, skip_browser=False):
     print("Kiểm tra chất lượng: đạt (HTML hợp lệ, liên kết đủ, WCAG 2.1 AA, nguồn tin Atom, sơ đồ trang).")
 
 
-@task(help={"content": "thư mục nội dung", "output": "thư mục xuất", "target": "thư mục đích để chép bản công khai (tùy chọn)"})
-def publish(c, content=CONTENT, output=OUTPUT, target=""):
-    """Build the public site (address from SITEURL) into output/; with --target DIR, copy it there atomically."""
-    from pelican.plugins.bulletin import publish as publisher
-
-    run_build(content, output, production=True)
-    if target:
-        refusal = publisher.deploy(output, target, content)
-        if refusal:
-            print(refusal, file=sys.stderr)
-            raise Exit(code=1)
-        print(f"Đã chép bản công khai sang {target}.")
-
-
-@task(help={"output": "bản công khai đã dựng cần kiểm tra (mặc định: dựng bản mới vào thư mục tạm)", "content": "thư mục nội dung",
-            "skip_browser": "bỏ qua kiểm tra khả năng tiếp cận trên trình duyệt"})
-def verify(c, output="", content=CONTENT, skip_browser=False):
-    """Quality gate for the public site: valid HTML, no broken reference, WCAG 2.1 AA (axe), Atom feeds, sitemap."""
-    import tempfile
-
-    from pelican.plugins.bulletin import verify as checker
-
-    with tempfile.TemporaryDirectory(prefix="ban-tin-verify-") as scratch:
-        if not output:
-            os.environ.setdefault("SITEURL", "https://example.org/ban-tin")  # a sub-path, to check every link under it
-            output = os.path.join(scratch, "site")
-            run_build(content, output, production=True)
-        problems = checker.verify(output, accessibility=not skip_browser)
-    for line in problems:
-        print(line, file=sys.stderr)
-    if problems:
-        print(f"Kiểm tra chất lượng: {len(problems)} vấn đề — chưa được xuất bản.", file=sys.stderr)
-        raise Exit(code=1)
-    print("Kiểm tra chất lượng: đạt (HTML hợp lệ, liên kết đủ, WCAG 2.1 AA, nguồn tin Atom, sơ đồ trang).")
-
-
 @task(help={"output": "thư mục cần phục vụ", "port": "cổng"})
 def serve(c, output=OUTPUT, port=PORT):
     """Serve the built site on 127.0.0.1:8000."""
