@@ -166,3 +166,30 @@ def test_check_finds_duplicate_urls(tmp_path):
     assert code == 1
     errors = error_lines(out)
     assert len(errors) == 1 and "/2022/04/hoi-nghi/" in errors[0][2]
+
+
+def test_names_differing_only_by_tone_never_share_a_url(build_site):
+    site = build_site({"articles/2022/Hùng.md": article(title="Ông Hùng", date="04/04/2022"),
+                       "articles/2022/Hưng.md": article(title="Ông Hưng", date="05/04/2022")})
+    assert not site.outcome.ok
+    assert len(site.outcome.errors) == 1
+    error = site.outcome.errors[0]
+    assert "/2022/04/hung/" in error and "Hùng.md" in error and "Hưng.md" in error
+    assert not site.output.exists()
+
+
+@pytest.mark.parametrize("where", ["content", "content/articles", "parent", "project", "stranger"])
+def test_output_folder_that_is_not_a_site_is_refused(tmp_path, where):
+    content = tmp_path / "content"
+    write_content(content, GOOD)
+    stranger = tmp_path / "tai-lieu"
+    stranger.mkdir()
+    (stranger / "ghi-chu.txt").write_text("của biên tập viên", encoding="utf-8")
+    output = {"content": content, "content/articles": content / "articles", "parent": tmp_path,
+              "project": ROOT, "stranger": stranger}[where]
+    before = snapshot(tmp_path) if where != "project" else None
+    code, out = run("build", "--content", str(content), "--output", str(output))
+    assert code == 1 and "Traceback" not in out
+    assert "thư mục" in out
+    if before is not None:
+        assert snapshot(tmp_path) == before

@@ -259,3 +259,18 @@ def test_future_article_absent_from_a_normal_build(build_site):
     assert site.outcome.ok, site.outcome.errors
     assert not site.exists("2098/04/sau/") and not site.exists("2098/")
     assert listed(site.html("/")) == ["/2022/04/nay/"]
+
+
+def test_urls_and_archives_use_vietnam_time(build_site):
+    site = build_site({
+        "articles/2021/cuoi-nam.md": article(title="Cuối năm", date="31/12/2021 23:30"),
+        # 17:30 UTC on 31 December is 00:30 on 1 January in Vietnam
+        "articles/2022/dau-nam.md": article(title="Đầu năm", date="2021-12-31T17:30:00Z"),
+    })
+    assert site.outcome.ok, site.outcome.errors
+    assert site.exists("2021/12/cuoi-nam/") and site.exists("2022/01/dau-nam/")
+    assert listed(site.html("2021/12/")) == ["/2021/12/cuoi-nam/"]
+    assert listed(site.html("2022/01/")) == ["/2022/01/dau-nam/"]
+    time = site.html("2022/01/dau-nam/").select_one("main time[datetime]")
+    assert time["datetime"] == "2022-01-01T00:30:00+07:00"
+    assert time.get_text(strip=True) == "Thứ Bảy, 01/01/2022, 00:30"
