@@ -1,9 +1,9 @@
 /* Vietnamese search for /tim-kiem/ on top of Pagefind's JS API (no stock UI, no framework).
  *
  * The index holds a transformed copy of each article (see the bulletin plugin's search.py): NFC text,
- * one tone placement for open oa/oe/uy syllables, and every đ written as d + U+0335 so that Pagefind,
- * which drops marks when it folds words, matches "dang" to "Đảng". The query gets the same transform
- * here, and the mark is turned back into đ before anything is shown.
+ * one tone placement for open oa/oe/uy syllables, and every đ written as ď (a letter Vietnamese never
+ * uses, which Pagefind folds to d), so "dang" finds "Đảng" and the exact spelling still ranks first.
+ * The query gets the same transform here, and ď is turned back into đ before anything is shown.
  * Every string shown comes from data-msg-* attributes of the page; reader input is only ever set
  * through textContent or form values.
  */
@@ -15,14 +15,13 @@
     return;
   }
 
-  var STROKE = "\u0335";
   var TONES = "\u0300\u0309\u0303\u0301\u0323";
   var CONSONANTS = "bcdđghklmnpqrstvx";
   var OPEN_PAIRS = ["oa", "oe", "uy"];
   var FACETS = ["unit", "term", "year"];
   var PAGE_SIZE = 10;
   var DEBOUNCE_MS = 250;
-  var RANKING = { termSimilarity: 5.0, diacriticSimilarity: 3.0 };
+  var RANKING = { termSimilarity: 5.0, diacriticSimilarity: 8.0 };  // exact spelling well above folded and prefix matches
 
   var form = document.getElementById("form-tim-kiem");
   var input = document.getElementById("tu-khoa");
@@ -71,11 +70,11 @@
   }
 
   function indexText(text) {
-    return canon(text).split(STROKE).join("").replace(/đ/g, "d" + STROKE).replace(/Đ/g, "D" + STROKE);
+    return canon(text).replace(/đ/g, "\u010f").replace(/Đ/g, "\u010e");
   }
 
   function unmark(text) {
-    return String(text || "").replace(/d\u0335/g, "đ").replace(/D\u0335/g, "Đ");
+    return String(text || "").replace(/\u010f/g, "đ").replace(/\u010e/g, "Đ");
   }
 
   function prepareQuery(text) {
@@ -161,13 +160,17 @@
     if (state.sort === "date" || !term) {
       options.sort = { date: "desc" };
     }
-    var searches = [pagefind.search(term, options)];
     // Counts for a facet in use come from the search without that facet, so its other values stay visible.
+    // One search at a time: Pagefind answers an overtaken search with null.
     var used = Object.keys(filters);
+    var responses = [];
+    var chain = pagefind.search(term, options).then(function (main) { responses.push(main); });
     used.forEach(function (name) {
-      searches.push(pagefind.search(term, { filters: activeFilters(state, name) }));
+      chain = chain.then(function () {
+        return pagefind.search(term, { filters: activeFilters(state, name) });
+      }).then(function (other) { responses.push(other); });
     });
-    return Promise.all(searches).then(function (responses) {
+    return chain.then(function () {
       var main = responses[0];
       if (!main) { return null; }
       var counts = {};

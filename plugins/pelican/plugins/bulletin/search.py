@@ -2,9 +2,10 @@
 
 Pagefind matches unaccented queries against accented words, but treats đ as its own letter and each tone
 placement (hòa/hoà) as a different word. So the pages are indexed from a copy whose text is NFC, has one
-tone placement (text.canon) and writes every đ as d + COMBINING SHORT STROKE OVERLAY: Pagefind drops the
-mark when it folds words (so "dang" finds it) but keeps it in the stored text, where the search page turns
-it back into đ. The search page applies the same transform to the query. The public pages stay as written.
+tone placement (text.canon) and writes every đ as ď (d with caron, a letter Vietnamese never uses): Pagefind
+folds ď to d, so "dang" finds "Ďảng", and still ranks the exact spelling first, since ď is an accented letter
+to it. The search page applies the same transform to the query and turns ď back into đ before showing
+anything. The public pages stay as written.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ import tempfile
 from .settings import STATE_KEY
 from .text import canon
 
-# Written after d/D in the indexed copy; never part of real Vietnamese text (any found there is dropped).
-STROKE = "\u0335"
+# How the indexed copy writes đ/Đ: letters Pagefind folds to d/D and Vietnamese never uses.
+MARKED = {"đ": "\u010f", "Đ": "\u010e"}
+UNMARKED = {v: k for k, v in MARKED.items()}
 BUNDLE = "pagefind"  # the folder, inside the output, that the search page loads
 INDEXER = os.path.join("node_modules", ".bin", "pagefind")
 BODY_MARK = "data-pagefind-body"
@@ -31,19 +33,19 @@ _UNIT_FILTER = re.compile(r'data-pagefind-filter="unit:([a-z0-9-]+)"')
 _BODY_OPEN = re.compile(r"<[^>]*\sdata-pagefind-body[^>]*>")
 
 
-def mark_stroke(text: str) -> str:
-    """Write đ/Đ as d/D + STROKE (Đảng -> D\u0335ảng); drop any stray STROKE first."""
-    return text.replace(STROKE, "").replace("đ", "d" + STROKE).replace("Đ", "D" + STROKE)
+def mark_d(text: str) -> str:
+    """Write đ/Đ as ď/Ď (Đảng -> Ďảng), the form the index holds."""
+    return text.translate(str.maketrans(MARKED))
 
 
-def unmark_stroke(text: str) -> str:
-    """Turn d/D + STROKE back into đ/Đ."""
-    return text.replace("d" + STROKE, "đ").replace("D" + STROKE, "Đ")
+def unmark_d(text: str) -> str:
+    """Turn ď/Ď back into đ/Đ (a ď in the source also shows as đ in search results)."""
+    return text.translate(str.maketrans(UNMARKED))
 
 
 def index_text(text: str) -> str:
     """Return text as the index holds it: NFC, one tone placement, đ marked (the query gets the same)."""
-    return mark_stroke(canon(text))
+    return mark_d(canon(text))
 
 
 def index_html(html: str) -> str:

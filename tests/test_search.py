@@ -1,0 +1,235 @@
+"""The search page in Debian's Chromium: Vietnamese matching, filters, URL sync, safety, no-JS fallback.
+
+One small site is built (real Pelican build + the Pagefind finisher) and served for the whole module.
+"""
+
+from __future__ import annotations
+
+import threading
+import unicodedata
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+import pytest
+from conftest import ROOT, article, free_port, write_content
+
+from pelican.plugins.bulletin import build as builder
+from pelican.plugins.bulletin import search
+from pelican.plugins.bulletin.serve import make_server
+
+pytestmark = pytest.mark.browser
+
+ARTICLES = {
+    # Đ/đ and tone-marked words, unit at the middle level
+    "articles/2022/duk-hop.md": article(
+        title="Đảng ủy Khối họp bàn công tác tháng Tư", date="04/04/2022", units=["dang-uy-khoi"], terms=["2020-2025"],
+        body="Đảng ủy Khối các cơ quan tỉnh họp dưới sự chủ trì của đồng chí Bí thư. Đảng ủy thống nhất kế hoạch."),
+    # only "đang", never "Đảng"
+    "articles/2023/cong-trinh.md": article(
+        title="Công trình nhà văn hóa xã", date="10/03/2023", units=["dang-uy-xa-tan-khai"], terms=["2020-2025"],
+        body="Công trình nhà văn hóa đang thi công, dự kiến đang hoàn thiện vào cuối năm."),
+    # the new tone placement: hoà, uỷ, khoẻ, thuỷ
+    "articles/2024/hoa-giai.md": article(
+        title="Tổ hoà giải ấp Hùng", date="15/05/2024", units=["chi-bo-hung"], terms=["2020-2025"],
+        body="Tổ hoà giải giúp bà con giữ sức khoẻ tinh thần; Uỷ ban xã hỗ trợ kênh thuỷ lợi."),
+    # the old tone placement: hòa, ủy, khỏe, thủy
+    "articles/2025/thu-loi.md": article(
+        title="Kênh thủy lợi ấp Hưng", date="20/06/2025", units=["chi-bo-hung-2"], terms=["2025-2030"],
+        body="Người dân ấp Hưng sống hòa thuận, khỏe mạnh; Ủy ban Mặt trận vận động làm kênh thủy lợi."),
+    # the exact phrase
+    "articles/2025/quy-hoach.md": article(
+        title="Ban Tổ chức hướng dẫn công tác", date="02/09/2025", units=["ban-to-chuc"], terms=["2025-2030"],
+        body="Văn bản hướng dẫn rà soát quy hoạch cán bộ giai đoạn mới."),
+    # the same words, not as a phrase
+    "articles/2025/can-bo.md": article(
+        title="Hội nghị cán bộ chủ chốt", date="12/10/2025", units=["huyen-uy-hon-quan"], terms=["2025-2030"],
+        body="Cán bộ chủ chốt góp ý vào quy hoạch vùng của huyện."),
+    # written in NFD
+    "articles/2026/nfd.md": unicodedata.normalize("NFD", article(
+        title="Sinh hoạt chuyên đề ở Chi bộ ấp Hùng", date="05/01/2026", units=["chi-bo-hung"], terms=["2025-2030"],
+        body="Chi bộ sinh hoạt chuyên đề về học tập và làm theo gương Bác, giữ gìn khối đoàn kết.")),
+}
+
+HOSTILE = "<img src=x onerror=alert(1)>"
+
+
+@pytest.fixture(scope="module")
+def site_url(tmp_path_factory):
+    """Build the test site with the search finisher and serve it on 127.0.0.1."""
+    root = tmp_path_factory.mktemp("search-site")
+    write_content(root / "content", ARTICLES)
+    overrides = {"THEME": str(ROOT / "theme"), "PLUGIN_PATHS": [str(ROOT / "plugins")]}
+    outcome = builder.build(str(ROOT / "pelicanconf.py"), str(root / "content"), str(root / "output"), overrides,
+                            (search.build_index,))
+    assert outcome.ok, outcome.errors
+    port = free_port()
+    server = make_server(str(root / "output"), "127.0.0.1", port)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{port}"
+    server.shutdown()
+    server.server_close()
+
+
+def wait_done(page) -> str:
+    """Wait until the status region reports an outcome; return its text."""
+    page.wait_for_function(
+        """() => { const s = document.querySelector('#search-results [role=status]');
+                   return s && /Tìm thấy|Không tìm thấy/.test(s.textContent)
+                          && !document.querySelector('[data-search-list][aria-busy]'); }""")
+    return page.inner_text("#search-results [role=status]")
+
+
+def open_search(page, base: str, **params) -> list[str]:
+    """Open /tim-kiem/ with URL parameters; return the result paths in order."""
+    page.goto(f"{base}/tim-kiem/?{urlencode(params)}")
+    wait_done(page)
+    return result_paths(page)
+
+
+def result_paths(page) -> list[str]:
+    """Return the paths the result titles link to, in order."""
+    hrefs = page.eval_on_selector_all("#search-results ol > li h3 a", "links => links.map(a => a.getAttribute('href'))")
+    return [urlsplit(h).path for h in hrefs]
+
+
+def type_query(page, text: str) -> str:
+    """Type into the search box as a reader would and wait for the results."""
+    page.fill("#tu-khoa", "")
+    page.type("#tu-khoa", text)
+    page.wait_for_function("q => new URLSearchParams(location.search).get('q') === q", arg=text.strip())
+    return wait_done(page)
+
+
+DUK = "/2022/04/duk-hop/"
+DANG = "/2023/03/cong-trinh/"
+HOA_NEW = "/2024/05/hoa-giai/"
+HOA_OLD = "/2025/06/thu-loi/"
+PHRASE = "/2025/09/quy-hoach/"
+WORDS = "/2025/10/can-bo/"
+NFD = "/2026/01/nfd/"
+
+
+def test_unaccented_query_finds_d_with_stroke(page, site_url):
+    assert open_search(page, site_url, q="dang uy khoi")[0] == DUK
+    assert DUK in open_search(page, site_url, q="dong chi")
+    # the title and the excerpt show đ again, with the matched words marked
+    title = page.inner_text(f'#search-results li:has(a[href$="{DUK}"]) h3')
+    assert title == "Đảng ủy Khối họp bàn công tác tháng Tư"
+    marks = page.eval_on_selector_all(f'#search-results li:has(a[href$="{DUK}"]) .search-result-excerpt mark',
+                                      "ms => ms.map(m => m.textContent)")
+    assert any(m.startswith("đồng") for m in marks)
+    assert "ď" not in page.inner_text("#search-results").lower()
+
+
+def test_exact_spelling_ranks_first(page, site_url):
+    found = open_search(page, site_url, q="Đảng")
+    assert DUK in found and DANG in found
+    assert found.index(DUK) < found.index(DANG)
+    found = open_search(page, site_url, q="đang")
+    assert found.index(DANG) < found.index(DUK)
+
+
+@pytest.mark.parametrize("query, wanted", [
+    ("hòa", HOA_NEW), ("hoà", HOA_OLD), ("ủy ban", HOA_NEW), ("uỷ ban", HOA_OLD),
+    ("khỏe", HOA_NEW), ("khoẻ", HOA_OLD), ("thủy lợi", HOA_NEW), ("thuỷ lợi", HOA_OLD),
+])
+def test_tone_placements_find_each_other(page, site_url, query, wanted):
+    found = open_search(page, site_url, q=query)
+    assert {HOA_NEW, HOA_OLD} <= set(found), (query, found)
+
+
+def test_nfd_text_and_queries_behave_as_nfc(page, site_url):
+    nfc = open_search(page, site_url, q="sinh hoạt chuyên đề")
+    assert nfc[0] == NFD
+    assert open_search(page, site_url, q=unicodedata.normalize("NFD", "sinh hoạt chuyên đề")) == nfc
+    assert page.inner_text(f'#search-results li:has(a[href$="{NFD}"]) h3') == "Sinh hoạt chuyên đề ở Chi bộ ấp Hùng"
+    nfd_typed = type_query(page, unicodedata.normalize("NFD", "đoàn kết"))
+    assert "Tìm thấy 1 bài viết" in nfd_typed and result_paths(page) == [NFD]
+
+
+def test_quoted_phrase(page, site_url):
+    assert set(open_search(page, site_url, q="quy hoạch cán bộ")) >= {PHRASE, WORDS}
+    assert open_search(page, site_url, q='"quy hoạch cán bộ"') == [PHRASE]
+    assert open_search(page, site_url, q="“quy hoach can bo”") == [PHRASE]  # phone quotes, no accents
+
+
+def test_unit_filter_includes_descendants(page, site_url):
+    assert set(open_search(page, site_url, unit="huyen-uy-hon-quan")) == {DANG, HOA_NEW, HOA_OLD, WORDS, NFD}
+    assert set(open_search(page, site_url, unit="chi-bo-hung")) == {HOA_NEW, NFD}
+    assert len(open_search(page, site_url, unit="tinh-uy")) == 7
+    assert page.locator("#loc-don-vi").input_value() == "tinh-uy"
+
+
+def test_filters_alone_and_combined_with_counts(page, site_url):
+    assert set(open_search(page, site_url, term="2025-2030")) == {HOA_OLD, PHRASE, WORDS, NFD}
+    assert set(open_search(page, site_url, year="2025")) == {HOA_OLD, PHRASE, WORDS}
+    assert set(open_search(page, site_url, year="2025", unit="huyen-uy-hon-quan")) == {HOA_OLD, WORDS}
+    assert open_search(page, site_url, q="kenh thuy loi", unit="chi-bo-hung-2", term="2025-2030") == [HOA_OLD]
+    # facet counts: the selected facet still counts its other values, the others count within the selection
+    open_search(page, site_url, year="2025", unit="huyen-uy-hon-quan")
+    year_2024 = page.inner_text('#loc-nam option[value="2024"]')
+    unit_ban = page.inner_text('#loc-don-vi option[value="ban-to-chuc"]')
+    term_2020 = page.inner_text('#loc-nhiem-ky option[value="2020-2025"]')
+    assert year_2024.endswith("(1)")  # huyen-uy-hon-quan in 2024: hoa-giai
+    assert unit_ban.endswith("(1)")  # 2025 at ban-to-chuc: quy-hoach
+    assert term_2020.endswith("(0)")
+
+
+def test_sort_by_date(page, site_url):
+    by_date = open_search(page, site_url, q="ấp", sort="date")
+    assert by_date == [NFD, HOA_OLD, HOA_NEW]
+
+
+def test_url_parameters_fill_the_form_and_typing_updates_the_url(page, site_url):
+    found = open_search(page, site_url, q="thuy loi", unit="chi-bo-hung")
+    assert found == [HOA_NEW]
+    assert page.input_value("#tu-khoa") == "thuy loi"
+    page.select_option("#loc-don-vi", "")
+    wait_done(page)
+    assert set(result_paths(page)) == {HOA_NEW, HOA_OLD}
+    assert "unit" not in parse_qs(urlsplit(page.url).query)
+    type_query(page, "dong chi")
+    page.select_option("#loc-nam", "2022")
+    page.select_option("#sap-xep", "date")
+    page.wait_for_function("() => new URLSearchParams(location.search).get('sort') === 'date'")
+    wait_done(page)
+    assert parse_qs(urlsplit(page.url).query) == {"q": ["dong chi"], "year": ["2022"], "sort": ["date"]}
+    assert result_paths(page) == [DUK]
+
+
+def test_empty_results_message(page, site_url):
+    assert open_search(page, site_url, q="xyzqwv") == []
+    status = page.inner_text("#search-results [role=status]")
+    assert status.startswith("Không tìm thấy bài viết nào cho “xyzqwv”")
+    assert page.get_attribute("#search-results [role=status]", "aria-live") == "polite"
+
+
+def test_hostile_query_is_text(page, site_url):
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    open_search(page, site_url, q=HOSTILE)
+    assert HOSTILE in page.inner_text("#search-results [role=status]")
+    type_query(page, HOSTILE + " dang")
+    assert page.locator("#search-results img, main img[src=x]").count() == 0
+    assert HOSTILE in page.inner_text("#search-results [role=status]")
+    assert dialogs == []
+
+
+def test_without_javascript_the_form_and_browse_links_remain(browser, site_url):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 320, "height": 640})
+    try:
+        page = context.new_page()
+        page.goto(f"{site_url}/tim-kiem/?q=dang")
+        form = page.locator("form[role=search][method=get]")
+        assert form.count() == 1 and form.get_attribute("action").endswith("/tim-kiem/")
+        assert page.locator("form[role=search] input[name=q]").is_visible()
+        for href in ("/don-vi/", "/nhiem-ky/", "/luu-tru/"):
+            assert page.locator(f'.search-browse a[href$="{href}"]').is_visible()
+        assert "tắt JavaScript" in page.inner_text("main")
+    finally:
+        context.close()
+
+
+def test_fits_a_320px_screen(page, site_url):
+    page.set_viewport_size({"width": 320, "height": 640})
+    open_search(page, site_url, q="dang uy")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
