@@ -75,4 +75,6 @@ def pelican_metadata(doc: schema.Document, html: str, state) -> dict:
         )
     # A file with errors never reaches the site; the build stops once every file is checked.
     result["status"] = "draft" if doc.errors else (meta.get("status") or "published")
+    if doc.kind == "article" and result["status"] == "published" and state.withheld(result["date"]):
+        result["status"] = "draft"  # scheduled: the first build on or after its date publishes it
     return result

@@ -12,6 +12,8 @@ from .registry import Registry, load_registry
 from .schema import Context, Document
 from .settings import STATE_KEY, check_settings
 
+FUTURE_KEY = "_BULLETIN_WITH_FUTURE_DATES"  # the value WITH_FUTURE_DATES had before the plugin took over
+
 
 @dataclass
 class BuildState:
@@ -24,6 +26,11 @@ class BuildState:
     warnings: list[ContentError] = field(default_factory=list)  # reported, but the build goes on
     documents: dict[str, Document] = field(default_factory=dict)
     published: int = 0  # articles on the site (set once the indexes are built)
+    show_future: bool = False  # preview: articles dated after `now` are shown, marked as scheduled
+
+    def withheld(self, moment: datetime) -> bool:
+        """Tell whether an article dated `moment` waits for a later build (dated after now, not a preview)."""
+        return not self.show_future and moment > self.now
 
     def record(self, doc: Document) -> None:
         """Keep a checked document and its errors."""
@@ -46,8 +53,14 @@ def start_build(settings: dict) -> BuildState:
     shown = display_path(registry_file)
     registry, errors = load_registry(registry_file, shown)
     now = settings["BULLETIN_NOW"] or datetime.now(zone)
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=zone)
+    # Pelican's own WITH_FUTURE_DATES check reads the real clock; the plugin decides from `now` instead,
+    # so a build pinned with BULLETIN_NOW publishes exactly what a build at that moment would.
+    show_future = settings.setdefault(FUTURE_KEY, bool(settings.get("WITH_FUTURE_DATES")))
+    settings["WITH_FUTURE_DATES"] = True
     context = Context(registry=registry, zone=zone, content_dir=content_dir, registry_path=shown)
-    state = BuildState(registry=registry, context=context, now=now, errors=list(errors))
+    state = BuildState(registry=registry, context=context, now=now, errors=list(errors), show_future=show_future)
     settings[STATE_KEY] = state
     return state
 
