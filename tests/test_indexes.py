@@ -1,5 +1,8 @@
 """Pure index functions: roll-up by unit, unit tree counts, terms, years and months, neighbours, related."""
 
+import os
+import subprocess
+import sys
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -159,3 +162,29 @@ def test_related_limit_and_determinism(make):
     for seed_order in (articles[::-1], articles[3:] + articles[:3]):
         assert slugs(indexes.related(seed_order, limit=3)[id(center)]) == first
     assert all(len(r) <= 3 for r in indexes.related(articles, limit=3).values())
+
+
+TIE_SCRIPT = """
+from datetime import datetime
+from zoneinfo import ZoneInfo
+from pelican.plugins.bulletin import indexes
+from pelican.plugins.bulletin.registry import Unit
+from pelican.plugins.bulletin.terms import Term
+
+class Item:
+    def __init__(self, slug, date, units, terms=()):
+        self.slug, self.date, self.units, self.terms = slug, date, units, terms
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+me = Item("toi", datetime(2022, 4, 15, tzinfo=VN), (Unit("a", "A"),), (Term(2020, 2025),))
+older = Item("hop", datetime(2022, 3, 15, tzinfo=VN), (Unit("a", "A"),))
+newer = Item("hop", datetime(2022, 5, 16, tzinfo=VN), (Unit("b", "B"),), (Term(2020, 2025),))
+print([a.date.month for a in indexes.related([me, older, newer])[id(me)]])
+"""
+
+
+def test_related_order_does_not_depend_on_hash_seed():
+    # two candidates with the same slug, one month before and one month after: the order must be fixed
+    orders = {subprocess.run([sys.executable, "-c", TIE_SCRIPT], capture_output=True, text=True, check=True,
+                             env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout.strip() for seed in range(6)}
+    assert orders == {"[3, 5]"}

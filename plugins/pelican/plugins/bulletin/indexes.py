@@ -140,7 +140,7 @@ def related(articles, limit: int = 5) -> dict[int, list]:
         stamp = article.date.timestamp()
         ranked = sorted(
             candidates.values(),
-            key=lambda o: (-len(mine & _shared_keys(o)), abs(o.date.timestamp() - stamp), o.slug),
+            key=lambda o: (-len(mine & _shared_keys(o)), abs(o.date.timestamp() - stamp), o.slug, o.date),
         )
         result[id(article)] = ranked[:limit]
     return result
