@@ -1,6 +1,9 @@
 """The committed sample content builds cleanly and covers what issue 2 asks of it."""
 
+import os
 import re
+import subprocess
+import sys
 import unicodedata
 from zoneinfo import ZoneInfo
 
@@ -115,3 +118,16 @@ def test_one_draft_not_published(built, docs):
         for path in built.rglob("*"):
             if path.suffix in (".html", ".xml"):
                 assert doc.meta["title"] not in path.read_text(encoding="utf-8"), path
+
+
+def test_two_builds_are_byte_identical(tmp_path):
+    """Build the sample twice with different hash seeds; every output file must be the same."""
+    trees = []
+    for seed in ("1", "2"):
+        output = tmp_path / f"output-{seed}"
+        subprocess.run([sys.executable, "-m", "invoke", "build", "--content", str(CONTENT), "--output", str(output)],
+                       cwd=ROOT, check=True, capture_output=True, env={**os.environ, "PYTHONHASHSEED": seed})
+        trees.append({p.relative_to(output).as_posix(): p.read_bytes() for p in output.rglob("*") if p.is_file()})
+    assert len(trees[0]) > 100
+    assert trees[0].keys() == trees[1].keys()
+    assert [name for name in trees[0] if trees[0][name] != trees[1][name]] == []
