@@ -101,3 +101,14 @@ def test_feed_items_limit(build_site):
     site = build_site(files, settings={"BULLETIN_FEED_ITEMS": 2})
     assert site.outcome.ok, site.outcome.errors
     assert links(feed(site, "don-vi/ban-to-chuc/atom.xml")) == ["/2022/01/bai-5/", "/2022/01/bai-4/"]
+
+
+def test_every_entry_names_an_author(build_site):
+    site = build_site({"articles/2022/co.md": article(title="Có tác giả", date="02/04/2022", author="Trần Thị Hưng"),
+                       "articles/2022/khong.md": article(title="Không tác giả", date="01/04/2022")})
+    assert site.outcome.ok, site.outcome.errors
+    for url in ("atom.xml", "don-vi/huyen-uy-hon-quan/atom.xml"):
+        names = [e.author for e in feed(site, url).entries]
+        assert names == ["Trần Thị Hưng", "Bản tin Tỉnh ủy Bình Phước"], url
+    page = site.html("2022/04/khong/").select_one("main").get_text(" ", strip=True)
+    assert "Tác giả" not in page

@@ -6,7 +6,7 @@ import os
 from datetime import datetime
 
 from pelican.readers import BaseReader
-from pelican.urlwrappers import Category
+from pelican.urlwrappers import Author, Category
 
 from . import markup, sanitize, schema
 from .errors import ContentError
@@ -41,6 +41,8 @@ class BulletinReader(BaseReader):
         if doc.kind == "article":
             # Pelican's draft writer reads .category even when categories are off.
             metadata["category"] = Category(self.settings["DEFAULT_CATEGORY"], self.settings)
+            # Feeds name each entry's author: the byline, else the site (an empty <name/> otherwise).
+            metadata["author"] = Author(doc.meta.get("author") or self.settings["SITENAME"], self.settings)
         return html, metadata
 
 
