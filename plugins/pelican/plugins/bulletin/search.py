@@ -10,6 +10,7 @@ anything. The public pages stay as written.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
@@ -17,7 +18,7 @@ import subprocess
 import tempfile
 
 from .settings import STATE_KEY
-from .text import canon
+from .text import canon, nfc
 
 # How the indexed copy writes đ/Đ: letters Pagefind folds to d/D and Vietnamese never uses.
 MARKED = {"đ": "\u010f", "Đ": "\u010e"}
@@ -31,6 +32,7 @@ PROJECT = os.path.abspath(os.path.join(os.path.dirname(__file__), *[os.pardir] *
 _MARKUP = re.compile(r"(<!--.*?-->|<script\b.*?</script\s*>|<style\b.*?</style\s*>|<[^>]*>)", re.S | re.I)
 _UNIT_FILTER = re.compile(r'data-pagefind-filter="unit:([a-z0-9-]+)"')
 _BODY_OPEN = re.compile(r"<[^>]*\sdata-pagefind-body[^>]*>")
+_WORD = re.compile(r"[^\W\d_]+")
 
 
 def mark_d(text: str) -> str:
@@ -43,9 +45,15 @@ def unmark_d(text: str) -> str:
     return text.translate(str.maketrans(UNMARKED))
 
 
+@functools.lru_cache(maxsize=65536)
+def _index_word(word: str) -> str:
+    """Return one NFC word as the index holds it (words repeat, so this is cached)."""
+    return mark_d(canon(word))
+
+
 def index_text(text: str) -> str:
     """Return text as the index holds it: NFC, one tone placement, đ marked (the query gets the same)."""
-    return mark_d(canon(text))
+    return _WORD.sub(lambda m: _index_word(m.group(0)), nfc(text))
 
 
 def index_html(html: str) -> str:

@@ -1,0 +1,292 @@
+"""Search benchmark: our search page against Pagefind's stock UI on the same synthetic site, in Chromium.
+
+    python benchmarks/search_bench.py --articles 10000
+
+Writes a synthetic site (benchmarks/synth.py), builds it, indexes it (timed, with the indexer's peak RSS),
+then for a fixed set of queries measures, in a fresh browser context per UI, the bytes transferred from
+opening the page to the first query's results, the time to those results, and the median time (and bytes)
+of 20 later queries. The stock UI runs on a scratch copy of the search page in the work folder (never in
+the public site), with the same server, images off and no debounce, so both UIs do the same work.
+Prints a table and writes benchmarks/results/search-<n>.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import json
+import os
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+
+from pelican.plugins.bulletin import build as builder  # noqa: E402
+from pelican.plugins.bulletin import search  # noqa: E402
+from pelican.plugins.bulletin.registry import load_registry  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+STOCK = "_giao-dien-goc"  # URL folder of the scratch page with Pagefind's stock UI
+FIRST_QUERY = "quy hoach can bo"
+LATER_QUERIES = [
+    "dang uy", "Đảng ủy", '"quy hoạch cán bộ"', "sinh hoat chi bo", "kiểm tra giám sát", "dong chi",
+    "đại hội", "nghị quyết chuyên đề", "hoà giải", "phát triển đảng viên", "dan van kheo", "lấy phiếu tín nhiệm",
+    "ủy ban kiểm tra", "cong nghe thong tin", "cán bộ trẻ", "kết nạp", "ngân sách", "hội nghị sơ kết",
+    "đào tạo bồi dưỡng", "thủy lợi",
+]
+TARGET_BYTES_RATIO = 0.75
+TARGET_LATER_MS = 50.0
+
+# Run in the page: enter a query, submit it, resolve with the milliseconds until the results are shown.
+OURS_QUERY = """async (q) => {
+  const input = document.getElementById('tu-khoa'), form = document.getElementById('form-tim-kiem');
+  const status = document.querySelector('#search-results [role=status]');
+  const list = document.querySelector('[data-search-list]');
+  const done = () => /Tìm thấy|Không tìm thấy/.test(status.textContent) && status.textContent.includes(q.trim())
+                     && !list.hasAttribute('aria-busy');
+  input.value = q;
+  const started = performance.now();
+  form.requestSubmit();
+  await new Promise(resolve => {
+    const check = () => { if (done()) { observer.disconnect(); resolve(); } };
+    const observer = new MutationObserver(check);
+    observer.observe(document.getElementById('search-results'), {subtree: true, childList: true, characterData: true, attributes: true});
+    check();
+  });
+  return [performance.now() - started, list.children.length];
+}"""
+STOCK_QUERY = """async (q) => {
+  const root = document.getElementById('search');
+  const done = () => {
+    const message = root.querySelector('.pagefind-ui__message');
+    if (!message || !message.textContent.includes(q.trim())) return false;
+    const results = root.querySelectorAll('.pagefind-ui__result');
+    return results.length === 0 ? /No results/.test(message.textContent) : !root.querySelector('.pagefind-ui__loading');
+  };
+  const started = performance.now();
+  window.stockUI.triggerSearch(q);
+  await new Promise(resolve => {
+    const check = () => { if (done()) { observer.disconnect(); resolve(); } };
+    const observer = new MutationObserver(check);
+    observer.observe(root, {subtree: true, childList: true, characterData: true, attributes: true});
+    check();
+  });
+  return [performance.now() - started, root.querySelectorAll('.pagefind-ui__result').length];
+}"""
+BYTES = """() => performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'))
+                 .reduce((sum, e) => sum + (e.transferSize || 0), 0)"""
+STOCK_INIT = """window.addEventListener("DOMContentLoaded", function () {
+  window.stockUI = new PagefindUI({ element: "#search", showImages: false, showSubResults: false, debounceTimeoutMs: 0 });
+});
+"""
+
+
+def write_content(content: str, articles: int) -> None:
+    """Write the synthetic site once (it is deterministic)."""
+    from synth import write_site
+
+    marker = os.path.join(content, ".articles")
+    if os.path.exists(marker) and open(marker).read() == str(articles):
+        return
+    shutil.rmtree(content, ignore_errors=True)
+    write_site(content, articles, seed=0)
+    with open(marker, "w") as handle:
+        handle.write(str(articles))
+
+
+def build_and_index(content: str, output: str) -> dict:
+    """Build the site, then index it with the search finisher; return timings and the indexer's peak RSS."""
+    figures: dict = {}
+
+    def index(folder: str, settings: dict) -> list[str]:
+        started = time.perf_counter()
+        errors = search.build_index(folder, settings)
+        figures["index_seconds"] = time.perf_counter() - started
+        return errors
+
+    started = time.perf_counter()
+    outcome = builder.build(os.path.join(ROOT, "pelicanconf.py"), content, output, None, (index,))
+    figures["build_seconds_total"] = time.perf_counter() - started
+    if not outcome.ok:
+        raise SystemExit("\n".join(outcome.errors[:20]))
+    figures["articles_built"] = outcome.articles
+    figures["pelican_seconds"] = outcome.seconds
+    figures.update(measure_indexer(content, output))
+    bundle = os.path.join(output, search.BUNDLE)
+    figures["bundle_bytes"] = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(bundle) for f in fs)
+    figures["bundle_files"] = sum(len(fs) for _, _, fs in os.walk(bundle))
+    return figures
+
+
+def measure_indexer(content: str, output: str) -> dict:
+    """Index the built site again, step by step: the copy (timed) and Pagefind alone (timed, peak RSS)."""
+    registry, _ = load_registry(os.path.join(content, "units.yml"), "units.yml")
+    with tempfile.TemporaryDirectory() as scratch:
+        copy = os.path.join(scratch, "site")
+        started = time.perf_counter()
+        pages = search.write_index_copy(output, copy, registry)
+        copied = time.perf_counter() - started
+        # A child Python whose only child is the indexer: its RUSAGE_CHILDREN peak is Pagefind's own.
+        probe = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, capture_output=True); "
+                 "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+        command = [search.find_indexer(ROOT), "--site", copy, "--output-path", os.path.join(scratch, "bundle")]
+        started = time.perf_counter()
+        result = subprocess.run([sys.executable, "-c", probe, *command], capture_output=True, text=True, check=True)
+        indexed = time.perf_counter() - started
+    return {"pages_indexed": pages, "index_copy_seconds": copied, "pagefind_seconds": indexed,
+            "indexer_peak_rss_mb": int(result.stdout.strip()) / 1024}
+
+
+def write_stock_page(output: str, scratch: str) -> None:
+    """Make the stock-UI page from our built search page: same header and footer, Pagefind UI in the middle."""
+    with open(os.path.join(output, "tim-kiem", "index.html"), encoding="utf-8") as handle:
+        html = handle.read()
+    html = re.sub(r'<link rel="stylesheet" href="[^"]*search[^"]*\.css">',
+                  '<link rel="stylesheet" href="/pagefind/pagefind-ui.css">', html)
+    html = re.sub(r'<script src="[^"]*search[^"]*\.js" defer></script>',
+                  '<script src="/pagefind/pagefind-ui.js"></script><script src="init.js"></script>', html)
+    html = re.sub(r'<div class="wrap search-page".*?</div>\s*(?=</main>)', '<div class="wrap"><h1>Tìm kiếm</h1><div id="search"></div></div>\n',
+                  html, flags=re.S)
+    os.makedirs(scratch, exist_ok=True)
+    with open(os.path.join(scratch, "index.html"), "w", encoding="utf-8") as handle:
+        handle.write(html)
+    with open(os.path.join(scratch, "init.js"), "w", encoding="utf-8") as handle:
+        handle.write(STOCK_INIT)
+
+
+def serve(output: str, scratch: str) -> tuple[http.server.ThreadingHTTPServer, str]:
+    """Serve the site, with the scratch folder under /_giao-dien-goc/, on 127.0.0.1 (plain, no compression)."""
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def translate_path(self, path):
+            if path.startswith(f"/{STOCK}/"):
+                return os.path.join(scratch, path.split("?", 1)[0][len(STOCK) + 2:] or "index.html")
+            return super().translate_path(path)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=output))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
+def measure(browser, url: str, query_js: str) -> dict:
+    """Open a page in a fresh context; time the first query and 20 later ones; count bytes."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="vi-VN")
+    try:
+        page = context.new_page()
+        page.goto(url, wait_until="load")
+        first_ms, first_shown = page.evaluate(query_js, FIRST_QUERY)
+        first_bytes = page.evaluate(BYTES)
+        later, later_bytes, shown = [], [], []
+        total = first_bytes
+        for query in LATER_QUERIES:
+            ms, count = page.evaluate(query_js, query)
+            now = page.evaluate(BYTES)
+            later.append(round(ms, 1))
+            later_bytes.append(now - total)
+            shown.append(count)
+            total = now
+        return {
+            "first_query_bytes": first_bytes, "first_query_ms": round(first_ms, 1), "first_query_results_shown": first_shown,
+            "later_median_ms": round(statistics.median(later), 1), "later_ms": later,
+            "later_median_bytes": statistics.median(later_bytes), "later_results_shown": shown,
+        }
+    finally:
+        context.close()
+
+
+def run(articles: int, work: str) -> dict:
+    """Run the whole benchmark and return its figures."""
+    from playwright.sync_api import sync_playwright
+
+    folder = os.path.join(work, f"search-{articles}")
+    content, output, scratch = (os.path.join(folder, name) for name in ("content", "output", "stock"))
+    started = time.perf_counter()
+    write_content(content, articles)
+    figures = {"articles": articles, "synth_seconds": round(time.perf_counter() - started, 1)}
+    figures.update(build_and_index(content, output))
+    write_stock_page(output, scratch)
+    server, base = serve(output, scratch)
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+            try:
+                figures["ours"] = measure(browser, f"{base}/tim-kiem/", OURS_QUERY)
+                figures["stock"] = measure(browser, f"{base}/{STOCK}/", STOCK_QUERY)
+            finally:
+                browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    ours, stock = figures["ours"], figures["stock"]
+    figures["first_bytes_ratio"] = round(ours["first_query_bytes"] / stock["first_query_bytes"], 3)
+    figures["targets"] = {
+        "first_bytes_ratio_max": TARGET_BYTES_RATIO, "first_bytes_met": figures["first_bytes_ratio"] <= TARGET_BYTES_RATIO,
+        "later_median_ms_max": TARGET_LATER_MS, "later_median_met": ours["later_median_ms"] <= TARGET_LATER_MS,
+    }
+    figures["queries"] = {"first": FIRST_QUERY, "later": LATER_QUERIES}
+    for key in ("index_seconds", "index_copy_seconds", "pagefind_seconds", "build_seconds_total", "pelican_seconds", "indexer_peak_rss_mb"):
+        figures[key] = round(figures[key], 2)
+    return figures
+
+
+def table(figures: dict) -> str:
+    """Render the figures as a Markdown table (Vietnamese labels)."""
+    ours, stock = figures["ours"], figures["stock"]
+    kb = lambda n: f"{n / 1024:,.1f} KB".replace(",", " ")  # noqa: E731
+    rows = [
+        ("Byte tải về đến khi có kết quả truy vấn đầu", kb(ours["first_query_bytes"]), kb(stock["first_query_bytes"])),
+        ("Thời gian ra kết quả truy vấn đầu", f'{ours["first_query_ms"]:.0f} ms', f'{stock["first_query_ms"]:.0f} ms'),
+        ("Trung vị thời gian 20 truy vấn sau", f'{ours["later_median_ms"]:.1f} ms', f'{stock["later_median_ms"]:.1f} ms'),
+        ("Trung vị byte tải thêm mỗi truy vấn sau", kb(ours["later_median_bytes"]), kb(stock["later_median_bytes"])),
+    ]
+    lines = [f"| {figures['articles']:,} bài viết".replace(",", ".") + " | Trang tìm kiếm của bản tin | Giao diện gốc của Pagefind |",
+             "|---|---:|---:|"]
+    lines += [f"| {a} | {b} | {c} |" for a, b, c in rows]
+    lines += [
+        "",
+        f"Tỉ lệ byte truy vấn đầu: {figures['first_bytes_ratio']:.2f} (mục tiêu ≤ {TARGET_BYTES_RATIO}: "
+        f"{'đạt' if figures['targets']['first_bytes_met'] else 'CHƯA đạt'}); trung vị truy vấn sau: "
+        f"{ours['later_median_ms']:.1f} ms (mục tiêu ≤ {TARGET_LATER_MS:.0f} ms: "
+        f"{'đạt' if figures['targets']['later_median_met'] else 'CHƯA đạt'}).",
+        f"Dựng trang (Pelican): {figures['pelican_seconds']:.1f} giây; lập chỉ mục: {figures['index_seconds']:.1f} giây "
+        f"(chép và chuẩn hóa {figures['pages_indexed']:,} trang: {figures['index_copy_seconds']:.1f} giây, "
+        f"Pagefind: {figures['pagefind_seconds']:.1f} giây); "
+        f"bộ nhớ đỉnh của bộ lập chỉ mục: {figures['indexer_peak_rss_mb']:.0f} MB; "
+        f"gói chỉ mục: {figures['bundle_bytes'] / 1048576:.1f} MB, {figures['bundle_files']:,} tệp.".replace(",", "."),
+    ]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    """Run the benchmark, print the table, write the JSON."""
+    parser = argparse.ArgumentParser(description="Đo hiệu năng tìm kiếm")
+    parser.add_argument("--articles", type=int, default=10000, help="số bài viết tổng hợp")
+    parser.add_argument("--work", default=os.path.join(HERE, "work"), help="thư mục làm việc")
+    args = parser.parse_args()
+    figures = run(args.articles, args.work)
+    os.makedirs(os.path.join(HERE, "results"), exist_ok=True)
+    target = os.path.join(HERE, "results", f"search-{args.articles}.json")
+    with open(target, "w", encoding="utf-8") as handle:
+        json.dump(figures, handle, ensure_ascii=False, sort_keys=True, indent=1)
+        handle.write("\n")
+    print(table(figures))
+    print(f"\nĐã ghi {os.path.relpath(target)}")
+
+
+if __name__ == "__main__":
+    main()
