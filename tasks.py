@@ -173,3 +173,11 @@ def test(c, k="", quick=False):
     result = c.run(" ".join(args), pty=False, warn=True)
     if result.exited:
         raise Exit(code=result.exited)
+
+
+@task(name="bench-search", help={"articles": "số bài viết tổng hợp (mặc định 10000)"})
+def bench_search(c, articles=10000):
+    """Benchmark search on a synthetic site: index time and memory, bytes and time to results vs Pagefind's stock UI."""
+    result = c.run(f"{sys.executable} benchmarks/search_bench.py --articles {int(articles)}", pty=False, warn=True)
+    if result.exited:
+        raise Exit(code=result.exited)
