@@ -312,14 +312,15 @@ def find_units(text: str, registry: Registry) -> UnitFindings:
     labels = sorted(((canon(label), unit.code) for unit in registry.units.values() for label in (unit.name, *unit.aliases)),
                     key=lambda item: len(item[0]), reverse=True)
 
-    def add(unit: Unit) -> None:
-        if unit not in result.known:
-            result.known.append(unit)
+    first: dict[str, int] = {}
+
+    def add(unit: Unit, at: int) -> None:
+        first[unit.code] = min(at, first.get(unit.code, at))
 
     for label, code in labels:
         for match in list(re.finditer(rf"(?<!\w){_label_pattern(label)}(?!\w)", work, re.I)):
             if not _continues_name(work, match.end(), label):
-                add(registry.get(code))
+                add(registry.get(code), match.start())
                 work = _blank(work, *match.span())
     folded = fold(work)
     if len(folded) == len(work):
@@ -333,26 +334,27 @@ def find_units(text: str, registry: Registry) -> UnitFindings:
                     continue  # written with marks: a different name, not an unaccented spelling
                 units = sorted((registry.get(c) for c in by_fold[key]), key=lambda u: u.code)
                 if len(units) == 1:
-                    add(units[0])
+                    add(units[0], match.start())
                 elif not any(s == span for s, _ in result.ambiguous):
                     result.ambiguous.append((span, units))
                 work = _blank(work, *match.span())
                 folded = _blank(folded, *match.span())
-    seen = {lookup_key(u.name) for u in result.known}
-    for name in _candidates(work):
+    seen = {lookup_key(registry.get(code).name) for code in first}
+    for at, name in _candidates(work):
         key = lookup_key(name)
         if key in seen:
             continue
         seen.add(key)
         unit = registry.resolve(name)
         if unit:
-            add(unit)
+            add(unit, at)
         else:
             result.unknown.append((name, registry.suggest(name)))
+    result.known = [registry.get(code) for code in sorted(first, key=lambda c: (first[c], c))]
     return result
 
 
-def _candidates(text: str) -> list[str]:
+def _candidates(text: str) -> list[tuple[int, str]]:
     """Return names that look like units (Huyện ủy X, Đảng ủy Khối …, Ban … Tỉnh ủy), in order of mention."""
     found: list[tuple[int, str]] = []
     for match in _UNIT_HEAD.finditer(text):
@@ -371,7 +373,7 @@ def _candidates(text: str) -> list[str]:
             continue
         words = _following(text, match.end(), lambda w: w[0].isupper(), 3)
         found.append((match.start(), " ".join([*match.group(0).split(), *words])))
-    return [name for _, name in sorted(found)]
+    return sorted(found)
 
 
 def _following(text: str, start: int, keep, limit: int) -> list[str]:

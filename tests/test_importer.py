@@ -1,0 +1,258 @@
+"""The importer on raw articles written for these tests: what it extracts, what it leaves to the editor."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from conftest import UNITS_YML
+from pelican.plugins.bulletin import importer, legacy
+from pelican.plugins.bulletin.registry import load_registry
+from pelican.plugins.bulletin.schema import Context, parse_document
+
+RAW = Path(__file__).parent / "fixtures" / "raw"
+ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+NOW = datetime(2026, 11, 22, 9, 0, tzinfo=ZONE)
+
+
+@pytest.fixture
+def content(tmp_path) -> Path:
+    """A content folder holding only the test registry."""
+    folder = tmp_path / "content"
+    folder.mkdir()
+    (folder / "units.yml").write_text(UNITS_YML, encoding="utf-8")
+    return folder
+
+
+def run(content: Path, *paths, dry_run=False) -> tuple[int, str, str]:
+    """Import files into a content folder; return the exit code, the output and the error stream."""
+    registry, errors = load_registry(str(content / "units.yml"))
+    assert not errors
+    out, err = io.StringIO(), io.StringIO()
+    code = importer.run([str(p) for p in paths], str(content), registry, ZONE, dry_run=dry_run, now=NOW, out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def written(content: Path) -> dict[str, str]:
+    """Return every article the import wrote, by path relative to the content folder."""
+    return {str(p.relative_to(content)): p.read_text(encoding="utf-8") for p in sorted(content.glob("articles/*/*.md"))}
+
+
+def check(content: Path, relative: str) -> tuple[dict, str, list[str]]:
+    """Run the schema on a written article; return its metadata, body and error messages."""
+    registry, _ = load_registry(str(content / "units.yml"))
+    ctx = Context(registry=registry, zone=ZONE, content_dir=str(content))
+    text = (content / relative).read_text(encoding="utf-8")
+    doc = parse_document(text, relative, "article", ctx)
+    return doc.meta, doc.body, [e.message for e in doc.errors]
+
+
+def codes(meta: dict) -> list[str]:
+    return [u.code for u in meta.get("units") or ()]
+
+
+def test_time_first_dateline_repeated_title_labelled_author_and_related_links(content):
+    code, out, _ = run(content, RAW / "gio-truoc-ngay.txt")
+    assert code == 0
+    (path, text), = written(content).items()
+    assert path == "articles/2023/huyen-uy-hon-quan-so-ket-cong-tac-xay-dung-dang-quy-i.md"
+    meta, body, errors = check(content, path)
+    assert errors == []
+    assert meta["title"] == "Huyện ủy Hớn Quản sơ kết công tác xây dựng Đảng quý I"
+    assert meta["date"] == datetime(2023, 3, 12, 8, 15, tzinfo=ZONE)
+    assert codes(meta) == ["huyen-uy-hon-quan", "ban-to-chuc"]
+    assert [t.label for t in meta["terms"]] == ["2020–2025", "2025–2030"]
+    assert (meta["author"], meta["author_title"]) == ("Trần Minh Khoa", "Văn phòng Huyện ủy")
+    assert "status" not in meta
+    assert body.count("Huyện ủy Hớn Quản sơ kết công tác xây dựng Đảng quý I") == 0  # title not repeated in the body
+    assert "*Quang cảnh hội nghị*" in body and "*Đồng chí Bí thư Huyện ủy phát biểu kết luận*" in body
+    assert "Tin liên quan" not in body and "ra mắt mô hình" not in body and "08:15" not in body
+    assert "Tác giả" not in body
+    assert "đã bỏ phần cuối trang: Tin liên quan" in out
+
+
+def test_date_first_dateline_after_the_lead_unaccented_unit_and_two_line_caption(content):
+    code, out, _ = run(content, RAW / "ngay-truoc-gio.txt")
+    assert code == 0
+    (path, text), = written(content).items()
+    meta, body, errors = check(content, path)
+    assert errors == []
+    assert meta["date"] == datetime(2023, 6, 21, 16, 40, tzinfo=ZONE)
+    assert meta["title"] == "Dang uy xa Tan Khai ra quan thang dan van"  # kept as written, never re-accented
+    assert set(codes(meta)) == {"dang-uy-xa-tan-khai", "huyen-uy-hon-quan"}
+    assert (meta["author"], meta["author_title"]) == ("Lê Hoàng Phúc", "Ban Tuyên giáo Huyện ủy")
+    assert "*Các đại biểu cắt băng ra quân tháng dân vận*" in body
+    paragraphs = [p.strip() for p in body.split("\n\n") if p.strip()]
+    assert all(p == " ".join(p.split()) for p in paragraphs)  # indentation and runs of spaces gone
+    assert "Chiều ngày 20/6/2023" in paragraphs[1]
+
+
+def test_weekday_dateline_capitals_author_unknown_unit_and_page_junk(content):
+    code, out, _ = run(content, RAW / "thu-trong-tuan.txt")
+    assert code == 0
+    (path, text), = written(content).items()
+    meta, body, errors = check(content, path)
+    assert errors == []
+    assert meta["date"] == datetime(2023, 9, 8, 9, 5, tzinfo=ZONE)
+    assert codes(meta) == ["ban-to-chuc"]
+    assert [t.label for t in meta["terms"]] == ["2021–2025"]
+    assert meta["author"] == "Nguyễn Thị Mai Anh" and "author_title" not in meta
+    assert 'tên đơn vị chưa có trong danh sách: "Huyện ủy Bù Gia Mập"' in out
+    assert "Chia sẻ" not in body and "Lượt xem" not in body and "NGUYỄN" not in body
+
+
+def test_date_at_the_start_of_the_lead_and_a_short_name_line(content):
+    code, out, _ = run(content, RAW / "ngay-dau-doan.txt")
+    assert code == 0
+    (path, text), = written(content).items()
+    assert path.startswith("articles/2016/")
+    meta, body, errors = check(content, path)
+    assert errors == []
+    assert meta["date"] == datetime(2016, 12, 15, tzinfo=ZONE)
+    assert "date: \"15/12/2016\"" in text
+    assert codes(meta) == ["dang-uy-khoi"]
+    assert meta["author"] == "Hồng Nhung"
+    assert "terms" not in meta
+    assert body.lstrip().startswith("Ngày 15/12/2016, Đảng ủy Khối")  # the lead stays in the body
+
+
+def test_day_and_month_take_the_year_only_from_another_line(content):
+    code, out, _ = run(content, RAW / "sang-ngay-khong-nam.txt")
+    assert code == 0
+    (path, text), = written(content).items()
+    meta, body, errors = check(content, path)
+    assert meta["date"] == datetime(2024, 4, 4, tzinfo=ZONE)
+    assert "năm 2024 lấy từ dòng khác" in out
+    assert 'tên đơn vị chưa có trong danh sách: "Thị ủy Đồng Xoài"' in out
+    # No unit the registry knows: the article is a draft and the only schema error is the missing units.
+    assert meta["status"] == "draft"
+    assert errors == ['thiếu khóa bắt buộc "units" (ví dụ units: [huyen-uy-hon-quan])']
+    assert "CẦN ĐIỀN: đơn vị (units)" in out
+
+
+def test_no_date_and_no_unit_make_a_draft_that_says_what_to_fill_in(content):
+    code, out, _ = run(content, RAW / "khong-ngay.txt")
+    assert code == 0
+    (path, text), = written(content).items()
+    assert path.startswith("articles/2026/")  # this year's folder: the date itself is left out
+    meta, body, errors = check(content, path)
+    assert "date" not in meta and "units" not in meta and meta["status"] == "draft"
+    assert sorted(errors) == sorted(['thiếu khóa bắt buộc "date" (ví dụ date: "04/04/2022 08:30")',
+                                     'thiếu khóa bắt buộc "units" (ví dụ units: [huyen-uy-hon-quan])'])
+    assert "CẦN ĐIỀN: ngày đăng (date), đơn vị (units)" in out
+    assert "# Cần điền: ngày đăng (date), đơn vị (units)" in text
+    assert "author" not in meta
+
+
+def test_names_differing_by_tone_are_not_merged_and_an_unsure_year_is_not_guessed(content):
+    code, out, _ = run(content, RAW / "nam-khong-ro.txt")
+    assert code == 0
+    (path, text), = written(content).items()
+    meta, body, errors = check(content, path)
+    assert "units" not in meta and "date" not in meta
+    assert '"Chi bo ap Hung" viết không dấu, ứng với nhiều đơn vị: Chi bộ ấp Hùng (chi-bo-hung) hay Chi bộ ấp Hưng (chi-bo-hung-2)' in out
+    assert 'bài có ngày "7/5" nhưng bài nhắc tới nhiều năm — không đoán năm' in out
+
+
+@pytest.mark.parametrize("encoding, encode", [
+    ("TCVN3", legacy.encode_tcvn3),
+    ("VNI-Windows", legacy.encode_vni),
+    ("Windows-1258", legacy.encode_cp1258),
+    ("UTF-16", lambda text: text.encode("utf-16")),
+])
+def test_legacy_and_utf16_bytes_import_like_the_unicode_text(content, tmp_path, encoding, encode):
+    source = (RAW / "nguon-legacy.txt").read_text(encoding="utf-8")
+    raw = tmp_path / "bai.txt"
+    raw.write_bytes(encode(source))
+    code, out, _ = run(content, raw)
+    assert code == 0, out
+    assert f"(bảng mã: {encoding})" in out
+    (path, text), = written(content).items()
+    meta, body, errors = check(content, path)
+    assert errors == []
+    assert meta["title"] == "Hội nghị sơ kết công tác kiểm tra của Đảng ủy xã Tân Khai"
+    assert meta["date"] == datetime(2024, 7, 18, 10, 30, tzinfo=ZONE)
+    assert codes(meta) == ["dang-uy-xa-tan-khai"]
+    assert meta["author"] == "Phạm Quốc Hưng"
+    assert "giám sát chuyên đề đối với đảng viên giữ chức vụ quản lý" in body
+
+
+def test_unsure_encoding_stops_without_writing(content, tmp_path):
+    raw = tmp_path / "la.txt"
+    raw.write_bytes("Réunion du comité: le café était très apprécié à côté de l'église.\n".encode("latin-1") * 3)
+    code, out, err = run(content, raw)
+    assert code == 1
+    assert "không chắc tệp dùng bảng mã nào" in err and "UTF-8" in err
+    assert written(content) == {}
+
+
+def test_dry_run_prints_markdown_and_writes_nothing(content):
+    code, out, err = run(content, RAW / "thu-trong-tuan.txt", dry_run=True)
+    assert code == 0
+    assert out.startswith("---\ntitle: \"Học tập chuyên đề về đạo đức công vụ năm 2023\"\n")
+    assert "tác giả: Nguyễn Thị Mai Anh" in err
+    assert written(content) == {}
+
+
+def test_never_overwrites_an_article(content):
+    assert run(content, RAW / "ngay-dau-doan.txt")[0] == 0
+    (path, before), = written(content).items()
+    (content / path).write_text(before + "\nĐoạn biên tập viên đã viết thêm.\n", encoding="utf-8")
+    code, out, err = run(content, RAW / "ngay-dau-doan.txt", RAW / "khong-ngay.txt")
+    assert code == 1
+    assert f"đã có tệp {content / path} — không ghi đè" in err
+    assert "Đoạn biên tập viên đã viết thêm." in (content / path).read_text(encoding="utf-8")
+    assert len(written(content)) == 2  # the other file was still imported
+    assert "1/2 tệp không nhập được." in err
+
+
+def test_published_chart_positions():
+    # A few letters checked against the published charts, independently of the round trip.
+    assert legacy.encode_tcvn3("ạ đ ư ệ ỵ Đ") == bytes([0xB9, 0x20, 0xAE, 0x20, 0xAD, 0x20, 0xD6, 0x20, 0xFE, 0x20, 0xA7])
+    assert legacy.encode_vni("ệ ư Đ ỵ ắ") == "eä ö Ñ î aé".encode("cp1252")
+    assert legacy.decode_tcvn3(bytes([0x48, 0xE9, 0x69])) == "Hội"
+    assert legacy.decode_vni("Ñaûng".encode("cp1252")) == "Đảng"
+
+
+def test_tables_round_trip_every_letter():
+    letters = [legacy._with_tone(v, t) for v in legacy.VOWELS for t in range(6)] + ["đ"]
+    lower = "".join(letters)
+    assert legacy.decode_tcvn3(legacy.encode_tcvn3(lower)) == lower
+    both = lower + lower.upper()
+    assert legacy.decode_vni(legacy.encode_vni(both)) == both
+    assert legacy.decode_cp1258(legacy.encode_cp1258(both)) == both
+    assert len(set(legacy.TCVN3_ENCODE.values())) == len(legacy.TCVN3_ENCODE)  # one byte per letter
+    assert len(set(legacy.VNI_ENCODE.values())) == len(legacy.VNI_ENCODE)
+
+
+@pytest.mark.parametrize("word, ok", [("người", True), ("khuỷu", True), ("nghiêng", True), ("HĐND", True),
+                                      ("ngưòi", False), ("aø", False), ("Ðaûng", False), ("bánhs", False)])
+def test_syllable_check(word, ok):
+    assert legacy.is_syllable(word) is ok
+
+
+def test_unknown_file_type_and_missing_file(content, tmp_path):
+    other = tmp_path / "bai.pdf"
+    other.write_bytes(b"%PDF-1.4")
+    code, out, err = run(content, other, tmp_path / "khong-co.txt")
+    assert code == 1
+    assert "chỉ nhập được tệp .txt, .docx" in err and "không tìm thấy tệp" in err
+
+
+def test_expand_sources_takes_folders_and_patterns(tmp_path):
+    for name in ("b.txt", "a.docx", "c.md"):
+        (tmp_path / name).write_text("x")
+    assert importer.expand_sources([str(tmp_path)]) == [str(tmp_path / "a.docx"), str(tmp_path / "b.txt")]
+    assert importer.expand_sources([str(tmp_path / "*.txt")]) == [str(tmp_path / "b.txt")]
+
+
+def test_every_fixture_at_once_leaves_the_sources_untouched(content):
+    before = {p.name: p.read_bytes() for p in RAW.iterdir()}
+    code, out, err = run(content, *sorted(RAW.glob("*.txt")))
+    assert code == 0, err
+    assert len(written(content)) == len(before)
+    assert {p.name: p.read_bytes() for p in RAW.iterdir()} == before
