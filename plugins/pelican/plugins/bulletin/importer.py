@@ -26,6 +26,7 @@ from .text import canon, fold, lookup_key, nfc
 
 SOURCE_TYPES = (".txt", ".docx")
 CAPTION_WORDS = 30
+WORD = "Word (.docx)"
 IMAGE_TYPES = {"image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif", "image/webp": ".webp", "image/svg+xml": ".svg"}
 
 
@@ -545,7 +546,7 @@ def read_article(path: str, registry: Registry, zone: ZoneInfo) -> Article:
     extension = os.path.splitext(path)[1].lower()
     if extension == ".docx":
         blocks, article.pictures = docx_blocks(path)
-        article.encoding = "Word (.docx)"
+        article.encoding = WORD
     elif extension == ".txt":
         with open(path, "rb") as handle:
             raw = handle.read()
@@ -648,7 +649,8 @@ def place_pictures(article: Article, content: str, year: int, write: bool) -> li
 
 def report(article: Article, target: str, shown: str) -> list[str]:
     """Describe, in Vietnamese, what was found and what the editor must fill in."""
-    lines = [f"{shown} → {target}" + (f" (bảng mã: {article.encoding})" if article.encoding else "")]
+    source_kind = "tệp Word" if article.encoding == WORD else f"bảng mã: {article.encoding}"
+    lines = [f"{shown} → {target} ({source_kind})"]
     lines.append(f"  tiêu đề: {article.title}")
     if article.date.moment:
         lines.append(f"  ngày đăng: {article.date.written}")

@@ -1,0 +1,143 @@
+"""The importer on a Word file built in the test: bold, italic, a list, an image with its caption."""
+
+from __future__ import annotations
+
+import io
+import struct
+import zlib
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from conftest import UNITS_YML
+from pelican.plugins.bulletin import importer
+from pelican.plugins.bulletin.registry import load_registry
+
+ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+TITLE = "Hội thi bí thư chi bộ giỏi năm 2025"
+SLUG = "hoi-thi-bi-thu-chi-bo-gioi-nam-2025"
+CAPTION = "Các thí sinh trong phần thi xử lý tình huống"
+
+
+def png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
+    """Return a small PNG of one colour."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    rows = b"".join(b"\x00" + bytes(rgb) * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+IMAGE = png(24, 16, (180, 30, 30))
+
+
+def make_docx(path: Path) -> None:
+    """Write a .docx with a title, a dateline, bold and italic runs, an image, its caption, a list and an author."""
+    import docx
+    from docx.shared import Cm
+
+    document = docx.Document()
+    document.add_paragraph(TITLE)
+    document.add_paragraph("14:00 05/11/2025")
+    lead = document.add_paragraph("Chiều 5/11, ")
+    lead.add_run("Huyện ủy Hớn Quản").bold = True
+    lead.add_run(" tổ chức vòng chung kết hội thi ")
+    lead.add_run("Bí thư chi bộ giỏi").italic = True
+    lead.add_run(" nhiệm kỳ 2025 – 2030 với sự tham gia của mười hai thí sinh.")
+    document.add_picture(io.BytesIO(IMAGE), width=Cm(4))
+    document.add_paragraph().add_run(CAPTION).italic = True
+    document.add_paragraph("Hội thi gồm ba phần:")
+    for item in ("Phần thi tìm hiểu", "Phần thi tình huống", "Phần thi thuyết trình"):
+        document.add_paragraph(item, style="List Bullet")
+    document.add_paragraph("Ban giám khảo đánh giá cao phần xử lý tình huống của các thí sinh khối xã.")
+    document.add_paragraph("Tác giả bài viết: Võ Thanh Tâm - Ban Tổ chức Tỉnh ủy")
+    document.save(str(path))
+
+
+@pytest.fixture
+def word_file(tmp_path) -> Path:
+    path = tmp_path / "hoi-thi.docx"
+    make_docx(path)
+    return path
+
+
+def run_import(content: Path, path: Path, dry_run: bool = False) -> tuple[int, str, str]:
+    registry, _ = load_registry(str(content / "units.yml"))
+    out, err = io.StringIO(), io.StringIO()
+    code = importer.run([str(path)], str(content), registry, ZONE, dry_run=dry_run,
+                        now=datetime(2026, 1, 1, tzinfo=ZONE), out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def prepare(content: Path) -> None:
+    content.mkdir(parents=True, exist_ok=True)
+    (content / "units.yml").write_text(UNITS_YML, encoding="utf-8")
+
+
+def test_docx_keeps_formatting_list_and_image_with_caption(tmp_path, word_file, build_site):
+    content = tmp_path / "content"
+    prepare(content)
+    existing = content / "images" / "2025" / f"{SLUG}-1.png"
+    existing.parent.mkdir(parents=True)
+    existing.write_bytes(b"an image the editor already has")
+
+    code, out, err = run_import(content, word_file)
+    assert code == 0, err
+    article = content / "articles" / "2025" / f"{SLUG}.md"
+    text = article.read_text(encoding="utf-8")
+    assert f'title: "{TITLE}"' in text and 'date: "05/11/2025 14:00"' in text
+    assert "  - huyen-uy-hon-quan" in text and '  - "2025–2030"' in text
+    assert 'author: "Võ Thanh Tâm"' in text and 'author_title: "Ban Tổ chức Tỉnh ủy"' in text
+    assert "**Huyện ủy Hớn Quản**" in text and "*Bí thư chi bộ giỏi*" in text
+    assert "- Phần thi tình huống" in text
+    # The existing image is untouched; the imported one takes the next free name.
+    assert existing.read_bytes() == b"an image the editor already has"
+    image = content / "images" / "2025" / f"{SLUG}-2.png"
+    assert image.read_bytes() == IMAGE
+    assert f'![{CAPTION}](images/2025/{SLUG}-2.png "{CAPTION}")' in text
+    assert text.count(CAPTION) == 2  # alt text and title of the figure; not again as a paragraph
+    assert "chú thích ảnh: 1" in out and f"images/2025/{SLUG}-2.png" in out
+
+    site = build_site({})
+    assert site.outcome.ok, site.outcome.errors
+    page = site.html(f"2025/11/{SLUG}/")
+    body = page.select_one("main")
+    figure = body.select_one("figure")
+    assert figure.select_one("figcaption").get_text(strip=True) == CAPTION
+    assert figure.select_one("img")["src"].endswith(f"/images/2025/{SLUG}-2.png")
+    assert [s.get_text() for s in body.select("strong")] == ["Huyện ủy Hớn Quản"]
+    assert "Bí thư chi bộ giỏi" in [e.get_text() for e in body.select("em")]
+    assert [li.get_text(strip=True) for li in body.select("ul li")][:3] == [
+        "Phần thi tìm hiểu", "Phần thi tình huống", "Phần thi thuyết trình"]
+    assert site.exists(f"images/2025/{SLUG}-2.png")
+
+
+def test_docx_dry_run_writes_no_image(tmp_path, word_file):
+    content = tmp_path / "content"
+    prepare(content)
+    code, out, err = run_import(content, word_file, dry_run=True)
+    assert code == 0, err
+    assert f"images/2025/{SLUG}-1.png" in out
+    assert not (content / "images").exists() and not (content / "articles").exists()
+
+
+def test_second_import_of_the_same_docx_stops_and_writes_no_image(tmp_path, word_file):
+    content = tmp_path / "content"
+    prepare(content)
+    assert run_import(content, word_file)[0] == 0
+    images = sorted((content / "images" / "2025").iterdir())
+    code, out, err = run_import(content, word_file)
+    assert code == 1 and "không ghi đè" in err
+    assert sorted((content / "images" / "2025").iterdir()) == images
+
+
+def test_broken_docx_is_refused_in_vietnamese(tmp_path):
+    content = tmp_path / "content"
+    prepare(content)
+    broken = tmp_path / "hong.docx"
+    broken.write_bytes(b"PK\x03\x04 not really a zip")
+    code, out, err = run_import(content, broken)
+    assert code == 1
+    assert "không đọc được tệp Word" in err
