@@ -256,3 +256,20 @@ def test_every_fixture_at_once_leaves_the_sources_untouched(content):
     assert code == 0, err
     assert len(written(content)) == len(before)
     assert {p.name: p.read_bytes() for p in RAW.iterdir()} == before
+
+
+def test_invoke_import_end_to_end(content, tmp_path):
+    from test_new import invoke
+
+    dry = invoke("import", "--dry-run", "--content", str(content), str(RAW / "ngay-dau-doan.txt"))
+    assert dry.returncode == 0, dry.stderr
+    assert dry.stdout.startswith('---\ntitle: "Đảng ủy Khối các cơ quan tỉnh tổng kết năm 2016"')
+    assert "tác giả: Hồng Nhung" in dry.stderr
+    assert written(content) == {}
+    unsure = tmp_path / "khong-ro.txt"
+    unsure.write_bytes("Réunion: café très apprécié à côté de l'église.\n".encode("latin-1") * 3)
+    real = invoke("import", "--content", str(content), str(RAW / "ngay-dau-doan.txt"), "--", str(unsure), str(RAW / "khong-ngay.txt"))
+    assert real.returncode == 1
+    assert f"{unsure}: không chắc tệp dùng bảng mã nào" in real.stderr and "Traceback" not in real.stderr
+    assert len(written(content)) == 2
+    assert "CẦN ĐIỀN: ngày đăng (date), đơn vị (units)" in real.stdout
