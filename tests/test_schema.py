@@ -315,3 +315,11 @@ def test_file_path_is_in_every_error(check):
 def test_oversized_file(check, content):
     line, message = only_error(check(article(body="x" * (2 * 1024 * 1024 + 10))))
     assert line == 1 and "tệp quá lớn" in message
+
+
+@pytest.mark.parametrize("value", ["huyen-uy-hon-quan, dang-uy-khoi", "Huyện ủy Hớn Quản; ĐUK các cơ quan tỉnh"])
+def test_comma_separated_units_get_a_list_hint(check, value):
+    line, message = only_error(check(fm(*GOOD[:2], f"units: {value}")))
+    assert line == 4
+    assert "nhiều đơn vị phải viết dạng danh sách: units: [" in message
+    assert "có phải" not in message

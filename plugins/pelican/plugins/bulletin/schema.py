@@ -134,6 +134,9 @@ def parse_units(f: _Field, ctx: Context):
 def _unknown_unit(value: str, ctx: Context) -> str:
     """Explain that a unit is not in the registry, with the closest ones."""
     message = f'đơn vị "{value}" không có trong {ctx.registry_path}'
+    parts = [p.strip() for p in re.split(r"[,;]", value) if p.strip()]
+    if len(parts) > 1 and all(ctx.registry.resolve(p) for p in parts):
+        return message + f" — nhiều đơn vị phải viết dạng danh sách: units: [{', '.join(parts)}]"
     near = ctx.registry.suggest(value)
     if near:
         options = " hay ".join(f'"{u.name}" ({u.code})' for u in near)
