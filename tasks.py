@@ -181,3 +181,12 @@ def bench_search(c, articles=10000):
     result = c.run(f"{sys.executable} benchmarks/search_bench.py --articles {int(articles)}", pty=False, warn=True)
     if result.exited:
         raise Exit(code=result.exited)
+
+
+@task(name="bench-preview", help={"runs": "số lần sửa bài để đo (mặc định 5)", "content": "thư mục nội dung (được chép ra thư mục tạm)"})
+def bench_preview(c, runs=5, content=CONTENT):
+    """Measure save-to-refreshed-page in the live preview (Chromium); print the figures and write JSON."""
+    result = c.run(f"{shlex.quote(sys.executable)} benchmarks/preview_latency.py --runs {int(runs)} --content {shlex.quote(content)}",
+                   pty=False, warn=True)
+    if result.exited:
+        raise Exit(code=result.exited)
