@@ -1,0 +1,295 @@
+"""The public build: sub-path addresses, sitemap, robots.txt, hashed assets, CSP, compression, determinism, publish."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ElementTree
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import brotli
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import ROOT, article
+from pelican.plugins.bulletin import build as builder
+from pelican.plugins.bulletin import publish, verify
+
+BASE = "https://example.org/ban-tin"
+NOW = datetime(2026, 11, 1, 12, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+PUBLIC = {"SITEURL": BASE, "FEED_DOMAIN": BASE, "BULLETIN_NOW": NOW}
+SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+INVOKE = str(ROOT / ".venv" / "bin" / "invoke")
+
+
+def build_public(content: Path | str, output: Path | str) -> builder.Outcome:
+    """Build a content folder with publishconf.py at the sub-path address, with every finisher."""
+    overrides = {"THEME": str(ROOT / "theme"), "PLUGIN_PATHS": [str(ROOT / "plugins")], **PUBLIC}
+    return builder.build(str(ROOT / "publishconf.py"), str(content), str(output), overrides, builder.FINISHERS)
+
+
+def file_hashes(folder: Path | str) -> dict[str, str]:
+    """Return {relative path: sha256} of every file below a folder."""
+    found = {}
+    for root, _dirs, files in os.walk(folder):
+        for name in files:
+            path = os.path.join(root, name)
+            with open(path, "rb") as handle:
+                found[os.path.relpath(path, folder)] = hashlib.sha256(handle.read()).hexdigest()
+    return found
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory) -> Path:
+    """The sample site built for publishing at a sub-path."""
+    output = tmp_path_factory.mktemp("public") / "output"
+    outcome = build_public(ROOT / "content", output)
+    assert outcome.ok, outcome.errors
+    return output
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def pages(output: Path) -> list[Path]:
+    return sorted(p for p in output.rglob("*.html") if "pagefind" not in p.relative_to(output).parts)
+
+
+def test_public_build_needs_a_full_address(build_site):
+    site = build_site({"articles/a.md": article()}, conf="publishconf.py", settings={"SITEURL": ""})
+    assert not site.outcome.ok
+    assert "SITEURL" in site.outcome.errors[0] and "https://" in site.outcome.errors[0]
+
+
+def test_every_link_asset_and_feed_resolves_under_the_sub_path(sample):
+    docs = [verify.read_page(str(sample), str(p.relative_to(sample))) for p in pages(sample)]
+    assert verify.check_references(str(sample), BASE + "/", docs) == []
+    assert verify.check_feeds(str(sample), BASE + "/") == []
+    home = soup(sample / "index.html")
+    assert home.select_one("link[rel=canonical]")["href"] == BASE + "/"
+    assert home.select_one("link[rel=alternate][type='application/atom+xml']")["href"] == BASE + "/atom.xml"
+    assert home.select_one("form[role=search]")["action"] == BASE + "/tim-kiem/"
+    for page in pages(sample):
+        for element in soup(page).select("[href], [src]"):
+            value = element.get("href") or element.get("src")
+            assert not value.startswith("/"), f"{page}: {value} bỏ qua đường dẫn con /ban-tin/"
+
+
+def test_canonical_addresses_are_absolute(sample):
+    for page in pages(sample):
+        canonical = soup(page).select_one("link[rel=canonical]")
+        if page.name == "404.html":
+            continue
+        assert canonical is not None and canonical["href"].startswith(BASE + "/"), page
+
+
+def test_sitemap_lists_every_published_page_and_nothing_else(sample):
+    root = ElementTree.parse(sample / "sitemap.xml").getroot()
+    locs = [loc.text for loc in root.iter(SITEMAP_NS + "loc")]
+    assert len(locs) == len(set(locs))
+    assert all(loc.startswith(BASE + "/") for loc in locs)
+    assert BASE + "/" in locs and BASE + "/don-vi/" in locs and BASE + "/tim-kiem/" in locs
+    assert BASE + "/gioi-thieu/" in locs
+    assert BASE + "/2022/04/hoi-nghi-cot-can-lay-phieu-quy-hoach/" in locs
+    assert not any("404" in loc or "/trang/" in loc for loc in locs)
+    assert not any("thu-nop-dang-phi" in loc or "2027" in loc for loc in locs)  # the draft and the scheduled article
+    served = {publish.page_url(BASE + "/", str(p.relative_to(sample))) for p in pages(sample)}
+    assert set(locs) <= served
+    assert verify.check_sitemap(str(sample), BASE + "/") == []
+    assert (sample / "robots.txt").read_text(encoding="utf-8").splitlines()[-1] == f"Sitemap: {BASE}/sitemap.xml"
+
+
+def test_css_and_js_names_carry_their_content_hash(sample):
+    assets = sorted((sample / "theme").rglob("*.css")) + sorted((sample / "theme").rglob("*.js"))
+    assert assets
+    for asset in assets:
+        match = re.fullmatch(r"(.+)\.([0-9a-f]{10})\.(css|js)", asset.name)
+        assert match, asset
+        assert hashlib.sha256(asset.read_bytes()).hexdigest()[:10] == match[2]
+        assert not asset.with_name(f"{match[1]}.{match[3]}").exists()
+    for page in pages(sample):
+        html = soup(page)
+        for element in html.select("link[rel=stylesheet], script[src]"):
+            url = element.get("href") or element.get("src")
+            if "/theme/" in url:
+                assert re.search(r"\.[0-9a-f]{10}\.(css|js)$", url), f"{page}: {url}"
+                assert (sample / url.removeprefix(BASE + "/")).is_file()
+
+
+def test_every_page_has_the_csp_and_no_inline_code(sample):
+    for page in pages(sample):
+        html = soup(page)
+        policy = html.select_one("meta[http-equiv=Content-Security-Policy]")
+        assert policy is not None, page
+        directives = dict(d.strip().split(" ", 1) for d in policy["content"].split(";"))
+        assert directives["default-src"] == "'self'"
+        assert directives["script-src"] == "'self' 'wasm-unsafe-eval'"
+        assert directives["style-src"] == "'self'"
+        assert "unsafe-inline" not in policy["content"]
+        head = html.head.find_all(True)
+        assert head.index(policy) < min((head.index(e) for e in html.head.select("script, link[rel=stylesheet]")), default=99)
+        for script in html.find_all("script"):
+            assert script.get("src") or script.get("type") == "application/ld+json", page
+        assert not html.select("[style], style"), page
+        assert not [a for e in html.find_all(True) for a in e.attrs if a.startswith("on")], page
+
+
+def test_text_files_are_precompressed_deterministically(sample):
+    texts = [p for p in sample.rglob("*") if p.is_file() and p.suffix in (".html", ".css", ".js", ".xml", ".json", ".svg", ".txt")]
+    assert len(texts) > 50
+    for path in texts:
+        data = path.read_bytes()
+        packed = Path(str(path) + ".gz").read_bytes()
+        assert gzip.decompress(packed) == data
+        assert packed[3] & 0x08 == 0, f"{path}.gz mang tên tệp"  # FNAME flag off
+        assert packed[4:8] == b"\0\0\0\0", f"{path}.gz mang thời điểm"  # MTIME zero
+        assert brotli.decompress(Path(str(path) + ".br").read_bytes()) == data
+    # Pagefind's index and fragments are compressed already: nothing is written beside them.
+    chunks = [p for p in (sample / "pagefind").rglob("*") if p.suffix in (".pf_fragment", ".pf_index", ".pf_meta", ".pf_filter")]
+    assert chunks and all(p.read_bytes()[:2] == b"\x1f\x8b" for p in chunks)
+    assert not list((sample / "pagefind").rglob("*.pf_*.gz")) and not list((sample / "pagefind").rglob("*.pf_*.br"))
+    assert not list(sample.rglob("*.gz.gz")) and not list(sample.rglob("*.br.gz"))
+
+
+@pytest.mark.slow
+def test_two_builds_of_the_same_content_are_byte_identical(tmp_path, sample):
+    again = tmp_path / "again"
+    outcome = build_public(ROOT / "content", again)
+    assert outcome.ok, outcome.errors
+    first, second = file_hashes(sample), file_hashes(again)
+    assert sorted(first) == sorted(second)
+    different = sorted(name for name in first if first[name] != second[name])
+    assert different == [], f"khác nhau giữa hai lần dựng: {different[:10]}"
+    assert any(name.startswith("pagefind") for name in first)  # the search index is compared too
+
+
+def write_synthetic(content: Path, count: int) -> None:
+    """Write a synthetic bulletin of `count` articles (benchmarks/synth.py)."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import synth
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    synth.write_site(str(content), count)
+
+
+def run_build(content: Path, output: Path) -> subprocess.Popen:
+    """Start `invoke build --production` in its own process group."""
+    env = {**os.environ, "SITEURL": BASE}
+    return subprocess.Popen([INVOKE, "build", "--production", "--content", str(content), "--output", str(output)],
+                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+
+
+@pytest.mark.slow
+def test_killing_the_build_at_any_moment_keeps_the_previous_site(tmp_path):
+    import time
+
+    content, output = tmp_path / "content", tmp_path / "output"
+    write_synthetic(content, 300)
+    first = run_build(content, output)
+    assert first.wait(timeout=300) == 0, first.stderr.read().decode()
+    before = file_hashes(output)
+    assert len(before) > 1000
+    # Change the content, so a build that got through would change the output.
+    (content / "articles" / "2026" / "bai-moi.md").write_text(article(title="Bài mới sau lần dựng trước", date="01/06/2026",
+                                                                     units=["tinh-uy-binh-phuoc"]), encoding="utf-8")
+    killed = 0
+    for delay in (0.2, 0.5, 1.0, 2.0, 3.0, 5.0):
+        process = run_build(content, output)
+        time.sleep(delay)  # where the kill lands, not a measurement
+        if process.poll() is not None:
+            continue  # finished before the kill: nothing to learn from this point
+        os.killpg(process.pid, 9)
+        process.wait()
+        killed += 1
+        assert file_hashes(output) == before, f"đầu ra cũ bị thay đổi khi dừng đột ngột sau {delay} giây"
+    assert killed >= 4
+    leftovers = [p for p in tmp_path.iterdir() if p.name.startswith(".output.tmp-")]
+    assert leftovers, "không có thư mục tạm nào bị bỏ lại: các lần dừng không rơi vào lúc đang dựng"
+    last = run_build(content, output)
+    assert last.wait(timeout=300) == 0, last.stderr.read().decode()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".output.tmp-")]
+    assert (output / "2026" / "06" / "bai-moi" / "index.html").is_file()
+
+
+def invoke(*args: str, cwd: Path = ROOT, siteurl: str = BASE) -> subprocess.CompletedProcess:
+    """Run an invoke task as an editor would."""
+    return subprocess.run([INVOKE, *args], cwd=cwd, env={**os.environ, "SITEURL": siteurl}, capture_output=True, text=True, timeout=300)
+
+
+@pytest.mark.slow
+def test_publish_copies_the_public_build_to_a_target_folder(tmp_path):
+    content, output, target = tmp_path / "content", tmp_path / "output", tmp_path / "www" / "ban-tin"
+    shutil.copytree(ROOT / "content", content)
+    result = invoke("publish", "--content", str(content), "--output", str(output), "--target", str(target))
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert file_hashes(target) == file_hashes(output)
+    # A second publish replaces the earlier copy in one swap and leaves no temporary folder.
+    (content / "articles" / "2026" / "bai-moi.md").write_text(article(title="Bài mới", date="01/06/2026", units=["tinh-uy-binh-phuoc"]), encoding="utf-8")
+    result = invoke("publish", "--content", str(content), "--output", str(output), "--target", str(target))
+    assert result.returncode == 0, result.stderr
+    assert (target / "2026" / "06" / "bai-moi" / "index.html").is_file()
+    assert sorted(p.name for p in target.parent.iterdir()) == ["ban-tin"]
+
+
+@pytest.mark.parametrize("kind", ["editor-files", "project", "content", "inside-output"])
+def test_publish_refuses_a_target_that_is_not_an_earlier_copy(tmp_path, kind):
+    output = tmp_path / "output"
+    output.mkdir()
+    for name in ("index.html", "sitemap.xml", "robots.txt"):
+        (output / name).write_text("x", encoding="utf-8")
+    project, content = tmp_path / "du-an", tmp_path / "du-an" / "content"
+    (project / ".git").mkdir(parents=True)
+    (project / "pelicanconf.py").write_text("SITENAME = 'x'\n", encoding="utf-8")
+    (content / "articles").mkdir(parents=True)
+    (content / "articles" / "bai.md").write_text(article(), encoding="utf-8")
+    target = {"editor-files": tmp_path / "www", "project": project, "content": content, "inside-output": output / "sub"}[kind]
+    if kind == "editor-files":
+        target.mkdir()
+        (target / "ghi-chu.docx").write_bytes(b"ban thao cua bien tap vien")
+    before = file_hashes(target) if target.exists() else None
+    refusal = publish.deploy(str(output), str(target), str(content))
+    assert refusal and "chọn thư mục" in refusal
+    assert (file_hashes(target) if target.exists() else None) == before
+
+
+@pytest.mark.browser
+def test_search_works_under_the_csp_and_needs_only_wasm_unsafe_eval(sample, browser, tmp_path):
+    # Pagefind runs its WebAssembly in a worker (whose policy would come from HTTP headers, not from the page's
+    # <meta>); when the worker fails it falls back to the page itself, and only then needs 'wasm-unsafe-eval'.
+    def search(output: Path, block_worker: bool) -> tuple[str, list[str]]:
+        context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="vi-VN")
+        context.route(BASE + "/**", verify.serve_route(str(output), BASE + "/"))
+        if block_worker:
+            context.route("**/pagefind-worker.js", lambda route: route.abort())
+        tab = context.new_page()
+        refused: list[str] = []
+        tab.on("console", lambda m: refused.append(m.text) if "content security policy" in m.text.lower() else None)
+        try:
+            tab.goto(BASE + "/tim-kiem/?q=h%E1%BB%99i+ngh%E1%BB%8B")
+            status = tab.get_by_role("status").first
+            tab.wait_for_function("el => !/Đang tìm/.test(el.textContent) && el.textContent.trim() !== ''", arg=status.element_handle(), timeout=15000)
+            return status.text_content(), refused
+        finally:
+            context.close()
+
+    for block_worker in (False, True):
+        text, refused = search(sample, block_worker)
+        assert re.search(r"Tìm thấy \d+ bài viết", text), text
+        assert refused == []
+    strict = tmp_path / "strict"
+    shutil.copytree(sample, strict)
+    page = strict / "tim-kiem" / "index.html"
+    page.write_text(page.read_text(encoding="utf-8").replace(" 'wasm-unsafe-eval'", ""), encoding="utf-8")
+    text, refused = search(strict, block_worker=True)
+    assert "Tìm thấy" not in text
+    assert any("WebAssembly" in m for m in refused), refused
