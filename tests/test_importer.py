@@ -273,3 +273,18 @@ def test_invoke_import_end_to_end(content, tmp_path):
     assert f"{unsure}: không chắc tệp dùng bảng mã nào" in real.stderr and "Traceback" not in real.stderr
     assert len(written(content)) == 2
     assert "CẦN ĐIỀN: ngày đăng (date), đơn vị (units)" in real.stdout
+
+
+def test_a_first_line_too_long_for_a_title_is_left_for_the_editor(content, tmp_path):
+    raw = tmp_path / "doan-dai.txt"
+    lead = "Sáng 3/3/2025, Đảng ủy xã Tân Khai tổ chức hội nghị " + "bàn về công tác cán bộ, " * 15 + "với nhiều ý kiến đóng góp."
+    raw.write_text(lead + "\n\nĐoạn thứ hai của bài.\n", encoding="utf-8")
+    code, out, err = run(content, raw)
+    assert code == 0, err
+    (path, text), = written(content).items()
+    assert path == "articles/2025/doan-dai.md"  # named after the source file
+    meta, body, errors = check(content, path)
+    assert "title" not in meta and meta["status"] == "draft"
+    assert errors == ['thiếu khóa bắt buộc "title" (ví dụ title: "Hội nghị lấy phiếu giới thiệu quy hoạch cán bộ")']
+    assert body.lstrip().startswith("Sáng 3/3/2025")
+    assert "CẦN ĐIỀN: tiêu đề (title)" in out

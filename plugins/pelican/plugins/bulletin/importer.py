@@ -26,6 +26,7 @@ from .text import canon, fold, lookup_key, nfc
 
 SOURCE_TYPES = (".txt", ".docx")
 CAPTION_WORDS = 30
+MAX_TITLE = 300  # the schema's limit: a longer first line is a paragraph, not a title
 WORD = "Word (.docx)"
 IMAGE_TYPES = {"image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif", "image/webp": ".webp", "image/svg+xml": ".svg"}
 
@@ -537,7 +538,7 @@ class Article:
     @property
     def slug(self) -> str:
         """Return the file name made from the title, cut at a word boundary."""
-        return make_slug(self.title) or "bai-nhap"
+        return make_slug(self.title) or make_slug(os.path.splitext(os.path.basename(self.source))[0]) or "bai-nhap"
 
 
 def read_article(path: str, registry: Registry, zone: ZoneInfo) -> Article:
@@ -561,9 +562,10 @@ def read_article(path: str, registry: Registry, zone: ZoneInfo) -> Article:
     text_only = [b for b in blocks if b.text]
     if not text_only:
         raise ImportFailure("tệp không có chữ nào để nhập")
-    title_block = text_only[0]
-    article.title = title_block.text.lstrip("#").strip()
-    blocks = [b for b in blocks if b is not title_block and not (b.text and lookup_key(b.text) == lookup_key(article.title))]
+    first = text_only[0].text.lstrip("#").strip()
+    if len(first) <= MAX_TITLE:
+        article.title = first
+        blocks = [b for b in blocks if b is not text_only[0] and not (b.text and lookup_key(b.text) == lookup_key(first))]
     blocks, article.removed = strip_junk(blocks)
     article.author, article.author_title, author_block = find_author([b for b in blocks if b.kind != "img"])
     blocks = [b for b in blocks if b is not author_block]
@@ -651,7 +653,8 @@ def report(article: Article, target: str, shown: str) -> list[str]:
     """Describe, in Vietnamese, what was found and what the editor must fill in."""
     source_kind = "tệp Word" if article.encoding == WORD else f"bảng mã: {article.encoding}"
     lines = [f"{shown} → {target} ({source_kind})"]
-    lines.append(f"  tiêu đề: {article.title}")
+    if article.title:
+        lines.append(f"  tiêu đề: {article.title}")
     if article.date.moment:
         lines.append(f"  ngày đăng: {article.date.written}")
     if article.date.note:
