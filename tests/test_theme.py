@@ -224,6 +224,10 @@ def test_images_are_figures_and_captions_are_not_read_twice(site):
     uncaptioned = site.html("2022/04/tan-khai/").select_one("figure.article-image")
     assert uncaptioned.figcaption is None
     assert uncaptioned.img["alt"].strip()
+    # In lists the picture is decoration next to the linked title.
+    thumbs = site.html("don-vi/huyen-uy-hon-quan/").select("ol.article-list img")
+    assert [img["alt"] for img in thumbs] == ["", ""]
+    assert all(img["src"] == "/images/2022/rong.svg" for img in thumbs)
 
 
 def test_404_page_links_work_from_any_depth_under_a_subpath(build_site):
