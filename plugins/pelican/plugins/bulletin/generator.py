@@ -95,6 +95,12 @@ class BulletinGenerator(Generator):
         """Group the published articles and attach related, previous and next to each."""
         state = get_state(self.settings)
         articles = self.context.get("articles", [])
+        # Pelican reads files in set order and sorts by date alone, so articles of the same date would come
+        # out in a different order on the home page and in atom.xml every build; break ties by slug.
+        articles.sort(key=indexes.chrono_key, reverse=True)
+        dates = self.context.get("dates")
+        if dates:
+            dates.sort(key=indexes.chrono_key, reverse=self.settings.get("NEWEST_FIRST_ARCHIVES", True))
         state.published = len(articles)
         limit = self.settings["BULLETIN_RELATED"]
         related = indexes.related(articles, limit)

@@ -87,6 +87,12 @@ def make_markdown() -> Markdown:
     return Markdown(extensions=EXTENSIONS + [BulletinExtension()], output_format="html")
 
 
+def convert(md: Markdown, body: str) -> str:
+    """Convert one document's Markdown body with a reused converter."""
+    md.reset()
+    return md.convert(body)
+
+
 def plain_text(fragment: str) -> str:
     """Return the text of an HTML fragment, tags removed and entities decoded."""
     return " ".join(html.unescape(_TAGS.sub(" ", fragment)).split())

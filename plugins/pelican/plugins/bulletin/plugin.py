@@ -7,6 +7,8 @@ from pelican import signals
 from .errors import ContentErrors
 from .filters import FILTERS
 from .generator import PAGINATED, BulletinGenerator
+from .incremental import keep_model
+from .parallel import finish_reading, flush_writes, writer_class
 from .reader import BulletinReader
 from .sanitize import feed_items_as_text
 from .state import get_state, start_build
@@ -32,6 +34,12 @@ def add_generator(pelican):
     return BulletinGenerator
 
 
+def stop_reading(generators) -> None:
+    """Stop the reading workers once every file is read; the live preview keeps the generators."""
+    finish_reading(generators[0].settings)
+    keep_model(generators)
+
+
 def stop_on_errors(generators) -> None:
     """Once every file is read and every index built, fail the build if any check found a problem."""
     state = get_state(generators[0].settings)
@@ -44,5 +52,8 @@ def register() -> None:
     signals.initialized.connect(initialize)
     signals.readers_init.connect(use_reader)
     signals.get_generators.connect(add_generator)
+    signals.all_generators_finalized.connect(stop_reading)
     signals.all_generators_finalized.connect(stop_on_errors)
+    signals.get_writer.connect(writer_class)
+    signals.finalized.connect(flush_writes)
     signals.feed_generated.connect(feed_items_as_text)

@@ -8,9 +8,9 @@ from datetime import datetime
 from pelican.readers import BaseReader
 from pelican.urlwrappers import Author, Category
 
-from . import markup, sanitize, schema
+from . import markup, parallel, sanitize, schema
 from .errors import ContentError
-from .state import display_path, get_state
+from .state import get_state
 
 
 class BulletinReader(BaseReader):
@@ -32,10 +32,8 @@ class BulletinReader(BaseReader):
     def read(self, source_path: str):
         """Return (html, metadata) for one file."""
         state = get_state(self.settings)
-        doc = schema.check_file(source_path, display_path(source_path), self.kind_of(source_path), state.context)
+        doc, html = parallel.read_document(self, source_path, state)
         state.record(doc)
-        self._markdown.reset()
-        html = self._markdown.convert(doc.body) if doc.body.strip() else ""
         html = sanitized(html, doc, state)
         metadata = pelican_metadata(doc, html, state)
         if doc.kind == "article":

@@ -160,27 +160,36 @@ def preview(conf: str, content: str, output: str, host: str, port: int) -> None:
     """Build, serve with live reload, and rebuild whenever content, theme or settings change."""
     from watchfiles import watch
 
+    from .incremental import LiveSite
+
     status = PreviewStatus()
-    rebuild(conf, content, output, status)
+    site = LiveSite(conf, content, output, PREVIEW_SETTINGS, builder.FINISHERS)
+    rebuild(site, status)
     handler = type("Handler", (PreviewHandler,), {"status": status})
     server = make_server(output, host, port, handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    print(f"Xem trước tại http://{host}:{port}/ — lưu tệp là trang tự cập nhật (Ctrl+C để dừng)")
+    print(f"Xem trước tại http://{host}:{port}/ — lưu tệp là trang tự cập nhật (Ctrl+C để dừng)", flush=True)
     watched = [p for p in (content, "theme", conf, "plugins") if os.path.exists(p)]
     try:
-        for _changes in watch(*watched, debounce=100, step=20):
-            rebuild(conf, content, output, status)
+        for changes in watch(*watched, debounce=100, step=20):
+            rebuild(site, status, {path for _change, path in changes})
     except KeyboardInterrupt:
         pass
     finally:
         server.shutdown()
 
 
-def rebuild(conf: str, content: str, output: str, status: PreviewStatus) -> None:
-    """Build the preview and tell the waiting pages."""
+def rebuild(site, status: PreviewStatus, changed: set[str] | None = None) -> None:
+    """Bring the preview up to date (only the touched pages when one article was edited) and tell the pages."""
     started = time.perf_counter()
-    outcome = builder.build(conf, content, output, PREVIEW_SETTINGS, finishers=builder.FINISHERS)
+    outcome, fast = site.update(changed) if changed else (site.build_all(), False)
     builder.report(outcome)
     if outcome.ok:
-        print(f"Đã cập nhật bản xem trước sau {time.perf_counter() - started:.2f} giây.")
+        print(f"Đã cập nhật bản xem trước sau {time.perf_counter() - started:.2f} giây.", flush=True)
     status.publish(outcome.errors)
+    if fast and outcome.ok:
+        started = time.perf_counter()
+        errors = site.finish()
+        for line in errors:
+            print(line, file=sys.stderr, flush=True)
+        print(f"Đã cập nhật chỉ mục tìm kiếm sau {time.perf_counter() - started:.2f} giây.", flush=True)

@@ -8,6 +8,8 @@ DEFAULTS = {
     "BULLETIN_FEED_ITEMS": 20,  # entries in each unit and term feed
     "BULLETIN_PREVIEW": False,  # preview build: show scheduled (future) articles, marked
     "BULLETIN_NOW": None,  # the moment that decides what is scheduled (None: the build's clock)
+    "BULLETIN_WORKERS": None,  # processes that read and render (None: one per core; 0 or 1: this process only)
+    "BULLETIN_CACHE": ".cache/bulletin",  # Markdown -> HTML cache, by body hash and code version ("": none)
     "BULLETIN_PUBLISH": False,  # public build: hashed asset names, CSP, sitemap, robots.txt, .gz/.br (publish.py)
 }
 STATE_KEY = "_BULLETIN_STATE"

@@ -1,0 +1,513 @@
+"""Benchmark plain Pelican against the bulletin build, the search step and the live preview.
+
+Every build runs in a fresh subprocess; wall time is measured from outside, peak memory both as the largest
+single process (ru_maxrss from wait4) and as the sampled sum over the whole process tree.
+Every fast path is checked against a clean sequential build without cache: the files must be byte-identical.
+
+    python benchmarks/bench.py --articles 1000,5000,10000 --runs 3
+"""
+
+from __future__ import annotations
+
+import argparse
+import filecmp
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+WORK = os.path.join(HERE, "work")
+RESULTS = os.path.join(HERE, "results")
+PYTHON = sys.executable
+BIN = os.path.dirname(PYTHON)
+CONF = "pelicanconf.py"
+sys.path.insert(0, HERE)
+
+# Plain Pelican: its own `simple` theme, no plugins, defaults for categories, tags, authors and feeds,
+# plus year/month archives and 20 articles a page so it writes the same kinds of pages as the bulletin.
+PLAIN_CONF = """\
+SITENAME = "Bản tin (Pelican thuần)"
+SITEURL = ""
+TIMEZONE = "Asia/Ho_Chi_Minh"
+DEFAULT_LANG = "vi"
+PATH = "content"
+ARTICLE_PATHS = ["articles"]
+PAGE_PATHS = ["pages"]
+PLUGINS = []
+DEFAULT_DATE = "fs"
+DEFAULT_PAGINATION = 20
+ARTICLE_URL = "{date:%Y}/{date:%m}/{slug}/"
+ARTICLE_SAVE_AS = "{date:%Y}/{date:%m}/{slug}/index.html"
+YEAR_ARCHIVE_SAVE_AS = "{date:%Y}/index.html"
+MONTH_ARCHIVE_SAVE_AS = "{date:%Y}/{date:%m}/index.html"
+CACHE_CONTENT = False
+LOAD_CONTENT_CACHE = False
+"""
+
+
+# ---------------------------------------------------------------- inputs
+
+def prepare(count: int, seed: int) -> dict:
+    """Write (once) the synthetic site of `count` articles and its plain-Pelican copy; return their folders."""
+    import synth
+
+    base = os.path.join(WORK, f"site-{count}-{seed}")
+    paths = {"base": base, "content": os.path.join(base, "content"), "plain": os.path.join(base, "plain")}
+    stamp = os.path.join(base, ".ready")
+    if not os.path.exists(stamp):
+        shutil.rmtree(base, ignore_errors=True)
+        synth.write_site(paths["content"], count, seed)
+        write_plain_copy(paths["content"], paths["plain"])
+        with open(stamp, "w") as handle:
+            handle.write("ok\n")
+    return paths
+
+
+def write_plain_copy(content: str, plain: str) -> None:
+    """Rewrite every article with Pelican's `Key: value` metadata (same body) and write its settings file."""
+    from zoneinfo import ZoneInfo
+
+    import yaml
+
+    from pelican.plugins.bulletin.dates import parse_date
+    from pelican.plugins.bulletin.registry import load_registry
+
+    registry, _ = load_registry(os.path.join(content, "units.yml"))
+    zone = ZoneInfo("Asia/Ho_Chi_Minh")
+    for folder, _dirs, files in os.walk(content):
+        for name in sorted(files):
+            if not name.endswith(".md"):
+                continue
+            source = os.path.join(folder, name)
+            with open(source, encoding="utf-8") as handle:
+                _, front, body = handle.read().split("---\n", 2)
+            meta = yaml.safe_load(front)
+            lines = [f"Title: {meta['title']}", f"Slug: {meta.get('slug') or name[:-3]}"]
+            if "date" in meta:
+                lines.append(f"Date: {parse_date(meta['date'], zone):%Y-%m-%d %H:%M}")
+            if "units" in meta:
+                lines.append(f"Category: {registry.resolve(meta['units'][0]).name}")
+            if meta.get("tags"):
+                lines.append("Tags: " + ", ".join(meta["tags"]))
+            if meta.get("author"):
+                lines.append(f"Author: {meta['author']}")
+            if meta.get("summary"):
+                lines.append(f"Summary: {meta['summary']}")
+            target = os.path.join(plain, "content", os.path.relpath(source, content))
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            with open(target, "w", encoding="utf-8", newline="\n") as handle:
+                handle.write("\n".join(lines) + "\n" + body)
+    with open(os.path.join(plain, "pelicanconf.py"), "w", encoding="utf-8") as handle:
+        handle.write(PLAIN_CONF)
+
+
+# ---------------------------------------------------------------- measuring
+
+def tree_rss_kb(root: int) -> int:
+    """Return the summed resident memory (kB) of a process and all its descendants."""
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as handle:
+                fields = handle.read().rsplit(b")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry)] = int(fields[1])
+        rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE") // 1024
+    members, frontier = {root}, [root]
+    while frontier:
+        pid = frontier.pop()
+        for child, parent in parents.items():
+            if parent == pid and child not in members:
+                members.add(child)
+                frontier.append(child)
+    return sum(rss.get(pid, 0) for pid in members)
+
+
+class TreeSampler(threading.Thread):
+    """Sample the memory of a process tree every few milliseconds; keep the peak."""
+
+    def __init__(self, pid: int, every: float = 0.02):
+        super().__init__(daemon=True)
+        self.pid, self.every, self.peak_kb = pid, every, 0
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.is_set():
+            self.peak_kb = max(self.peak_kb, tree_rss_kb(self.pid))
+            self.done.wait(self.every)
+
+
+def measure(command: list[str], cwd: str, env: dict | None = None) -> dict:
+    """Run a command; return its wall time, exit code, output and peak memory (largest process, whole tree)."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, env={**os.environ, **(env or {})},
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    sampler = TreeSampler(process.pid)
+    sampler.start()
+    out_chunks, err_chunks = [], []
+    readers = [threading.Thread(target=lambda s=s, b=b: b.append(s.read()), daemon=True)
+               for s, b in ((process.stdout, out_chunks), (process.stderr, err_chunks))]
+    for reader in readers:
+        reader.start()
+    _pid, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - started
+    sampler.done.set()
+    sampler.join()
+    for reader in readers:
+        reader.join()
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return {
+        "wall": wall,
+        "code": process.returncode,
+        "max_rss_mb": usage.ru_maxrss / 1024,
+        "tree_rss_mb": sampler.peak_kb / 1024,
+        "stdout": b"".join(out_chunks).decode("utf-8", "replace"),
+        "stderr": b"".join(err_chunks).decode("utf-8", "replace"),
+    }
+
+
+def median_of(runs: list[dict]) -> dict:
+    """Summarise runs: median wall time and memory, and every wall time."""
+    summary = {key: statistics.median(r[key] for r in runs) for key in ("wall", "max_rss_mb", "tree_rss_mb")}
+    summary["walls"] = [round(r["wall"], 3) for r in runs]
+    for key in ("search", "pelican"):
+        if all(key in r for r in runs):
+            summary[key] = statistics.median(r[key] for r in runs)
+    return summary
+
+
+def fail(what: str, result: dict) -> None:
+    """Stop the benchmark when a build failed."""
+    sys.exit(f"{what} thất bại (mã {result['code']}):\n{result['stderr'][-3000:]}")
+
+
+# ---------------------------------------------------------------- the builds
+
+def run_plain(paths: dict, output: str) -> dict:
+    """Build the plain copy with the `pelican` command."""
+    shutil.rmtree(output, ignore_errors=True)
+    result = measure([os.path.join(BIN, "pelican"), "content", "-s", "pelicanconf.py", "-o", output, "-q"],
+                     cwd=paths["plain"])
+    if result["code"]:
+        fail("Pelican thuần", result)
+    return result
+
+
+def run_ours(paths: dict, output: str, search: bool, fast: bool = True, keep_output: bool = False) -> dict:
+    """Build the bulletin once in a fresh process (bench_build.py); return the measurements."""
+    if not keep_output:
+        shutil.rmtree(output, ignore_errors=True)
+    command = [PYTHON, os.path.join(HERE, "bench_build.py"), "--content", paths["content"], "--output", output]
+    if search:
+        command.append("--search")
+    if not fast:
+        command.append("--reference")
+    result = measure(command, cwd=ROOT)
+    if result["code"]:
+        fail("Bản tin", result)
+    timings = json.loads(result["stdout"].strip().splitlines()[-1])
+    result.update(timings)
+    return result
+
+
+# ---------------------------------------------------------------- comparing outputs
+
+def compare_trees(expected: str, actual: str) -> list[str]:
+    """Return the files that differ between two output folders (missing, extra or different bytes)."""
+    problems = []
+
+    def walk(relative: str) -> None:
+        left, right = os.path.join(expected, relative), os.path.join(actual, relative)
+        comparison = filecmp.dircmp(left, right)
+        problems.extend(f"thiếu {os.path.join(relative, n)}" for n in comparison.left_only)
+        problems.extend(f"thừa {os.path.join(relative, n)}" for n in comparison.right_only)
+        for name in comparison.common_files:
+            if not filecmp.cmp(os.path.join(left, name), os.path.join(right, name), shallow=False):
+                problems.append(f"khác {os.path.join(relative, name)}")
+        for name in comparison.common_dirs:
+            walk(os.path.join(relative, name))
+
+    walk("")
+    return problems
+
+
+# ---------------------------------------------------------------- the preview
+
+def free_port() -> int:
+    """Return a TCP port nobody listens on."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def newest_article(content: str) -> tuple[str, list[str]]:
+    """Return the newest article of a site and the output files that must show an edit of it."""
+    from zoneinfo import ZoneInfo
+
+    import yaml
+
+    from pelican.plugins.bulletin.dates import parse_date
+    from pelican.plugins.bulletin.registry import load_registry
+    from pelican.plugins.bulletin.terms import parse_term
+
+    registry, _ = load_registry(os.path.join(content, "units.yml"))
+    zone = ZoneInfo("Asia/Ho_Chi_Minh")
+    best = None
+    for folder, _dirs, files in os.walk(os.path.join(content, "articles")):
+        for name in files:
+            path = os.path.join(folder, name)
+            with open(path, encoding="utf-8") as handle:
+                meta = yaml.safe_load(handle.read().split("---\n", 2)[1])
+            key = (parse_date(meta["date"], zone), name[:-3])
+            if best is None or key > best[0]:
+                best = (key, path, meta)
+    (date, slug), path, meta = best
+    units = {u.code for text in meta["units"] for u in [registry.resolve(text)]}
+    units |= {a.code for code in list(units) for a in registry.ancestors(code)}
+    pages = [f"{date:%Y}/{date:%m}/{slug}/index.html", "index.html", f"{date:%Y}/index.html", f"{date:%Y}/{date:%m}/index.html"]
+    pages += [f"don-vi/{code}/index.html" for code in sorted(units)]
+    pages += [f"nhiem-ky/{parse_term(t).code}/index.html" for t in meta.get("terms") or []]
+    return path, pages
+
+
+def run_preview(paths: dict, output: str, runs: int) -> dict:
+    """Start the live preview, edit the newest article `runs` times; time each save until its pages show it."""
+    shutil.rmtree(output, ignore_errors=True)
+    port = free_port()
+    article, pages = newest_article(paths["content"])
+    with open(article, encoding="utf-8") as handle:
+        original = handle.read()
+    command = [os.path.join(BIN, "invoke"), "livereload", "--content", paths["content"], "--output", output,
+               "--port", str(port)]
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               start_new_session=True, text=True)
+    sampler = TreeSampler(process.pid, every=0.05)
+    sampler.start()
+    lines: list[str] = []
+    ready = threading.Event()
+
+    def follow() -> None:
+        for line in process.stdout:
+            lines.append(line)
+            if "Xem trước tại" in line:
+                ready.set()
+
+    threading.Thread(target=follow, daemon=True).start()
+    started = time.perf_counter()
+    latencies = []
+    try:
+        if not ready.wait(600):
+            sys.exit("bản xem trước không khởi động:\n" + "".join(lines[-20:]))
+        first_build = time.perf_counter() - started
+        time.sleep(1.0)
+        for number in range(1, runs + 1):
+            token = f"bản sửa số {number}"
+            edited = re.sub(r'^title: "(.*)"$', lambda m: f'title: "{m.group(1)} ({token})"', original, count=1,
+                            flags=re.M)
+            began = time.perf_counter()
+            with open(article, "w", encoding="utf-8") as handle:
+                handle.write(edited)
+            wait_for_token(output, pages, token, timeout=300)
+            latencies.append(time.perf_counter() - began)
+            time.sleep(1.5)  # let the preview go idle before the next save
+        problems = compare_with_clean_build(paths, output)
+    finally:
+        with open(article, "w", encoding="utf-8") as handle:
+            handle.write(original)
+        os.killpg(process.pid, signal.SIGINT)
+        try:
+            process.wait(20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+        sampler.done.set()
+    return {
+        "latency": statistics.median(latencies),
+        "latencies": [round(x, 3) for x in latencies],
+        "first_build": first_build,
+        "tree_rss_mb": sampler.peak_kb / 1024,
+        "pages_checked": pages,
+        "identical_to_clean_build": not problems,
+        "differences": problems[:20],
+    }
+
+
+def wait_for_token(output: str, pages: list[str], token: str, timeout: float) -> None:
+    """Wait until every page of the list contains the token."""
+    encoded = token.encode()
+    deadline = time.perf_counter() + timeout
+    pending = list(pages)
+    while pending:
+        if time.perf_counter() > deadline:
+            sys.exit(f"quá {timeout} giây mà các trang chưa cập nhật: {pending}")
+        still = []
+        for page in pending:
+            try:
+                with open(os.path.join(output, page), "rb") as handle:
+                    if encoded not in handle.read():
+                        still.append(page)
+            except OSError:
+                still.append(page)
+        pending = still
+        if pending:
+            time.sleep(0.005)
+
+
+def compare_with_clean_build(paths: dict, preview_output: str) -> list[str]:
+    """Build the edited content from scratch with the preview settings and compare it with the preview's output."""
+    reference = preview_output + "-sach"
+    shutil.rmtree(reference, ignore_errors=True)
+    command = [PYTHON, os.path.join(HERE, "bench_build.py"), "--content", paths["content"], "--output", reference,
+               "--reference", "--preview", "--search"]
+    result = measure(command, cwd=ROOT)
+    if result["code"]:
+        fail("Bản dựng đối chiếu", result)
+    return compare_trees(reference, preview_output)
+
+
+# ---------------------------------------------------------------- one article count
+
+def bench_count(count: int, runs: int, seed: int, preview_runs: int) -> dict:
+    """Measure everything for one article count."""
+    paths = prepare(count, seed)
+    out = lambda name: os.path.join(paths["base"], f"out-{name}")  # noqa: E731
+    print(f"\n== {count} bài viết ==", flush=True)
+    row: dict = {"articles": count}
+
+    plain = [run_plain(paths, out("pelican")) for _ in range(runs)]
+    row["pelican"] = median_of(plain)
+    say("Pelican thuần", row["pelican"])
+
+    # The reference: sequential, no cache. Every fast path must give the same bytes.
+    reference = run_ours(paths, out("tham-chieu"), search=True, fast=False)
+    row["reference"] = median_of([reference])
+    say("Bản tin, tuần tự, không bộ đệm (tham chiếu)", row["reference"])
+
+    shutil.rmtree(os.path.join(ROOT, ".cache"), ignore_errors=True)
+    cold = []
+    for _ in range(runs):
+        shutil.rmtree(os.path.join(ROOT, ".cache"), ignore_errors=True)
+        cold.append(run_ours(paths, out("khong-tim-kiem"), search=False))
+    row["ours"] = median_of(cold)
+    say("Bản tin, không chỉ mục tìm kiếm (bộ đệm rỗng)", row["ours"])
+
+    warm = [run_ours(paths, out("co-tim-kiem"), search=True) for _ in range(runs)]
+    row["ours_search"] = median_of(warm)
+    say("Bản tin + chỉ mục tìm kiếm (bộ đệm sẵn)", row["ours_search"])
+    row["search"] = row["ours_search"].get("search", 0.0)
+
+    warm_plain = [run_ours(paths, out("khong-tim-kiem-bo-dem"), search=False) for _ in range(runs)]
+    row["ours_warm"] = median_of(warm_plain)
+    say("Bản tin, không chỉ mục tìm kiếm (bộ đệm sẵn)", row["ours_warm"])
+
+    row["identical"] = {"bo_dem_san": compare_trees(out("tham-chieu"), out("co-tim-kiem"))[:20]}
+    shutil.rmtree(os.path.join(ROOT, ".cache"), ignore_errors=True)
+    run_ours(paths, out("kiem-tra-rong"), search=True)
+    row["identical"]["bo_dem_rong"] = compare_trees(out("tham-chieu"), out("kiem-tra-rong"))[:20]
+    for name, problems in row["identical"].items():
+        print(f"  so với bản tham chiếu ({name}): {'giống hệt' if not problems else problems}", flush=True)
+
+    if preview_runs:
+        row["preview"] = run_preview(paths, out("xem-truoc"), preview_runs)
+        print(f"  xem trước: sửa một bài -> trang cập nhật sau {row['preview']['latency']:.3f} s "
+              f"(các lần: {row['preview']['latencies']}); giống bản dựng sạch: "
+              f"{row['preview']['identical_to_clean_build']}", flush=True)
+    return row
+
+
+def say(label: str, summary: dict) -> None:
+    """Print one measured line."""
+    extra = f", trong đó tìm kiếm {summary['search']:.2f} s" if summary.get("search") else ""
+    print(f"  {label}: {summary['wall']:.2f} s (các lần: {summary['walls']}){extra}; bộ nhớ đỉnh "
+          f"{summary['max_rss_mb']:.0f} MB một tiến trình, {summary['tree_rss_mb']:.0f} MB cả cây", flush=True)
+
+
+# ---------------------------------------------------------------- outputs
+
+def plot(rows: list[dict], path: str) -> None:
+    """Draw build time against article count."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot
+
+    counts = [r["articles"] for r in rows]
+    figure, axes = pyplot.subplots(figsize=(7, 4.5), dpi=110)
+    series = [("Pelican thuần", "pelican", "o-"), ("Bản tin, không tìm kiếm (bộ đệm rỗng)", "ours", "s-"),
+              ("Bản tin, không tìm kiếm (bộ đệm sẵn)", "ours_warm", "^-"),
+              ("Bản tin + tìm kiếm", "ours_search", "d-")]
+    for label, key, style in series:
+        axes.plot(counts, [r[key]["wall"] for r in rows], style, label=label)
+    if all("preview" in r for r in rows):
+        axes.plot(counts, [r["preview"]["latency"] for r in rows], "x--", label="Xem trước: sửa một bài")
+    axes.set_xlabel("Số bài viết")
+    axes.set_ylabel("Thời gian (giây)")
+    axes.set_title("Thời gian dựng theo số bài viết (trung vị)")
+    axes.grid(True, alpha=0.3)
+    axes.legend(fontsize=8)
+    figure.tight_layout()
+    figure.savefig(path, metadata={"Software": None})
+    pyplot.close(figure)
+
+
+def table(rows: list[dict]) -> str:
+    """Return a Markdown table of the medians."""
+    head = ("| Số bài | Pelican thuần | Bản tin (bộ đệm rỗng) | Tỉ lệ | Bản tin (bộ đệm sẵn) | + tìm kiếm "
+            "| trong đó tìm kiếm | Xem trước: sửa một bài | Bộ nhớ đỉnh (cả cây) |\n"
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+    lines = []
+    for r in rows:
+        preview = f"{r['preview']['latency']:.2f} s" if "preview" in r else "—"
+        memory = max(r[k]["tree_rss_mb"] for k in ("ours", "ours_warm", "ours_search"))
+        lines.append(
+            f"| {r['articles']:,} | {r['pelican']['wall']:.1f} s | {r['ours']['wall']:.1f} s | "
+            f"{r['ours']['wall'] / r['pelican']['wall']:.2f} | {r['ours_warm']['wall']:.1f} s | "
+            f"{r['ours_search']['wall']:.1f} s | {r['search']:.1f} s | {preview} | {memory:.0f} MB |".replace(",", ".")
+        )
+    return head + "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    """Run the benchmark from the command line."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", default="10000", help="số bài viết, cách nhau bằng dấu phẩy")
+    parser.add_argument("--runs", type=int, default=3, help="số lần đo mỗi loại (lấy trung vị)")
+    parser.add_argument("--preview-runs", type=int, default=3, help="số lần sửa bài trong bản xem trước (0: bỏ qua)")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    counts = [int(c) for c in args.articles.split(",")]
+    os.makedirs(RESULTS, exist_ok=True)
+    rows = [bench_count(count, args.runs, args.seed, args.preview_runs) for count in counts]
+    name = "bench-" + "-".join(str(c) for c in counts)
+    report = {
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "system": platform.platform()},
+        "runs": args.runs,
+        "seed": args.seed,
+        "rows": rows,
+    }
+    with open(os.path.join(RESULTS, name + ".json"), "w", encoding="utf-8") as handle:
+        json.dump(report, handle, ensure_ascii=False, indent=1, sort_keys=True)
+    plot(rows, os.path.join(RESULTS, name + ".png"))
+    print("\n" + table(rows))
+    print(f"Đã ghi {os.path.relpath(os.path.join(RESULTS, name + '.json'), ROOT)} và {name}.png")
+    bad = [r["articles"] for r in rows if any(r["identical"].values())
+           or ("preview" in r and not r["preview"]["identical_to_clean_build"])]
+    if bad:
+        sys.exit(f"Đường nhanh cho kết quả khác bản dựng sạch ở: {bad}")
+
+
+if __name__ == "__main__":
+    main()

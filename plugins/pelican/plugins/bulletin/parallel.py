@@ -1,0 +1,310 @@
+"""Use every core: check and convert content files in worker processes, render pages in forked writers.
+
+Both fast paths give the same bytes as a build in one process (BULLETIN_WORKERS = 0 turns them off):
+- reading: before Pelican asks for the first file, a pool checks and converts every content file; the reader
+  takes the results (same Document, same HTML, same errors) instead of doing the work itself;
+- writing: every page and feed Pelican asks for is recorded, then rendered at the end by this process and
+  forked copies of it, each taking the jobs whose file name hashes to it (so a name written twice still meets
+  Pelican's own overwrite check in one process); warnings logged by the copies are logged again here.
+Markdown -> HTML results are cached by body hash and code version under BULLETIN_CACHE.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import gc
+import hashlib
+import logging
+import multiprocessing
+import os
+import pickle
+import zlib
+from importlib import metadata
+
+from pelican.writers import FileOverwriteFailedError, Writer
+
+from . import markup, schema
+from .state import display_path
+
+PREFETCH_KEY = "_BULLETIN_PREFETCH"
+WRITER_KEY = "_BULLETIN_WRITER"
+LIVE_KEY = "_BULLETIN_LIVE"  # the live preview's holder (a dict): keeps the generators and the writer's jobs
+CHUNK = 48
+_CODE_FILES = ("markup.py", "parallel.py")
+
+
+def worker_count(settings: dict) -> int:
+    """Return how many processes may work (1: everything stays in this process)."""
+    wanted = settings.get("BULLETIN_WORKERS")
+    if wanted is None:
+        wanted = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, int(wanted))
+
+
+def code_version() -> str:
+    """Return a hash of everything that decides the HTML of a Markdown body."""
+    digest = hashlib.sha256(metadata.version("markdown").encode())
+    here = os.path.dirname(os.path.abspath(__file__))
+    for name in _CODE_FILES:
+        with open(os.path.join(here, name), "rb") as handle:
+            digest.update(handle.read())
+    return digest.hexdigest()[:16]
+
+
+class HtmlCache:
+    """Markdown bodies -> HTML, one file per body hash under the cache folder ("" turns the cache off)."""
+
+    def __init__(self, folder: str):
+        self.folder = os.path.join(folder, code_version()) if folder else ""
+
+    def convert(self, md, body: str) -> str:
+        """Return the HTML of a body, from the cache when it is there."""
+        if not self.folder:
+            return markup.convert(md, body)
+        key = hashlib.sha256(body.encode("utf-8")).hexdigest()
+        path = os.path.join(self.folder, key[:2], key + ".html")
+        try:
+            with open(path, encoding="utf-8") as handle:
+                return handle.read()
+        except OSError:
+            pass
+        html = markup.convert(md, body)
+        try:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            temporary = f"{path}.{os.getpid()}.tmp"
+            with open(temporary, "w", encoding="utf-8") as handle:
+                handle.write(html)
+            os.replace(temporary, path)
+        except OSError:
+            pass  # a read-only or full disk only costs speed
+        return html
+
+
+# ---------------------------------------------------------------- reading
+
+# Worker processes only: set once by _start_worker, read by _check_chunk.
+_WORKER: dict = {}
+
+
+def _start_worker(context: schema.Context, cache_folder: str) -> None:
+    """Give a worker process its converter, cache and check context."""
+    _WORKER.update(context=context, cache=HtmlCache(cache_folder), md=markup.make_markdown())
+
+
+def check_one(full_path: str, kind: str, context: schema.Context, cache: HtmlCache, md) -> tuple:
+    """Check one content file and convert its body: (Document, HTML)."""
+    doc = schema.check_file(full_path, display_path(full_path), kind, context)
+    return doc, cache.convert(md, doc.body) if doc.body.strip() else ""
+
+
+def _check_chunk(chunk: list[tuple[str, str]]) -> list[tuple[str, schema.Document, str]]:
+    """Check and convert a few files in a worker."""
+    w = _WORKER
+    return [(path, *check_one(path, kind, w["context"], w["cache"], w["md"])) for path, kind in chunk]
+
+
+class Prefetch:
+    """Results of the worker pool, handed to the reader in whatever order Pelican asks for files."""
+
+    def __init__(self, files: list[tuple[str, str]], context: schema.Context, cache_folder: str, workers: int):
+        chunks = [files[i : i + CHUNK] for i in range(0, len(files), CHUNK)]
+        gc.collect()
+        self.pool = multiprocessing.get_context("fork").Pool(workers, _start_worker, (context, cache_folder))
+        self.pending = self.pool.imap_unordered(_check_chunk, chunks)
+        self.ready: dict[str, tuple] = {}
+        self.expected = {path for path, _kind in files}
+
+    def take(self, path: str) -> tuple | None:
+        """Return (Document, HTML) of a file, waiting for the pool if needed; None if it was not sent."""
+        if path not in self.expected:
+            return None
+        while path not in self.ready and self.pending is not None:
+            try:
+                for found, doc, html in next(self.pending):
+                    self.ready[found] = (doc, html)
+            except StopIteration:
+                self.close()
+        self.expected.discard(path)
+        result = self.ready.pop(path, None)
+        if not self.expected:
+            self.close()
+        return result
+
+    def close(self) -> None:
+        """Stop the pool."""
+        if self.pending is not None:
+            self.pending = None
+            self.pool.terminate()
+            self.pool.join()
+
+
+def content_files(settings: dict, kind_of) -> list[tuple[str, str]]:
+    """List the Markdown files Pelican will read (articles and pages), with their kind, in a stable order."""
+    root = settings["PATH"]
+    ignored = settings.get("IGNORE_FILES", [])
+    found = {}
+    for folder in list(settings.get("ARTICLE_PATHS", [])) + list(settings.get("PAGE_PATHS", [])):
+        for directory, dirs, files in os.walk(os.path.join(root, folder)):
+            dirs[:] = sorted(d for d in dirs if not any(fnmatch.fnmatch(d, p) for p in ignored))
+            for name in sorted(files):
+                if name.endswith((".md", ".markdown")) and not any(fnmatch.fnmatch(name, p) for p in ignored):
+                    path = os.path.abspath(os.path.join(directory, name))
+                    found.setdefault(path, kind_of(path))
+    return list(found.items())
+
+
+def read_document(reader, source_path: str, state) -> tuple[schema.Document, str]:
+    """Return (Document, HTML) of a content file: from the worker pool when it runs, else computed here."""
+    settings = reader.settings
+    cache = settings.get(PREFETCH_KEY + "_CACHE")
+    if cache is None:
+        cache = settings[PREFETCH_KEY + "_CACHE"] = HtmlCache(settings.get("BULLETIN_CACHE") or "")
+        workers = worker_count(settings)
+        if workers > 1:
+            files = content_files(settings, reader.kind_of)
+            if len(files) > CHUNK:
+                settings[PREFETCH_KEY] = Prefetch(files, state.context, cache.folder and settings["BULLETIN_CACHE"], workers)
+    prefetch = settings.get(PREFETCH_KEY)
+    result = prefetch.take(os.path.abspath(source_path)) if prefetch else None
+    if result is not None:
+        return result
+    return check_one(source_path, reader.kind_of(source_path), state.context, cache, reader._markdown)
+
+
+def finish_reading(settings: dict) -> None:
+    """Stop the worker pool once every file is read."""
+    prefetch = settings.pop(PREFETCH_KEY, None)
+    if prefetch:
+        prefetch.close()
+
+
+# ---------------------------------------------------------------- writing
+
+class _Capture(logging.Handler):
+    """Keep the log records of a forked writer, to be logged again by the parent."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.records: list[tuple[str, int, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append((record.name, record.levelno, record.getMessage()))
+
+
+class ParallelWriter(Writer):
+    """Pelican's writer, except that pages and feeds are recorded and rendered at the end by several processes."""
+
+    def __init__(self, output_path, settings=None):
+        super().__init__(output_path, settings=settings)
+        self.workers = worker_count(self.settings)
+        self.jobs: list[tuple[str, str, tuple, dict]] = []
+        self.live = self.settings.get(LIVE_KEY)
+        self.defer = self.workers > 1 or self.live is not None
+        self.settings[WRITER_KEY] = self
+
+    def write_file(self, name, *args, **kwargs):
+        """Render one template into a file (or several, when paginated): later, when working in parallel."""
+        if not self.defer or not name:
+            return super().write_file(name, *args, **kwargs)
+        self.jobs.append(("write_file", name, args, kwargs))
+        return None
+
+    def write_feed(self, elements, context, path=None, url=None, *args, **kwargs):
+        """Write a feed: later, when working in parallel."""
+        if not self.defer or not path:
+            return super().write_feed(elements, context, path, url, *args, **kwargs)
+        self.jobs.append(("write_feed", path, (elements, context, path, url) + args, kwargs))
+        return None
+
+    def _run(self, jobs) -> None:
+        """Do some recorded jobs with Pelican's own writer code."""
+        for method, _name, args, kwargs in jobs:
+            if method == "write_file":
+                Writer.write_file(self, _name, *args, **kwargs)
+            else:
+                Writer.write_feed(self, *args, **kwargs)
+
+    def flush(self) -> None:
+        """Render every recorded job: this process and forked copies share them by file name."""
+        jobs, self.jobs = self.jobs, []
+        if self.live is not None:
+            self.live["jobs"] = jobs
+        if not jobs:
+            return
+        shares: list[list] = [[] for _ in range(self.workers)]
+        for job in jobs:
+            shares[zlib.crc32(job[1].encode("utf-8")) % self.workers].append(job)
+        gc.collect()
+        gc.freeze()  # keep the copies from touching (and so duplicating) every object's memory
+        children = [self._fork(share) for share in shares[1:]]
+        failure = None
+        try:
+            self._run(shares[0])
+        except Exception as error:  # wait for the copies before re-raising
+            failure = error
+        finally:
+            gc.unfreeze()
+        for pid, reader in children:
+            with os.fdopen(reader, "rb") as pipe:
+                data = pipe.read()
+            os.waitpid(pid, 0)
+            report = pickle.loads(data) if data else {"error": RuntimeError("tiến trình ghi trang dừng bất thường")}
+            for name, level, message in report.get("logs", []):
+                logging.getLogger(name).log(level, "%s", message)
+            if failure is None and report.get("error") is not None:
+                failure = report["error"]
+            if failure is None:
+                twice = (self._written_files & report["written"]) - (self._overridden_files | report["overridden"])
+                if twice:
+                    failure = FileOverwriteFailedError(f'Failed to overwrite "{sorted(twice)[0]}" as Pelican has already written to it previously')
+                self._written_files |= report["written"]
+                self._overridden_files |= report["overridden"]
+        if failure is not None:
+            raise failure
+
+    def _fork(self, share: list) -> tuple[int, int]:
+        """Start a copy of this process that renders a share of the jobs and reports back through a pipe."""
+        reader, writer = os.pipe()
+        pid = os.fork()
+        if pid:
+            os.close(writer)
+            return pid, reader
+        os.close(reader)
+        code = 0
+        try:
+            capture = _Capture()
+            root = logging.getLogger()
+            root.handlers = [capture]
+            report = {"logs": capture.records, "error": None}
+            try:
+                self._run(share)
+            except Exception as error:
+                report["error"] = _picklable(error)
+            report["written"], report["overridden"] = self._written_files, self._overridden_files
+            with os.fdopen(writer, "wb") as pipe:
+                pipe.write(pickle.dumps(report))
+        except BaseException:
+            code = 1
+        finally:
+            os._exit(code)
+
+
+def _picklable(error: Exception) -> Exception:
+    """Return the error itself when it can cross the pipe, else a RuntimeError with its text."""
+    try:
+        pickle.dumps(error)
+        return error
+    except Exception:
+        return RuntimeError(f"{type(error).__name__}: {error}")
+
+
+def writer_class(pelican):
+    """Give Pelican the parallel writer."""
+    return ParallelWriter
+
+
+def flush_writes(pelican) -> None:
+    """Render every page and feed recorded during the output phase."""
+    writer = pelican.settings.pop(WRITER_KEY, None)
+    if writer is not None:
+        writer.flush()
