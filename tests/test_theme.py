@@ -337,3 +337,23 @@ def test_print_stylesheet_shows_the_article_only(site, serve_dir, page):
     page.goto(f"{paged}/")
     page.emulate_media(media="print")
     assert display("nav.pagination") == "none"
+
+
+@pytest.mark.browser
+def test_keyboard_focus_is_visible_and_motion_can_be_reduced(site, serve_dir, page):
+    base = serve_dir(site.output)
+    page.goto(f"{base}/don-vi/")
+    skip = page.locator("a.skip-link")
+    assert skip.bounding_box()["y"] < 0, "the skip link waits off screen"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    assert skip.bounding_box()["y"] >= 0
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    ring = page.evaluate("(() => { const s = getComputedStyle(document.activeElement);"
+                         " return [document.activeElement.tagName, s.outlineStyle, parseFloat(s.outlineWidth)]; })()")
+    assert ring[0] in ("A", "INPUT") and ring[1] != "none" and ring[2] >= 2, ring
+    duration = "getComputedStyle(document.querySelector('nav.site-nav a')).transitionDuration"
+    assert page.evaluate(duration) != "0s"
+    page.emulate_media(reduced_motion="reduce")
+    assert page.evaluate(duration) == "0s"
