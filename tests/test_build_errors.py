@@ -8,6 +8,7 @@ import sys
 import pytest
 
 from conftest import ROOT, article, write_content
+from pelican.plugins.bulletin.check import check_content
 
 INVOKE = [sys.executable, "-m", "invoke"]
 LINE = re.compile(r"^(?P<path>.+?\.(?:md|yml)):(?P<line>\d+): (?P<message>.+)$")
@@ -193,3 +194,16 @@ def test_output_folder_that_is_not_a_site_is_refused(tmp_path, where):
     assert "thư mục" in out
     if before is not None:
         assert snapshot(tmp_path) == before
+
+
+def test_static_file_names_must_make_ascii_urls(build_site):
+    svg = "<svg xmlns='http://www.w3.org/2000/svg'/>"
+    site = build_site({"articles/2022/hoi-nghi.md": article(image="images/2022/ảnh hội nghị.svg", image_caption="Ảnh"),
+                       "images/2022/ảnh hội nghị.svg": svg, "images/2022/Bieu_Do.PNG": svg, "images/ok-1.svg": svg})
+    assert not site.outcome.ok
+    assert not site.output.exists()
+    assert len(site.outcome.errors) == 1, site.outcome.errors
+    error = site.outcome.errors[0]
+    assert error.split(":")[0].endswith("images/2022/ảnh hội nghị.svg") and ":1: " in error
+    assert 'hãy đổi tên thành "images/2022/anh-hoi-nghi.svg"' in error
+    assert [e.message for e in check_content(str(ROOT / "pelicanconf.py"), str(site.content), [])] == [error.split(":1: ")[1]]

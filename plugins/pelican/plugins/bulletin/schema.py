@@ -328,6 +328,26 @@ def _unknown_key(key: str, fields: dict) -> str:
     return f'khóa "{key}" không hợp lệ — các khóa dùng được: {", ".join(fields)}'
 
 
+_URL_SAFE = re.compile(r"^[A-Za-z0-9._/-]+$")
+
+
+def static_name_errors(content_dir: str, folders: list[str], show: Callable[[str], str]) -> list[ContentError]:
+    """Report every static file (images…) whose name would not make a plain ASCII URL, with a safe name to use."""
+    errors = []
+    for folder in folders:
+        for root, dirs, files in os.walk(os.path.join(content_dir, folder)):
+            dirs.sort()
+            for name in sorted(files):
+                relative = os.path.relpath(os.path.join(root, name), content_dir).replace(os.sep, "/")
+                if not _URL_SAFE.match(relative):
+                    stem, ext = os.path.splitext(relative)
+                    safe = "/".join(slugify(part) or "tep" for part in stem.split("/")) + ext.lower()
+                    message = (f'tên tệp "{relative}" có dấu, dấu cách hoặc ký tự đặc biệt nên không làm được địa chỉ '
+                               f'trên trang — hãy đổi tên thành "{safe}" (và sửa các bài dùng ảnh này)')
+                    errors.append(ContentError(show(os.path.join(root, name)), 1, message))
+    return errors
+
+
 def default_slug(path: str) -> str:
     """Return the slug a file gets when its front matter gives none: its file name, made ASCII."""
     return slugify(os.path.splitext(os.path.basename(path))[0])
