@@ -357,3 +357,15 @@ def test_keyboard_focus_is_visible_and_motion_can_be_reduced(site, serve_dir, pa
     assert page.evaluate(duration) != "0s"
     page.emulate_media(reduced_motion="reduce")
     assert page.evaluate(duration) == "0s"
+
+
+@pytest.mark.browser
+def test_404_page_is_styled_and_its_links_work_deep_in_the_site(site, serve_dir, page):
+    base = serve_dir(site.output)
+    response = page.goto(f"{base}/2022/04/bai-da-xoa/anh/")
+    assert response.status == 404
+    assert page.locator("h1").inner_text() == "Không tìm thấy trang"
+    assert page.evaluate("getComputedStyle(document.querySelector('.site-header')).borderTopStyle") == "solid"
+    page.locator("main a", has_text="đơn vị").click()
+    page.wait_for_url(f"{base}/don-vi/")
+    assert page.locator("h1").inner_text() == "Đơn vị"
