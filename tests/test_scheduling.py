@@ -88,3 +88,46 @@ def test_naive_now_setting_is_read_in_the_site_time_zone(build_site):
     site = build_site(files("15/01/2027 08:00"), {**PUBLISH, "BULLETIN_NOW": datetime(2027, 1, 15, 8, 0)})
     assert site.outcome.ok, site.outcome.errors
     assert site.exists("2027/01/hen-gio/")
+
+
+@pytest.mark.browser
+def test_live_preview_reloads_after_a_save_and_shows_errors_until_fixed(tmp_path, page):
+    import os
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from conftest import ROOT, free_port, write_content
+
+    source = tmp_path / "content" / "articles" / "2022" / "hoi-nghi.md"
+    write_content(tmp_path / "content", {"articles/2022/hoi-nghi.md": article(body="Đoạn mở đầu ban đầu.")})
+    port = free_port()
+    code = ("import sys; from pelican.plugins.bulletin.serve import preview; "
+            "preview('pelicanconf.py', sys.argv[1], sys.argv[2], '127.0.0.1', int(sys.argv[3]))")
+    child = subprocess.Popen([sys.executable, "-c", code, str(tmp_path / "content"), str(tmp_path / "output"), str(port)],
+                             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                             env={**os.environ, "PYTHONPATH": str(ROOT / "plugins")})
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        for _ in range(600):
+            try:
+                urllib.request.urlopen(base, timeout=2).close()
+                break
+            except OSError:
+                assert child.poll() is None, "the preview stopped"
+                time.sleep(0.1)
+        page.goto(base + "2022/04/hoi-nghi/")
+        assert "Đoạn mở đầu ban đầu." in page.inner_text("main")
+        source.write_text(article(body="Đoạn vừa sửa xong."), encoding="utf-8")
+        page.wait_for_function("() => document.querySelector('main').innerText.includes('Đoạn vừa sửa xong.')", timeout=60_000)
+        source.write_text(article(date="31/02/2022", body="Đoạn có lỗi ngày."), encoding="utf-8")
+        alert = page.wait_for_selector("#xem-truoc-loi[role=alert]", timeout=60_000)
+        assert "hoi-nghi.md:3:" in alert.inner_text() and "không có thật" in alert.inner_text()
+        assert "Đoạn vừa sửa xong." in page.inner_text("main")  # the last good version stays on screen
+        source.write_text(article(body="Đoạn đã sửa lỗi."), encoding="utf-8")
+        page.wait_for_function("() => document.querySelector('main').innerText.includes('Đoạn đã sửa lỗi.')", timeout=60_000)
+        assert page.query_selector("#xem-truoc-loi") is None
+    finally:
+        child.terminate()
+        child.wait(timeout=20)
