@@ -163,6 +163,9 @@ def test_names_differing_by_tone_are_not_merged_and_an_unsure_year_is_not_guesse
     ("VNI-Windows", legacy.encode_vni),
     ("Windows-1258", legacy.encode_cp1258),
     ("UTF-16", lambda text: text.encode("utf-16")),
+    # typed with a .VnTime or VNI font, then saved as Unicode: the font's bytes became Latin letters
+    ("TCVN3 (lưu trong tệp UTF-8)", lambda text: legacy.encode_tcvn3(text).decode("cp1252").encode("utf-8")),
+    ("VNI-Windows (lưu trong tệp UTF-16)", lambda text: legacy.encode_vni(text).decode("cp1252").encode("utf-16")),
 ])
 def test_legacy_and_utf16_bytes_import_like_the_unicode_text(content, tmp_path, encoding, encode):
     source = (RAW / "nguon-legacy.txt").read_text(encoding="utf-8")

@@ -235,17 +235,51 @@ def score(raw: bytes) -> dict[str, float]:
     return {name: sum(_reads_as_vietnamese(decode(t)) for t in marked) / len(marked) for name, decode in DECODERS.items()}
 
 
+def _as_single_bytes(text: str) -> bytes | None:
+    """Return the bytes a legacy font showed as this text (Windows-1252 view), or None if it cannot be one."""
+    out = bytearray()
+    for ch in text:
+        try:
+            out += ch.encode("cp1252")
+        except UnicodeEncodeError:
+            if ord(ch) > 0xFF:
+                return None
+            out.append(ord(ch))  # bytes Windows-1252 leaves undefined pass through as themselves
+    return bytes(out)
+
+
+def _unicode(text: str, encoding: str) -> Decoded:
+    """Return Unicode text, first undoing a legacy encoding saved as Unicode (TCVN3 text in a UTF-8 file).
+
+    Text typed with a .VnTime or VNI font and then saved as Unicode keeps the font's bytes as Latin
+    letters ("Héi nghÞ"). Only when most of its marked words are not Vietnamese and one legacy
+    encoding reads them clearly is the text converted; otherwise it is returned as it is.
+    """
+    text = unicodedata.normalize("NFC", text)
+    words = [w for w in text.split() if not w.isascii() and w.strip(_EDGE_PUNCT)]
+    if len(words) < MIN_WORDS or sum(map(_reads_as_vietnamese, words)) / len(words) >= 0.5:
+        return Decoded(text, encoding)
+    raw = _as_single_bytes(text)
+    if raw is None:
+        return Decoded(text, encoding)
+    ranked = sorted(score(raw).items(), key=lambda item: item[1], reverse=True)
+    (best, top), (_, second) = ranked[0], ranked[1]
+    if top >= ACCEPT and top - second >= MARGIN:
+        return Decoded(DECODERS[best](raw), f"{best} (lưu trong tệp {encoding})")
+    return Decoded(text, encoding)
+
+
 def decode_bytes(raw: bytes) -> Decoded:
     """Read text in UTF-8, UTF-16 (with BOM) or a legacy Vietnamese encoding; NFC, or EncodingUnsure."""
     if raw.startswith(b"\xef\xbb\xbf"):
-        return Decoded(unicodedata.normalize("NFC", raw[3:].decode("utf-8", errors="strict")), "UTF-8")
+        return _unicode(raw[3:].decode("utf-8", errors="strict"), "UTF-8")
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return Decoded(unicodedata.normalize("NFC", raw.decode("utf-16")), "UTF-16")
+        return _unicode(raw.decode("utf-16"), "UTF-16")
     if b"\x00" in raw:
         raise EncodingUnsure("tệp có byte 0 — có thể là UTF-16 không có BOM hoặc tệp nhị phân; "
                              "hãy mở bằng trình soạn thảo và lưu lại dạng Unicode UTF-8")
     try:
-        return Decoded(unicodedata.normalize("NFC", raw.decode("utf-8")), "UTF-8")
+        return _unicode(raw.decode("utf-8"), "UTF-8")
     except UnicodeDecodeError:
         pass
     marked = len(_marked_words(raw))
