@@ -69,6 +69,7 @@ class _Scanner(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.found: list[Removal] = []
         self._seen: set[tuple[str, str]] = set()
+        self._dropped = 0  # depth inside an element removed with its content: nothing below it is reported
 
     def note(self, kind: str, needle: str, **fields) -> None:
         """Record a removal once per kind and subject."""
@@ -79,11 +80,22 @@ class _Scanner(HTMLParser):
             self.found.append(Removal(kind, MESSAGES[kind].format(**fields), needle))
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "script":
-            self.note("script", "<script", tag=tag)
-        elif tag in SCRUBBED - FORM_TAGS:
-            self.note("scrub", f"<{tag}", tag=tag)
-        elif tag in FORM_TAGS:
+        self.handle_startendtag(tag, attrs)
+        if tag in SCRUBBED:
+            self._dropped += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in SCRUBBED and self._dropped:
+            self._dropped -= 1
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self._dropped:
+            return
+        if tag in SCRUBBED:  # removed whole, attributes and all
+            kind = "script" if tag == "script" else "form" if tag in FORM_TAGS else "scrub"
+            self.note(kind, f"<{tag}", tag=tag)
+            return
+        if tag in FORM_TAGS:
             self.note("form", f"<{tag}", tag=tag)
         elif tag == "iframe":
             src = dict(attrs).get("src") or ""
@@ -98,8 +110,6 @@ class _Scanner(HTMLParser):
                 self.note("style", "style=", tag=tag)
             elif name in URL_ATTRIBUTES and value and not allowed_url(value):
                 self.note("url", value.strip()[:60], tag=tag, value=value.strip()[:60])
-
-    handle_startendtag = handle_starttag
 
 
 def allowed_url(value: str) -> bool:
