@@ -141,3 +141,27 @@ def test_broken_docx_is_refused_in_vietnamese(tmp_path):
     code, out, err = run_import(content, broken)
     assert code == 1
     assert "không đọc được tệp Word" in err
+
+
+def test_docx_typed_with_a_vntime_font_is_converted(tmp_path):
+    import docx
+
+    from pelican.plugins.bulletin import legacy
+
+    lines = ["Đảng ủy xã Tân Khai sơ kết công tác kiểm tra", "09:00 12/08/2024",
+             "Sáng ngày 11/8, Đảng ủy xã Tân Khai tổ chức hội nghị sơ kết công tác kiểm tra, giám sát của các chi bộ.",
+             "Các đảng viên được kiểm tra đều chấp hành tốt nghị quyết của chi bộ."]
+    document = docx.Document()
+    for line in lines:
+        paragraph = document.add_paragraph()
+        paragraph.add_run(legacy.encode_tcvn3(line).decode("cp1252")).font.name = ".VnTime"
+    path = tmp_path / "vntime.docx"
+    document.save(str(path))
+    content = tmp_path / "content"
+    prepare(content)
+    code, out, err = run_import(content, path)
+    assert code == 0, err
+    assert "(tệp Word, phông TCVN3)" in out
+    text = (content / "articles" / "2024" / "dang-uy-xa-tan-khai-so-ket-cong-tac-kiem-tra.md").read_text(encoding="utf-8")
+    assert f'title: "{lines[0]}"' in text and "  - dang-uy-xa-tan-khai" in text
+    assert lines[2] in text and lines[3] in text

@@ -548,6 +548,11 @@ def read_article(path: str, registry: Registry, zone: ZoneInfo) -> Article:
     if extension == ".docx":
         blocks, article.pictures = docx_blocks(path)
         article.encoding = WORD
+        font = legacy.font_encoding("\n".join(b.text for b in blocks))
+        if font:  # typed with a .VnTime or VNI font: the file holds the font's bytes as Latin letters
+            for block in blocks:
+                block.text, block.md = legacy.undo_font(block.text, font), legacy.undo_font(block.md, font)
+            article.encoding = f"{WORD}, phông {font}"
     elif extension == ".txt":
         with open(path, "rb") as handle:
             raw = handle.read()
@@ -651,7 +656,7 @@ def place_pictures(article: Article, content: str, year: int, write: bool) -> li
 
 def report(article: Article, target: str, shown: str) -> list[str]:
     """Describe, in Vietnamese, what was found and what the editor must fill in."""
-    source_kind = "tệp Word" if article.encoding == WORD else f"bảng mã: {article.encoding}"
+    source_kind = article.encoding.replace(WORD, "tệp Word") if article.encoding.startswith(WORD) else f"bảng mã: {article.encoding}"
     lines = [f"{shown} → {target} ({source_kind})"]
     if article.title:
         lines.append(f"  tiêu đề: {article.title}")

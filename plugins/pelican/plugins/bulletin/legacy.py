@@ -248,24 +248,35 @@ def _as_single_bytes(text: str) -> bytes | None:
     return bytes(out)
 
 
-def _unicode(text: str, encoding: str) -> Decoded:
-    """Return Unicode text, first undoing a legacy encoding saved as Unicode (TCVN3 text in a UTF-8 file).
+def font_encoding(text: str) -> str | None:
+    """Name the legacy encoding of text typed with a .VnTime or VNI font and saved as Unicode, if one is clear.
 
-    Text typed with a .VnTime or VNI font and then saved as Unicode keeps the font's bytes as Latin
-    letters ("Héi nghÞ"). Only when most of its marked words are not Vietnamese and one legacy
-    encoding reads them clearly is the text converted; otherwise it is returned as it is.
+    Such text keeps the font's bytes as Latin letters ("Héi nghÞ"). Only when most of its marked words
+    are not Vietnamese and one legacy encoding reads them clearly is an encoding named.
     """
-    text = unicodedata.normalize("NFC", text)
     words = [w for w in text.split() if not w.isascii() and w.strip(_EDGE_PUNCT)]
     if len(words) < MIN_WORDS or sum(map(_reads_as_vietnamese, words)) / len(words) >= 0.5:
-        return Decoded(text, encoding)
+        return None
     raw = _as_single_bytes(text)
     if raw is None:
-        return Decoded(text, encoding)
+        return None
     ranked = sorted(score(raw).items(), key=lambda item: item[1], reverse=True)
     (best, top), (_, second) = ranked[0], ranked[1]
-    if top >= ACCEPT and top - second >= MARGIN:
-        return Decoded(DECODERS[best](raw), f"{best} (lưu trong tệp {encoding})")
+    return best if top >= ACCEPT and top - second >= MARGIN else None
+
+
+def undo_font(text: str, encoding: str) -> str:
+    """Read text that shows a legacy font's bytes as Latin letters in that encoding (unchanged if it cannot)."""
+    raw = _as_single_bytes(text)
+    return DECODERS[encoding](raw) if raw is not None else text
+
+
+def _unicode(text: str, encoding: str) -> Decoded:
+    """Return Unicode text, first undoing a legacy encoding saved as Unicode (TCVN3 text in a UTF-8 file)."""
+    text = unicodedata.normalize("NFC", text)
+    found = font_encoding(text)
+    if found:
+        return Decoded(undo_font(text, found), f"{found} (lưu trong tệp {encoding})")
     return Decoded(text, encoding)
 
 
