@@ -132,6 +132,7 @@ def test_day_and_month_take_the_year_only_from_another_line(content):
     assert meta["status"] == "draft"
     assert errors == ['thiếu khóa bắt buộc "units" (ví dụ units: [huyen-uy-hon-quan])']
     assert "CẦN ĐIỀN: đơn vị (units)" in out
+    assert body.rstrip().endswith("\n\nBan Tuyên giáo Thị ủy")  # the sender's office, not a caption
 
 
 def test_no_date_and_no_unit_make_a_draft_that_says_what_to_fill_in(content):

@@ -482,8 +482,10 @@ def mark_captions(body: list[Block]) -> tuple[list[Block], int]:
     """Join caption lines that stood together and render them as italic caption paragraphs."""
     result: list[Block] = []
     count = 0
-    for block in body:
-        if caption_like(block):
+    for index, block in enumerate(body):
+        if index == len(body) - 1 and fold(block.text).startswith(_OFFICE_WORDS):
+            result.append(block)  # the office that sent the article, signed at its end: not a caption
+        elif caption_like(block):
             previous = result[-1] if result else None
             if previous and previous.kind == "caption" and previous.group == block.group:
                 previous.text = f"{previous.text} {block.text}"
