@@ -101,7 +101,9 @@ def test_live_preview_reloads_after_a_save_and_shows_errors_until_fixed(tmp_path
     from conftest import ROOT, free_port, write_content
 
     source = tmp_path / "content" / "articles" / "2022" / "hoi-nghi.md"
-    write_content(tmp_path / "content", {"articles/2022/hoi-nghi.md": article(body="Đoạn mở đầu ban đầu.")})
+    scheduled = tmp_path / "content" / "articles" / "2099" / "hen-gio.md"
+    write_content(tmp_path / "content", {"articles/2022/hoi-nghi.md": article(body="Đoạn mở đầu ban đầu."),
+                                         "articles/2099/hen-gio.md": article(title="Bài hẹn giờ", date="01/06/2099 08:00")})
     port = free_port()
     code = ("import sys; from pelican.plugins.bulletin.serve import preview; "
             "preview('pelicanconf.py', sys.argv[1], sys.argv[2], '127.0.0.1', int(sys.argv[3]))")
@@ -128,6 +130,12 @@ def test_live_preview_reloads_after_a_save_and_shows_errors_until_fixed(tmp_path
         source.write_text(article(body="Đoạn đã sửa lỗi."), encoding="utf-8")
         page.wait_for_function("() => document.querySelector('main').innerText.includes('Đoạn đã sửa lỗi.')", timeout=60_000)
         assert page.query_selector("#xem-truoc-loi") is None
+        # A scheduled article is in the preview, marked, and stays so when it is edited.
+        page.goto(base + "2099/06/hen-gio/")
+        assert "Hẹn giờ đăng" in page.inner_text("main")
+        scheduled.write_text(article(title="Bài hẹn giờ", date="01/06/2099 08:00", body="Bản sửa của bài hẹn giờ."), encoding="utf-8")
+        page.wait_for_function("() => document.querySelector('main').innerText.includes('Bản sửa của bài hẹn giờ.')", timeout=60_000)
+        assert "Hẹn giờ đăng" in page.inner_text("main")
     finally:
         child.terminate()
         child.wait(timeout=20)
