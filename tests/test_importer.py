@@ -292,3 +292,21 @@ def test_a_first_line_too_long_for_a_title_is_left_for_the_editor(content, tmp_p
     assert errors == ['thiếu khóa bắt buộc "title" (ví dụ title: "Hội nghị lấy phiếu giới thiệu quy hoạch cán bộ")']
     assert body.lstrip().startswith("Sáng 3/3/2025")
     assert "CẦN ĐIỀN: tiêu đề (title)" in out
+
+
+@pytest.mark.parametrize("text, known, unknown", [
+    ("Huyện uỷ Hớn Quản họp", ["huyen-uy-hon-quan"], []),  # the other tone placement
+    ("HUYỆN ỦY HỚN QUẢN HỌP", ["huyen-uy-hon-quan"], []),
+    ("Đại diện HU Hớn Quản và Ban Tổ chức Tỉnh ủy", ["huyen-uy-hon-quan", "ban-to-chuc"], []),
+    ("Dang uy xa Tan Khai Phát động phong trào", ["dang-uy-xa-tan-khai"], []),
+    ("Chi bộ ấp Hưng họp", ["chi-bo-hung-2"], []),  # never taken for Chi bộ ấp Hùng
+    ("Chi bộ ấp Hừng họp", [], ["Chi bộ ấp Hừng"]),  # a third spelling is a different name
+    ("Đảng ủy Khối các cơ quan tỉnh Lạng Sơn tổ chức", [], ["Đảng ủy Khối các cơ quan tỉnh Lạng Sơn"]),
+    ("Ban Thường vụ Huyện ủy tổ chức hội nghị", [], []),  # a committee of the unit, no name: nothing to report
+    ("Ban Tuyên giáo Tỉnh ủy và Huyện ủy Bù Đăng", [], ["Ban Tuyên giáo Tỉnh ủy", "Huyện ủy Bù Đăng"]),
+])
+def test_find_units(content, text, known, unknown):
+    registry, _ = load_registry(str(content / "units.yml"))
+    found = importer.find_units(text, registry)
+    assert [u.code for u in found.known] == known
+    assert [name for name, _ in found.unknown] == unknown

@@ -327,12 +327,15 @@ def find_units(text: str, registry: Registry) -> UnitFindings:
     folded = fold(work)
     if len(folded) == len(work):
         by_fold: dict[str, set[str]] = {}
+        spelt: dict[str, str] = {}  # a registry spelling of each folded key, for _continues_name
         for label, code in labels:
-            by_fold.setdefault(" ".join(fold(label).split()), set()).add(code)
+            key = " ".join(fold(label).split())
+            by_fold.setdefault(key, set()).add(code)
+            spelt.setdefault(key, label)
         for key in sorted(by_fold, key=len, reverse=True):
             for match in list(re.finditer(rf"(?<!\w){_label_pattern(key)}(?!\w)", folded)):
                 span = work[match.start():match.end()]
-                if fold(span) != span.lower() or _continues_name(work, match.end(), key):
+                if fold(span) != span.lower() or _continues_name(work, match.end(), spelt[key]):
                     continue  # written with marks: a different name, not an unaccented spelling
                 units = sorted((registry.get(c) for c in by_fold[key]), key=lambda u: u.code)
                 if len(units) == 1:
