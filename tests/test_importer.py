@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import unicodedata
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -164,6 +165,7 @@ def test_names_differing_by_tone_are_not_merged_and_an_unsure_year_is_not_guesse
     ("VNI-Windows", legacy.encode_vni),
     ("Windows-1258", legacy.encode_cp1258),
     ("UTF-16", lambda text: text.encode("utf-16")),
+    ("UTF-8", lambda text: unicodedata.normalize("NFD", text).replace("\n", "\r\n").encode("utf-8")),  # NFD, CRLF
     # typed with a .VnTime or VNI font, then saved as Unicode: the font's bytes became Latin letters
     ("TCVN3 (lưu trong tệp UTF-8)", lambda text: legacy.encode_tcvn3(text).decode("cp1252").encode("utf-8")),
     ("VNI-Windows (lưu trong tệp UTF-16)", lambda text: legacy.encode_vni(text).decode("cp1252").encode("utf-16")),
