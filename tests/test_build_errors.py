@@ -207,3 +207,20 @@ def test_static_file_names_must_make_ascii_urls(build_site):
     assert error.split(":")[0].endswith("images/2022/ảnh hội nghị.svg") and ":1: " in error
     assert 'hãy đổi tên thành "images/2022/anh-hoi-nghi.svg"' in error
     assert [e.message for e in check_content(str(ROOT / "pelicanconf.py"), str(site.content), [])] == [error.split(":1: ")[1]]
+
+
+def test_body_images_and_links_to_missing_files_are_errors(build_site):
+    svg = "<svg xmlns='http://www.w3.org/2000/svg'/>"
+    body = ("Đoạn mở đầu.\n\n![Quang cảnh](images/khong-co.svg \"Chú thích\")\n\n"
+            "Xem [bài cũ]({filename}/articles/2021/khong-co.md), [trang]({filename}/pages/gioi-thieu.md) "
+            "và [bài kia]({filename}../2021/cu.md#phan-2).\n\n![Có thật](/images/co.svg)\n")
+    files = {"articles/2022/a.md": article(body=body), "articles/2021/cu.md": article(title="Cũ", date="01/01/2021"),
+             "pages/gioi-thieu.md": "---\ntitle: Giới thiệu\n---\nx\n", "images/co.svg": svg}
+    site = build_site(files)
+    assert not site.outcome.ok
+    found = [(e.split(":")[1], e.split(": ", 1)[1].split(" (")[0]) for e in site.outcome.errors]
+    assert found == [("10", 'không tìm thấy tệp "images/khong-co.svg"'),
+                     ("12", 'không tìm thấy tệp "articles/2021/khong-co.md"')]
+    assert not site.output.exists()
+    checked = check_content(str(ROOT / "pelicanconf.py"), str(site.content), [])
+    assert [(e.line, e.message.split(" (")[0]) for e in checked] == [(int(line), m) for line, m in found]

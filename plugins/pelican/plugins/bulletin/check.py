@@ -9,6 +9,7 @@ import sys
 from .build import read_settings
 from .errors import ContentError
 from .generator import URLS, collisions, save_as
+from .markup import convert, make_markdown, reference_errors
 from .schema import check_file
 from .state import display_path, start_build
 
@@ -31,9 +32,11 @@ def check_content(conf: str, content: str, paths: list[str]) -> list[ContentErro
     state = start_build(settings)
     errors = list(state.errors)
     entries, years = [], set()
+    md = make_markdown()
     for kind, key in (("article", "ARTICLE_PATHS"), ("page", "PAGE_PATHS")):
         for full in source_files(settings["PATH"], settings[key]):
             doc = check_file(full, display_path(full), kind, state.context)
+            doc.errors += reference_errors(convert(md, doc.body), doc, full, settings["PATH"])
             errors += doc.errors
             if doc.errors:
                 continue

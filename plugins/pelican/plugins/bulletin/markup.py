@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import html
+import os
 import re
 import xml.etree.ElementTree as etree
+from urllib.parse import unquote
 
 from markdown import Extension, Markdown
 from markdown.treeprocessors import Treeprocessor
+
+from .errors import ContentError
+from .sanitize import locate
 
 EXTENSIONS = ["extra", "sane_lists"]
 _TAGS = re.compile(r"<[^>]+>")
 _PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_REFERENCE = re.compile(r'(?:src|href)="\{(?:static|filename|attach)\}([^"#?]*)')
 
 
 def static_link(src: str) -> str:
@@ -106,3 +112,18 @@ def lead(fragment: str, words: int = 45) -> str:
             parts = text.split()
             return text if len(parts) <= words else " ".join(parts[:words]) + " …"
     return ""
+
+
+def reference_errors(fragment: str, doc, source_path: str, content_dir: str) -> list[ContentError]:
+    """Report each image or {filename}/{static} link of a converted body that points at no file in the content folder."""
+    root = os.path.realpath(content_dir)
+    errors = []
+    for target in dict.fromkeys(unquote(html.unescape(m.group(1))) for m in _REFERENCE.finditer(fragment)):
+        base = root if target.startswith("/") else os.path.dirname(source_path)
+        full = os.path.realpath(os.path.join(base, target.lstrip("/")))
+        if not (full.startswith(root + os.sep) and os.path.isfile(full)):
+            shown = target.lstrip("/")
+            line = doc.body_line + locate(doc.body, shown) - 1
+            errors.append(ContentError(doc.path, line, f'không tìm thấy tệp "{shown}" (ảnh hoặc liên kết trong bài) — '
+                                                       "đường dẫn tính từ thư mục content/, ví dụ images/2022/hoi-nghi.svg"))
+    return errors

@@ -35,6 +35,9 @@ class BulletinReader(BaseReader):
         doc, html = parallel.read_document(self, source_path, state)
         state.record(doc)
         html = sanitized(html, doc, state)
+        broken = markup.reference_errors(html, doc, source_path, state.context.content_dir)
+        doc.errors.extend(broken)
+        state.errors.extend(broken)
         metadata = pelican_metadata(doc, html, state)
         if doc.kind == "article":
             # Pelican's draft writer reads .category even when categories are off.
