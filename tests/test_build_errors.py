@@ -224,3 +224,14 @@ def test_body_images_and_links_to_missing_files_are_errors(build_site):
     assert not site.output.exists()
     checked = check_content(str(ROOT / "pelicanconf.py"), str(site.content), [])
     assert [(e.line, e.message.split(" (")[0]) for e in checked] == [(int(line), m) for line, m in found]
+
+
+def test_links_to_image_folder_files_work_from_the_article_page(build_site):
+    files = {"articles/2022/a.md": article(body="Tải [bản đồ](images/ban-do.svg) hoặc [trang ngoài](https://example.org/images/x.svg)."),
+             "images/ban-do.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>"}
+    site = build_site(files)
+    assert site.outcome.ok, site.outcome.errors
+    hrefs = [a["href"] for a in site.html("2022/04/a/").select("main .article-body a")]
+    assert hrefs == ["/images/ban-do.svg", "https://example.org/images/x.svg"]
+    broken = build_site({"articles/2022/a.md": article(body="Tải [bản đồ](../images/mat.svg).")})
+    assert [e.split(": ", 1)[1].split(" (")[0] for e in broken.outcome.errors] == ['không tìm thấy tệp "images/mat.svg"']

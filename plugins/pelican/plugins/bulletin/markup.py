@@ -38,6 +38,8 @@ class FigureProcessor(Treeprocessor):
             for index, child in enumerate(list(parent)):
                 if child.tag == "img":
                     self.prepare(child)
+                if child.tag == "a" and child.get("href"):  # a link to a file of content/images works from any page
+                    child.set("href", static_link(child.get("href")))
                 if child.tag == "p" and self.lone_image(child):
                     parent[index] = self.figure(child[0])
 
