@@ -69,6 +69,8 @@ class FigureProcessor(Treeprocessor):
         figure.append(image)
         if caption:
             etree.SubElement(figure, "figcaption").text = caption
+            if " ".join(image.get("alt", "").split()) == " ".join(caption.split()):
+                image.set("alt", "")  # the caption already says it; screen readers would hear it twice
         return figure
 
 
