@@ -158,3 +158,11 @@ def page(browser):
     tab = context.new_page()
     yield tab
     context.close()
+
+
+@pytest.fixture
+def registry_content(tmp_path) -> Path:
+    """A content folder in tmp_path that holds only the test registry (for new, check and import)."""
+    folder = tmp_path / "content"
+    write_content(folder, {})
+    return folder

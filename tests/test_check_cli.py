@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import UNITS_YML, article
+from conftest import article, write_content
 from test_new import invoke
 
 GOOD = article(title="Bài hợp lệ", date="04/04/2022 08:30", units=["huyen-uy-hon-quan"])
@@ -17,12 +17,9 @@ NO_UNITS = '---\ntitle: "Thiếu đơn vị"\ndate: "05/04/2022"\n---\n\nNội d
 
 
 @pytest.fixture
-def content(tmp_path) -> Path:
-    folder = tmp_path / "content"
-    (folder / "articles" / "2022").mkdir(parents=True)
-    (folder / "units.yml").write_text(UNITS_YML, encoding="utf-8")
-    (folder / "articles" / "2022" / "hop-le.md").write_text(GOOD, encoding="utf-8")
-    return folder
+def content(registry_content) -> Path:
+    write_content(registry_content, {"articles/2022/hop-le.md": GOOD})
+    return registry_content
 
 
 def add_errors(content: Path) -> tuple[Path, Path]:

@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from conftest import UNITS_YML
 from pelican.plugins.bulletin import importer, legacy
 from pelican.plugins.bulletin.registry import load_registry
 from pelican.plugins.bulletin.schema import Context, parse_document
@@ -21,12 +20,8 @@ NOW = datetime(2026, 11, 22, 9, 0, tzinfo=ZONE)
 
 
 @pytest.fixture
-def content(tmp_path) -> Path:
-    """A content folder holding only the test registry."""
-    folder = tmp_path / "content"
-    folder.mkdir()
-    (folder / "units.yml").write_text(UNITS_YML, encoding="utf-8")
-    return folder
+def content(registry_content) -> Path:
+    return registry_content
 
 
 def run(content: Path, *paths, dry_run=False) -> tuple[int, str, str]:
@@ -52,16 +47,21 @@ def check(content: Path, relative: str) -> tuple[dict, str, list[str]]:
     return doc.meta, doc.body, [e.message for e in doc.errors]
 
 
+def import_one(content: Path, source: Path) -> tuple[str, str, str, dict, str, list[str]]:
+    """Import one file that must succeed; return the report, the article's path and text, and its check."""
+    code, out, err = run(content, source)
+    assert code == 0, err
+    (path, text), = written(content).items()
+    return (out, path, text, *check(content, path))
+
+
 def codes(meta: dict) -> list[str]:
     return [u.code for u in meta.get("units") or ()]
 
 
 def test_time_first_dateline_repeated_title_labelled_author_and_related_links(content):
-    code, out, _ = run(content, RAW / "gio-truoc-ngay.txt")
-    assert code == 0
-    (path, text), = written(content).items()
+    out, path, text, meta, body, errors = import_one(content, RAW / "gio-truoc-ngay.txt")
     assert path == "articles/2023/huyen-uy-hon-quan-so-ket-cong-tac-xay-dung-dang-quy-i.md"
-    meta, body, errors = check(content, path)
     assert errors == []
     assert meta["title"] == "Huyện ủy Hớn Quản sơ kết công tác xây dựng Đảng quý I"
     assert meta["date"] == datetime(2023, 3, 12, 8, 15, tzinfo=ZONE)
@@ -77,10 +77,7 @@ def test_time_first_dateline_repeated_title_labelled_author_and_related_links(co
 
 
 def test_date_first_dateline_after_the_lead_unaccented_unit_and_two_line_caption(content):
-    code, out, _ = run(content, RAW / "ngay-truoc-gio.txt")
-    assert code == 0
-    (path, text), = written(content).items()
-    meta, body, errors = check(content, path)
+    out, path, text, meta, body, errors = import_one(content, RAW / "ngay-truoc-gio.txt")
     assert errors == []
     assert meta["date"] == datetime(2023, 6, 21, 16, 40, tzinfo=ZONE)
     assert meta["title"] == "Dang uy xa Tan Khai ra quan thang dan van"  # kept as written, never re-accented
@@ -93,10 +90,7 @@ def test_date_first_dateline_after_the_lead_unaccented_unit_and_two_line_caption
 
 
 def test_weekday_dateline_capitals_author_unknown_unit_and_page_junk(content):
-    code, out, _ = run(content, RAW / "thu-trong-tuan.txt")
-    assert code == 0
-    (path, text), = written(content).items()
-    meta, body, errors = check(content, path)
+    out, path, text, meta, body, errors = import_one(content, RAW / "thu-trong-tuan.txt")
     assert errors == []
     assert meta["date"] == datetime(2023, 9, 8, 9, 5, tzinfo=ZONE)
     assert codes(meta) == ["ban-to-chuc"]
@@ -107,11 +101,8 @@ def test_weekday_dateline_capitals_author_unknown_unit_and_page_junk(content):
 
 
 def test_date_at_the_start_of_the_lead_and_a_short_name_line(content):
-    code, out, _ = run(content, RAW / "ngay-dau-doan.txt")
-    assert code == 0
-    (path, text), = written(content).items()
+    out, path, text, meta, body, errors = import_one(content, RAW / "ngay-dau-doan.txt")
     assert path.startswith("articles/2016/")
-    meta, body, errors = check(content, path)
     assert errors == []
     assert meta["date"] == datetime(2016, 12, 15, tzinfo=ZONE)
     assert "date: \"15/12/2016\"" in text
@@ -122,10 +113,7 @@ def test_date_at_the_start_of_the_lead_and_a_short_name_line(content):
 
 
 def test_day_and_month_take_the_year_only_from_another_line(content):
-    code, out, _ = run(content, RAW / "sang-ngay-khong-nam.txt")
-    assert code == 0
-    (path, text), = written(content).items()
-    meta, body, errors = check(content, path)
+    out, path, text, meta, body, errors = import_one(content, RAW / "sang-ngay-khong-nam.txt")
     assert meta["date"] == datetime(2024, 4, 4, tzinfo=ZONE)
     assert "năm 2024 lấy từ dòng khác" in out
     assert 'tên đơn vị chưa có trong danh sách: "Thị ủy Đồng Xoài"' in out
@@ -137,11 +125,8 @@ def test_day_and_month_take_the_year_only_from_another_line(content):
 
 
 def test_no_date_and_no_unit_make_a_draft_that_says_what_to_fill_in(content):
-    code, out, _ = run(content, RAW / "khong-ngay.txt")
-    assert code == 0
-    (path, text), = written(content).items()
+    out, path, text, meta, body, errors = import_one(content, RAW / "khong-ngay.txt")
     assert path.startswith("articles/2026/")  # this year's folder: the date itself is left out
-    meta, body, errors = check(content, path)
     assert "date" not in meta and "units" not in meta and meta["status"] == "draft"
     assert sorted(errors) == sorted(['thiếu khóa bắt buộc "date" (ví dụ date: "04/04/2022 08:30")',
                                      'thiếu khóa bắt buộc "units" (ví dụ units: [huyen-uy-hon-quan])'])
@@ -151,10 +136,7 @@ def test_no_date_and_no_unit_make_a_draft_that_says_what_to_fill_in(content):
 
 
 def test_names_differing_by_tone_are_not_merged_and_an_unsure_year_is_not_guessed(content):
-    code, out, _ = run(content, RAW / "nam-khong-ro.txt")
-    assert code == 0
-    (path, text), = written(content).items()
-    meta, body, errors = check(content, path)
+    out, path, text, meta, body, errors = import_one(content, RAW / "nam-khong-ro.txt")
     assert "units" not in meta and "date" not in meta
     assert '"Chi bo ap Hung" viết không dấu, ứng với nhiều đơn vị: Chi bộ ấp Hùng (chi-bo-hung) hay Chi bộ ấp Hưng (chi-bo-hung-2)' in out
     assert 'bài có ngày "7/5" nhưng bài nhắc tới nhiều năm — không đoán năm' in out
@@ -174,11 +156,8 @@ def test_legacy_and_utf16_bytes_import_like_the_unicode_text(content, tmp_path, 
     source = (RAW / "nguon-legacy.txt").read_text(encoding="utf-8")
     raw = tmp_path / "bai.txt"
     raw.write_bytes(encode(source))
-    code, out, _ = run(content, raw)
-    assert code == 0, out
+    out, path, text, meta, body, errors = import_one(content, raw)
     assert f"(bảng mã: {encoding})" in out
-    (path, text), = written(content).items()
-    meta, body, errors = check(content, path)
     assert errors == []
     assert meta["title"] == "Hội nghị sơ kết công tác kiểm tra của Đảng ủy xã Tân Khai"
     assert meta["date"] == datetime(2024, 7, 18, 10, 30, tzinfo=ZONE)
@@ -285,11 +264,8 @@ def test_a_first_line_too_long_for_a_title_is_left_for_the_editor(content, tmp_p
     raw = tmp_path / "doan-dai.txt"
     lead = "Sáng 3/3/2025, Đảng ủy xã Tân Khai tổ chức hội nghị " + "bàn về công tác cán bộ, " * 15 + "với nhiều ý kiến đóng góp."
     raw.write_text(lead + "\n\nĐoạn thứ hai của bài.\n", encoding="utf-8")
-    code, out, err = run(content, raw)
-    assert code == 0, err
-    (path, text), = written(content).items()
+    out, path, text, meta, body, errors = import_one(content, raw)
     assert path == "articles/2025/doan-dai.md"  # named after the source file
-    meta, body, errors = check(content, path)
     assert "title" not in meta and meta["status"] == "draft"
     assert errors == ['thiếu khóa bắt buộc "title" (ví dụ title: "Hội nghị lấy phiếu giới thiệu quy hoạch cán bộ")']
     assert body.lstrip().startswith("Sáng 3/3/2025")

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from conftest import UNITS_YML
+from conftest import write_content
 from pelican.plugins.bulletin import importer
 from pelican.plugins.bulletin.registry import load_registry
 
@@ -72,8 +72,7 @@ def run_import(content: Path, path: Path, dry_run: bool = False) -> tuple[int, s
 
 
 def prepare(content: Path) -> None:
-    content.mkdir(parents=True, exist_ok=True)
-    (content / "units.yml").write_text(UNITS_YML, encoding="utf-8")
+    write_content(content, {})
 
 
 def test_docx_keeps_formatting_list_and_image_with_caption(tmp_path, word_file, build_site):

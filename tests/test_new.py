@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from conftest import ROOT, UNITS_YML
+from conftest import ROOT
 
 INVOKE = str(Path(sys.executable).parent / "invoke")
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -25,11 +25,8 @@ def invoke(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture
-def content(tmp_path) -> Path:
-    folder = tmp_path / "content"
-    folder.mkdir()
-    (folder / "units.yml").write_text(UNITS_YML, encoding="utf-8")
-    return folder
+def content(registry_content) -> Path:
+    return registry_content
 
 
 def new(content: Path, *args: str) -> subprocess.CompletedProcess:
