@@ -41,6 +41,7 @@ class Context:
     zone: ZoneInfo
     content_dir: str
     registry_path: str = "content/units.yml"
+    registry_ok: bool = True  # False when units.yml has errors: units are then not checked (the registry error says why)
 
 
 @dataclass
@@ -122,6 +123,8 @@ def parse_date_field(f: _Field, ctx: Context):
 def parse_units(f: _Field, ctx: Context):
     """Resolve every unit against the registry, suggesting the closest names for unknown ones."""
     units: list[Unit] = []
+    if not ctx.registry_ok:
+        return None
     for value, node in f.items():
         unit = ctx.registry.resolve(value)
         if unit is None:

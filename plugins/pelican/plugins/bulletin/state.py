@@ -60,7 +60,7 @@ def start_build(settings: dict) -> BuildState:
     show_future = settings.setdefault(FUTURE_KEY, bool(settings.get("WITH_FUTURE_DATES")))
     settings["WITH_FUTURE_DATES"] = True
     errors = [*errors, *static_name_errors(content_dir, settings.get("STATIC_PATHS") or [], display_path)]
-    context = Context(registry=registry, zone=zone, content_dir=content_dir, registry_path=shown)
+    context = Context(registry=registry, zone=zone, content_dir=content_dir, registry_path=shown, registry_ok=not errors)
     state = BuildState(registry=registry, context=context, now=now, errors=list(errors), show_future=show_future)
     settings[STATE_KEY] = state
     return state

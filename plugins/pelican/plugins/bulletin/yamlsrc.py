@@ -13,6 +13,7 @@ except AttributeError:  # pragma: no cover
 
 # Problems PyYAML reports (English) -> what an editor should do (Vietnamese).
 PROBLEMS = (
+    ("characters are not allowed", "có ký tự điều khiển ẩn — hãy xóa ký tự này"),
     ("mapping values are not allowed", "có dấu hai chấm (:) không hợp lệ trong giá trị — hãy đặt cả giá trị trong ngoặc kép"),
     ("tab character", "có ký tự Tab — hãy thụt lề bằng dấu cách"),
     ("could not find expected ':'", "thiếu dấu hai chấm (:) sau tên khóa, hoặc một giá trị nhiều dòng chưa được đặt trong ngoặc kép"),

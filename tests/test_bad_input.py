@@ -1,0 +1,225 @@
+"""Broken and hostile content: a clear Vietnamese message naming the file (and line), a failed build where it is an
+error, no traceback, and the previous site left exactly as it was. Some inputs are not errors and must just work."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, UNITS_YML, article, write_content
+from pelican.plugins.bulletin import build as builder
+
+GOOD = {
+    "articles/2022/hoi-nghi.md": article(),
+    "pages/gioi-thieu.md": '---\ntitle: "Giới thiệu"\n---\n\nBản tin của đơn vị.\n',
+    "images/anh.svg": '<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"></svg>',
+}
+BAD = "articles/2022/bai-loi.md"
+# A Vietnamese letter with a mark: an English or empty message fails the test.
+VIETNAMESE = re.compile(r"[àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]")
+
+
+def front(*lines: str, body: str = "Nội dung.") -> str:
+    """Return an article whose front matter is exactly these lines."""
+    return "\n".join(["---", *lines, "---", "", body, ""])
+
+
+def valid(**changes) -> list[str]:
+    """Return the front-matter lines of a valid article with some lines replaced (None drops a key)."""
+    lines = {"title": 'title: "Hội nghị"', "date": 'date: "04/04/2022"', "units": "units: [huyen-uy-hon-quan]"}
+    lines.update(changes)
+    return [line for line in lines.values() if line is not None]
+
+
+@dataclass
+class Case:
+    """One kind of bad input: the files it writes and what the editor must be told."""
+
+    files: dict = field(default_factory=dict)
+    says: tuple[str, ...] = ()  # every one of these is in the message
+    line: int | None = None  # the line the message names (None: no line check)
+    path: str = BAD  # the file the message names
+    units: str | None = UNITS_YML
+
+
+CASES = {
+    # Front matter and YAML
+    "no-front-matter": Case({BAD: "Chỉ có nội dung, không có phần khai báo.\n"}, ("bắt đầu bằng dòng ---",), 1),
+    "unclosed-front-matter": Case({BAD: '---\ntitle: "Hội nghị"\n\nNội dung.\n'}, ("thiếu dòng --- đóng",), 1),
+    "yaml-unclosed-quote": Case({BAD: front('title: "Hội nghị', 'date: "04/04/2022"', "units: [huyen-uy-hon-quan]")}, ("ngoặc kép",)),
+    "yaml-colon-in-value": Case({BAD: front("title: Hội nghị: bàn việc", *valid(title=None))}, ("dấu hai chấm",), 2),
+    "yaml-tab-indent": Case({BAD: front(*valid(units="units:\n\t- huyen-uy-hon-quan"))}, ("Tab",), 5),
+    "yaml-uneven-indent": Case({BAD: front(*valid(date=' date: "04/04/2022"'))}, ("thụt lề",), 3),
+    "yaml-undefined-alias": Case({BAD: front(*valid(), "tags: *chung")}, ("dấu *",), 5),
+    "yaml-list-not-mapping": Case({BAD: front("- title", "- date")}, ("khóa: giá trị",), 2),
+    "unknown-key": Case({BAD: front(*valid(), 'titel: "x"')}, ('khóa "titel" không hợp lệ', '"title"'), 5),
+    "duplicate-key": Case({BAD: front(*valid(), 'title: "Lần hai"')}, ('khóa "title" bị lặp',), 5),
+    "missing-title": Case({BAD: front(*valid(title=None))}, ('thiếu khóa bắt buộc "title"',), 1),
+    "missing-date": Case({BAD: front(*valid(date=None))}, ('thiếu khóa bắt buộc "date"',), 1),
+    "missing-units": Case({BAD: front(*valid(units=None))}, ('thiếu khóa bắt buộc "units"',), 1),
+    "empty-title": Case({BAD: front(*valid(title='title: ""'))}, ('"title" để trống',), 2),
+    "title-is-a-list": Case({BAD: front(*valid(title="title: [a, b]"))}, ('"title" phải là một chuỗi chữ',), 2),
+    "units-is-a-mapping": Case({BAD: front(*valid(units="units: {a: b}"))}, ('"units" phải là một chuỗi chữ',), 4),
+    "title-too-long": Case({BAD: front(*valid(title=f'title: "{"Hội nghị " * 40}"'))}, ("rút gọn",), 2),
+    # Values
+    "impossible-date": Case({BAD: front(*valid(date='date: "31/02/2022"'))}, ("31/02/2022",), 3),
+    "unknown-unit": Case({BAD: front(*valid(units='units: ["Huyen uy Hon Quan 2"]'))}, ("không có trong", "Huyện ủy Hớn Quản"), 4),
+    "reversed-term": Case({BAD: front(*valid(), 'terms: ["2025-2020"]')}, ("2025",), 5),
+    "bad-status": Case({BAD: front(*valid(), 'status: "publish"')}, ('"published"', '"draft"'), 5),
+    "non-ascii-slug": Case({BAD: front(*valid(), 'slug: "Hội nghị"')}, ('có phải "hoi-nghi"',), 5),
+    "missing-image": Case({BAD: front(*valid(), "image: images/khong-co.svg")}, ("không tìm thấy ảnh",), 5),
+    "image-escapes-content": Case({BAD: front(*valid(), "image: ../../../etc/passwd.png")}, ("nằm ngoài thư mục nội dung",), 5),
+    "image-not-an-image": Case({BAD: front(*valid(), "image: units.yml")}, ("không phải định dạng ảnh",), 5),
+    "caption-without-image": Case({BAD: front(*valid(), 'image_caption: "Ảnh"')}, ('"image_caption" cần đi kèm "image"',), 1),
+    # Bytes
+    "control-character": Case({BAD: front(*valid(title='title: "Hội\x07nghị"'))}, ("U+0007",), 2),
+    "bidi-override": Case({BAD: front(*valid(), body="Nội dung \u202eđảo chiều.")}, ("U+202E",), 7),
+    "empty-file": Case({BAD: ""}, ("tệp rỗng",), 1),
+    "whitespace-only-file": Case({BAD: "  \n\n\t\n"}, ("tệp rỗng",), 1),
+    "binary-file": Case({BAD: b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"}, ("tệp nhị phân",), 1),
+    "not-utf8": Case({BAD: front(*valid(title='title: "Hội nghị"')).encode("utf-8").replace("ộ".encode(), b"\xf4\xa3")}, ("UTF-8",), 2),
+    "ten-megabyte-article": Case({BAD: front(*valid(), body="Đoạn văn rất dài. " * 600_000)}, ("tệp quá lớn",), 1),
+    # Addresses
+    "duplicate-url": Case({BAD: front(*valid(), 'slug: "hoi-nghi"')}, ("trùng", "/2022/04/hoi-nghi/", "bai-loi.md"), path="articles/2022/"),
+    "slug-takes-an-index-page": Case({"pages/don-vi.md": '---\ntitle: "Đơn vị"\n---\n\nx\n'}, ("trùng với một trang mục lục",), 1, path="pages/don-vi.md"),
+    "symlink-outside-content": Case({}, ("ra ngoài thư mục nội dung",), 1),
+    # The unit registry
+    "units-yaml-error": Case({}, ("units.yml:",), 2, path="units.yml", units="- code: a\n  name: A: B\n"),
+    "units-duplicate-code": Case({}, ("ban-to-chuc",), path="units.yml", units=UNITS_YML + "    - code: ban-to-chuc\n      name: Ban khác\n"),
+    "units-missing": Case({}, ("units.yml",), path="units.yml", units=None),
+}
+
+
+def hashes(folder: Path) -> dict[str, str]:
+    """Return {relative path: sha256} of every file below a folder."""
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def prepare(tmp_path: Path, name: str, case: Case) -> Path:
+    """Write the good site's content, build it once; then add the bad input. Return the content folder."""
+    content = tmp_path / "content"
+    write_content(content, GOOD)
+    if name == "symlink-outside-content":
+        outside = tmp_path / "ngoai.md"
+        outside.write_text(article(), encoding="utf-8")
+        (content / BAD).symlink_to(outside)
+    return content
+
+
+@pytest.fixture
+def previous(build_site):
+    """The previous site: a good build whose output every bad build must leave untouched."""
+    site = build_site(GOOD)
+    assert site.outcome.ok, site.outcome.errors
+    return site
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_bad_input_is_refused_clearly_and_keeps_the_previous_site(previous, tmp_path, name):
+    case = CASES[name]
+    before = hashes(previous.output)
+    prepare(tmp_path, name, case)
+    units = case.units if name.startswith("units-") else UNITS_YML
+    if units is None:
+        os.remove(previous.content / "units.yml")
+    write_content(previous.content, case.files, units=units)
+    outcome = builder.build(str(ROOT / "pelicanconf.py"), str(previous.content), str(previous.output),
+                            {"THEME": str(ROOT / "theme"), "PLUGIN_PATHS": [str(ROOT / "plugins")]}, builder.FINISHERS)
+    assert not outcome.ok
+    assert hashes(previous.output) == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".output.tmp-")]
+    text = "\n".join(outcome.errors)
+    assert "Traceback" not in text and "lỗi nội bộ" not in text
+    shown = str(previous.content / case.path)
+    mine = [e for e in outcome.errors if e.startswith(shown)]
+    assert mine, f"không có lỗi nào nêu {case.path}: {outcome.errors}"
+    for needle in case.says:
+        assert any(needle in e for e in mine), f"{needle!r} không có trong {mine}"
+    assert all(VIETNAMESE.search(e.split(": ", 1)[1]) for e in mine)
+    if case.path == "units.yml":  # a broken registry is one error, not one more per article
+        assert all(e.startswith(shown + ":") for e in outcome.errors), outcome.errors
+    if case.line is not None:
+        assert any(e.startswith(f"{shown}:{case.line}:") for e in mine), mine
+
+
+@pytest.mark.parametrize("name, text", [
+    ("bom", "\ufeff" + article()),
+    ("crlf", article().replace("\n", "\r\n")),
+    ("bom-and-crlf", "\ufeff" + article().replace("\n", "\r\n")),
+    ("old-mac-cr", article().replace("\n", "\r")),
+    ("nfd-text", article().replace("ộ", "o\u0323\u0302")),
+])
+def test_harmless_encodings_just_work(build_site, name, text):
+    site = build_site({"articles/2022/bai.md": text})
+    assert site.outcome.ok, site.outcome.errors
+    soup = site.html("2022/04/bai/")
+    assert soup.h1.get_text() == "Hội nghị cán bộ"
+
+
+def test_a_file_name_with_spaces_and_vietnamese_letters_builds_with_an_ascii_address(build_site):
+    site = build_site({"articles/2022/Hội nghị cán bộ tháng 4.md": article()})
+    assert site.outcome.ok, site.outcome.errors
+    assert site.exists("2022/04/hoi-nghi-can-bo-thang-4/")
+
+
+def test_script_injection_in_the_body_is_cleaned_with_a_warning_not_an_error(build_site):
+    site = build_site({"articles/2022/bai.md": article(body='<p>Chữ</p>\n\n<script>alert(1)</script>\n\n<img src="x.svg" alt="" onerror="alert(2)">')})
+    assert site.outcome.ok, site.outcome.errors
+    assert not site.html("2022/04/bai/").select(".article-body script, [onerror]")
+    assert len(site.outcome.notices) == 2 and all("bai.md:" in n for n in site.outcome.notices)
+
+
+def test_script_injection_in_every_metadata_field_builds_as_text(build_site):
+    hostile = '\\"><script>alert(1)</script>'
+    site = build_site({"articles/2022/bai.md": article(title=f"T {hostile}", summary=f"S {hostile}", author=f"A {hostile}",
+                                                       author_title=f"AT {hostile}", tags=[f"K {hostile}"])})
+    assert site.outcome.ok, site.outcome.errors
+    soup = site.html("2022/04/bai/")
+    assert soup.h1.get_text() == 'T "><script>alert(1)</script>'
+    assert not [s for s in soup.find_all("script") if not s.get("src") and s.get("type") != "application/ld+json"]
+
+
+def test_every_error_in_a_file_is_reported_at_once(build_site):
+    site = build_site({BAD: front('title: ""', 'date: "32/13/2022"', 'units: ["khong-co"]', 'titel: "x"')})
+    assert not site.outcome.ok
+    lines = sorted(int(e.split(":")[1]) for e in site.outcome.errors if BAD in e)
+    assert lines == [2, 3, 4, 5]
+
+
+# The real command line, for a representative subset: exit code, message on stderr, no traceback, output kept.
+CLI_CASES = ["yaml-tab-indent", "unknown-unit", "binary-file", "duplicate-url", "units-yaml-error", "symlink-outside-content"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", CLI_CASES)
+def test_invoke_build_refuses_bad_input(tmp_path, name):
+    case = CASES[name]
+    content, output = tmp_path / "content", tmp_path / "output"
+    write_content(content, GOOD)
+    invoke = [str(ROOT / ".venv" / "bin" / "invoke"), "build", "--content", str(content), "--output", str(output)]
+    first = subprocess.run(invoke, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert first.returncode == 0, first.stderr
+    before = hashes(output)
+    prepare(tmp_path, name, case)
+    write_content(content, case.files, units=case.units if name.startswith("units-") else UNITS_YML)
+    result = subprocess.run(invoke, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr + result.stdout
+    assert str(content / case.path) in result.stderr
+    assert all(any(needle in line for line in result.stderr.splitlines()) for needle in case.says)
+    assert "trang cũ" in result.stderr and "giữ nguyên" in result.stderr
+    assert hashes(output) == before
+
+
+@pytest.mark.slow
+def test_invoke_build_refuses_a_missing_content_folder(tmp_path):
+    result = subprocess.run([str(ROOT / ".venv" / "bin" / "invoke"), "build", "--content", str(tmp_path / "khong-co")],
+                            cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr and "không có thư mục nội dung" in result.stderr
