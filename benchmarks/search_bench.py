@@ -85,8 +85,6 @@ STOCK_QUERY = """async (q) => {
   });
   return [performance.now() - started, root.querySelectorAll('.pagefind-ui__result').length];
 }"""
-BYTES = """() => performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'))
-                 .reduce((sum, e) => sum + (e.transferSize || 0), 0)"""
 STOCK_INIT = """window.addEventListener("DOMContentLoaded", function () {
   window.stockUI = new PagefindUI({ element: "#search", showImages: false, showSubResults: false, debounceTimeoutMs: 0 });
 });
@@ -166,10 +164,62 @@ def write_stock_page(output: str, scratch: str) -> None:
         handle.write(STOCK_INIT)
 
 
-def serve(output: str, scratch: str) -> tuple[http.server.ThreadingHTTPServer, str]:
-    """Serve the site, with the scratch folder under /_giao-dien-goc/, on 127.0.0.1 (plain, no compression)."""
+class Counter:
+    """Bytes the server has sent (status lines, headers and bodies), read and reset by the measurement."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.sent = 0
+        self.kinds: dict[str, int] = {}
+
+    def add(self, n: int, path: str) -> None:
+        kind = kind_of(path)
+        with self.lock:
+            self.sent += n
+            self.kinds[kind] = self.kinds.get(kind, 0) + n
+
+    def take(self) -> int:
+        """Return the bytes sent since the last call."""
+        with self.lock:
+            sent, self.sent = self.sent, 0
+            return sent
+
+    def take_kinds(self) -> dict[str, int]:
+        """Return the bytes sent by kind of file since the last call."""
+        with self.lock:
+            kinds, self.kinds = self.kinds, {}
+            return dict(sorted(kinds.items()))
+
+
+def kind_of(path: str) -> str:
+    """Name the kind of file a request path is, for the byte breakdown."""
+    path = path.split("?", 1)[0]
+    for folder in ("index", "fragment", "filter"):
+        if f"/{search.BUNDLE}/{folder}/" in path:
+            return f"pagefind {folder}"
+    if path.endswith(".pagefind"):
+        return "pagefind wasm"
+    if path.endswith(".pf_meta"):
+        return "pagefind meta"
+    return os.path.splitext(path)[1].lstrip(".") or "html"
+
+
+def serve(output: str, scratch: str, counter: Counter) -> tuple[http.server.ThreadingHTTPServer, str]:
+    """Serve the site, with the scratch folder under /_giao-dien-goc/, on 127.0.0.1 (plain, no compression).
+
+    Bytes are counted here, at the server: Pagefind fetches its index from a Web Worker, whose requests
+    the page's Resource Timing never lists.
+    """
 
     class Handler(http.server.SimpleHTTPRequestHandler):
+        def end_headers(self):
+            counter.add(sum(len(line) for line in getattr(self, "_headers_buffer", [])) + 2, self.path)
+            super().end_headers()
+
+        def copyfile(self, source, outputfile):
+            counter.add(os.fstat(source.fileno()).st_size, self.path)
+            super().copyfile(source, outputfile)
+
         def translate_path(self, path):
             if path.startswith(f"/{STOCK}/"):
                 return os.path.join(scratch, path.split("?", 1)[0][len(STOCK) + 2:] or "index.html")
@@ -183,25 +233,23 @@ def serve(output: str, scratch: str) -> tuple[http.server.ThreadingHTTPServer, s
     return server, f"http://127.0.0.1:{server.server_address[1]}"
 
 
-def measure(browser, url: str, query_js: str) -> dict:
+def measure(browser, url: str, query_js: str, counter: Counter) -> dict:
     """Open a page in a fresh context; time the first query and 20 later ones; count bytes."""
     context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="vi-VN")
     try:
         page = context.new_page()
+        counter.take(), counter.take_kinds()
         page.goto(url, wait_until="load")
         first_ms, first_shown = page.evaluate(query_js, FIRST_QUERY)
-        first_bytes = page.evaluate(BYTES)
+        first_bytes, first_kinds = counter.take(), counter.take_kinds()
         later, later_bytes, shown = [], [], []
-        total = first_bytes
         for query in LATER_QUERIES:
             ms, count = page.evaluate(query_js, query)
-            now = page.evaluate(BYTES)
             later.append(round(ms, 1))
-            later_bytes.append(now - total)
+            later_bytes.append(counter.take())
             shown.append(count)
-            total = now
         return {
-            "first_query_bytes": first_bytes, "first_query_ms": round(first_ms, 1), "first_query_results_shown": first_shown,
+            "first_query_bytes": first_bytes, "first_query_bytes_by_kind": first_kinds, "first_query_ms": round(first_ms, 1), "first_query_results_shown": first_shown,
             "later_median_ms": round(statistics.median(later), 1), "later_ms": later,
             "later_median_bytes": statistics.median(later_bytes), "later_results_shown": shown,
         }
@@ -209,24 +257,30 @@ def measure(browser, url: str, query_js: str) -> dict:
         context.close()
 
 
-def run(articles: int, work: str) -> dict:
+def run(articles: int, work: str, reuse: bool = False) -> dict:
     """Run the whole benchmark and return its figures."""
     from playwright.sync_api import sync_playwright
 
     folder = os.path.join(work, f"search-{articles}")
     content, output, scratch = (os.path.join(folder, name) for name in ("content", "output", "stock"))
-    started = time.perf_counter()
-    write_content(content, articles)
-    figures = {"articles": articles, "synth_seconds": round(time.perf_counter() - started, 1)}
-    figures.update(build_and_index(content, output))
+    previous = os.path.join(HERE, "results", f"search-{articles}.json")
+    if reuse and os.path.exists(os.path.join(output, search.BUNDLE)) and os.path.exists(previous):
+        with open(previous, encoding="utf-8") as handle:  # browser part only: keep the build figures
+            figures = {k: v for k, v in json.load(handle).items() if k not in ("ours", "stock", "targets")}
+    else:
+        started = time.perf_counter()
+        write_content(content, articles)
+        figures = {"articles": articles, "synth_seconds": round(time.perf_counter() - started, 1)}
+        figures.update(build_and_index(content, output))
     write_stock_page(output, scratch)
-    server, base = serve(output, scratch)
+    counter = Counter()
+    server, base = serve(output, scratch, counter)
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
             try:
-                figures["ours"] = measure(browser, f"{base}/tim-kiem/", OURS_QUERY)
-                figures["stock"] = measure(browser, f"{base}/{STOCK}/", STOCK_QUERY)
+                figures["ours"] = measure(browser, f"{base}/tim-kiem/", OURS_QUERY, counter)
+                figures["stock"] = measure(browser, f"{base}/{STOCK}/", STOCK_QUERY, counter)
             finally:
                 browser.close()
     finally:
@@ -277,8 +331,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="Đo hiệu năng tìm kiếm")
     parser.add_argument("--articles", type=int, default=10000, help="số bài viết tổng hợp")
     parser.add_argument("--work", default=os.path.join(HERE, "work"), help="thư mục làm việc")
+    parser.add_argument("--reuse", action="store_true", help="dùng lại trang đã dựng lần trước, chỉ đo phần trình duyệt")
     args = parser.parse_args()
-    figures = run(args.articles, args.work)
+    figures = run(args.articles, args.work, args.reuse)
     os.makedirs(os.path.join(HERE, "results"), exist_ok=True)
     target = os.path.join(HERE, "results", f"search-{args.articles}.json")
     with open(target, "w", encoding="utf-8") as handle:

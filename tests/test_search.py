@@ -174,6 +174,17 @@ def test_filters_alone_and_combined_with_counts(page, site_url):
     assert term_2020.endswith("(0)")
 
 
+def test_facet_counts_load_when_the_reader_reaches_for_them(page, site_url):
+    open_search(page, site_url, q="ấp")
+    option = '#loc-nam option[value="2024"]'
+    assert page.inner_text(option) == "2024"  # the filter index is not fetched for a plain query
+    page.focus("#loc-nam")
+    page.wait_for_function("sel => document.querySelector(sel).textContent.includes('(')", arg=option)
+    assert page.inner_text(option) == "2024 (1)"
+    assert page.inner_text('#loc-nam option[value="2022"]') == "2022 (0)"
+    assert page.inner_text('#loc-don-vi option[value="huyen-uy-hon-quan"]').endswith("Huyện ủy Hớn Quản (3)")
+
+
 def test_sort_by_date(page, site_url):
     by_date = open_search(page, site_url, q="ấp", sort="date")
     assert by_date == [NFD, HOA_OLD, HOA_NEW]

@@ -139,7 +139,8 @@
     if (!enginePromise) {
       var bundle = root.getAttribute("data-bundle") || "/pagefind/";
       enginePromise = import(bundle + "pagefind.js").then(function (pagefind) {
-        return pagefind.options({ ranking: RANKING }).then(function () { return pagefind; });
+        // noWorker: Pagefind's worker file is 43 KB more to fetch, and each query would cross a message channel.
+        return pagefind.options({ ranking: RANKING, noWorker: true }).then(function () { return pagefind; });
       });
     }
     return enginePromise;
@@ -153,34 +154,74 @@
     return filters;
   }
 
-  function runSearch(pagefind, state) {
-    var term = prepareQuery(state.q) || null;
-    var filters = activeFilters(state);
-    var options = { filters: filters };
-    if (state.sort === "date" || !term) {
+  // Facet counts need Pagefind's filter index (about 100 KB at 10,000 articles). It is fetched only once
+  // the reader reaches for the facets (hover, touch, focus) or a filter is in use; until then the
+  // options show their names without counts.
+  var countsWanted = false;
+  var filtersPromise = null;
+
+  function loadFilters(pagefind) {
+    if (!filtersPromise) {
+      filtersPromise = pagefind.filters();
+    }
+    return filtersPromise;
+  }
+
+  function searchOptions(state) {
+    var options = { filters: activeFilters(state) };
+    if (state.sort === "date" || !prepareQuery(state.q)) {
       options.sort = { date: "desc" };
     }
-    // Counts for a facet in use come from the search without that facet, so its other values stay visible.
+    return options;
+  }
+
+  function facetCounts(pagefind, state, main) {
+    // A facet in use is counted from the search without it, so its other values stay visible.
     // One search at a time: Pagefind answers an overtaken search with null.
-    var used = Object.keys(filters);
-    var responses = [];
-    var chain = pagefind.search(term, options).then(function (main) { responses.push(main); });
-    used.forEach(function (name) {
+    var term = prepareQuery(state.q) || null;
+    var counts = {};
+    FACETS.forEach(function (name) { counts[name] = (main.filters || {})[name] || {}; });
+    var chain = Promise.resolve();
+    Object.keys(activeFilters(state)).forEach(function (name) {
       chain = chain.then(function () {
         return pagefind.search(term, { filters: activeFilters(state, name) });
-      }).then(function (other) { responses.push(other); });
-    });
-    return chain.then(function () {
-      var main = responses[0];
-      if (!main) { return null; }
-      var counts = {};
-      FACETS.forEach(function (name) { counts[name] = (main.filters || {})[name] || {}; });
-      used.forEach(function (name, i) {
-        var other = responses[i + 1];
+      }).then(function (other) {
         counts[name] = (other && other.filters && other.filters[name]) || {};
       });
-      return { results: main.results, counts: counts };
     });
+    return chain.then(function () { return counts; });
+  }
+
+  function runSearch(pagefind, state) {
+    var term = prepareQuery(state.q) || null;
+    var withCounts = countsWanted || Object.keys(activeFilters(state)).length > 0;
+    var ready = withCounts ? loadFilters(pagefind) : Promise.resolve();
+    return ready.then(function () {
+      return pagefind.search(term, searchOptions(state));
+    }).then(function (main) {
+      if (!main) { return null; }
+      if (!withCounts) { return { results: main.results, counts: null }; }
+      return facetCounts(pagefind, state, main).then(function (counts) {
+        return { results: main.results, counts: counts };
+      });
+    });
+  }
+
+  function wantCounts() {
+    if (countsWanted) { return; }
+    countsWanted = true;
+    var mine = generation;
+    var state = readForm();
+    engine().then(function (pagefind) {
+      return loadFilters(pagefind).then(function (totals) {
+        if (isEmpty(state)) { return totals; }
+        return pagefind.search(prepareQuery(state.q) || null, searchOptions(state)).then(function (main) {
+          return main ? facetCounts(pagefind, state, main) : null;
+        });
+      });
+    }).then(function (counts) {
+      if (counts && mine === generation) { showCounts(counts); }
+    }).catch(function () { countsWanted = false; });
   }
 
   /* ---------- Rendering (DOM + textContent only) ---------- */
@@ -306,6 +347,9 @@
     if (isEmpty(state)) {
       clearResults();
       showCounts(null);
+      if (filtersPromise) {  // browsing with no query: the counts are the totals
+        filtersPromise.then(function (totals) { if (mine === generation) { showCounts(totals); } });
+      }
       setStatus(message("idle"));
       return Promise.resolve();
     }
@@ -337,6 +381,10 @@
   }
 
   input.addEventListener("input", searchSoon);
+  var facetsBox = root.querySelector(".search-facets");
+  ["pointerenter", "touchstart", "focusin"].forEach(function (type) {
+    facetsBox.addEventListener(type, wantCounts, { passive: true });
+  });
   FACETS.forEach(function (name) { selects[name].addEventListener("change", searchNow); });
   sortSelect.addEventListener("change", searchNow);
   form.addEventListener("submit", function (event) {
