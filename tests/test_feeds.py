@@ -112,3 +112,16 @@ def test_every_entry_names_an_author(build_site):
         assert names == ["Trần Thị Hưng", "Bản tin Tỉnh ủy Bình Phước"], url
     page = site.html("2022/04/khong/").select_one("main").get_text(" ", strip=True)
     assert "Tác giả" not in page
+
+
+def test_feeds_have_distinct_ids_and_empty_ones_a_fixed_date(site):
+    ids = {}
+    for path in site.output.rglob("atom.xml"):
+        url = path.relative_to(site.output).as_posix()
+        ids[url] = ET.fromstring(path.read_bytes()).findtext(f"{ATOM}id")
+    assert ids["don-vi/chi-bo-hung/atom.xml"] == "/don-vi/chi-bo-hung/atom.xml"
+    assert len(set(ids.values())) == len(ids) == 10
+    # a unit without articles: <updated> is the newest article's date, not the moment of the build
+    empty = ET.fromstring((site.output / "don-vi/chi-bo-hung/atom.xml").read_bytes())
+    assert empty.findall(f"{ATOM}entry") == []
+    assert empty.findtext(f"{ATOM}updated") == "2023-06-01T00:00:00+07:00"

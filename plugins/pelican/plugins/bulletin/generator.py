@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from functools import partial
 
 from pelican.generators import Generator
@@ -162,6 +163,14 @@ class BulletinGenerator(Generator):
         """Write an Atom feed of the newest articles of a unit or term."""
         items = articles[: self.settings["BULLETIN_FEED_ITEMS"]]
         writer.write_feed(items, self.context, path=url, url=url, feed_type="atom", feed_title=title)
+
+
+def settle_feed(context: dict, feed) -> None:
+    """Give each feed its own id (its URL) and, when it has no entry, a fixed <updated> so builds repeat byte for byte."""
+    feed.feed["id"] = feed.feed["feed_url"]
+    if not feed.items:
+        newest = max((a.date for a in context.get("articles") or ()), default=datetime(1970, 1, 1, tzinfo=timezone.utc))
+        feed.latest_post_date = lambda: newest
 
 
 def find_collisions(context: dict, settings: dict, site: Site) -> list[ContentError]:

@@ -6,7 +6,7 @@ from pelican import signals
 
 from .errors import ContentErrors
 from .filters import FILTERS
-from .generator import PAGINATED, BulletinGenerator
+from .generator import PAGINATED, BulletinGenerator, settle_feed
 from .incremental import keep_model
 from .parallel import finish_reading, flush_writes, writer_class
 from .reader import BulletinReader
@@ -57,3 +57,4 @@ def register() -> None:
     signals.get_writer.connect(writer_class)
     signals.finalized.connect(flush_writes)
     signals.feed_generated.connect(feed_items_as_text)
+    signals.feed_generated.connect(settle_feed)
