@@ -66,6 +66,12 @@ def test_unit_feeds_roll_up_descendants(site, code, expected):
     assert links(parsed) == expected
 
 
+@pytest.mark.parametrize(("url", "page"), [("atom.xml", "/"), ("don-vi/chi-bo-hung-2/atom.xml", "/don-vi/chi-bo-hung-2/"),
+                                           ("nhiem-ky/2025-2030/atom.xml", "/nhiem-ky/2025-2030/")])
+def test_feed_alternate_link_is_its_page(site, url, page):
+    assert feed(site, url).feed.link == page
+
+
 def test_unit_feed_title_names_the_unit(site):
     assert "Chi bộ ấp Hưng" in feed(site, "don-vi/chi-bo-hung-2/atom.xml").feed.title
     assert "Chi bộ ấp Hùng" in feed(site, "don-vi/chi-bo-hung/atom.xml").feed.title

@@ -166,8 +166,9 @@ class BulletinGenerator(Generator):
 
 
 def settle_feed(context: dict, feed) -> None:
-    """Give each feed its own id (its URL) and, when it has no entry, a fixed <updated> so builds repeat byte for byte."""
+    """Give each feed its own id (its URL), its page as alternate link and, when it has no entry, a fixed <updated>."""
     feed.feed["id"] = feed.feed["feed_url"]
+    feed.feed["link"] = feed.feed["feed_url"].rsplit("/", 1)[0] + "/"  # don-vi/x/atom.xml -> don-vi/x/
     if not feed.items:
         newest = max((a.date for a in context.get("articles") or ()), default=datetime(1970, 1, 1, tzinfo=timezone.utc))
         feed.latest_post_date = lambda: newest
