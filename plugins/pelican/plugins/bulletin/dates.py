@@ -6,6 +6,7 @@ import re
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
+FIRST_YEAR, LAST_YEAR = 1930, 2100  # a year outside this range is a typo (2202 for 2022), not news
 WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
 
 _TIME = r"(?P<hour>\d{1,2})(?::|h|g)(?P<minute>\d{2})?(?::(?P<second>\d{2}))?"
@@ -52,6 +53,8 @@ def _build(match: re.Match, text: str, zone: ZoneInfo) -> datetime:
         day = date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
     except ValueError:
         raise DateError(f'ngày "{text}" không có thật (ngày {parts["day"]} tháng {parts["month"]} năm {parts["year"]})') from None
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise DateError(f'năm {day.year} trong ngày "{text}" nằm ngoài khoảng {FIRST_YEAR}–{LAST_YEAR} — có gõ nhầm không?')
     hour = int(parts.get("hour") or 0)
     minute = int(parts.get("minute") or 0)
     second = int(parts.get("second") or 0)
