@@ -85,6 +85,14 @@ STOCK_QUERY = """async (q) => {
   });
   return [performance.now() - started, root.querySelectorAll('.pagefind-ui__result').length];
 }"""
+# Run in our page after the queries: reach for the facets and wait for their counts (the filter index).
+OURS_FACETS = """async () => {
+  const option = () => document.querySelector('#loc-nam option[value]:not([value=""])');
+  const started = performance.now();
+  document.getElementById('loc-nam').focus();
+  while (!option().textContent.includes('(')) { await new Promise(r => setTimeout(r, 5)); }
+  return performance.now() - started;
+}"""
 STOCK_INIT = """window.addEventListener("DOMContentLoaded", function () {
   window.stockUI = new PagefindUI({ element: "#search", showImages: false, showSubResults: false, debounceTimeoutMs: 0 });
 });
@@ -233,7 +241,7 @@ def serve(output: str, scratch: str, counter: Counter) -> tuple[http.server.Thre
     return server, f"http://127.0.0.1:{server.server_address[1]}"
 
 
-def measure(browser, url: str, query_js: str, counter: Counter) -> dict:
+def measure(browser, url: str, query_js: str, counter: Counter, facets_js: str | None = None) -> dict:
     """Open a page in a fresh context; time the first query and 20 later ones; count bytes."""
     context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="vi-VN")
     try:
@@ -248,7 +256,11 @@ def measure(browser, url: str, query_js: str, counter: Counter) -> dict:
             later.append(round(ms, 1))
             later_bytes.append(counter.take())
             shown.append(count)
-        return {
+        facets = {}
+        if facets_js:
+            facets["facet_counts_ms"] = round(page.evaluate(facets_js), 1)
+            facets["facet_counts_bytes"] = counter.take()
+        return {**facets,
             "first_query_bytes": first_bytes, "first_query_bytes_by_kind": first_kinds, "first_query_ms": round(first_ms, 1), "first_query_results_shown": first_shown,
             "later_median_ms": round(statistics.median(later), 1), "later_ms": later,
             "later_median_bytes": statistics.median(later_bytes), "later_results_shown": shown,
@@ -277,12 +289,15 @@ def run(articles: int, work: str, reuse: bool = False) -> dict:
     server, base = serve(output, scratch, counter)
     try:
         with sync_playwright() as playwright:
+            figures["load_average_before"] = [round(x, 2) for x in os.getloadavg()]
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
             try:
-                figures["ours"] = measure(browser, f"{base}/tim-kiem/", OURS_QUERY, counter)
+                figures["ours"] = measure(browser, f"{base}/tim-kiem/", OURS_QUERY, counter, OURS_FACETS)
                 figures["stock"] = measure(browser, f"{base}/{STOCK}/", STOCK_QUERY, counter)
             finally:
                 browser.close()
+            figures["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
+            figures["cpus"] = os.cpu_count()
     finally:
         server.shutdown()
         server.server_close()
@@ -307,6 +322,8 @@ def table(figures: dict) -> str:
         ("Thời gian ra kết quả truy vấn đầu", f'{ours["first_query_ms"]:.0f} ms', f'{stock["first_query_ms"]:.0f} ms'),
         ("Trung vị thời gian 20 truy vấn sau", f'{ours["later_median_ms"]:.1f} ms', f'{stock["later_median_ms"]:.1f} ms'),
         ("Trung vị byte tải thêm mỗi truy vấn sau", kb(ours["later_median_bytes"]), kb(stock["later_median_bytes"])),
+        ("Số đếm theo đơn vị, nhiệm kỳ, năm (khi bạn đọc mở bộ lọc)",
+         f'+{kb(ours["facet_counts_bytes"])}, {ours["facet_counts_ms"]:.0f} ms', "tải ngay từ đầu"),
     ]
     lines = [f"| {figures['articles']:,} bài viết".replace(",", ".") + " | Trang tìm kiếm của bản tin | Giao diện gốc của Pagefind |",
              "|---|---:|---:|"]
@@ -322,6 +339,8 @@ def table(figures: dict) -> str:
         f"Pagefind: {figures['pagefind_seconds']:.1f} giây); "
         f"bộ nhớ đỉnh của bộ lập chỉ mục: {figures['indexer_peak_rss_mb']:.0f} MB; "
         f"gói chỉ mục: {figures['bundle_bytes'] / 1048576:.1f} MB, {figures['bundle_files']:,} tệp.".replace(",", "."),
+        f"Tải trung bình của máy khi đo (1/5/15 phút): trước {figures['load_average_before']}, "
+        f"sau {figures['load_average_after']}, trên {figures['cpus']} lõi.",
     ]
     return "\n".join(lines)
 
