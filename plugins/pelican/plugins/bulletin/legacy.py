@@ -169,7 +169,7 @@ _NUCLEI = (
     "ai ao au ay âu ây eo êu ia iê iu oa oă oe oi ôi ơi oo ua uâ uê ui uô uơ uy ưa ưi ươ ưu yê "
     "a ă â e ê i o ô ơ u ư y"
 ).split()
-_CODA = r"(?:ch|ng|nh|[cmnpt])?"
+_CODA = r"(?:ch|ng|nh|[cmnptk])?"  # k: place names such as Đắk Nông
 _SYLLABLE = re.compile(_ONSET + "(?:" + "|".join(_NUCLEI) + ")" + _CODA)
 _LETTERS = set("abcdđeghiklmnopqrstuvxyăâêôơư")
 _EDGE_PUNCT = "\"'“”‘’«»()[]{}.,;:!?…–—-*"
