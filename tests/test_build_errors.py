@@ -235,3 +235,11 @@ def test_links_to_image_folder_files_work_from_the_article_page(build_site):
     assert hrefs == ["/images/ban-do.svg", "https://example.org/images/x.svg"]
     broken = build_site({"articles/2022/a.md": article(body="Tải [bản đồ](../images/mat.svg).")})
     assert [e.split(": ", 1)[1].split(" (")[0] for e in broken.outcome.errors] == ['không tìm thấy tệp "images/mat.svg"']
+
+
+@pytest.mark.parametrize("task", ["build", "check"])
+def test_missing_content_folder(tmp_path, task):
+    args = ["--content", str(tmp_path / "khong-co")] + (["--output", str(tmp_path / "output")] if task == "build" else [])
+    code, out = run(task, *args)
+    assert code == 1
+    assert "Traceback" not in out and "khong-co" in out and "thư mục nội dung" in out

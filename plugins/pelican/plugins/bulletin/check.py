@@ -28,6 +28,8 @@ def source_files(content: str, folders: list[str]) -> list[str]:
 
 def check_content(conf: str, content: str, paths: list[str]) -> list[ContentError]:
     """Check the registry and every article and page; keep the errors of `paths` when given."""
+    if not os.path.isdir(content):
+        return [ContentError(display_path(os.path.abspath(content)), 1, "không có thư mục nội dung này — kiểm tra lại đường dẫn --content")]
     settings = read_settings(conf, content)
     state = start_build(settings)
     errors = list(state.errors)
