@@ -94,7 +94,7 @@ OURS_FACETS = """async () => {
   return performance.now() - started;
 }"""
 STOCK_INIT = """window.addEventListener("DOMContentLoaded", function () {
-  window.stockUI = new PagefindUI({ element: "#search", showImages: false, showSubResults: false, debounceTimeoutMs: 0 });
+  window.stockUI = new PagefindUI({ element: "#search", bundlePath: "/pagefind/", showImages: false, showSubResults: false, debounceTimeoutMs: 0 });
 });
 """
 
@@ -155,14 +155,28 @@ def measure_indexer(content: str, output: str) -> dict:
             "indexer_peak_rss_mb": int(result.stdout.strip()) / 1024}
 
 
+def write_stock_ui(scratch: str) -> None:
+    """Put Pagefind's stock UI files (which the site does not publish) in the scratch folder."""
+    with tempfile.TemporaryDirectory() as temporary:
+        site = os.path.join(temporary, "site")
+        os.makedirs(site)
+        with open(os.path.join(site, "index.html"), "w", encoding="utf-8") as handle:
+            handle.write('<html lang="vi"><body><main data-pagefind-body>Trang</main></body></html>')
+        bundle = os.path.join(temporary, "bundle")
+        subprocess.run([search.find_indexer(ROOT), "--site", site, "--output-path", bundle, "--quiet"],
+                       check=True, capture_output=True)
+        for name in ("pagefind-ui.js", "pagefind-ui.css"):
+            shutil.copyfile(os.path.join(bundle, name), os.path.join(scratch, name))
+
+
 def write_stock_page(output: str, scratch: str) -> None:
     """Make the stock-UI page from our built search page: same header and footer, Pagefind UI in the middle."""
     with open(os.path.join(output, "tim-kiem", "index.html"), encoding="utf-8") as handle:
         html = handle.read()
     html = re.sub(r'<link rel="stylesheet" href="[^"]*search[^"]*\.css">',
-                  '<link rel="stylesheet" href="/pagefind/pagefind-ui.css">', html)
+                  '<link rel="stylesheet" href="pagefind-ui.css">', html)
     html = re.sub(r'<script src="[^"]*search[^"]*\.js" defer></script>',
-                  '<script src="/pagefind/pagefind-ui.js"></script><script src="init.js"></script>', html)
+                  '<script src="pagefind-ui.js"></script><script src="init.js"></script>', html)
     html = re.sub(r'<div class="wrap search-page".*?</div>\s*(?=</main>)', '<div class="wrap"><h1>Tìm kiếm</h1><div id="search"></div></div>\n',
                   html, flags=re.S)
     os.makedirs(scratch, exist_ok=True)
@@ -170,6 +184,7 @@ def write_stock_page(output: str, scratch: str) -> None:
         handle.write(html)
     with open(os.path.join(scratch, "init.js"), "w", encoding="utf-8") as handle:
         handle.write(STOCK_INIT)
+    write_stock_ui(scratch)
 
 
 class Counter:

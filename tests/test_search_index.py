@@ -66,6 +66,7 @@ def test_finisher_indexes_articles_and_leaves_public_pages_alone(build_site):
     assert site.outcome.ok, site.outcome.errors
     bundle = site.output / "pagefind"
     assert (bundle / "pagefind.js").is_file()
+    assert not (bundle / "pagefind-ui.js").exists()  # the stock interface is not published
     assert list((bundle / "fragment").iterdir())
     assert list((bundle / "filter").iterdir())
     page = (site.output / "2022/04/dang-uy/index.html").read_text(encoding="utf-8")

@@ -29,6 +29,10 @@ BODY_MARK = "data-pagefind-body"
 PROJECT = os.path.abspath(os.path.join(os.path.dirname(__file__), *[os.pardir] * 4))  # holds node_modules/
 
 # Markup Pagefind never reads as text, then any tag; what lies between is text.
+# Pagefind also writes its stock interfaces; the site has its own search page, so they are not published.
+STOCK_UI = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
+            "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
+
 _MARKUP = re.compile(r"(<!--.*?-->|<script\b.*?</script\s*>|<style\b.*?</style\s*>|<[^>]*>)", re.S | re.I)
 _UNIT_FILTER = re.compile(r'data-pagefind-filter="unit:([a-z0-9-]+)"')
 _BODY_OPEN = re.compile(r"<[^>]*\sdata-pagefind-body[^>]*>")
@@ -136,4 +140,8 @@ def build_index(output: str, settings: dict) -> list[str]:
     if result.returncode != 0:
         detail = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["không rõ lý do"]
         return [f"lập chỉ mục tìm kiếm thất bại: {detail[0]}"]
+    for name in STOCK_UI:
+        path = os.path.join(bundle, name)
+        if os.path.exists(path):
+            os.remove(path)
     return []
