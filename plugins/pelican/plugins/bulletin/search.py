@@ -81,31 +81,30 @@ def add_unit_ancestors(html: str, registry) -> str:
     return html[: opening.end()] + spans + html[opening.end():]
 
 
-def article_pages(output: str) -> list[str]:
-    """Return the HTML files of the built site that mark a body for the index, as sorted relative paths."""
+def html_files(output: str) -> list[str]:
+    """Return the HTML files of the built site (the search bundle aside), as sorted relative paths."""
     found = []
     for folder, dirs, files in os.walk(output):
         dirs[:] = sorted(d for d in dirs if d != BUNDLE and not d.startswith("."))
-        for name in files:
-            if name.endswith(".html"):
-                path = os.path.join(folder, name)
-                with open(path, encoding="utf-8") as handle:
-                    if BODY_MARK in handle.read():
-                        found.append(os.path.relpath(path, output))
+        found += [os.path.relpath(os.path.join(folder, n), output) for n in files if n.endswith(".html")]
     return sorted(found)
 
 
 def write_index_copy(output: str, copy: str, registry) -> int:
-    """Write the transformed article pages below `copy`, at the same relative paths; return how many."""
-    pages = article_pages(output)
-    for relative in pages:
+    """Write the transformed article pages (those marking a body) below `copy`, at the same paths; count them."""
+    written = 0
+    for relative in html_files(output):
         with open(os.path.join(output, relative), encoding="utf-8") as handle:
             html = handle.read()
+        if BODY_MARK not in html:
+            continue
+        html = index_html(html)
         target = os.path.join(copy, relative)
         os.makedirs(os.path.dirname(target), exist_ok=True)
         with open(target, "w", encoding="utf-8") as handle:
-            handle.write(add_unit_ancestors(index_html(html), registry) if registry else index_html(html))
-    return len(pages)
+            handle.write(add_unit_ancestors(html, registry) if registry else html)
+        written += 1
+    return written
 
 
 def find_indexer(root: str | None = None) -> str | None:
