@@ -110,12 +110,13 @@ def test_feed_items_limit(build_site):
 
 
 def test_every_entry_names_an_author(build_site):
-    site = build_site({"articles/2022/co.md": article(title="Có tác giả", date="02/04/2022", author="Trần Thị Hưng"),
+    site = build_site({"articles/2022/co.md": article(title="Có tác giả", date="03/04/2022", author="Trần Thị Hưng"),
+                       "articles/2022/cung.md": article(title="Tên gần giống", date="02/04/2022", author="Trần Thị Hùng"),
                        "articles/2022/khong.md": article(title="Không tác giả", date="01/04/2022")})
     assert site.outcome.ok, site.outcome.errors
     for url in ("atom.xml", "don-vi/huyen-uy-hon-quan/atom.xml"):
         names = [e.author for e in feed(site, url).entries]
-        assert names == ["Trần Thị Hưng", "Bản tin Tỉnh ủy Bình Phước"], url
+        assert names == ["Trần Thị Hưng", "Trần Thị Hùng", "Bản tin Tỉnh ủy Bình Phước"], url
     page = site.html("2022/04/khong/").select_one("main").get_text(" ", strip=True)
     assert "Tác giả" not in page
 
