@@ -107,8 +107,9 @@ def check(c, paths=None, content=CONTENT, format="text"):
     """Check content without building: every error as path:line: message; exit 1 if any (files after -- too)."""
     from pelican.plugins.bulletin import check as checker
 
-    errors = checker.check_content(settings_file(False), content, list(paths or []) + shlex.split(c.remainder or ""))
-    checker.print_report(errors, format)
+    notices = []
+    errors = checker.check_content(settings_file(False), content, list(paths or []) + shlex.split(c.remainder or ""), notices)
+    checker.print_report(errors, format, notices)
     if errors:
         raise Exit(code=1)
 

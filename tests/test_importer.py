@@ -44,7 +44,7 @@ def check(content: Path, relative: str) -> tuple[dict, str, list[str]]:
     ctx = Context(registry=registry, zone=ZONE, content_dir=str(content))
     text = (content / relative).read_text(encoding="utf-8")
     doc = parse_document(text, relative, "article", ctx)
-    return doc.meta, doc.body, [e.message for e in doc.errors]
+    return doc.meta, doc.body, [e.message for e in doc.errors + doc.warnings]
 
 
 def import_one(content: Path, source: Path) -> tuple[str, str, str, dict, str, list[str]]:
@@ -119,7 +119,7 @@ def test_day_and_month_take_the_year_only_from_another_line(content):
     assert 'tên đơn vị chưa có trong danh sách: "Thị ủy Đồng Xoài"' in out
     # No unit the registry knows: the article is a draft and the only schema error is the missing units.
     assert meta["status"] == "draft"
-    assert errors == ['thiếu khóa bắt buộc "units" (ví dụ units: [huyen-uy-hon-quan])']
+    assert errors == ['bản nháp chưa có khóa "units" — cần điền trước khi đăng (ví dụ units: [huyen-uy-hon-quan])']
     assert "CẦN ĐIỀN: đơn vị (units)" in out
     assert body.rstrip().endswith("\n\nBan Tuyên giáo Thị ủy")  # the sender's office, not a caption
 
@@ -128,8 +128,8 @@ def test_no_date_and_no_unit_make_a_draft_that_says_what_to_fill_in(content):
     out, path, text, meta, body, errors = import_one(content, RAW / "khong-ngay.txt")
     assert path.startswith("articles/2026/")  # this year's folder: the date itself is left out
     assert "date" not in meta and "units" not in meta and meta["status"] == "draft"
-    assert sorted(errors) == sorted(['thiếu khóa bắt buộc "date" (ví dụ date: "04/04/2022 08:30")',
-                                     'thiếu khóa bắt buộc "units" (ví dụ units: [huyen-uy-hon-quan])'])
+    assert sorted(errors) == sorted(['bản nháp chưa có khóa "date" — cần điền trước khi đăng (ví dụ date: "04/04/2022 08:30")',
+                                     'bản nháp chưa có khóa "units" — cần điền trước khi đăng (ví dụ units: [huyen-uy-hon-quan])'])
     assert "CẦN ĐIỀN: ngày đăng (date), đơn vị (units)" in out
     assert "# Cần điền: ngày đăng (date), đơn vị (units)" in text
     assert "author" not in meta
@@ -267,7 +267,7 @@ def test_a_first_line_too_long_for_a_title_is_left_for_the_editor(content, tmp_p
     out, path, text, meta, body, errors = import_one(content, raw)
     assert path == "articles/2025/doan-dai.md"  # named after the source file
     assert "title" not in meta and meta["status"] == "draft"
-    assert errors == ['thiếu khóa bắt buộc "title" (ví dụ title: "Hội nghị lấy phiếu giới thiệu quy hoạch cán bộ")']
+    assert errors == ['bản nháp chưa có khóa "title" — cần điền trước khi đăng (ví dụ title: "Hội nghị lấy phiếu giới thiệu quy hoạch cán bộ")']
     assert body.lstrip().startswith("Sáng 3/3/2025")
     assert "CẦN ĐIỀN: tiêu đề (title)" in out
 

@@ -26,8 +26,11 @@ def source_files(content: str, folders: list[str]) -> list[str]:
     return found
 
 
-def check_content(conf: str, content: str, paths: list[str]) -> list[ContentError]:
-    """Check the registry and every article and page; keep the errors of `paths` when given."""
+def check_content(conf: str, content: str, paths: list[str], notices: list[ContentError] | None = None) -> list[ContentError]:
+    """Check the registry and every article and page; keep the errors of `paths` when given.
+
+    Warnings (an unfinished draft, for one) go to `notices` when a list is passed.
+    """
     if not os.path.isdir(content):
         return [ContentError(display_path(os.path.abspath(content)), 1, "không có thư mục nội dung này — kiểm tra lại đường dẫn --content")]
     settings = read_settings(conf, content)
@@ -40,7 +43,9 @@ def check_content(conf: str, content: str, paths: list[str]) -> list[ContentErro
             doc = check_file(full, display_path(full), kind, state.context)
             doc.errors += reference_errors(convert(md, doc.body), doc, full, settings["PATH"])
             errors += doc.errors
-            if doc.errors:
+            if notices is not None:
+                notices += doc.warnings
+            if doc.errors or not {"date", "slug"} <= doc.meta.keys() and kind == "article":
                 continue
             if kind == "article":
                 entries.append((settings["ARTICLE_SAVE_AS"].format(date=doc.meta["date"], slug=doc.meta["slug"]), doc.path))
@@ -73,11 +78,13 @@ def _annotation_property(value: str) -> str:
     return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A").replace(":", "%3A").replace(",", "%2C")
 
 
-def print_report(errors: list[ContentError], form: str = "text") -> None:
-    """Print errors as path:line: message (or JSON), with GitHub annotations when run there."""
+def print_report(errors: list[ContentError], form: str = "text", notices: list[ContentError] = ()) -> None:
+    """Print errors as path:line: message (or JSON), warnings after them, with GitHub annotations when run there."""
     if form == "json":
         print(json.dumps([{"path": e.path, "line": e.line, "message": e.message} for e in errors], ensure_ascii=False, indent=2))
         return
+    for notice in sorted(set(notices)):
+        print(f"{notice.path}:{notice.line}: cảnh báo: {notice.message}")
     for error in errors:
         print(error, file=sys.stderr)
     if os.environ.get("GITHUB_ACTIONS") == "true":

@@ -54,6 +54,7 @@ class Document:
     body: str = ""
     body_line: int = 1
     errors: list[ContentError] = field(default_factory=list)
+    warnings: list[ContentError] = field(default_factory=list)  # reported; they do not stop the build
 
     @property
     def ok(self) -> bool:
@@ -308,8 +309,13 @@ def parse_document(text: str, path: str, kind: str, ctx: Context) -> Document:
             doc.meta[key] = None
         else:
             doc.meta[key] = fields[key](_Field(doc, key, key_node, node), ctx)
+    draft = doc.meta.get("status") == "draft"
     for key in REQUIRED[kind]:
-        if key not in doc.meta:
+        if key in doc.meta:
+            continue
+        if draft:  # a draft may be unfinished; it is never published, so it does not stop the build
+            doc.warnings.append(ContentError(path, 1, f'bản nháp chưa có khóa "{key}" — cần điền trước khi đăng{_EXAMPLES[key]}'))
+        else:
             doc.errors.append(ContentError(path, 1, f'thiếu khóa bắt buộc "{key}"{_EXAMPLES[key]}'))
     if doc.meta.get("image_caption") and "image" not in doc.meta:
         doc.errors.append(ContentError(path, 1, '"image_caption" cần đi kèm "image" (đường dẫn ảnh)'))

@@ -36,6 +36,7 @@ class BuildState:
         """Keep a checked document and its errors."""
         self.documents[doc.path] = doc
         self.errors.extend(doc.errors)
+        self.warnings.extend(doc.warnings)
 
 
 def display_path(path: str) -> str:
