@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from functools import partial
+from functools import cache, cached_property, partial
 
 from pelican.generators import Generator
 
@@ -89,12 +89,28 @@ class Site:
         return len(self.by_unit.get(code, ()))
 
 
+@cache
+def fixed_url_class(cls: type) -> type:
+    """Return a subclass of a Pelican content class (same name) that works out its URL fields once per object.
+
+    Pelican rebuilds them (a copy of the metadata and two relpath calls) every time a template asks for
+    `.url`; with previous, next and related links that is dozens of times per page.
+    """
+    return type(cls.__name__, (cls,), {"url_format": cached_property(cls.url_format.fget), "__module__": cls.__module__})
+
+
+CONTENT_LISTS = ("articles", "drafts", "hidden_articles", "pages", "hidden_pages", "draft_pages")
+
+
 class BulletinGenerator(Generator):
     """Build the indexes after the articles are read; write their pages and feeds."""
 
     def generate_context(self) -> None:
         """Group the published articles and attach related, previous and next to each."""
         state = get_state(self.settings)
+        for key in CONTENT_LISTS:
+            for content in self.context.get(key, []):
+                content.__class__ = fixed_url_class(type(content))
         articles = self.context.get("articles", [])
         # Pelican reads files in set order and sorts by date alone, so articles of the same date would come
         # out in a different order on the home page and in atom.xml every build; break ties by slug.

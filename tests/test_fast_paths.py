@@ -1,0 +1,121 @@
+"""The fast paths (worker processes, the Markdown cache, the live preview's partial re-render) must give the
+very same files, errors and refusals as a clean build in one process without cache."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from pelican.plugins.bulletin import build as builder
+from pelican.plugins.bulletin.incremental import LiveSite
+from pelican.plugins.bulletin.serve import PREVIEW_SETTINGS
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from bench import compare_trees  # noqa: E402
+from synth import write_site  # noqa: E402
+
+pytestmark = pytest.mark.slow
+ARTICLES = 120  # more than one chunk of the worker pool
+SEQUENTIAL = {"BULLETIN_WORKERS": 0, "BULLETIN_CACHE": ""}
+
+
+def overrides(**extra) -> dict:
+    """Pin the theme and plugin folders (tests may run from anywhere), plus extra settings."""
+    return {"THEME": str(ROOT / "theme"), "PLUGIN_PATHS": [str(ROOT / "plugins")], **extra}
+
+
+def run(content: Path, output: Path, **settings) -> builder.Outcome:
+    """Build a site with these settings."""
+    return builder.build(str(ROOT / "pelicanconf.py"), str(content), str(output), overrides(**settings))
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """A synthetic site of ARTICLES articles and its clean sequential build."""
+    root = tmp_path_factory.mktemp("nhanh")
+    write_site(str(root / "content"), ARTICLES, seed=7)
+    outcome = run(root / "content", root / "reference", **SEQUENTIAL)
+    assert outcome.ok, outcome.errors
+    return root
+
+
+def test_parallel_build_with_cold_and_warm_cache_matches_the_sequential_build(site):
+    cache = site / "cache"
+    cold = run(site / "content", site / "cold", BULLETIN_WORKERS=2, BULLETIN_CACHE=str(cache))
+    assert cold.ok and cold.articles == ARTICLES
+    assert len(list(cache.rglob("*.html"))) == ARTICLES + 2  # every body (two pages) went into the cache
+    warm = run(site / "content", site / "warm", BULLETIN_WORKERS=2, BULLETIN_CACHE=str(cache))
+    assert warm.ok
+    assert compare_trees(str(site / "reference"), str(site / "cold")) == []
+    assert compare_trees(str(site / "reference"), str(site / "warm")) == []
+    # the comparison itself can fail: one changed byte is found
+    page = next((site / "warm" / "2026").rglob("index.html"))
+    page.write_bytes(page.read_bytes() + b" ")
+    assert compare_trees(str(site / "reference"), str(site / "warm")) == [f"khác {page.relative_to(site / 'warm')}"]
+
+
+def test_parallel_build_reports_the_same_errors_and_keeps_the_old_output(site, tmp_path):
+    content = tmp_path / "content"
+    write_site(str(content), ARTICLES, seed=7)
+    broken = sorted((content / "articles").rglob("*.md"))[60]
+    text = broken.read_text(encoding="utf-8")
+    broken.write_text(re.sub(r'^date: ".*"$', 'date: "31/02/2023"', text, count=1, flags=re.M), encoding="utf-8")
+    (content / "articles" / "2023" / "thieu-don-vi.md").write_text('---\ntitle: "Bài thiếu đơn vị"\ndate: "2023-01-02"\n---\n\nNội dung.\n', encoding="utf-8")
+    output = tmp_path / "output"
+    first = run(site / "content", output, **SEQUENTIAL)
+    assert first.ok
+    before = {p: p.read_bytes() for p in output.rglob("*") if p.is_file()}
+    sequential = run(content, output, **SEQUENTIAL)
+    parallel = run(content, output, BULLETIN_WORKERS=2, BULLETIN_CACHE=str(tmp_path / "cache"))
+    assert not sequential.ok and len(sequential.errors) == 2
+    assert parallel.errors == sequential.errors
+    assert any(line.startswith(f"{broken}:3: ") for line in parallel.errors)
+    assert {p: p.read_bytes() for p in output.rglob("*") if p.is_file()} == before
+
+
+def edit(path: Path, pattern: str, replacement: str) -> None:
+    """Change the first line of a file matching a pattern."""
+    text = path.read_text(encoding="utf-8")
+    changed = re.sub(pattern, replacement, text, count=1, flags=re.M)
+    assert changed != text
+    path.write_text(changed, encoding="utf-8")
+
+
+def test_live_preview_rerenders_only_what_an_edit_touches_and_matches_a_clean_build(tmp_path):
+    content, output, reference = tmp_path / "content", tmp_path / "output", tmp_path / "reference"
+    write_site(str(content), ARTICLES, seed=3)
+    live = LiveSite(str(ROOT / "pelicanconf.py"), str(content), str(output), overrides(**PREVIEW_SETTINGS), ())
+    assert live.build_all().ok
+    files = sorted((content / "articles").rglob("*.md"))
+    target = files[len(files) // 2]
+
+    # 1. a new title and body: the fast path, a handful of pages, same bytes as a clean build
+    edit(target, r'^title: "(.*)"$', r'title: "\1 (bản sửa)"')
+    edit(target, r"^## .*$", "## Mục mới sau khi sửa")
+    untouched = output / "don-vi" / "index.html"
+    stamp = untouched.stat().st_mtime_ns
+    outcome, fast = live.update({str(target)})
+    assert outcome.ok and fast
+    assert 3 <= outcome.pages < 40
+    assert untouched.stat().st_mtime_ns == stamp  # the unit tree does not show titles: not rewritten
+    assert run(content, reference, **PREVIEW_SETTINGS, **SEQUENTIAL).ok
+    assert compare_trees(str(reference), str(output)) == []
+
+    # 2. an error: reported as path:line, nothing rewritten, and fixing it goes back to the fast path
+    before = {p: p.read_bytes() for p in output.rglob("*") if p.is_file()}
+    edit(target, r'^date: "(.*)"$', 'date: "45/13/2024"')
+    outcome, fast = live.update({str(target)})
+    assert not outcome.ok and len(outcome.errors) == 1 and ":3: " in outcome.errors[0]
+    assert {p: p.read_bytes() for p in output.rglob("*") if p.is_file()} == before
+
+    # 3. a move to another unit changes counts everywhere: a full build, still identical
+    edit(target, r'^date: "45/13/2024"$', 'date: "2024-03-05"')
+    edit(target, r"^units:\n(  - .*\n)+", 'units:\n  - "ban-to-chuc-tinh-uy"\n')
+    outcome, fast = live.update({str(target)})
+    assert outcome.ok and not fast
+    assert run(content, reference, **PREVIEW_SETTINGS, **SEQUENTIAL).ok
+    assert compare_trees(str(reference), str(output)) == []
