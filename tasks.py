@@ -191,3 +191,14 @@ def bench_preview(c, runs=5, content=CONTENT):
                    pty=False, warn=True)
     if result.exited:
         raise Exit(code=result.exited)
+
+
+@task(help={"articles": "số bài viết, cách nhau bằng dấu phẩy (mặc định 10000)", "runs": "số lần đo mỗi loại, lấy trung vị",
+            "preview_runs": "số lần sửa bài trong bản xem trước (0: bỏ qua)"})
+def bench(c, articles="10000", runs=3, preview_runs=3):
+    """Benchmark the build against plain Pelican (with and without search, preview edit, memory); write JSON, PNG."""
+    counts = ",".join(str(int(n)) for n in str(articles).split(","))
+    result = c.run(f"{shlex.quote(sys.executable)} benchmarks/bench.py --articles {counts} --runs {int(runs)} "
+                   f"--preview-runs {int(preview_runs)}", pty=False, warn=True)
+    if result.exited:
+        raise Exit(code=result.exited)
