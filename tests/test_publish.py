@@ -293,3 +293,17 @@ def test_search_works_under_the_csp_and_needs_only_wasm_unsafe_eval(sample, brow
     text, refused = search(strict, block_worker=True)
     assert "Tìm thấy" not in text
     assert any("WebAssembly" in m for m in refused), refused
+
+
+def test_feeds_parse_as_atom_with_absolute_links(sample):
+    import feedparser
+
+    feeds = sorted(p for p in sample.rglob("*.xml") if p.name != "sitemap.xml")
+    assert len(feeds) > 5
+    for feed in feeds:
+        parsed = feedparser.parse(feed.read_bytes())
+        assert parsed.version == "atom10" and not parsed.bozo, feed
+        assert parsed.feed.link.startswith(BASE + "/")
+        for entry in parsed.entries:
+            assert entry.link.startswith(BASE + "/") and entry.title
+            assert (sample / entry.link.removeprefix(BASE + "/") / "index.html").is_file()
