@@ -11,25 +11,17 @@ import pytest
 
 from conftest import ROOT
 from pelican.plugins.bulletin import publish, verify
-from test_publish import BASE, build_public
+from test_publish import BASE, sample  # noqa: F401 (sample: the public sample site, a fixture)
 
 SITE = BASE + "/"
 ARTICLE = "2022/04/hoi-nghi-cot-can-lay-phieu-quy-hoach/index.html"
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    output = tmp_path_factory.mktemp("verify") / "output"
-    outcome = build_public(ROOT / "content", output)
-    assert outcome.ok, outcome.errors
-    return output
-
-
 @pytest.fixture
-def site(built, tmp_path) -> Path:
+def site(sample, tmp_path) -> Path:
     """A copy of the public sample site that a test may damage."""
     copy = tmp_path / "site"
-    shutil.copytree(built, copy)
+    shutil.copytree(sample, copy)
     return copy
 
 
@@ -52,8 +44,8 @@ def test_invoke_verify_passes_on_the_sample_site():
     assert "Kiểm tra chất lượng: đạt" in result.stdout
 
 
-def test_verify_reads_the_address_from_the_build(built, tmp_path):
-    assert verify.site_address(str(built)) == (SITE, [])
+def test_verify_reads_the_address_from_the_build(sample, tmp_path):
+    assert verify.site_address(str(sample)) == (SITE, [])
     base, problems = verify.site_address(str(tmp_path))
     assert base is None and "invoke build --production" in problems[0]
 
