@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import gzip
 import http.server
 import json
 import os
@@ -47,6 +48,7 @@ LATER_QUERIES = [
     "đào tạo bồi dưỡng", "thủy lợi",
 ]
 TARGET_BYTES_RATIO = 0.75
+TEXT_FILES = (".html", ".css", ".js", ".json", ".svg")
 TARGET_LATER_MS = 50.0
 
 # Run in the page: enter a query, submit it, resolve with the milliseconds until the results are shown.
@@ -194,6 +196,7 @@ class Counter:
         self.lock = threading.Lock()
         self.sent = 0
         self.kinds: dict[str, int] = {}
+        self.gzip = False
 
     def add(self, n: int, path: str) -> None:
         kind = kind_of(path)
@@ -228,13 +231,32 @@ def kind_of(path: str) -> str:
 
 
 def serve(output: str, scratch: str, counter: Counter) -> tuple[http.server.ThreadingHTTPServer, str]:
-    """Serve the site, with the scratch folder under /_giao-dien-goc/, on 127.0.0.1 (plain, no compression).
+    """Serve the site, with the scratch folder under /_giao-dien-goc/, on 127.0.0.1.
 
     Bytes are counted here, at the server: Pagefind fetches its index from a Web Worker, whose requests
-    the page's Resource Timing never lists.
+    the page's Resource Timing never lists. Text files are sent gzip-compressed while `counter.gzip` is
+    set, as a server with gzip_static would (Pagefind's own index files are compressed already).
     """
+    compressed: dict[str, bytes] = {}
 
     class Handler(http.server.SimpleHTTPRequestHandler):
+        def do_GET(self):
+            path = self.translate_path(self.path)
+            if not (counter.gzip and "gzip" in self.headers.get("Accept-Encoding", "")
+                    and path.endswith(TEXT_FILES) and os.path.isfile(path)):
+                return super().do_GET()
+            if path not in compressed:
+                with open(path, "rb") as handle:
+                    compressed[path] = gzip.compress(handle.read(), compresslevel=9, mtime=0)
+            body = compressed[path]
+            self.send_response(200)
+            self.send_header("Content-Type", self.guess_type(path))
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            counter.add(len(body), self.path)
+            self.wfile.write(body)
+
         def end_headers(self):
             counter.add(sum(len(line) for line in getattr(self, "_headers_buffer", [])) + 2, self.path)
             super().end_headers()
@@ -246,7 +268,8 @@ def serve(output: str, scratch: str, counter: Counter) -> tuple[http.server.Thre
         def translate_path(self, path):
             if path.startswith(f"/{STOCK}/"):
                 return os.path.join(scratch, path.split("?", 1)[0][len(STOCK) + 2:] or "index.html")
-            return super().translate_path(path)
+            path = super().translate_path(path)
+            return os.path.join(path, "index.html") if os.path.isdir(path) and path.endswith("/") else path
 
         def log_message(self, *args):
             pass
@@ -293,7 +316,7 @@ def run(articles: int, work: str, reuse: bool = False) -> dict:
     previous = os.path.join(HERE, "results", f"search-{articles}.json")
     if reuse and os.path.exists(os.path.join(output, search.BUNDLE)) and os.path.exists(previous):
         with open(previous, encoding="utf-8") as handle:  # browser part only: keep the build figures
-            figures = {k: v for k, v in json.load(handle).items() if k not in ("ours", "stock", "targets")}
+            figures = {k: v for k, v in json.load(handle).items() if k not in ("ours", "stock", "ours_gzip", "stock_gzip", "targets")}
     else:
         started = time.perf_counter()
         write_content(content, articles)
@@ -309,6 +332,9 @@ def run(articles: int, work: str, reuse: bool = False) -> dict:
             try:
                 figures["ours"] = measure(browser, f"{base}/tim-kiem/", OURS_QUERY, counter, OURS_FACETS)
                 figures["stock"] = measure(browser, f"{base}/{STOCK}/", STOCK_QUERY, counter)
+                counter.gzip = True  # the same again, text files compressed as a production server sends them
+                figures["ours_gzip"] = measure(browser, f"{base}/tim-kiem/", OURS_QUERY, counter, OURS_FACETS)
+                figures["stock_gzip"] = measure(browser, f"{base}/{STOCK}/", STOCK_QUERY, counter)
             finally:
                 browser.close()
             figures["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
@@ -318,6 +344,7 @@ def run(articles: int, work: str, reuse: bool = False) -> dict:
         server.server_close()
     ours, stock = figures["ours"], figures["stock"]
     figures["first_bytes_ratio"] = round(ours["first_query_bytes"] / stock["first_query_bytes"], 3)
+    figures["first_bytes_ratio_gzip"] = round(figures["ours_gzip"]["first_query_bytes"] / figures["stock_gzip"]["first_query_bytes"], 3)
     figures["targets"] = {
         "first_bytes_ratio_max": TARGET_BYTES_RATIO, "first_bytes_met": figures["first_bytes_ratio"] <= TARGET_BYTES_RATIO,
         "later_median_ms_max": TARGET_LATER_MS, "later_median_met": ours["later_median_ms"] <= TARGET_LATER_MS,
@@ -328,34 +355,47 @@ def run(articles: int, work: str, reuse: bool = False) -> dict:
     return figures
 
 
+def vn(value: float, digits: int = 0) -> str:
+    """Format a number the Vietnamese way: 10.000 and 0,68."""
+    return f"{value:,.{digits}f}".replace(",", "\0").replace(".", ",").replace("\0", ".")
+
+
 def table(figures: dict) -> str:
-    """Render the figures as a Markdown table (Vietnamese labels)."""
+    """Render the figures as a Markdown table (Vietnamese labels and number format)."""
     ours, stock = figures["ours"], figures["stock"]
-    kb = lambda n: f"{n / 1024:,.1f} KB".replace(",", " ")  # noqa: E731
+    ours_gz, stock_gz = figures["ours_gzip"], figures["stock_gzip"]
+    kb = lambda n: f"{vn(n / 1024, 1)} KB"  # noqa: E731
+    ms = lambda n: f"{vn(n)} ms"  # noqa: E731
+    met = lambda ok: "đạt" if ok else "CHƯA đạt"  # noqa: E731
     rows = [
         ("Byte tải về đến khi có kết quả truy vấn đầu", kb(ours["first_query_bytes"]), kb(stock["first_query_bytes"])),
-        ("Thời gian ra kết quả truy vấn đầu", f'{ours["first_query_ms"]:.0f} ms', f'{stock["first_query_ms"]:.0f} ms'),
-        ("Trung vị thời gian 20 truy vấn sau", f'{ours["later_median_ms"]:.1f} ms', f'{stock["later_median_ms"]:.1f} ms'),
+        ("… khi máy chủ nén gzip các tệp văn bản", kb(ours_gz["first_query_bytes"]), kb(stock_gz["first_query_bytes"])),
+        ("Thời gian ra kết quả truy vấn đầu", ms(ours["first_query_ms"]), ms(stock["first_query_ms"])),
+        ("Trung vị thời gian 20 truy vấn sau", ms(ours["later_median_ms"]), ms(stock["later_median_ms"])),
         ("Trung vị byte tải thêm mỗi truy vấn sau", kb(ours["later_median_bytes"]), kb(stock["later_median_bytes"])),
-        ("Số đếm theo đơn vị, nhiệm kỳ, năm (khi bạn đọc mở bộ lọc)",
-         f'+{kb(ours["facet_counts_bytes"])}, {ours["facet_counts_ms"]:.0f} ms', "tải ngay từ đầu"),
+        ("Số kết quả hiện ngay", vn(ours["first_query_results_shown"]), vn(stock["first_query_results_shown"])),
+        ("Số đếm theo đơn vị, nhiệm kỳ, năm", f'khi bạn đọc mở bộ lọc: +{kb(ours["facet_counts_bytes"])}, '
+         f'{ms(ours["facet_counts_ms"])}', "tải sẵn cùng truy vấn đầu"),
     ]
-    lines = [f"| {figures['articles']:,} bài viết".replace(",", ".") + " | Trang tìm kiếm của bản tin | Giao diện gốc của Pagefind |",
+    loads = lambda xs: " / ".join(vn(x, 2) for x in xs)  # noqa: E731
+    lines = [f"| {vn(figures['articles'])} bài viết | Trang tìm kiếm của bản tin | Giao diện gốc của Pagefind |",
              "|---|---:|---:|"]
     lines += [f"| {a} | {b} | {c} |" for a, b, c in rows]
     lines += [
         "",
-        f"Tỉ lệ byte truy vấn đầu: {figures['first_bytes_ratio']:.2f} (mục tiêu ≤ {TARGET_BYTES_RATIO}: "
-        f"{'đạt' if figures['targets']['first_bytes_met'] else 'CHƯA đạt'}); trung vị truy vấn sau: "
-        f"{ours['later_median_ms']:.1f} ms (mục tiêu ≤ {TARGET_LATER_MS:.0f} ms: "
-        f"{'đạt' if figures['targets']['later_median_met'] else 'CHƯA đạt'}).",
-        f"Dựng trang (Pelican): {figures['pelican_seconds']:.1f} giây; lập chỉ mục: {figures['index_seconds']:.1f} giây "
-        f"(chép và chuẩn hóa {figures['pages_indexed']:,} trang: {figures['index_copy_seconds']:.1f} giây, "
-        f"Pagefind: {figures['pagefind_seconds']:.1f} giây); "
-        f"bộ nhớ đỉnh của bộ lập chỉ mục: {figures['indexer_peak_rss_mb']:.0f} MB; "
-        f"gói chỉ mục: {figures['bundle_bytes'] / 1048576:.1f} MB, {figures['bundle_files']:,} tệp.".replace(",", "."),
-        f"Tải trung bình của máy khi đo (1/5/15 phút): trước {figures['load_average_before']}, "
-        f"sau {figures['load_average_after']}, trên {figures['cpus']} lõi.",
+        f"- Tỉ lệ byte truy vấn đầu so với giao diện gốc: {vn(figures['first_bytes_ratio'], 2)} "
+        f"(mục tiêu ≤ {vn(TARGET_BYTES_RATIO, 2)}: {met(figures['targets']['first_bytes_met'])}); "
+        f"khi máy chủ nén gzip: {vn(figures['first_bytes_ratio_gzip'], 2)} "
+        f"({met(figures['first_bytes_ratio_gzip'] <= TARGET_BYTES_RATIO)}).",
+        f"- Trung vị 20 truy vấn sau: {ms(ours['later_median_ms'])} "
+        f"(mục tiêu ≤ {ms(TARGET_LATER_MS)}: {met(figures['targets']['later_median_met'])}).",
+        f"- Dựng trang (Pelican): {vn(figures['pelican_seconds'], 1)} giây; bước lập chỉ mục trong lúc dựng: "
+        f"{vn(figures['index_seconds'], 1)} giây. Đo riêng: chép và chuẩn hóa {vn(figures['pages_indexed'])} trang "
+        f"{vn(figures['index_copy_seconds'], 1)} giây, Pagefind {vn(figures['pagefind_seconds'], 1)} giây, "
+        f"bộ nhớ đỉnh (RSS) của Pagefind {vn(figures['indexer_peak_rss_mb'])} MB.",
+        f"- Gói chỉ mục: {vn(figures['bundle_bytes'] / 1048576, 1)} MB, {vn(figures['bundle_files'])} tệp.",
+        f"- Tải trung bình của máy khi đo (1, 5, 15 phút): trước {loads(figures['load_average_before'])}, "
+        f"sau {loads(figures['load_average_after'])}, trên {figures['cpus']} lõi.",
     ]
     return "\n".join(lines)
 
@@ -366,10 +406,15 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=10000, help="số bài viết tổng hợp")
     parser.add_argument("--work", default=os.path.join(HERE, "work"), help="thư mục làm việc")
     parser.add_argument("--reuse", action="store_true", help="dùng lại trang đã dựng lần trước, chỉ đo phần trình duyệt")
+    parser.add_argument("--table", action="store_true", help="chỉ in lại bảng từ tệp JSON đã ghi")
     args = parser.parse_args()
+    target = os.path.join(HERE, "results", f"search-{args.articles}.json")
+    if args.table:
+        with open(target, encoding="utf-8") as handle:
+            print(table(json.load(handle)))
+        return
     figures = run(args.articles, args.work, args.reuse)
     os.makedirs(os.path.join(HERE, "results"), exist_ok=True)
-    target = os.path.join(HERE, "results", f"search-{args.articles}.json")
     with open(target, "w", encoding="utf-8") as handle:
         json.dump(figures, handle, ensure_ascii=False, sort_keys=True, indent=1)
         handle.write("\n")
