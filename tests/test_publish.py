@@ -307,3 +307,18 @@ def test_feeds_parse_as_atom_with_absolute_links(sample):
         for entry in parsed.entries:
             assert entry.link.startswith(BASE + "/") and entry.title
             assert (sample / entry.link.removeprefix(BASE + "/") / "index.html").is_file()
+
+
+@pytest.mark.parametrize("path, expected", [
+    ("index.html", True),
+    ("don-vi/huyen-uy-hon-quan/index.html", True),
+    ("2022/04/trang-moi/index.html", True),  # an article whose slug starts with "trang"
+    ("trang/index.html", True),  # a page whose slug is "trang"
+    ("don-vi/huyen-uy-hon-quan/trang/2/index.html", False),
+    ("2022/04/trang/3/index.html", False),
+    ("trang/2/index.html", False),
+    ("404.html", False),
+    ("pagefind/index.html", False),
+])
+def test_sitemap_leaves_out_404_and_continuation_pages(path, expected):
+    assert publish.listed(path) is expected
