@@ -274,3 +274,15 @@ def test_urls_and_archives_use_vietnam_time(build_site):
     time = site.html("2022/01/dau-nam/").select_one("main time[datetime]")
     assert time["datetime"] == "2022-01-01T00:30:00+07:00"
     assert time.get_text(strip=True) == "Thứ Bảy, 01/01/2022, 00:30"
+
+
+def test_every_internal_link_leads_to_a_file(site):
+    broken = set()
+    for path in site.output.rglob("*.html"):
+        soup = site.html("/" + path.relative_to(site.output).as_posix().removesuffix("index.html"))
+        for tag, attr in (("a", "href"), ("link", "href"), ("img", "src"), ("script", "src"), ("form", "action")):
+            for element in soup.find_all(tag, attrs={attr: True}):
+                url = element[attr].split("#")[0].split("?")[0]
+                if url.startswith("/") and not url.startswith("//") and not site.exists(url):
+                    broken.add((path.relative_to(site.output).as_posix(), url))
+    assert broken == set()
