@@ -71,6 +71,12 @@ def test_markdown_table_alignment_becomes_a_class_not_a_style():
     assert removed == []
 
 
+def test_an_embedded_video_without_a_title_gets_one():
+    cleaned, removed = sanitize.clean('<iframe src="https://www.youtube-nocookie.com/embed/abcdefgh"></iframe>')
+    assert BeautifulSoup(cleaned, "html.parser").iframe["title"] == "Video YouTube"
+    assert removed == []
+
+
 def test_locate_finds_the_line_of_a_removal():
     assert sanitize.locate("một\nhai <SCRIPT>\nba", "<script") == 2
     assert sanitize.locate("không có", "<script") == 1

@@ -39,6 +39,8 @@ VIDEO_HOST = "https://www.youtube-nocookie.com"
 # Markdown table alignment arrives as a style attribute, which the Content-Security-Policy blocks: use a class.
 _ALIGN = re.compile(r'<(th|td)( [^>]*)? style="text-align: (left|right|center);"')
 _EMPTY_IFRAME = re.compile(r"<iframe(?![^>]*\ssrc=)[^>]*>.*?</iframe>", re.S)
+_UNTITLED_IFRAME = re.compile(r"<iframe(?![^>]*\stitle=)")
+VIDEO_TITLE = "Video YouTube"  # a frame needs a name for screen readers (WCAG 4.1.2) when the editor gave none
 _SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.-]*):")
 
 MESSAGES = {
@@ -135,7 +137,8 @@ def clean(fragment: str) -> tuple[str, list[Removal]]:
         fragment, tags=set(TAGS), clean_content_tags=set(SCRUBBED), attributes={k: set(v) for k, v in ATTRIBUTES.items()},
         attribute_filter=_keep, url_schemes=set(URL_SCHEMES), link_rel=None, strip_comments=True,
     )
-    return _EMPTY_IFRAME.sub("", cleaned), scanner.found
+    cleaned = _EMPTY_IFRAME.sub("", cleaned)
+    return _UNTITLED_IFRAME.sub(f'<iframe title="{VIDEO_TITLE}"', cleaned), scanner.found
 
 
 def locate(source: str, needle: str) -> int:
