@@ -201,3 +201,21 @@ def test_no_script_runs_on_any_page_or_search_without_the_csp(build_site, serve_
     page.wait_for_function("() => /Tìm thấy/.test(document.querySelector('[role=status]').textContent)", timeout=15000)
     assert page.get_by_text(f"T {HOSTILE}").count() >= 1  # the title is shown as text in the results
     assert dialogs == []
+
+
+def test_markdown_features_pass_the_sanitizer_without_warnings_or_english(build_site):
+    body = "\n".join([
+        "Đoạn có chú thích[^1] và <abbr title=\"Ban Chấp hành\">BCH</abbr>.", "",
+        "| Trái | Giữa | Phải |", "|:--|:-:|--:|", "| 1 | 2 | 3 |", "",
+        "![Hội trường](images/anh.svg \"Quang cảnh hội nghị\")", "",
+        "[^1]: Chú thích cuối bài.",
+    ])
+    site = build_site({"articles/2022/bai.md": article(body=body),
+                       "images/anh.svg": '<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"></svg>'})
+    assert site.outcome.ok, site.outcome.errors
+    assert site.outcome.notices == []
+    content = site.html("2022/04/bai/").select_one(".article-body")
+    assert [c["class"] for c in content.select("th")] == [["align-left"], ["align-center"], ["align-right"]]
+    assert content.select_one("figure figcaption").get_text() == "Quang cảnh hội nghị"
+    assert content.select_one("a.footnote-backref")["title"] == "Quay lại chỗ dẫn chú thích 1 trong bài"
+    assert content.select_one("abbr")["title"] == "Ban Chấp hành"

@@ -15,6 +15,8 @@ from .errors import ContentError
 from .sanitize import locate
 
 EXTENSIONS = ["extra", "sane_lists"]
+# Footnote back-links carry a tooltip; Python-Markdown's default is English.
+EXTENSION_CONFIGS = {"extra": {"footnotes": {"BACKLINK_TITLE": "Quay lại chỗ dẫn chú thích {} trong bài"}}}
 _TAGS = re.compile(r"<[^>]+>")
 _PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
@@ -94,7 +96,7 @@ class BulletinExtension(Extension):
 
 def make_markdown() -> Markdown:
     """Return a Markdown converter; reuse it with .reset() between documents."""
-    return Markdown(extensions=EXTENSIONS + [BulletinExtension()], output_format="html")
+    return Markdown(extensions=EXTENSIONS + [BulletinExtension()], extension_configs=EXTENSION_CONFIGS, output_format="html")
 
 
 def convert(md: Markdown, body: str) -> str:
