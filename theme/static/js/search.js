@@ -20,6 +20,7 @@
   var OPEN_PAIRS = ["oa", "oe", "uy"];
   var FACETS = ["unit", "term", "year"];
   var PAGE_SIZE = 10;
+  var FIRST_BATCH = 5;
   var DEBOUNCE_MS = 250;
   var RANKING = { termSimilarity: 5.0, diacriticSimilarity: 8.0 };  // exact spelling well above folded and prefix matches
 
@@ -318,26 +319,37 @@
     return !state.q.trim() && !FACETS.some(function (name) { return state[name]; });
   }
 
-  function summary() {
-    var values = { n: formatNumber(current.total), q: current.state.q.trim(), shown: formatNumber(current.shown) };
+  function summary(shown) {
+    var values = { n: formatNumber(current.total), q: current.state.q.trim(), shown: formatNumber(shown) };
     var hasQuery = Boolean(values.q);
     if (!current.total) {
       return message(hasQuery ? "empty-query" : "empty", values);
     }
     var text = message(hasQuery ? "found-query" : "found", values);
-    return current.shown < current.total ? text + " " + message("shown", values) : text;
+    return shown < current.total ? text + " " + message("shown", values) : text;
   }
 
   function showMore(mine) {
+    // All fragments of the page are requested at once; the first few are drawn as soon as they arrive.
     var slice = current.results.slice(current.shown, current.shown + PAGE_SIZE);
-    list.setAttribute("aria-busy", "true");
-    return Promise.all(slice.map(function (result) { return result.data(); })).then(function (pages) {
-      if (mine !== generation) { return; }
+    var end = current.shown + slice.length;
+    var loads = slice.map(function (result) { return result.data(); });
+    function append(pages) {
+      if (mine !== generation) { return false; }
       pages.forEach(function (data) { list.appendChild(resultItem(data)); });
-      current.shown += pages.length;
-      list.removeAttribute("aria-busy");
-      moreWrap.hidden = current.shown >= current.total;
-      setStatus(summary());
+      return true;
+    }
+    list.setAttribute("aria-busy", "true");
+    moreWrap.hidden = true;
+    return Promise.all(loads.slice(0, FIRST_BATCH)).then(function (pages) {
+      if (!append(pages)) { return; }
+      setStatus(summary(end));  // announced once, with the number the page is about to show
+      return Promise.all(loads.slice(FIRST_BATCH)).then(function (more) {
+        if (!append(more)) { return; }
+        current.shown = end;
+        list.removeAttribute("aria-busy");
+        moreWrap.hidden = end >= current.total;
+      });
     });
   }
 
