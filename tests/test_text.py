@@ -109,6 +109,9 @@ def shuffled(items, seed=7):
     ["Anh", "Ăn", "Ấp", "Ban", "Dân vận", "Dương", "Dzung", "Đảng ủy", "Đoàn", "Em", "Ê"],
     ["Chi bộ ấp Hùng", "Chi bộ ấp Hưng", "Đảng ủy xã Tân Khai", "Huyện ủy Hớn Quản", "Tỉnh ủy Bình Phước"],
     ["Ban", "Bàn", "Bàn giao", "Ban Tổ chức"],  # a name before its longer forms
+    # numbers by value, before letters
+    ["Chi bộ ấp", "Chi bộ ấp 1", "Chi bộ ấp 2", "Chi bộ ấp 2a", "Chi bộ ấp 10", "Chi bộ ấp 21", "Chi bộ ấp A"],
+    ["Khu phố 9", "Khu phố 010", "Khu phố 100"],
 ])
 def test_sort_key_vietnamese_order(expected):
     for seed in range(3):

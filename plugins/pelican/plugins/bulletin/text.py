@@ -90,8 +90,26 @@ def _letters(text: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
     return tuple(letters), tuple(tones)
 
 
+_DIGITS = re.compile(r"\d+")
+NUMBER_MARK = -15  # between a space (-20) and a letter: numbers sort before letters, by value (ấp 2 before ấp 10)
+
+
+def _numbers(letters: tuple[int, ...], text: str) -> tuple[int, ...]:
+    """Replace each run of digit ranks by a mark, its length and its digits, so runs compare by value."""
+    out: list[int] = []
+    at = 0
+    for match in _DIGITS.finditer(text.lower()):
+        if not match.group().isascii():
+            continue
+        digits = match.group().lstrip("0") or "0"
+        out += letters[at : match.start()]
+        out += [NUMBER_MARK, len(digits), *(int(d) for d in digits)]
+        at = match.end()
+    return tuple(out) + letters[at:]
+
+
 def sort_key(text: str) -> tuple:
-    """Return a key that orders text in Vietnamese alphabetical order (a ă â b c d đ …, tones after)."""
+    """Return a key that orders text in Vietnamese alphabetical order (a ă â b c d đ …, tones after; 2 before 10)."""
     normal = canon(text)
     letters, tones = _letters(normal)
-    return (letters, tones, normal)
+    return (_numbers(letters, normal), tones, normal)
