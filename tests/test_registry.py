@@ -72,6 +72,7 @@ def test_descendants_include_the_unit(registry):
     ("HU Hớn Quản", "huyen-uy-hon-quan"),  # alias
     ("hu hớn quản", "huyen-uy-hon-quan"),
     ("ĐUK các cơ quan tỉnh", "dang-uy-khoi"),
+    ("\u00d0UK các cơ quan tỉnh", "dang-uy-khoi"),  # Ð (eth) typed for Đ
     ("TU Bình Phước", "tinh-uy"),
     ("Chi bộ ấp Hùng", "chi-bo-hung"),
     ("Chi bộ ấp Hưng", "chi-bo-hung-2"),

@@ -18,6 +18,8 @@ _WORD = re.compile(r"[^\W\d_]+")
 _CONSONANTS = set("bcdđghklmnpqrstvx")
 _OPEN_PAIRS = ("oa", "oe", "uy")
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
+# Ð (U+00D0, Icelandic eth) looks like Đ and comes in with text converted from old Vietnamese encodings.
+_ETH = str.maketrans({"Ð": "Đ", "ð": "đ"})
 
 
 def nfc(text: str) -> str:
@@ -49,15 +51,15 @@ def _canon_word(word: str) -> str:
 
 
 def canon(text: str) -> str:
-    """Return NFC text with one tone placement for open oa, oe, uy syllables (hòa, khỏe, thủy)."""
-    return _WORD.sub(lambda m: _canon_word(m.group(0)), nfc(text))
+    """Return NFC text with one tone placement for open oa, oe, uy syllables (hòa, khỏe, thủy), and Đ for its look-alike Ð."""
+    return _WORD.sub(lambda m: _canon_word(m.group(0)), nfc(text).translate(_ETH))
 
 
 def fold(text: str) -> str:
     """Return lower-case text with every mark dropped and đ folded to d (Đảng ủy -> dang uy)."""
     decomposed = unicodedata.normalize("NFD", text.lower())
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return stripped.replace("đ", "d")
+    return stripped.replace("đ", "d").replace("ð", "d")
 
 
 def lookup_key(text: str) -> str:
