@@ -286,3 +286,20 @@ def test_every_internal_link_leads_to_a_file(site):
                 if url.startswith("/") and not url.startswith("//") and not site.exists(url):
                     broken.add((path.relative_to(site.output).as_posix(), url))
     assert broken == set()
+
+
+def test_article_page_shows_its_first_paragraph_once(build_site):
+    site = build_site({
+        "articles/2022/khong-tom-tat.md": article(title="Không tóm tắt", body="Đoạn mở đầu của bài.\n\nĐoạn thứ hai."),
+        "articles/2022/co-tom-tat.md": article(title="Có tóm tắt", date="05/04/2022", summary="Tóm tắt riêng của bài.",
+                                               body="Đoạn mở đầu khác."),
+    })
+    assert site.outcome.ok, site.outcome.errors
+    text = site.html("2022/04/khong-tom-tat/").select_one("main article").get_text(" ", strip=True)
+    assert text.count("Đoạn mở đầu của bài.") == 1
+    main = site.html("2022/04/co-tom-tat/").select_one("main article")
+    assert main.get_text(" ", strip=True).count("Tóm tắt riêng của bài.") == 1
+    assert "Đoạn mở đầu khác." in main.get_text(" ", strip=True)
+    # lists still show a summary for both
+    summaries = [p.get_text(strip=True) for p in site.html("2022/04/").select("main ol.article-list article p.summary")]
+    assert summaries == ["Tóm tắt riêng của bài.", "Đoạn mở đầu của bài."]

@@ -64,6 +64,7 @@ def pelican_metadata(doc: schema.Document, html: str, state) -> dict:
         "title": meta.get("title") or doc.path,
         "slug": meta.get("slug") or "loi",
         "summary": meta.get("summary") or markup.lead(html),
+        "standfirst": meta.get("summary") or "",  # shown above the body only when written (else it repeats the body)
         "source_path_shown": doc.path,
     }
     if doc.kind == "article":
