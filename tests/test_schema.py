@@ -323,3 +323,14 @@ def test_comma_separated_units_get_a_list_hint(check, value):
     assert line == 4
     assert "nhiều đơn vị phải viết dạng danh sách: units: [" in message
     assert "có phải" not in message
+
+
+def test_overlong_title(check):
+    line, message = only_error(check(fm("title: " + "Hội nghị " * 40, *GOOD[1:])))
+    assert line == 2 and "dài" in message and "300" in message
+
+
+def test_block_scalars_and_numbers_are_text(check):
+    doc = check(fm("title: 2022", GOOD[1], GOOD[2], "summary: |", "  Dòng một", "  dòng hai."))
+    assert doc.errors == []
+    assert (doc.meta["title"], doc.meta["summary"]) == ("2022", "Dòng một dòng hai.")
