@@ -89,6 +89,10 @@ CASES = {
     "duplicate-url": Case({BAD: front(*valid(), 'slug: "hoi-nghi"')}, ("trùng", "/2022/04/hoi-nghi/", "bai-loi.md"), path="articles/2022/"),
     "slug-takes-an-index-page": Case({"pages/don-vi.md": '---\ntitle: "Đơn vị"\n---\n\nx\n'}, ("trùng với một trang mục lục",), 1, path="pages/don-vi.md"),
     "symlink-outside-content": Case({}, ("ra ngoài thư mục nội dung",), 1),
+    "svg-with-script": Case({"images/bieu-do.svg": '<svg xmlns="http://www.w3.org/2000/svg">\n<script>alert(1)</script>\n</svg>'},
+                            ("ảnh SVG chứa mã chạy được", "<script"), 2, path="images/bieu-do.svg"),
+    "svg-with-event-handler": Case({"images/bieu-do.svg": '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"></svg>'},
+                                   ("onload",), 1, path="images/bieu-do.svg"),
     # The unit registry
     "units-yaml-error": Case({}, ("units.yml:",), 2, path="units.yml", units="- code: a\n  name: A: B\n"),
     "units-duplicate-code": Case({}, ("ban-to-chuc",), path="units.yml", units=UNITS_YML + "    - code: ban-to-chuc\n      name: Ban khác\n"),
@@ -183,6 +187,13 @@ def test_script_injection_in_every_metadata_field_builds_as_text(build_site):
     soup = site.html("2022/04/bai/")
     assert soup.h1.get_text() == 'T "><script>alert(1)</script>'
     assert not [s for s in soup.find_all("script") if not s.get("src") and s.get("type") != "application/ld+json"]
+
+
+def test_a_bad_image_does_not_hide_the_unit_check(build_site):
+    site = build_site({BAD: front(*valid(units='units: ["khong-co"]')),
+                       "images/x.svg": '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"></svg>'})
+    assert any("images/x.svg:1:" in e for e in site.outcome.errors)
+    assert any(f"{BAD}:4:" in e and '"khong-co"' in e for e in site.outcome.errors)
 
 
 def test_every_error_in_a_file_is_reported_at_once(build_site):

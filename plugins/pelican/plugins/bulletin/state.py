@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from .errors import ContentError
 from .registry import Registry, load_registry
+from .sanitize import svg_errors
 from .schema import Context, Document, static_name_errors
 from .settings import STATE_KEY, check_settings
 
@@ -53,6 +54,7 @@ def start_build(settings: dict) -> BuildState:
     registry_file = os.path.join(content_dir, settings["BULLETIN_REGISTRY"])
     shown = display_path(registry_file)
     registry, errors = load_registry(registry_file, shown)
+    registry_ok = not errors  # units are checked against the registry only when it loaded cleanly
     now = settings["BULLETIN_NOW"] or datetime.now(zone)
     if now.tzinfo is None:
         now = now.replace(tzinfo=zone)
@@ -61,7 +63,8 @@ def start_build(settings: dict) -> BuildState:
     show_future = settings.setdefault(FUTURE_KEY, bool(settings.get("WITH_FUTURE_DATES")))
     settings["WITH_FUTURE_DATES"] = True
     errors = [*errors, *static_name_errors(content_dir, settings.get("STATIC_PATHS") or [], display_path)]
-    context = Context(registry=registry, zone=zone, content_dir=content_dir, registry_path=shown, registry_ok=not errors)
+    errors += svg_errors(content_dir, settings.get("STATIC_PATHS") or [], display_path)
+    context = Context(registry=registry, zone=zone, content_dir=content_dir, registry_path=shown, registry_ok=registry_ok)
     state = BuildState(registry=registry, context=context, now=now, errors=list(errors), show_future=show_future)
     settings[STATE_KEY] = state
     return state
