@@ -118,6 +118,8 @@ def test_unaccented_query_finds_d_with_stroke(page, site_url):
                                       "ms => ms.map(m => m.textContent)")
     assert any(m.startswith("đồng") for m in marks)
     assert "ď" not in page.inner_text("#search-results").lower()
+    assert open_search(page, site_url, q="ÐẢNG ỦY KHỐI")[0] == DUK  # capitals, and eth typed for Đ
+    assert open_search(page, site_url, q="ðang")[0] == DANG  # eth is đ, so the exact spelling "đang" comes first
 
 
 def test_exact_spelling_ranks_first(page, site_url):

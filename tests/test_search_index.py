@@ -21,6 +21,7 @@ from pelican.plugins.bulletin.registry import load_registry
         ("quý, quả, hoàng, khuỷu", "quý, quả, hoàng, khuỷu"),
         (unicodedata.normalize("NFD", "Hoà bình"), "Hòa bình"),
         ("cán bộ", "cán bộ"),
+        ("ÐUK các cơ quan", "ĎUK các cơ quan"),  # eth from old encodings stands for Đ
     ],
 )
 def test_index_text(text, indexed):

@@ -67,7 +67,8 @@
   }
 
   function canon(text) {
-    return text.normalize("NFC").replace(/\p{L}+/gu, canonWord);
+    // Ð/ð (eth, from old encodings) stand for Đ/đ, as in text.canon().
+    return text.normalize("NFC").replace(/Ð/g, "Đ").replace(/ð/g, "đ").replace(/\p{L}+/gu, canonWord);
   }
 
   function indexText(text) {
