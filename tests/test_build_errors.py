@@ -243,3 +243,16 @@ def test_missing_content_folder(tmp_path, task):
     code, out = run(task, *args)
     assert code == 1
     assert "Traceback" not in out and "khong-co" in out and "thư mục nội dung" in out
+
+
+def test_output_that_is_a_link_stays_a_link(tmp_path):
+    content, web, output = tmp_path / "content", tmp_path / "www", tmp_path / "output"
+    write_content(content, GOOD)
+    web.mkdir()
+    output.symlink_to(web, target_is_directory=True)
+    for _ in range(2):  # the first build fills the empty folder, the second replaces a built site
+        code, out = run("build", "--content", str(content), "--output", str(output))
+        assert code == 0 and "Traceback" not in out, out
+        assert output.is_symlink() and os.path.realpath(output) == str(web)
+        assert (web / "2022" / "04" / "hoi-nghi" / "index.html").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "output", "www"]

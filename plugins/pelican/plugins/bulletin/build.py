@@ -165,7 +165,8 @@ def build(conf: str, content: str | None = None, output: str | None = None, over
     refusal = check_output_target(target, source)
     if refusal:
         return Outcome(output=target, errors=[refusal])
-    parent, name = os.path.split(os.path.abspath(target))
+    shown, target = target, os.path.realpath(target)  # an output that is a link (to a web root) stays a link
+    parent, name = os.path.split(target)
     os.makedirs(parent, exist_ok=True)
     remove_stale(target)
     temporary = tempfile.mkdtemp(prefix=f".{name}{STALE_PREFIX}", dir=parent)
@@ -179,7 +180,7 @@ def build(conf: str, content: str | None = None, output: str | None = None, over
         if outcome.ok:
             os.chmod(temporary, 0o755)
             swap_into_place(temporary, target)
-        outcome.output = target
+        outcome.output = shown
         return outcome
     finally:
         if os.path.exists(temporary):
