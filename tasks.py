@@ -98,7 +98,7 @@ def clean(c, output=OUTPUT):
         raise Exit(code=1)
     for path in (output, ".cache"):
         if os.path.isdir(path):
-            shutil.rmtree(path)
+            shutil.rmtree(os.path.realpath(path))  # an output that is a link: empty what it points to, keep the link
             print(f"Đã xóa {path}/")
 
 

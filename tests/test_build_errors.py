@@ -256,3 +256,10 @@ def test_output_that_is_a_link_stays_a_link(tmp_path):
         assert output.is_symlink() and os.path.realpath(output) == str(web)
         assert (web / "2022" / "04" / "hoi-nghi" / "index.html").is_file()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "output", "www"]
+    # clean from the site's own folder (it also removes ./.cache, which must not be the repository's)
+    result = subprocess.run([*INVOKE, "-r", str(ROOT), "clean", "--output", str(output)], cwd=tmp_path,
+                            capture_output=True, text=True, encoding="utf-8", timeout=300)
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stdout + result.stderr
+    assert output.is_symlink() and not web.exists() and (content / "units.yml").is_file()
+    code, out = run("build", "--content", str(content), "--output", str(output))
+    assert code == 0 and (web / "index.html").is_file(), out
