@@ -49,6 +49,14 @@ ARTICLES = {
         body="Chi bộ sinh hoạt chuyên đề về học tập và làm theo gương Bác, giữ gìn khối đoàn kết.")),
 }
 
+# eleven weekly round-ups, enough for a second page of results
+ARTICLES.update({
+    f"articles/2021/diem-tin-{i}.md": article(
+        title=f"Điểm tin tuần số {i}", date=f"{i:02d}/02/2021", units=["ban-to-chuc"], terms=["2020-2025"],
+        body=f"Điểm tin tuần số {i} gồm tin ngắn của cơ quan.")
+    for i in range(1, 12)
+})
+
 HOSTILE = "<img src=x onerror=alert(1)>"
 
 
@@ -157,7 +165,8 @@ def test_quoted_phrase(page, site_url):
 def test_unit_filter_includes_descendants(page, site_url):
     assert set(open_search(page, site_url, unit="huyen-uy-hon-quan")) == {DANG, HOA_NEW, HOA_OLD, WORDS, NFD}
     assert set(open_search(page, site_url, unit="chi-bo-hung")) == {HOA_NEW, NFD}
-    assert len(open_search(page, site_url, unit="tinh-uy")) == 7
+    assert len(open_search(page, site_url, unit="tinh-uy")) == 10  # the first page of 18
+    assert "Tìm thấy 18 bài viết." in page.inner_text("#search-results [role=status]")
     assert page.locator("#loc-don-vi").input_value() == "tinh-uy"
 
 
@@ -207,6 +216,17 @@ def test_url_parameters_fill_the_form_and_typing_updates_the_url(page, site_url)
     wait_done(page)
     assert parse_qs(urlsplit(page.url).query) == {"q": ["dong chi"], "year": ["2022"], "sort": ["date"]}
     assert result_paths(page) == [DUK]
+
+
+def test_more_results_keep_the_reader_in_place(page, site_url):
+    assert len(open_search(page, site_url, q="diem tin tuan")) == 10
+    assert page.inner_text("#search-results [role=status]") == "Tìm thấy 11 bài viết cho “diem tin tuan”. Đang hiện 10/11 bài."
+    page.click("text=Xem thêm kết quả")
+    page.wait_for_function("() => document.querySelectorAll('#search-results ol > li').length === 11")
+    wait_done(page)
+    assert page.evaluate("document.activeElement === document.querySelectorAll('#search-results ol > li h3 a')[10]")
+    assert page.locator("[data-search-more]").is_hidden()
+    assert page.inner_text("#search-results [role=status]") == "Tìm thấy 11 bài viết cho “diem tin tuan”."
 
 
 def test_empty_results_message(page, site_url):
