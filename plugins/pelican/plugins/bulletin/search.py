@@ -108,8 +108,8 @@ def write_index_copy(output: str, copy: str, registry) -> int:
 
 
 def find_indexer(root: str | None = None) -> str | None:
-    """Return the pinned Pagefind binary from node_modules (project root or working folder)."""
-    for base in filter(None, (root, os.getcwd(), PROJECT)):
+    """Return the pinned Pagefind binary from node_modules (this project's first, then the working folder's)."""
+    for base in filter(None, (root, PROJECT, os.getcwd())):
         path = os.path.join(base, INDEXER)
         if os.access(path, os.X_OK):
             return path
