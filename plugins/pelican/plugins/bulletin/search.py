@@ -28,11 +28,11 @@ INDEXER = os.path.join("node_modules", ".bin", "pagefind")
 BODY_MARK = "data-pagefind-body"
 PROJECT = os.path.abspath(os.path.join(os.path.dirname(__file__), *[os.pardir] * 4))  # holds node_modules/
 
-# Markup Pagefind never reads as text, then any tag; what lies between is text.
 # Pagefind also writes its stock interfaces; the site has its own search page, so they are not published.
 STOCK_UI = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
             "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
 
+# Markup Pagefind never reads as text, then any tag; what lies between is text.
 _MARKUP = re.compile(r"(<!--.*?-->|<script\b.*?</script\s*>|<style\b.*?</style\s*>|<[^>]*>)", re.S | re.I)
 _UNIT_FILTER = re.compile(r'data-pagefind-filter="unit:([a-z0-9-]+)"')
 _BODY_OPEN = re.compile(r"<[^>]*\sdata-pagefind-body[^>]*>")
