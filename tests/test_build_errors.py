@@ -4,6 +4,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -263,3 +264,18 @@ def test_output_that_is_a_link_stays_a_link(tmp_path):
     assert output.is_symlink() and not web.exists() and (content / "units.yml").is_file()
     code, out = run("build", "--content", str(content), "--output", str(output))
     assert code == 0 and (web / "index.html").is_file(), out
+
+
+def test_two_builds_into_one_folder_do_not_break_each_other(tmp_path):
+    output = tmp_path / "output"
+    command = [*INVOKE, "build", "--content", str(ROOT / "content"), "--output", str(output)]
+    first = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    # start the second once the first is writing its temporary folder (which used to look stale to the second)
+    while first.poll() is None and not any(p.name.startswith(".output.tmp-") for p in tmp_path.iterdir()):
+        time.sleep(0.01)
+    second = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    first_out = first.communicate(timeout=300)[0]
+    assert (first.returncode, second.returncode) == (0, 0), first_out + second.stdout + second.stderr
+    assert "Traceback" not in first_out + second.stderr
+    assert (output / "index.html").is_file()
+    assert [p.name for p in tmp_path.iterdir()] == ["output"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import fcntl
 import io
 import logging
 import os
@@ -168,23 +169,35 @@ def build(conf: str, content: str | None = None, output: str | None = None, over
     shown, target = target, os.path.realpath(target)  # an output that is a link (to a web root) stays a link
     parent, name = os.path.split(target)
     os.makedirs(parent, exist_ok=True)
-    remove_stale(target)
-    temporary = tempfile.mkdtemp(prefix=f".{name}{STALE_PREFIX}", dir=parent)
-    settings["OUTPUT_PATH"] = temporary
+    with one_build_at_a_time(parent):  # else a second build would delete the first one's folder as stale
+        remove_stale(target)
+        temporary = tempfile.mkdtemp(prefix=f".{name}{STALE_PREFIX}", dir=parent)
+        settings["OUTPUT_PATH"] = temporary
+        try:
+            outcome = run_pelican(settings)
+            for finish in finishers if outcome.ok else ():
+                outcome.errors.extend(finish(temporary, settings))
+                if not outcome.ok:
+                    break
+            if outcome.ok:
+                os.chmod(temporary, 0o755)
+                swap_into_place(temporary, target)
+            outcome.output = shown
+            return outcome
+        finally:
+            if os.path.exists(temporary):
+                shutil.rmtree(temporary, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def one_build_at_a_time(folder: str):
+    """Hold an exclusive lock on the folder the output lives in; a concurrent build waits for this one."""
+    handle = os.open(folder, os.O_RDONLY)
     try:
-        outcome = run_pelican(settings)
-        for finish in finishers if outcome.ok else ():
-            outcome.errors.extend(finish(temporary, settings))
-            if not outcome.ok:
-                break
-        if outcome.ok:
-            os.chmod(temporary, 0o755)
-            swap_into_place(temporary, target)
-        outcome.output = shown
-        return outcome
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
     finally:
-        if os.path.exists(temporary):
-            shutil.rmtree(temporary, ignore_errors=True)
+        os.close(handle)
 
 
 def report(outcome: Outcome, stream=None) -> None:
