@@ -179,3 +179,22 @@ def test_missing_file(tmp_path):
     assert registry.units == {}
     assert [(e.path, e.line) for e in errors] == [("content/units.yml", 1)]
     assert "không tìm thấy" in errors[0].message
+
+
+def test_several_roots_in_vietnamese_order(tmp_path):
+    registry, errors = load(tmp_path, """\
+        - code: uy-ban
+          name: Ủy ban Kiểm tra
+        - code: dang-uy
+          name: Đảng ủy Khối
+        - code: ban
+          name: Ban Tổ chức
+          children:
+            - code: chi-bo-10
+              name: Chi bộ 10
+            - code: chi-bo-2
+              name: Chi bộ 2
+        """)
+    assert errors == []
+    assert registry.roots == ("ban", "dang-uy", "uy-ban")
+    assert codes(registry.walk()) == ["ban", "chi-bo-2", "chi-bo-10", "dang-uy", "uy-ban"]
