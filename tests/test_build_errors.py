@@ -132,6 +132,7 @@ def test_unreadable_or_clashing_files(good_site, files, name, line, words):
 
 def test_missing_registry(good_site):
     errors, _out = broken_build(good_site, {}, remove=["units.yml"])
+    assert len(errors) == 1  # no cascade of "unknown unit" errors from every article
     assert messages_for(errors, "units.yml") == [(1, "không tìm thấy tệp danh sách đơn vị — hãy tạo tệp này (xem docs/huong-dan-bien-tap.md)")]
 
 
