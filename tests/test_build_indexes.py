@@ -251,6 +251,8 @@ def test_pagination(build_site):
         assert back["href"] == "/" + base + "trang/2/" and back.get_text(strip=True)
         assert pages[2].select_one("nav[aria-label] a[rel=next]") is None
         assert pages[1].select_one("nav[aria-label] a[rel=prev]")["href"] == "/" + base
+    assert crumbs(site.html("don-vi/ban-to-chuc/trang/2/"))[-2:] == [("/don-vi/tinh-uy/", "Tỉnh ủy"), (None, "Ban Tổ chức Tỉnh ủy")]
+    assert "trang 2" in site.html("don-vi/ban-to-chuc/trang/2/").title.get_text()
 
 
 def test_future_article_absent_from_a_normal_build(build_site):
