@@ -29,6 +29,7 @@ ROOT = os.path.dirname(HERE)
 WORK = os.path.join(HERE, "work")
 RESULTS = os.path.join(HERE, "results")
 PYTHON = sys.executable
+PROJECT = os.path.join(WORK, "du-an")  # snapshot of settings, theme, plugin and tasks (see snapshot_project)
 BIN = os.path.dirname(PYTHON)
 CONF = "pelicanconf.py"
 sys.path.insert(0, HERE)
@@ -216,7 +217,7 @@ def run_ours(paths: dict, output: str, search: bool, fast: bool = True, keep_out
         command.append("--search")
     if not fast:
         command.append("--reference")
-    result = measure(command, cwd=ROOT)
+    result = measure(command, cwd=PROJECT, env=project_env())
     if result["code"]:
         fail("Bản tin", result)
     timings = json.loads(result["stdout"].strip().splitlines()[-1])
@@ -285,16 +286,22 @@ def newest_article(content: str) -> tuple[str, list[str]]:
 
 
 def snapshot_project() -> str:
-    """Copy the settings, theme, plugin and tasks into the work folder, so the preview under test watches a
-    project nobody else edits while it runs (a change there would trigger a full rebuild)."""
-    target = os.path.join(WORK, "du-an")
+    """Copy the settings, theme, plugin and tasks into the work folder: every build of the run uses this copy,
+    so an edit made to the project while the benchmark runs changes neither the output nor the preview."""
+    target = PROJECT
     shutil.rmtree(target, ignore_errors=True)
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info")
     for folder in ("theme", "plugins"):
         shutil.copytree(os.path.join(ROOT, folder), os.path.join(target, folder), ignore=ignore)
     for name in ("pelicanconf.py", "tasks.py"):
         shutil.copy2(os.path.join(ROOT, name), target)
+    os.symlink(os.path.join(ROOT, "node_modules"), os.path.join(target, "node_modules"))
     return target
+
+
+def project_env() -> dict:
+    """Make the snapshot's plugin the one Python imports."""
+    return {"PYTHONPATH": os.path.join(PROJECT, "plugins")}
 
 
 def run_preview(paths: dict, output: str, runs: int) -> dict:
@@ -306,7 +313,7 @@ def run_preview(paths: dict, output: str, runs: int) -> dict:
         original = handle.read()
     command = [os.path.join(BIN, "invoke"), "livereload", "--content", paths["content"], "--output", output,
                "--port", str(port)]
-    process = subprocess.Popen(command, cwd=snapshot_project(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    process = subprocess.Popen(command, cwd=PROJECT, env={**os.environ, **project_env()}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                start_new_session=True, text=True)
     sampler = TreeSampler(process.pid, every=0.05)
     sampler.start()
@@ -399,7 +406,7 @@ def compare_with_clean_build(paths: dict, preview_output: str) -> list[str]:
     shutil.rmtree(reference, ignore_errors=True)
     command = [PYTHON, os.path.join(HERE, "bench_build.py"), "--content", paths["content"], "--output", reference,
                "--reference", "--preview", "--search"]
-    result = measure(command, cwd=ROOT)
+    result = measure(command, cwd=PROJECT, env=project_env())
     if result["code"]:
         fail("Bản dựng đối chiếu", result)
     return compare_trees(reference, preview_output)
@@ -418,32 +425,28 @@ def bench_count(count: int, runs: int, seed: int, preview_runs: int) -> dict:
     row["pelican"] = median_of(plain)
     say("Pelican thuần", row["pelican"])
 
-    # The reference: sequential, no cache. Every fast path must give the same bytes.
-    reference = run_ours(paths, out("tham-chieu"), search=True, fast=False)
+    # The reference: one process, no cache. Every fast path must give the same bytes.
+    reference = run_ours(paths, out("tham-chieu"), search=False, fast=False)
     row["reference"] = median_of([reference])
-    say("Bản tin, tuần tự, không bộ đệm (tham chiếu)", row["reference"])
+    say("Bản tin, một tiến trình, không bộ đệm (tham chiếu)", row["reference"])
 
-    shutil.rmtree(os.path.join(ROOT, ".cache"), ignore_errors=True)
     cold = []
     for _ in range(runs):
-        shutil.rmtree(os.path.join(ROOT, ".cache"), ignore_errors=True)
+        shutil.rmtree(os.path.join(PROJECT, ".cache"), ignore_errors=True)
         cold.append(run_ours(paths, out("khong-tim-kiem"), search=False))
     row["ours"] = median_of(cold)
     say("Bản tin, không chỉ mục tìm kiếm (bộ đệm rỗng)", row["ours"])
+    row["identical"] = {"bo_dem_rong": compare_trees(out("tham-chieu"), out("khong-tim-kiem"))[:20]}
+
+    warm_plain = [run_ours(paths, out("khong-tim-kiem-bo-dem"), search=False) for _ in range(runs)]
+    row["ours_warm"] = median_of(warm_plain)
+    say("Bản tin, không chỉ mục tìm kiếm (bộ đệm sẵn)", row["ours_warm"])
+    row["identical"]["bo_dem_san"] = compare_trees(out("tham-chieu"), out("khong-tim-kiem-bo-dem"))[:20]
 
     warm = [run_ours(paths, out("co-tim-kiem"), search=True) for _ in range(runs)]
     row["ours_search"] = median_of(warm)
     say("Bản tin + chỉ mục tìm kiếm (bộ đệm sẵn)", row["ours_search"])
     row["search"] = row["ours_search"].get("search", 0.0)
-
-    warm_plain = [run_ours(paths, out("khong-tim-kiem-bo-dem"), search=False) for _ in range(runs)]
-    row["ours_warm"] = median_of(warm_plain)
-    say("Bản tin, không chỉ mục tìm kiếm (bộ đệm sẵn)", row["ours_warm"])
-
-    row["identical"] = {"bo_dem_san": compare_trees(out("tham-chieu"), out("co-tim-kiem"))[:20]}
-    shutil.rmtree(os.path.join(ROOT, ".cache"), ignore_errors=True)
-    run_ours(paths, out("kiem-tra-rong"), search=True)
-    row["identical"]["bo_dem_rong"] = compare_trees(out("tham-chieu"), out("kiem-tra-rong"))[:20]
     for name, problems in row["identical"].items():
         print(f"  so với bản tham chiếu ({name}): {'giống hệt' if not problems else problems}", flush=True)
 
@@ -516,11 +519,14 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     counts = [int(c) for c in args.articles.split(",")]
+    snapshot_project()
+    load_before = os.getloadavg()
     os.makedirs(RESULTS, exist_ok=True)
     rows = [bench_count(count, args.runs, args.seed, args.preview_runs) for count in counts]
     name = "bench-" + "-".join(str(c) for c in counts)
     report = {
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "system": platform.platform()},
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "system": platform.platform(),
+                    "load_before": load_before, "load_after": os.getloadavg()},
         "runs": args.runs,
         "seed": args.seed,
         "rows": rows,

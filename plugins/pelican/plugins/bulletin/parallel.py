@@ -27,6 +27,7 @@ from . import markup, schema
 from .state import display_path
 
 PREFETCH_KEY = "_BULLETIN_PREFETCH"
+ORDER_KEY = "_BULLETIN_READ_ORDER"  # the files Pelican will read, in the order it will ask for them
 WRITER_KEY = "_BULLETIN_WRITER"
 LIVE_KEY = "_BULLETIN_LIVE"  # the live preview's holder (a dict): keeps the generators and the writer's jobs
 CHUNK = 48
@@ -97,10 +98,15 @@ def check_one(full_path: str, kind: str, context: schema.Context, cache: HtmlCac
     return doc, cache.convert(md, doc.body) if doc.body.strip() else ""
 
 
-def _check_chunk(chunk: list[tuple[str, str]]) -> list[tuple[str, schema.Document, str]]:
-    """Check and convert a few files in a worker."""
-    w = _WORKER
-    return [(path, *check_one(path, kind, w["context"], w["cache"], w["md"])) for path, kind in chunk]
+def _check_chunk(chunk: list[tuple[str, str]]) -> list[tuple[str, tuple | None]]:
+    """Check and convert a few files in a worker; a file that raises is left to the reader (None)."""
+    w, done = _WORKER, []
+    for path, kind in chunk:
+        try:
+            done.append((path, check_one(path, kind, w["context"], w["cache"], w["md"])))
+        except Exception:  # the reader does it again and fails the way a build in one process would
+            done.append((path, None))
+    return done
 
 
 class Prefetch:
@@ -120,8 +126,8 @@ class Prefetch:
             return None
         while path not in self.ready and self.pending is not None:
             try:
-                for found, doc, html in next(self.pending):
-                    self.ready[found] = (doc, html)
+                for found, result in next(self.pending):
+                    self.ready[found] = result
             except StopIteration:
                 self.close()
         self.expected.discard(path)
@@ -153,6 +159,14 @@ def content_files(settings: dict, kind_of) -> list[tuple[str, str]]:
     return list(found.items())
 
 
+def note_read_order(generator, paths_key: str, exclude_key: str) -> None:
+    """Remember the Markdown files a generator will read, in its order (its own get_files set, same process)."""
+    settings = generator.settings
+    files = generator.get_files(settings[paths_key], exclude=settings[exclude_key])
+    order = settings.setdefault(ORDER_KEY, [])
+    order += [os.path.abspath(os.path.join(generator.path, f)) for f in files if f.endswith((".md", ".markdown"))]
+
+
 def read_document(reader, source_path: str, state) -> tuple[schema.Document, str]:
     """Return (Document, HTML) of a content file: from the worker pool when it runs, else computed here."""
     settings = reader.settings
@@ -161,7 +175,9 @@ def read_document(reader, source_path: str, state) -> tuple[schema.Document, str
         cache = settings[PREFETCH_KEY + "_CACHE"] = HtmlCache(settings.get("BULLETIN_CACHE") or "")
         workers = worker_count(settings)
         if workers > 1:
-            files = content_files(settings, reader.kind_of)
+            order = settings.get(ORDER_KEY)
+            files = ([(p, reader.kind_of(p)) for p in dict.fromkeys(order)] if order
+                     else content_files(settings, reader.kind_of))
             if len(files) > CHUNK:
                 settings[PREFETCH_KEY] = Prefetch(files, state.context, cache.folder and settings["BULLETIN_CACHE"], workers)
     prefetch = settings.get(PREFETCH_KEY)

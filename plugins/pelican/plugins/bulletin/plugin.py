@@ -8,7 +8,7 @@ from .errors import ContentErrors
 from .filters import FILTERS
 from .generator import PAGINATED, BulletinGenerator, settle_feed
 from .incremental import keep_model
-from .parallel import finish_reading, flush_writes, writer_class
+from .parallel import finish_reading, flush_writes, note_read_order, writer_class
 from .reader import BulletinReader
 from .sanitize import feed_items_as_text
 from .state import get_state, start_build
@@ -34,6 +34,16 @@ def add_generator(pelican):
     return BulletinGenerator
 
 
+def note_articles(generator) -> None:
+    """Tell the reading workers which article files come, in Pelican's order."""
+    note_read_order(generator, "ARTICLE_PATHS", "ARTICLE_EXCLUDES")
+
+
+def note_pages(generator) -> None:
+    """Tell the reading workers which page files come, in Pelican's order."""
+    note_read_order(generator, "PAGE_PATHS", "PAGE_EXCLUDES")
+
+
 def stop_reading(generators) -> None:
     """Stop the reading workers once every file is read; the live preview keeps the generators."""
     finish_reading(generators[0].settings)
@@ -52,6 +62,8 @@ def register() -> None:
     signals.initialized.connect(initialize)
     signals.readers_init.connect(use_reader)
     signals.get_generators.connect(add_generator)
+    signals.article_generator_init.connect(note_articles)
+    signals.page_generator_init.connect(note_pages)
     signals.all_generators_finalized.connect(stop_reading)
     signals.all_generators_finalized.connect(stop_on_errors)
     signals.get_writer.connect(writer_class)
