@@ -334,3 +334,18 @@ def test_block_scalars_and_numbers_are_text(check):
     doc = check(fm("title: 2022", GOOD[1], GOOD[2], "summary: |", "  Dòng một", "  dòng hai."))
     assert doc.errors == []
     assert (doc.meta["title"], doc.meta["summary"]) == ("2022", "Dòng một dòng hai.")
+
+
+@pytest.mark.parametrize(("key", "meant"), [
+    ("ngày", "date"), ("Tiêu đề", "title"), ("đơn vị", "units"), ("nhiệm kỳ", "terms"), ("tác giả", "author"),
+    ("tóm tắt", "summary"), ("ảnh", "image"), ("chú thích ảnh", "image_caption"), ("trạng thái", "status"),
+    ("từ khóa", "tags"), ("chuc_vu", "author_title"),
+])
+def test_vietnamese_key_suggests_the_key_to_use(check, key, meant):
+    line, message = only_error(check(fm(*GOOD, f"{key}: x")))
+    assert (line, message) == (5, f'khóa "{key}" không hợp lệ — có phải "{meant}"?')
+
+
+def test_vietnamese_key_for_a_page_suggests_only_page_keys(check):
+    line, message = only_error(check(fm('title: "Giới thiệu"', "tác giả: A"), kind="page"))
+    assert line == 3 and "có phải" not in message and "các khóa dùng được: title, summary, slug" in message

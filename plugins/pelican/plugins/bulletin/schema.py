@@ -16,7 +16,7 @@ from .dates import DateError, parse_date
 from .errors import ContentError
 from .registry import CODE, Registry, Unit
 from .terms import Term, TermError, parse_term
-from .text import lookup_key, nfc, slugify
+from .text import fold, lookup_key, nfc, slugify
 
 MAX_BYTES = 2 * 1024 * 1024
 IMAGE_TYPES = (".svg", ".png", ".jpg", ".jpeg", ".webp", ".gif", ".avif")
@@ -329,9 +329,19 @@ _EXAMPLES = {
 }
 
 
+# Keys an editor may write in Vietnamese (folded) -> the key to use.
+VIETNAMESE_KEYS = {
+    "tieu de": "title", "ten bai": "title", "ngay": "date", "ngay dang": "date", "don vi": "units",
+    "nhiem ky": "terms", "tac gia": "author", "chuc vu": "author_title", "tom tat": "summary", "sapo": "summary",
+    "tu khoa": "tags", "the": "tags", "anh": "image", "hinh anh": "image", "anh dai dien": "image",
+    "chu thich anh": "image_caption", "chu thich": "image_caption", "trang thai": "status", "dia chi": "slug",
+}
+
+
 def _unknown_key(key: str, fields: dict) -> str:
-    """Explain an unknown key, with the closest valid one."""
-    near = difflib.get_close_matches(key.lower(), list(fields), n=1, cutoff=0.6)
+    """Explain an unknown key, with the closest valid one (also for a key written in Vietnamese)."""
+    meant = VIETNAMESE_KEYS.get(" ".join(fold(key).replace("_", " ").split()))
+    near = [meant] if meant in fields else difflib.get_close_matches(key.lower(), list(fields), n=1, cutoff=0.6)
     if near:
         return f'khóa "{key}" không hợp lệ — có phải "{near[0]}"?'
     return f'khóa "{key}" không hợp lệ — các khóa dùng được: {", ".join(fields)}'
