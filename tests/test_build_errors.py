@@ -280,3 +280,20 @@ def test_two_builds_into_one_folder_do_not_break_each_other(tmp_path):
     assert "Traceback" not in first_out + second.stderr
     assert (output / "index.html").is_file()
     assert [p.name for p in tmp_path.iterdir()] == ["output"]
+
+
+def test_static_links_out_of_the_content_folder_are_refused(build_site, tmp_path):
+    secret = tmp_path / "ngoai"
+    secret.mkdir()
+    (secret / "bi-mat.txt").write_text("BI-MAT", encoding="utf-8")
+    site = build_site({"articles/2022/a.md": article(), "images/that.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>"})
+    assert site.outcome.ok
+    (site.content / "images" / "lo.svg").symlink_to(secret / "bi-mat.txt")
+    (site.content / "images" / "thu-muc").symlink_to(secret, target_is_directory=True)
+    (site.content / "images" / "ben-trong.svg").symlink_to(site.content / "images" / "that.svg")  # inside: fine
+    before = snapshot(site.output)
+    again = build_site({})
+    assert sorted(e.split(":1: ")[0].rsplit("/", 1)[1] for e in again.outcome.errors) == ["lo.svg", "thu-muc"]
+    assert all("liên kết trỏ ra ngoài thư mục nội dung" in e for e in again.outcome.errors)
+    assert snapshot(site.output) == before
+    assert not any("BI-MAT" in p.read_text(errors="ignore") for p in site.output.rglob("*") if p.is_file())

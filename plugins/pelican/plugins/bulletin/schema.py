@@ -350,20 +350,27 @@ def _unknown_key(key: str, fields: dict) -> str:
 _URL_SAFE = re.compile(r"^[A-Za-z0-9._/-]+$")
 
 
-def static_name_errors(content_dir: str, folders: list[str], show: Callable[[str], str]) -> list[ContentError]:
-    """Report every static file (images…) whose name would not make a plain ASCII URL, with a safe name to use."""
+def static_file_errors(content_dir: str, folders: list[str], show: Callable[[str], str]) -> list[ContentError]:
+    """Report every static file (images…) whose name would not make a plain ASCII URL, or that links out of the content folder."""
+    root = os.path.realpath(content_dir)
     errors = []
     for folder in folders:
-        for root, dirs, files in os.walk(os.path.join(content_dir, folder)):
+        for parent, dirs, files in os.walk(os.path.join(content_dir, folder)):
             dirs.sort()
-            for name in sorted(files):
-                relative = os.path.relpath(os.path.join(root, name), content_dir).replace(os.sep, "/")
-                if not _URL_SAFE.match(relative):
+            for name in sorted(dirs + files):
+                full = os.path.join(parent, name)
+                relative = os.path.relpath(full, content_dir).replace(os.sep, "/")
+                if not os.path.realpath(full).startswith(root + os.sep):
+                    errors.append(ContentError(show(full), 1, f'"{relative}" là liên kết trỏ ra ngoài thư mục nội dung — hãy chép tệp '
+                                                              "vào đây thay vì dùng liên kết (tệp ngoài sẽ không được đưa lên trang)"))
+                    if name in dirs:
+                        dirs.remove(name)
+                elif name in files and not _URL_SAFE.match(relative):
                     stem, ext = os.path.splitext(relative)
                     safe = "/".join(slugify(part) or "tep" for part in stem.split("/")) + ext.lower()
                     message = (f'tên tệp "{relative}" có dấu, dấu cách hoặc ký tự đặc biệt nên không làm được địa chỉ '
                                f'trên trang — hãy đổi tên thành "{safe}" (và sửa các bài dùng ảnh này)')
-                    errors.append(ContentError(show(os.path.join(root, name)), 1, message))
+                    errors.append(ContentError(show(full), 1, message))
     return errors
 
 

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from .errors import ContentError
 from .registry import Registry, load_registry
 from .sanitize import svg_errors
-from .schema import Context, Document, static_name_errors
+from .schema import Context, Document, static_file_errors
 from .settings import STATE_KEY, check_settings
 
 FUTURE_KEY = "_BULLETIN_WITH_FUTURE_DATES"  # the value WITH_FUTURE_DATES had before the plugin took over
@@ -62,7 +62,7 @@ def start_build(settings: dict) -> BuildState:
     # so a build pinned with BULLETIN_NOW publishes exactly what a build at that moment would.
     show_future = settings.setdefault(FUTURE_KEY, bool(settings.get("WITH_FUTURE_DATES")))
     settings["WITH_FUTURE_DATES"] = True
-    errors = [*errors, *static_name_errors(content_dir, settings.get("STATIC_PATHS") or [], display_path)]
+    errors = [*errors, *static_file_errors(content_dir, settings.get("STATIC_PATHS") or [], display_path)]
     errors += svg_errors(content_dir, settings.get("STATIC_PATHS") or [], display_path)
     context = Context(registry=registry, zone=zone, content_dir=content_dir, registry_path=shown, registry_ok=registry_ok)
     state = BuildState(registry=registry, context=context, now=now, errors=list(errors), show_future=show_future)
