@@ -297,3 +297,18 @@ def test_static_links_out_of_the_content_folder_are_refused(build_site, tmp_path
     assert all("liên kết trỏ ra ngoài thư mục nội dung" in e for e in again.outcome.errors)
     assert snapshot(site.output) == before
     assert not any("BI-MAT" in p.read_text(errors="ignore") for p in site.output.rglob("*") if p.is_file())
+
+
+def test_links_to_drafts_or_scheduled_articles_are_errors(build_site):
+    body = "Xem [bài nháp]({filename}/articles/2022/nhap.md),\n\nvà [bài hẹn giờ]({filename}../2099/sau.md)."
+    site = build_site({"articles/2022/a.md": article(body=body),
+                       "articles/2022/nhap.md": article(title="Nháp", date="05/04/2022", status="draft"),
+                       "articles/2099/sau.md": article(title="Sau", date="01/01/2099"),
+                       "articles/2022/ok.md": article(title="Được", date="06/04/2022",
+                                                      body="[bài đã đăng]({filename}/articles/2022/a.md)")})
+    assert not site.outcome.ok
+    found = sorted((int(e.split(":")[1]), e.split("\"")[1]) for e in site.outcome.errors)
+    assert found == [(8, "articles/2022/nhap.md"), (10, "../2099/sau.md")]
+    assert all("chưa đăng" in e for e in site.outcome.errors)
+    checked = check_content(str(ROOT / "pelicanconf.py"), str(site.content), [])
+    assert sorted((e.line, e.message.split('"')[1]) for e in checked) == found

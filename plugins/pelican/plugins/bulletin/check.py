@@ -8,7 +8,7 @@ import sys
 
 from .build import read_settings
 from .errors import ContentError
-from .generator import URLS, collisions, save_as
+from .generator import URLS, collisions, save_as, unpublished_link_errors
 from .markup import convert, make_markdown, reference_errors
 from .schema import check_file
 from .state import display_path, start_build
@@ -38,10 +38,16 @@ def check_content(conf: str, content: str, paths: list[str], notices: list[Conte
     errors = list(state.errors)
     entries, years = [], set()
     md = make_markdown()
+    hidden, bodies = set(), []  # unpublished articles (real paths); published bodies to check for links to them
     for kind, key in (("article", "ARTICLE_PATHS"), ("page", "PAGE_PATHS")):
         for full in source_files(settings["PATH"], settings[key]):
             doc = check_file(full, display_path(full), kind, state.context)
-            doc.errors += reference_errors(convert(md, doc.body), doc, full, settings["PATH"])
+            html = convert(md, doc.body)
+            doc.errors += reference_errors(html, doc, full, settings["PATH"])
+            if kind == "article" and (doc.meta.get("status") == "draft" or doc.meta.get("date") and state.withheld(doc.meta["date"])):
+                hidden.add(os.path.realpath(full))
+            else:
+                bodies.append((doc, html, full))
             errors += doc.errors
             if notices is not None:
                 notices += doc.warnings
@@ -52,6 +58,8 @@ def check_content(conf: str, content: str, paths: list[str], notices: list[Conte
                 years.add(doc.meta["date"].year)
             else:
                 entries.append((settings["PAGE_SAVE_AS"].format(slug=doc.meta["slug"]), doc.path))
+    for doc, html, full in bodies:
+        errors += unpublished_link_errors(doc, html, full, settings["PATH"], hidden)
     reserved = [save_as(URLS[k]) for k in ("units", "terms", "archives", "search")] + [f"{y}/index.html" for y in years]
     errors += collisions(entries, reserved)
     if paths:

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import cache, cached_property, partial
 
 from pelican.generators import Generator
 
-from . import indexes
+from . import indexes, markup
 from .errors import ContentError
 from .registry import Registry
+from .sanitize import locate
 from .state import get_state
 
 # Where each index lives (relative to SITEURL); "{...}" fields are filled per unit, term or period.
@@ -137,6 +139,7 @@ class BulletinGenerator(Generator):
         self.context["bulletin"] = self.site
         self.context["links"] = Links()
         state.errors.extend(find_collisions(self.context, self.settings, self.site))
+        state.errors.extend(links_to_unpublished(self.context, state))
 
     def generate_output(self, writer) -> None:
         """Write every index page, paginated, and the unit and term feeds."""
@@ -188,6 +191,28 @@ def settle_feed(context: dict, feed) -> None:
     if not feed.items:
         newest = max((a.date for a in context.get("articles") or ()), default=datetime(1970, 1, 1, tzinfo=timezone.utc))
         feed.latest_post_date = lambda: newest
+
+
+def links_to_unpublished(context: dict, state) -> list[ContentError]:
+    """Report each link of a published article or page to a draft or scheduled article: it would lead nowhere."""
+    hidden = {os.path.realpath(c.source_path) for key in ("drafts", "hidden_articles", "draft_pages", "hidden_pages")
+              for c in context.get(key, [])}
+    errors = []
+    for item in [*context.get("articles", []), *context.get("pages", [])]:
+        doc = state.documents.get(getattr(item, "source_path_shown", ""))
+        if doc is not None:
+            errors += unpublished_link_errors(doc, item._content, item.source_path, state.context.content_dir, hidden)
+    return errors
+
+
+def unpublished_link_errors(doc, fragment: str, source_path: str, content_dir: str, hidden: set[str]) -> list[ContentError]:
+    """Report the links of one converted body that point at a file in `hidden` (real paths of unpublished articles)."""
+    return [
+        ContentError(doc.path, doc.body_line + locate(doc.body, shown) - 1,
+                     f'liên kết tới "{shown}", một bài chưa đăng (bản nháp hoặc hẹn giờ), sẽ dẫn tới trang không có — '
+                     "hãy bỏ liên kết hoặc đăng bài đó trước")
+        for shown, full in markup.reference_targets(fragment, source_path, content_dir) if full in hidden
+    ]
 
 
 def find_collisions(context: dict, settings: dict, site: Site) -> list[ContentError]:

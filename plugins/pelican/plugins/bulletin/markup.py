@@ -120,15 +120,22 @@ def lead(fragment: str, words: int = 45) -> str:
     return ""
 
 
+def reference_targets(fragment: str, source_path: str, content_dir: str) -> list[tuple[str, str]]:
+    """Return (path as written, real path) of each {static}/{filename}/{attach} link of a converted body."""
+    root = os.path.realpath(content_dir)
+    found = []
+    for target in dict.fromkeys(unquote(html.unescape(m.group(1))) for m in _REFERENCE.finditer(fragment)):
+        base = root if target.startswith("/") else os.path.dirname(source_path)
+        found.append((target.lstrip("/"), os.path.realpath(os.path.join(base, target.lstrip("/")))))
+    return found
+
+
 def reference_errors(fragment: str, doc, source_path: str, content_dir: str) -> list[ContentError]:
     """Report each image or {filename}/{static} link of a converted body that points at no file in the content folder."""
     root = os.path.realpath(content_dir)
     errors = []
-    for target in dict.fromkeys(unquote(html.unescape(m.group(1))) for m in _REFERENCE.finditer(fragment)):
-        base = root if target.startswith("/") else os.path.dirname(source_path)
-        full = os.path.realpath(os.path.join(base, target.lstrip("/")))
+    for shown, full in reference_targets(fragment, source_path, content_dir):
         if not (full.startswith(root + os.sep) and os.path.isfile(full)):
-            shown = target.lstrip("/")
             line = doc.body_line + locate(doc.body, shown) - 1
             errors.append(ContentError(doc.path, line, f'không tìm thấy tệp "{shown}" (ảnh hoặc liên kết trong bài) — '
                                                        "đường dẫn tính từ thư mục content/, ví dụ images/2022/hoi-nghi.svg"))
