@@ -114,6 +114,38 @@ def write_plain_copy(content: str, plain: str) -> None:
 
 # ---------------------------------------------------------------- measuring
 
+def tree_pids(root: int) -> list[int]:
+    """Return a process and all its descendants."""
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", "rb") as handle:
+                    parents[int(entry)] = int(handle.read().rsplit(b")", 1)[1].split()[1])
+            except OSError:
+                continue
+    members, frontier = [root], [root]
+    while frontier:
+        pid = frontier.pop()
+        for child, parent in parents.items():
+            if parent == pid and child not in members:
+                members.append(child)
+                frontier.append(child)
+    return members
+
+
+def tree_pss_kb(root: int) -> int:
+    """Return the proportional memory (kB) of a process tree: pages shared after fork() are counted once."""
+    total = 0
+    for pid in tree_pids(root):
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as handle:
+                total += next(int(line.split()[1]) for line in handle if line.startswith("Pss:"))
+        except (OSError, StopIteration):
+            continue
+    return total
+
+
 def tree_rss_kb(root: int) -> int:
     """Return the summed resident memory (kB) of a process and all its descendants."""
     parents: dict[int, int] = {}
@@ -143,12 +175,13 @@ class TreeSampler(threading.Thread):
 
     def __init__(self, pid: int, every: float = 0.02):
         super().__init__(daemon=True)
-        self.pid, self.every, self.peak_kb = pid, every, 0
+        self.pid, self.every, self.peak_kb, self.peak_pss_kb = pid, every, 0, 0
         self.done = threading.Event()
 
     def run(self) -> None:
         while not self.done.is_set():
             self.peak_kb = max(self.peak_kb, tree_rss_kb(self.pid))
+            self.peak_pss_kb = max(self.peak_pss_kb, tree_pss_kb(self.pid))
             self.done.wait(self.every)
 
 
@@ -176,6 +209,7 @@ def measure(command: list[str], cwd: str, env: dict | None = None) -> dict:
         "code": process.returncode,
         "max_rss_mb": usage.ru_maxrss / 1024,
         "tree_rss_mb": sampler.peak_kb / 1024,
+        "tree_pss_mb": sampler.peak_pss_kb / 1024,
         "stdout": b"".join(out_chunks).decode("utf-8", "replace"),
         "stderr": b"".join(err_chunks).decode("utf-8", "replace"),
     }
@@ -183,7 +217,7 @@ def measure(command: list[str], cwd: str, env: dict | None = None) -> dict:
 
 def median_of(runs: list[dict]) -> dict:
     """Summarise runs: median wall time and memory, and every wall time."""
-    summary = {key: statistics.median(r[key] for r in runs) for key in ("wall", "max_rss_mb", "tree_rss_mb")}
+    summary = {key: statistics.median(r[key] for r in runs) for key in ("wall", "max_rss_mb", "tree_rss_mb", "tree_pss_mb")}
     summary["walls"] = [round(r["wall"], 3) for r in runs]
     for key in ("search", "pelican"):
         if all(key in r for r in runs):
@@ -462,7 +496,8 @@ def say(label: str, summary: dict) -> None:
     """Print one measured line."""
     extra = f", trong đó tìm kiếm {summary['search']:.2f} s" if summary.get("search") else ""
     print(f"  {label}: {summary['wall']:.2f} s (các lần: {summary['walls']}){extra}; bộ nhớ đỉnh "
-          f"{summary['max_rss_mb']:.0f} MB một tiến trình, {summary['tree_rss_mb']:.0f} MB cả cây", flush=True)
+          f"{summary['max_rss_mb']:.0f} MB một tiến trình, {summary['tree_rss_mb']:.0f} MB cả cây (RSS cộng dồn), "
+          f"{summary['tree_pss_mb']:.0f} MB cả cây (PSS)", flush=True)
 
 
 # ---------------------------------------------------------------- outputs
