@@ -188,6 +188,28 @@ def run_build(content: Path, output: Path) -> subprocess.Popen:
                             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
 
 
+def temporary_folders(output: Path) -> list[Path]:
+    """Return the folders a build of `output` is writing into (or that a killed build left behind)."""
+    return [p for p in output.parent.iterdir() if p.name.startswith(f".{output.name}{builder.STALE_PREFIX}")]
+
+
+def count_files(folder: Path) -> int:
+    """Count the files below a folder that may vanish while it is counted."""
+    return sum(len(files) for _root, _dirs, files in os.walk(folder))
+
+
+# Where each kill lands, told by what the build has written so far into its temporary folder (not by a clock,
+# which a busy machine makes meaningless): f(temporary folder, pages of the previous site) -> kill now?
+KILL_POINTS = {
+    "thư mục tạm vừa tạo": lambda tmp, pages: True,
+    "đã ghi vài trang": lambda tmp, pages: count_files(tmp) >= 5,
+    "đã ghi một nửa số trang": lambda tmp, pages: count_files(tmp) >= pages // 2,
+    "đang lập chỉ mục tìm kiếm": lambda tmp, pages: (tmp / "pagefind").is_dir(),
+    "đang nén": lambda tmp, pages: (tmp / "index.html.gz").exists(),
+    "đã nén gần hết": lambda tmp, pages: count_files(tmp) >= pages * 25 // 10,
+}
+
+
 @pytest.mark.slow
 def test_killing_the_build_at_any_moment_keeps_the_previous_site(tmp_path):
     import time
@@ -198,29 +220,36 @@ def test_killing_the_build_at_any_moment_keeps_the_previous_site(tmp_path):
     assert first.wait(timeout=300) == 0, first.stderr.read().decode()
     before = file_hashes(output)
     assert len(before) > 1000
+    pages = sum(name.endswith(".html") for name in before)
     # Change the content, so a build that got through would change the output.
     (content / "articles" / "2026" / "bai-moi.md").write_text(article(title="Bài mới sau lần dựng trước", date="01/06/2026",
                                                                      units=["tinh-uy-binh-phuoc"]), encoding="utf-8")
-    seen: dict[float, dict[str, str]] = {}  # the output right after each kill
-    for delay in (0.2, 0.5, 1.0, 2.0, 3.0, 5.0):
+    seen: dict[str, dict[str, str]] = {}  # the output right after each kill that landed while the build was running
+    for point, reached in KILL_POINTS.items():
+        left = set(temporary_folders(output))  # by earlier kills: this build deletes them first
         process = run_build(content, output)
-        time.sleep(delay)  # where the kill lands, not a measurement
-        if process.poll() is not None:
-            continue  # finished before the kill: nothing to learn from this point
-        os.killpg(process.pid, 9)
-        process.wait()
-        seen[delay] = file_hashes(output)
-    leftovers = [p for p in tmp_path.iterdir() if p.name.startswith(".output.tmp-")]
-    assert leftovers, "không có thư mục tạm nào bị bỏ lại: các lần dừng không rơi vào lúc đang dựng"
+        landed = False
+        while process.poll() is None:
+            folders = [f for f in temporary_folders(output) if f not in left]
+            if folders and reached(folders[0], pages):
+                os.killpg(process.pid, 9)
+                landed = process.wait() == -9 and folders[0].exists()
+                break
+            time.sleep(0.005)
+        else:
+            assert process.returncode == 0, process.stderr.read().decode()
+        if landed:
+            seen[point] = file_hashes(output)
+    assert len(seen) >= 4, f"quá ít lần dừng rơi vào lúc đang dựng: {sorted(seen)}"
     last = run_build(content, output)
     assert last.wait(timeout=300) == 0, last.stderr.read().decode()
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".output.tmp-")]
+    assert not temporary_folders(output), "lần dựng sau không dọn thư mục tạm bị bỏ lại"
     assert (output / "2026" / "06" / "bai-moi" / "index.html").is_file()
     after = file_hashes(output)
     # After every kill the output is one whole site: the previous one, or (killed after the swap) the new one.
-    for delay, hashes in seen.items():
-        assert hashes in (before, after), f"đầu ra dở dang khi dừng đột ngột sau {delay} giây"
-    assert sum(hashes == before for hashes in seen.values()) >= 4, "quá ít lần dừng rơi vào lúc đang dựng"
+    for point, hashes in seen.items():
+        assert hashes in (before, after), f"đầu ra dở dang khi dừng đột ngột lúc {point}"
+    assert sum(hashes == before for hashes in seen.values()) >= 4, "quá ít lần dừng rơi vào trước lúc hoán đổi"
 
 
 def invoke(*args: str, cwd: Path = ROOT, siteurl: str = BASE) -> subprocess.CompletedProcess:
