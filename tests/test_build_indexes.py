@@ -170,6 +170,19 @@ def test_article_page_shows_units_terms_date_author(site):
     assert [href for href, _ in crumbs(soup)][1:3] == ["/don-vi/tinh-uy/", "/don-vi/huyen-uy-hon-quan/"]
 
 
+def test_article_page_lists_terms_oldest_first_and_the_main_unit_first(build_site):
+    site = build_site({"articles/2025/hai-nhiem-ky.md": article(
+        title="Chuyển tiếp hai nhiệm kỳ", date="15/10/2025", units=["ban-to-chuc", "tinh-uy"],
+        terms=["2025-2030", "nhiệm kỳ 2020 – 2025"])})
+    assert site.outcome.ok, site.outcome.errors
+    meta = site.html("2025/10/hai-nhiem-ky/").select_one("main dl")
+    terms = [a.get_text() for a in meta.select("a[href^='/nhiem-ky/']")]
+    assert terms == ["2020–2025", "2025–2030"]
+    # The unit the editor wrote first is the article's own unit: it leads the list and the breadcrumbs.
+    units = [a["href"] for a in meta.select("a[href^='/don-vi/']")]
+    assert units == ["/don-vi/ban-to-chuc/", "/don-vi/tinh-uy/"]
+
+
 def test_article_page_related_and_previous_next(site):
     soup = site.html("2022/04/hoi-nghi/")
     related = [a["href"] for a in section(soup, "Bài liên quan").select("a")]

@@ -71,7 +71,7 @@ def pelican_metadata(doc: schema.Document, html: str, state) -> dict:
         result.update(
             date=meta.get("date") or datetime(1970, 1, 1, tzinfo=state.context.zone),
             units=meta.get("units") or (),
-            terms=meta.get("terms") or (),
+            terms=tuple(sorted(meta.get("terms") or (), key=lambda term: (term.start, term.end))),  # oldest first
             keywords=meta.get("tags") or (),
             byline=meta.get("author") or "",
             byline_title=meta.get("author_title") or "",
