@@ -74,7 +74,7 @@ PAGE_KINDS = {
     "404": "404.html",
 }
 ENGLISH_UI_WORDS = ["Home", "Next", "Previous", "Page", "Search", "Read more", "Tags", "Categories", "Archives",
-                    "Posted", "by"]
+                    "Posted", "by", "Atom", "RSS", "Feed", "Subscribe", "Powered"]
 
 
 @pytest.fixture
