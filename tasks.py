@@ -9,12 +9,32 @@ import sys
 
 from invoke import task
 from invoke.exceptions import Exit
+from invoke.parser.parser import ParseMachine
+
 
 from pelican.plugins.bulletin import build as builder
 
 CONTENT = "content"
 OUTPUT = "output"
 HOST, PORT = "127.0.0.1", 8000
+
+# Tasks that take any number of files after their name (`invoke check a.md b.md`, a shell glob): task -> its list
+# argument. Invoke's own positional arguments are single and required, so such words would read as task names.
+TAKES_FILES = {"check": "paths", "import": "files"}
+_invoke_handle = ParseMachine.handle
+
+
+def _handle_file_words(parser: ParseMachine, token: str) -> None:
+    """Give a word after `check` or `import` that is no flag, flag value or task name to the task as a file."""
+    context = parser.context
+    if (context is not None and context.name in TAKES_FILES and parser.current_state != "unknown"
+            and not token.startswith("-") and not parser.waiting_for_flag_value and token not in parser.contexts):
+        context.args[TAKES_FILES[context.name]].value = token  # a list argument: appended
+        return
+    _invoke_handle(parser, token)
+
+
+ParseMachine.handle = _handle_file_words
 
 
 def settings_file(production: bool) -> str:
@@ -102,9 +122,9 @@ def clean(c, output=OUTPUT):
             print(f"Đã xóa {path}/")
 
 
-@task(iterable=["paths"], help={"paths": "tệp hoặc thư mục cần kiểm tra (mặc định: cả content/); nhiều tệp: ghi sau --", "content": "thư mục nội dung", "format": "text hoặc json"})
+@task(iterable=["paths"], help={"paths": "tệp hoặc thư mục cần kiểm tra (mặc định: cả content/); ghi thẳng sau tên lệnh", "content": "thư mục nội dung", "format": "text hoặc json"})
 def check(c, paths=None, content=CONTENT, format="text"):
-    """Check content without building: every error as path:line: message; exit 1 if any (files after -- too)."""
+    """Check content without building: every error as path:line: message; exit 1 if any."""
     from pelican.plugins.bulletin import check as checker
 
     notices = []
@@ -144,19 +164,20 @@ def new(c, title="", unit="", term=None, date=None, content=CONTENT):
     print(path)
 
 
-@task(name="import", positional=["files"], help={"files": "tệp .txt/.docx, thư mục hoặc mẫu như 'tho/*.txt'; thêm tệp sau --",
+@task(name="import", iterable=["files"], help={"files": "tệp .txt/.docx, thư mục hoặc mẫu như 'tho/*.txt'; ghi thẳng sau tên lệnh",
                                                  "dry_run": "chỉ in Markdown ra màn hình, không ghi tệp", "content": "thư mục nội dung"})
-def import_(c, files, dry_run=False, content=CONTENT):
+def import_(c, files=None, dry_run=False, content=CONTENT):
     """Import raw articles (.txt in any Vietnamese encoding, .docx) as Markdown; never overwrites."""
     from pelican.plugins.bulletin import importer
 
-    if files in ("-h", "--help"):  # invoke reads a flag after the task name as the file
-        print("Cách dùng: invoke import [--dry-run] [--content THƯ_MỤC] TỆP [-- TỆP_KHÁC …]")
-        return
+    files = list(files or []) + shlex.split(c.remainder or "")
+    if not files:
+        print("Cách dùng: invoke import [--dry-run] [--content THƯ_MỤC] TỆP [TỆP_KHÁC …]", file=sys.stderr)
+        raise Exit(code=2)
     state = content_state(content)
-    sources = importer.expand_sources([files] + shlex.split(c.remainder or ""))
+    sources = importer.expand_sources(files)
     if not sources:
-        print(f"Không có tệp .txt hay .docx nào ở {files}.", file=sys.stderr)
+        print(f"Không có tệp .txt hay .docx nào ở {' '.join(files)}.", file=sys.stderr)
         raise Exit(code=1)
     code = importer.run(sources, content, state.registry, state.context.zone, dry_run=dry_run)
     if code:
