@@ -26,6 +26,14 @@ VN = ZoneInfo("Asia/Ho_Chi_Minh")
     ("13/01/2025", (2025, 1, 13, 0, 0)),
     ("29/02/2024", (2024, 2, 29, 0, 0)),
     ("  04/04/2022  ", (2022, 4, 4, 0, 0)),
+    # other ISO 8601 forms: fractions of a second, an offset in hours, a space before the offset, the basic format
+    ("2024-11-05T08:30:00.000+07:00", (2024, 11, 5, 8, 30)),
+    ("2022-04-04T08:30:00+07", (2022, 4, 4, 8, 30)),
+    ("2022-04-04 08:30 +07:00", (2022, 4, 4, 8, 30)),
+    ("2022-04-04T01:30:00,5Z", (2022, 4, 4, 8, 30)),
+    ("2022-04-04T08:30-05", (2022, 4, 4, 20, 30)),
+    ("20220404", (2022, 4, 4, 0, 0)),
+    ("20220404T083000+0700", (2022, 4, 4, 8, 30)),
 ])
 def test_parse_date_formats(given, expected):
     moment = parse_date(given, VN)
@@ -56,12 +64,28 @@ def test_parse_date_converts_explicit_offsets_to_vietnam_time():
     ("hôm qua", ["không đọc được", "dd/mm/yyyy"]),
     ("2022/04/04", ["không đọc được"]),
     ("", ["không đọc được"]),
+    ("04042022", ["không đọc được"]),  # ddmmyyyy without separators: never read as yyyymmdd
+    ("20102022", ["không đọc được"]),
+    ("20220230", ["không có thật"]),
+    ("2022-04-04T08:30+25:00", ["múi giờ", "+25:00"]),
+    # month first: the day-first reading is impossible, the swapped one is real
+    ("12/31/2022", ["không có thật", "có phải 31/12/2022?"]),
+    ("12/31/2022 08:30", ["có phải 31/12/2022 08:30?"]),
+    ("2022-31-12", ["có phải 2022-12-31?"]),
+    ("ngày 12 tháng 31 năm 2022", ["có phải ngày 31 tháng 12 năm 2022?"]),
 ])
 def test_parse_date_errors_are_vietnamese(given, words):
     with pytest.raises(DateError) as caught:
         parse_date(given, VN)
     for word in words:
         assert word in str(caught.value)
+
+
+@pytest.mark.parametrize("given", ["31/02/2022", "30/13/2022", "2022-02-30"])
+def test_no_swap_is_suggested_when_the_swapped_date_is_not_real_either(given):
+    with pytest.raises(DateError) as caught:
+        parse_date(given, VN)
+    assert "không có thật" in str(caught.value) and "có phải" not in str(caught.value)
 
 
 @pytest.mark.parametrize(("day", "expected"), [

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 FIRST_YEAR, LAST_YEAR = 1930, 2100  # a year outside this range is a typo (2202 for 2022), not news
 WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
 
 _TIME = r"(?P<hour>\d{1,2})(?::|h|g)(?P<minute>\d{2})?(?::(?P<second>\d{2}))?"
-_ZONE = r"(?P<zone>Z|[+-]\d{2}:?\d{2})?"
+_FRACTION = r"(?:[.,]\d+)?"  # fractions of a second (ISO 8601 allows them; a news date does not need them)
+_ZONE = r"(?:\s?(?P<zone>Z|[+-]\d{2}(?::?\d{2})?))?"  # Z, +07, +0700 or +07:00, a space before it allowed
 PATTERNS = (
-    # 2022-04-04, 2022-04-04 08:30, 2022-04-04T08:30:00+07:00
-    re.compile(r"(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})(?:[T ]" + _TIME + _ZONE + r")?"),
+    # 2022-04-04, 2022-04-04 08:30, 2022-04-04T08:30:00+07:00, 2024-11-05T08:30:00.000+07:00, 2022-04-04 08:30 +07
+    re.compile(r"(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})(?:[T ]" + _TIME + _FRACTION + _ZONE + r")?"),
+    # ISO 8601 basic format: 20220404, 20220404T083000+0700 (the month must be 01-12, so ddmmyyyy never fits)
+    re.compile(r"(?P<year>\d{4})(?P<month>0[1-9]|1[0-2])(?P<day>\d{2})"
+               r"(?:T(?P<hour>\d{2})(?P<minute>\d{2})(?P<second>\d{2})?" + _FRACTION + _ZONE + r")?"),
     # 04/04/2022, 4-4-2022, 04.04.2022, each with an optional time after
     re.compile(r"(?P<day>\d{1,2})[/.-](?P<month>\d{1,2})[/.-](?P<year>\d{4})(?:,?\s+(?:lúc\s+)?" + _TIME + r")?"),
     # 08:30 04/04/2022 (time first, as news sites print it)
@@ -52,7 +56,8 @@ def _build(match: re.Match, text: str, zone: ZoneInfo) -> datetime:
     try:
         day = date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
     except ValueError:
-        raise DateError(f'ngày "{text}" không có thật (ngày {parts["day"]} tháng {parts["month"]} năm {parts["year"]})') from None
+        raise DateError(f'ngày "{text}" không có thật (ngày {parts["day"]} tháng {parts["month"]} năm {parts["year"]})'
+                        + _swapped(match, text)) from None
     if not FIRST_YEAR <= day.year <= LAST_YEAR:
         raise DateError(f'năm {day.year} trong ngày "{text}" nằm ngoài khoảng {FIRST_YEAR}–{LAST_YEAR} — có gõ nhầm không?')
     hour = int(parts.get("hour") or 0)
@@ -63,9 +68,32 @@ def _build(match: re.Match, text: str, zone: ZoneInfo) -> datetime:
     moment = datetime.combine(day, time(hour, minute, second))
     offset = parts.get("zone")
     if offset:
-        fixed = datetime.fromisoformat(f"{moment.isoformat()}{'+00:00' if offset == 'Z' else offset}")
-        return fixed.astimezone(zone)
+        return moment.replace(tzinfo=_offset(offset, text)).astimezone(zone)
     return moment.replace(tzinfo=zone)
+
+
+def _swapped(match: re.Match, text: str) -> str:
+    """Suggest the date with day and month swapped (12/31/2022 -> 31/12/2022) when that one is real."""
+    parts = match.groupdict()
+    try:
+        date(int(parts["year"]), int(parts["day"]), int(parts["month"]))
+    except ValueError:
+        return ""
+    (first, first_end), (second, second_end) = sorted((match.span("day"), match.span("month")))
+    fixed = text[:first] + text[second:second_end] + text[first_end:second] + text[first:first_end] + text[second_end:]
+    return f" — có phải {fixed}?"
+
+
+def _offset(written: str, text: str) -> timezone:
+    """Read a UTC offset (Z, +07, +0700, +07:00); one beyond ±14:00 is a typo."""
+    if written == "Z":
+        return timezone.utc
+    digits = written[1:].replace(":", "")
+    hours, minutes = int(digits[:2]), int(digits[2:] or 0)
+    if hours > 14 or minutes > 59:
+        raise DateError(f'múi giờ "{written}" trong "{text}" không hợp lệ — giờ Việt Nam là +07:00')
+    shift = timedelta(hours=hours, minutes=minutes)
+    return timezone(-shift if written[0] == "-" else shift)
 
 
 def weekday_name(moment: date) -> str:
