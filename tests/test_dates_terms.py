@@ -127,7 +127,10 @@ def test_parse_term_normalises(given):
     ("2020-2020", ["kết thúc phải sau"]),
     ("abc", ["không đúng dạng"]),
     ("2020", ["không đúng dạng"]),
-    ("2020-25", ["không đúng dạng"]),
+    ("2020-25", ["không đúng dạng", "bốn chữ số", "có phải 2020–2025?"]),
+    ("2020–25", ["có phải 2020–2025?"]),
+    ("nhiệm kỳ 2021 - 26", ["có phải 2021–2026?"]),
+    ("1998-03", ["có phải 1998–2003?"]),
     ("nhiệm kỳ", ["không đúng dạng"]),
     ("2020-2025-2030", ["không đúng dạng"]),
     ("nhiệm kỳ 2020–2025 và 2025–2030", ["không đúng dạng"]),
@@ -138,6 +141,13 @@ def test_parse_term_errors(given, words):
         parse_term(given)
     for word in words:
         assert word in str(caught.value)
+
+
+@pytest.mark.parametrize("given", ["2020", "2020-2025-2030", "2099-05", "abc-25"])
+def test_parse_term_suggests_a_full_end_year_only_when_it_makes_a_term(given):
+    with pytest.raises(TermError) as caught:
+        parse_term(given)
+    assert "có phải" not in str(caught.value)
 
 
 def test_terms_order_newest_first_when_reversed():

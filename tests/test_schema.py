@@ -325,6 +325,16 @@ def test_comma_separated_units_get_a_list_hint(check, value):
     assert "có phải" not in message
 
 
+@pytest.mark.parametrize(("value", "listed"), [
+    ("2020-2025, 2025-2030", "terms: [2020-2025, 2025-2030]"),
+    ('"nhiệm kỳ 2020–2025; 2025 – 2030"', "terms: [nhiệm kỳ 2020–2025, 2025 – 2030]"),
+])
+def test_comma_separated_terms_get_a_list_hint(check, value, listed):
+    line, message = only_error(check(fm(*GOOD, f"terms: {value}")))
+    assert line == 5
+    assert message.endswith(f"nhiều nhiệm kỳ phải viết dạng danh sách: {listed}")
+
+
 def test_overlong_title(check):
     line, message = only_error(check(fm("title: " + "Hội nghị " * 40, *GOOD[1:])))
     assert line == 2 and "dài" in message and "300" in message

@@ -138,9 +138,9 @@ def parse_units(f: _Field, ctx: Context):
 def _unknown_unit(value: str, ctx: Context) -> str:
     """Explain that a unit is not in the registry, with the closest ones."""
     message = f'đơn vị "{value}" không có trong {ctx.registry_path}'
-    parts = [p.strip() for p in re.split(r"[,;]", value) if p.strip()]
-    if len(parts) > 1 and all(ctx.registry.resolve(p) for p in parts):
-        return message + f" — nhiều đơn vị phải viết dạng danh sách: units: [{', '.join(parts)}]"
+    listed = _as_list("units", value, ctx.registry.resolve)
+    if listed:
+        return message + f" — nhiều đơn vị phải viết dạng danh sách: {listed}"
     near = ctx.registry.suggest(value)
     if near:
         options = " hay ".join(f'"{u.name}" ({u.code})' for u in near)
@@ -150,6 +150,22 @@ def _unknown_unit(value: str, ctx: Context) -> str:
     return message
 
 
+def _as_list(key: str, value: str, accepts: Callable[[str], object]) -> str | None:
+    """Write one value that holds several valid items (split at , or ;) as a YAML list: `key: [a, b]`."""
+    parts = [p.strip() for p in re.split(r"[,;]", value) if p.strip()]
+    if len(parts) > 1 and all(accepts(p) for p in parts):
+        return f"{key}: [{', '.join(parts)}]"
+    return None
+
+
+def _term_or_none(value: str) -> Term | None:
+    """Read a term, or return None when it is not one."""
+    try:
+        return parse_term(value)
+    except TermError:
+        return None
+
+
 def parse_terms(f: _Field, ctx: Context):
     """Normalise every term to start–end."""
     terms: list[Term] = []
@@ -157,7 +173,10 @@ def parse_terms(f: _Field, ctx: Context):
         try:
             term = parse_term(value)
         except TermError as error:
-            f.error(str(error), node)
+            message, listed = str(error), _as_list("terms", value, _term_or_none)
+            if listed:
+                message = f'nhiệm kỳ "{value}" không đúng dạng năm–năm — nhiều nhiệm kỳ phải viết dạng danh sách: {listed}'
+            f.error(message, node)
             continue
         if term not in terms:
             terms.append(term)
