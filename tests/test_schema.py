@@ -96,12 +96,28 @@ def test_good_article_is_typed(check):
     (("title: Hội nghị", "units: {a: tinh-uy", 'date: "04/04/2022"'), 3, "thiếu dấu } đóng"),
     # an unclosed quote on the last line
     (("title: Hội nghị", "units: [tinh-uy]", 'date: "04/04/2022'), 4, "ngoặc kép"),
+    # no space after the colon: on a middle, the first and the last line
+    (("title: Hội nghị", 'author:"Nguyễn Văn A"', 'date: "04/04/2022"', "units: [tinh-uy]"), 3,
+     'thiếu dấu cách sau dấu hai chấm — hãy viết author: "Nguyễn Văn A"'),
+    (('title:"Hội nghị"', 'date: "04/04/2022"', "units: [tinh-uy]"), 2, 'hãy viết title: "Hội nghị"'),
+    (("title: Hội nghị", 'date: "04/04/2022"', "units:[tinh-uy]"), 4, "hãy viết units: [tinh-uy]"),
+    (("title: Hội nghị", "date:04/04/2022", "units: [tinh-uy]"), 3, "hãy viết date: 04/04/2022"),
 ])
 def test_bad_yaml(check, lines, line, words):
     got_line, message = only_error(check(fm(*lines)))
     assert got_line == line
     assert words in message
     assert "YAML" not in message or "—" in message
+
+
+@pytest.mark.parametrize(("lines", "expected"), [
+    (('author:"A"',), [2]),
+    (('title:"Hội nghị"', 'date:"04/04/2022"', "units:[tinh-uy]"), [2, 3, 4]),
+])
+def test_front_matter_read_as_one_text_names_every_line_without_a_space(check, lines, expected):
+    doc = check(fm(*lines))
+    assert [line for line, _ in errors_of(doc)] == expected
+    assert all("thiếu dấu cách sau dấu hai chấm" in message for _, message in errors_of(doc))
 
 
 def test_unknown_key_suggests_the_closest(check):

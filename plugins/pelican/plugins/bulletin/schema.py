@@ -311,7 +311,9 @@ def parse_document(text: str, path: str, kind: str, ctx: Context) -> Document:
     if errors:
         return doc
     if not isinstance(root, yaml.MappingNode):
-        doc.errors.append(ContentError(path, 2, "phần khai báo phải gồm các dòng 'khóa: giá trị' (title: …, date: …)"))
+        unspaced = [(n, m) for n, m in enumerate(map(yamlsrc.missing_space, yaml_text.split("\n")), 2) if m]
+        doc.errors += [ContentError(path, n, m) for n, m in unspaced] or [
+            ContentError(path, 2, "phần khai báo phải gồm các dòng 'khóa: giá trị' (title: …, date: …)")]
         return doc
     fields = FIELDS[kind]
     for key_node, node in root.value:

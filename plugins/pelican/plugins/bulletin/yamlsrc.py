@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import yaml
 
 from .errors import ContentError
@@ -27,6 +29,8 @@ PROBLEMS = (
     ("found duplicate anchor", "không dùng được & ở đầu giá trị — hãy đặt giá trị trong ngoặc kép"),
     ("cannot start any token", "có ký tự không được đứng đầu giá trị (@, `, %, Tab…) — hãy đặt giá trị trong ngoặc kép"),
 )
+# `author:"X"`: a key, its colon and the value with no space between (YAML reads the whole line as one text).
+_NO_SPACE = re.compile(r"^\s*(?:-\s+)?(?P<key>[^\s:#\"'\[\]{},&*!|>%@`-][^\s:]*):(?!//)(?P<value>\S.*)$")
 INNER_QUOTES = "có dấu ngoặc kép bên trong giá trị đặt trong ngoặc kép — hãy dùng ngoặc đơn ' bao ngoài, hoặc “ ” bên trong"
 
 
@@ -42,6 +46,11 @@ def explain(error: yaml.YAMLError, lines: list[str]) -> tuple[int, str]:
         return error.context_mark.line, "thiếu dấu ngoặc kép đóng cho giá trị bắt đầu ở dòng này"
     if "expected ':'" in problem and getattr(error, "context_mark", None):
         at = error.context_mark.line
+    if "expected ':'" in problem or "mapping values are not allowed" in problem:
+        for number in (at, at - 1):  # the line YAML stopped on, or the one whose text ran into it
+            message = missing_space(lines[number]) if 0 <= number < len(lines) else None
+            if message:
+                return number, message
     if "expected key" in problem and text.count('"') > 2:
         return at, INNER_QUOTES
     if "expected key" in problem and at > 0 and lines[at - 1].count('"') % 2:
@@ -56,6 +65,14 @@ def explain(error: yaml.YAMLError, lines: list[str]) -> tuple[int, str]:
         if needle in problem:
             return at, message
     return at, "lỗi cú pháp YAML — kiểm tra dấu hai chấm, ngoặc kép và thụt lề"
+
+
+def missing_space(line: str) -> str | None:
+    """Explain a `key:value` line written without the space YAML needs after the colon, else None."""
+    match = _NO_SPACE.match(line)
+    if not match:
+        return None
+    return f"thiếu dấu cách sau dấu hai chấm — hãy viết {match['key']}: {match['value']}"
 
 
 def compose(text: str, path: str, first_line: int) -> tuple[yaml.Node | None, list[ContentError]]:
