@@ -275,6 +275,17 @@ def test_control_characters(check, body, line, code):
     assert got_line == line and code in message and "ký tự điều khiển" in message
 
 
+@pytest.mark.parametrize(("body", "expected"), [
+    # every line that has one is named, however many there are
+    ("\n".join(f"Dòng {n}\u200b" for n in range(8)), [(n, "(U+200B) — hãy xóa ký tự này") for n in range(8, 16)]),
+    # several on one line: one message that names each kind once and counts them
+    ("Có\u200b hai\u200b loại\u202e ở đây", [(8, "(U+200B, U+202E) — hãy xóa cả 3 ký tự này")]),
+])
+def test_every_control_character_is_reported_line_by_line(check, body, expected):
+    doc = check(article(body=body))
+    assert [(line, message.split("ẩn ", 1)[1]) for line, message in errors_of(doc)] == expected
+
+
 @pytest.mark.parametrize(("text", "words"), [
     ("title: x\ndate: 04/04/2022\n", "phải bắt đầu bằng dòng ---"),
     ("---\ntitle: x\ndate: 04/04/2022\n", "thiếu dòng --- đóng"),

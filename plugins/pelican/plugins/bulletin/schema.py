@@ -277,13 +277,14 @@ def read_source(full_path: str, path: str) -> tuple[str | None, list[ContentErro
         line = raw[: error.start].count(b"\n") + 1
         return None, [ContentError(path, line, "tệp không phải mã UTF-8 — hãy lưu lại với mã hóa UTF-8, hoặc dùng 'invoke import' để chuyển mã")]
     text = nfc(text.replace("\r\n", "\n").replace("\r", "\n"))
-    errors = [
-        ContentError(path, number, f"có ký tự điều khiển ẩn (U+{ord(match.group()):04X}) — hãy xóa ký tự này")
-        for number, line in enumerate(text.split("\n"), 1)
-        for match in [_CONTROL.search(line)]
-        if match
-    ]
-    return text, errors[:5]
+    return text, [ContentError(path, number, _controls(found))
+                  for number, line in enumerate(text.split("\n"), 1) if (found := _CONTROL.findall(line))]
+
+
+def _controls(found: list[str]) -> str:
+    """Name the hidden control characters found on one line, each kind once."""
+    codes = ", ".join(f"U+{ord(c):04X}" for c in dict.fromkeys(found))
+    return f"có ký tự điều khiển ẩn ({codes}) — hãy xóa " + ("ký tự này" if len(found) == 1 else f"cả {len(found)} ký tự này")
 
 
 def split(text: str, doc: Document) -> tuple[str | None, int]:
