@@ -4,6 +4,7 @@ error, no traceback, and the previous site left exactly as it was. Some inputs a
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import re
 import subprocess
@@ -201,6 +202,19 @@ def test_every_error_in_a_file_is_reported_at_once(build_site):
     assert not site.outcome.ok
     lines = sorted(int(e.split(":")[1]) for e in site.outcome.errors if BAD in e)
     assert lines == [2, 3, 4, 5]
+
+
+@pytest.mark.parametrize(("built_before", "summary"), [
+    (True, "Dừng: 1 lỗi, trang cũ trong {output} được giữ nguyên."),
+    (False, "Dừng: 1 lỗi, chưa có trang nào được dựng vào {output}."),  # a first build has no old site to keep
+])
+def test_the_failure_summary_says_whether_an_old_site_is_kept(build_site, built_before, summary):
+    if built_before:
+        assert build_site(GOOD).outcome.ok
+    site = build_site({**GOOD, BAD: front(*valid(date='date: "31/02/2022"'))})
+    stream = io.StringIO()
+    builder.report(site.outcome, stream)
+    assert stream.getvalue().splitlines()[-1] == summary.format(output=builder.display(str(site.output)))
 
 
 # The real command line, for a representative subset: exit code, message on stderr, no traceback, output kept.

@@ -210,8 +210,10 @@ def report(outcome: Outcome, stream=None) -> None:
     if outcome.ok:
         print(f"Đã dựng {outcome.articles} bài viết, {outcome.pages} trang vào {display(outcome.output)} "
               f"trong {outcome.seconds:.1f} giây.", file=sys.stdout)
-    else:
+    elif os.path.isfile(os.path.join(outcome.output, "index.html")):
         print(f"Dừng: {len(outcome.errors)} lỗi, trang cũ trong {display(outcome.output)} được giữ nguyên.", file=stream)
+    else:  # a first build: there is no old site to keep
+        print(f"Dừng: {len(outcome.errors)} lỗi, chưa có trang nào được dựng vào {display(outcome.output)}.", file=stream)
 
 
 def display(path: str) -> str:
