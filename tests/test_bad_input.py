@@ -53,7 +53,7 @@ CASES = {
     # Front matter and YAML
     "no-front-matter": Case({BAD: "Chỉ có nội dung, không có phần khai báo.\n"}, ("bắt đầu bằng dòng ---",), 1),
     "unclosed-front-matter": Case({BAD: '---\ntitle: "Hội nghị"\n\nNội dung.\n'}, ("thiếu dòng --- đóng",), 1),
-    "yaml-unclosed-quote": Case({BAD: front('title: "Hội nghị', 'date: "04/04/2022"', "units: [huyen-uy-hon-quan]")}, ("ngoặc kép",)),
+    "yaml-unclosed-quote": Case({BAD: front('title: "Hội nghị', 'date: "04/04/2022"', "units: [huyen-uy-hon-quan]")}, ("ngoặc kép",), 2),
     "yaml-colon-in-value": Case({BAD: front("title: Hội nghị: bàn việc", *valid(title=None))}, ("dấu hai chấm",), 2),
     "yaml-tab-indent": Case({BAD: front(*valid(units="units:\n\t- huyen-uy-hon-quan"))}, ("Tab",), 5),
     "yaml-uneven-indent": Case({BAD: front(*valid(date=' date: "04/04/2022"'))}, ("thụt lề",), 3),
@@ -70,8 +70,10 @@ CASES = {
     "title-too-long": Case({BAD: front(*valid(title=f'title: "{"Hội nghị " * 40}"'))}, ("rút gọn",), 2),
     # Values
     "impossible-date": Case({BAD: front(*valid(date='date: "31/02/2022"'))}, ("31/02/2022",), 3),
+    "two-digit-year": Case({BAD: front(*valid(date='date: "05/03/25"'))}, ("năm hai chữ số", "bốn chữ số"), 3),
     "unknown-unit": Case({BAD: front(*valid(units='units: ["Huyen uy Hon Quan 2"]'))}, ("không có trong", "Huyện ủy Hớn Quản"), 4),
     "reversed-term": Case({BAD: front(*valid(), 'terms: ["2025-2020"]')}, ("2025",), 5),
+    "short-term": Case({BAD: front(*valid(), "terms:", '  - "2020-2025"', '  - "2020-25"')}, ("không đúng dạng", "có phải 2020–2025?"), 7),
     "bad-status": Case({BAD: front(*valid(), 'status: "publish"')}, ('"published"', '"draft"'), 5),
     "non-ascii-slug": Case({BAD: front(*valid(), 'slug: "Hội nghị"')}, ('có phải "hoi-nghi"',), 5),
     "missing-image": Case({BAD: front(*valid(), "image: images/khong-co.svg")}, ("không tìm thấy ảnh",), 5),
@@ -87,7 +89,9 @@ CASES = {
     "not-utf8": Case({BAD: front(*valid(title='title: "Hội nghị"')).encode("utf-8").replace("ộ".encode(), b"\xf4\xa3")}, ("UTF-8",), 2),
     "ten-megabyte-article": Case({BAD: front(*valid(), body="Đoạn văn rất dài. " * 600_000)}, ("tệp quá lớn",), 1),
     # Addresses
-    "duplicate-url": Case({BAD: front(*valid(), 'slug: "hoi-nghi"')}, ("trùng", "/2022/04/hoi-nghi/", "bai-loi.md"), path="articles/2022/"),
+    # the file that sorts later is named, with the one whose address it takes
+    "duplicate-url": Case({BAD: front(*valid(), 'slug: "hoi-nghi"')}, ("trùng", "/2022/04/hoi-nghi/", "bai-loi.md"), 1,
+                          path="articles/2022/hoi-nghi.md"),
     "slug-takes-an-index-page": Case({"pages/don-vi.md": '---\ntitle: "Đơn vị"\n---\n\nx\n'}, ("trùng với một trang mục lục",), 1, path="pages/don-vi.md"),
     "symlink-outside-content": Case({}, ("ra ngoài thư mục nội dung",), 1),
     "svg-with-script": Case({"images/bieu-do.svg": '<svg xmlns="http://www.w3.org/2000/svg">\n<script>alert(1)</script>\n</svg>'},
@@ -96,7 +100,8 @@ CASES = {
                                    ("onload",), 1, path="images/bieu-do.svg"),
     # The unit registry
     "units-yaml-error": Case({}, ("units.yml:",), 2, path="units.yml", units="- code: a\n  name: A: B\n"),
-    "units-duplicate-code": Case({}, ("ban-to-chuc",), path="units.yml", units=UNITS_YML + "    - code: ban-to-chuc\n      name: Ban khác\n"),
+    "units-duplicate-code": Case({}, ("ban-to-chuc",), UNITS_YML.count("\n") + 1, path="units.yml",
+                                 units=UNITS_YML + "    - code: ban-to-chuc\n      name: Ban khác\n"),
     "units-missing": Case({}, ("units.yml",), path="units.yml", units=None),
 }
 
