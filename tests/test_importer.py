@@ -288,3 +288,42 @@ def test_find_units(content, text, known, unknown):
     found = importer.find_units(text, registry)
     assert [u.code for u in found.known] == known
     assert [name for name, _ in found.unknown] == unknown
+
+
+# --- Reviewer's cases: each table row is an article shape the importer met on real raw files ----------
+def import_text(content: Path, tmp_path: Path, text: str | bytes, name: str = "bai.txt"):
+    """Import one raw text (str as UTF-8, or bytes as they are) that must succeed; see import_one."""
+    source = tmp_path / name
+    source.write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
+    return import_one(content, source)
+
+
+LEAD = "Sáng 1/3/2024, Huyện ủy Hớn Quản tổ chức hội nghị sơ kết công tác xây dựng Đảng quý I."
+
+
+@pytest.mark.parametrize("lines, captions", [
+    # a photo credit in brackets ends the caption: ")" is not a full stop
+    (["Đồng chí Phó Bí thư Huyện ủy trao giấy khen cho các chi bộ (Ảnh: Ngọc Lan)"],
+     ["Đồng chí Phó Bí thư Huyện ủy trao giấy khen cho các chi bộ (Ảnh: Ngọc Lan)"]),
+    (["Buổi sinh hoạt chuyên đề của chi bộ ấp 3\nẢnh: Hoàng Yến"], ["Buổi sinh hoạt chuyên đề của chi bộ ấp 3 Ảnh: Hoàng Yến"]),
+    (["Toàn cảnh buổi lễ"], ["Toàn cảnh buổi lễ"]),
+    (["Ban Chấp hành Đoàn xã chụp ảnh lưu niệm cùng đại biểu"], ["Ban Chấp hành Đoàn xã chụp ảnh lưu niệm cùng đại biểu"]),
+    # a caption that starts like an office, as the last line of the body
+    (["Các chi bộ rà soát danh sách đảng viên trước ngày 30/6.", "Hội viên phụ nữ ra quân trồng cây xanh ven đường"],
+     ["Hội viên phụ nữ ra quân trồng cây xanh ven đường"]),
+    # short lines without a full stop that are no photo's caption: a subheading, a sentence, a bracket
+    (["Những việc cần làm ngay", "Các chi bộ rà soát danh sách đảng viên trước ngày 30/6."], []),
+    (["Cả xã có 35 chi bộ hoàn thành tốt nhiệm vụ, đạt 92% tổng số"], []),
+    (["Hội nghị thông qua nghị quyết chuyên đề (lần thứ hai)"], []),
+])
+def test_captions_only_where_a_photo_was(content, tmp_path, lines, captions):
+    raw = "\n\n".join(["Huyện ủy Hớn Quản sơ kết quý I", "08:00 02/03/2024", LEAD, *lines, "Trần Minh Khoa"]) + "\n"
+    out, path, text, meta, body, errors = import_text(content, tmp_path, raw)
+    assert errors == []
+    paragraphs = [p.strip() for p in body.split("\n\n")]
+    assert [p[1:-1] for p in paragraphs if p.startswith("*") and p.endswith("*")] == captions
+    for line in lines:
+        assert all(part in body for part in line.split("\n"))
+    assert meta["author"] == "Trần Minh Khoa"
+
+

@@ -164,3 +164,32 @@ def test_docx_typed_with_a_vntime_font_is_converted(tmp_path):
     text = (content / "articles" / "2024" / "dang-uy-xa-tan-khai-so-ket-cong-tac-kiem-tra.md").read_text(encoding="utf-8")
     assert f'title: "{lines[0]}"' in text and "  - dang-uy-xa-tan-khai" in text
     assert lines[2] in text and lines[3] in text
+
+
+@pytest.mark.parametrize("after, caption", [
+    ("Lãnh đạo xã tặng quà cho các hộ nghèo (Ảnh: Thu Thảo)", "Lãnh đạo xã tặng quà cho các hộ nghèo (Ảnh: Thu Thảo)"),
+    ("Quang cảnh buổi trao quà", "Quang cảnh buổi trao quà"),
+    ("Buổi trao quà diễn ra trong không khí ấm cúng, thân tình.", ""),  # a sentence of the article, not a caption
+])
+def test_docx_paragraph_after_an_image(tmp_path, after, caption):
+    import docx
+    from docx.shared import Cm
+
+    document = docx.Document()
+    for line in ("Xã Tân Khai trao quà cho hộ nghèo", "09:00 20/01/2025",
+                 "Sáng 19/1, Đảng ủy xã Tân Khai trao quà Tết cho các hộ nghèo trên địa bàn."):
+        document.add_paragraph(line)
+    document.add_picture(io.BytesIO(IMAGE), width=Cm(4))
+    document.add_paragraph(after)
+    document.add_paragraph("Mai Anh")
+    path = tmp_path / "trao-qua.docx"
+    document.save(str(path))
+    content = tmp_path / "content"
+    prepare(content)
+    code, out, err = run_import(content, path, dry_run=True)
+    assert code == 0, err
+    figure = next(line for line in out.splitlines() if line.startswith("!["))
+    if caption:
+        assert figure.endswith(f' "{caption}")') and out.count(caption) == 2
+    else:
+        assert figure.startswith("![Ảnh]") and after in out

@@ -407,6 +407,14 @@ _AUTHOR_LABEL = re.compile(r"^(?:tác giả(?: bài viết)?|người viết|bà
 _NAME_WORD = re.compile(r"^[^\W\d_]+$")
 
 
+_SOURCE = re.compile(r"^\(?\s*(?:nguồn(?:\s+tin)?\s*:|theo\s+(?:báo(?!\s+cáo)|đài|cổng\s+thông\s+tin|trang|tạp\s+chí|TTXVN|VOV|VTV)(?!\w))", re.I)
+
+
+def is_source(text: str) -> bool:
+    """Tell whether a line names where the article was taken from (Nguồn: Báo …, Theo Báo …)."""
+    return bool(_SOURCE.match(canon(text))) and len(text.split()) <= 15
+
+
 def strip_junk(blocks: list[Block]) -> tuple[list[Block], list[str]]:
     """Remove what a web page adds after the article (Tin liên quan …, Chia sẻ, Lượt xem)."""
     removed = []
@@ -467,11 +475,22 @@ def find_author(blocks: list[Block]) -> tuple[str, str, Block | None]:
 
 
 # --- Captions ----------------------------------------------------------------------------------
-_SENTENCE_END = (".", ";", ":", "!", "?", "…", "./.", '"', "”", ")")
+# A line that ends in a bracket, "(Ảnh: Minh Trí)", may still be a caption: ")" is no full stop.
+_SENTENCE_END = (".", ";", ":", "!", "?", "…", "./.", '"', "”")
+# A photo mentioned: "Ảnh: …", "(Ảnh …)", "Ảnh minh họa", "Ảnh TL" (not "hình ảnh:").
+_PHOTO = re.compile(r"(?<!hình )(?<!\w)ảnh\s*(?::|minh\s*họa|tư\s*liệu|TL(?!\w))|\(\s*ảnh(?!\w)", re.I)
+_CREDIT = re.compile(r"^\(?\s*ảnh\s*:", re.I)  # a line that is only the photo's credit
+# How captions open when they describe the photo itself.
+_CAPTION_OPENINGS = ("quang cảnh", "toàn cảnh", "một góc", "các đại biểu", "đại biểu")
+# Actions a photo shows; one after the first word (the people doing it) makes a scene.
+_SCENE = re.compile(
+    r"(?<!\w)(?:phát biểu|trao|tặng|chụp ảnh|cắt băng|ra quân|dâng hương|dâng hoa|thăm|tham quan|trình bày|thảo luận"
+    r"|biểu quyết|bỏ phiếu|tuyên thệ|chúc mừng|khảo sát|làm việc|chủ trì|hướng dẫn|ký kết|kí kết|trồng cây|dọn vệ sinh"
+    r"|tham dự|gắn huy hiệu|giao lưu|biểu diễn|thi đấu|diễn tập|tặng hoa|bắt tay)(?!\w)")
 
 
 def caption_like(block: Block) -> bool:
-    """Tell whether a line reads as a photo caption: short, no closing punctuation, not a list item."""
+    """Tell whether a line has a caption's shape: short, no closing punctuation, not a list item."""
     words = block.text.split()
     return (
         block.kind == "p"
@@ -481,19 +500,36 @@ def caption_like(block: Block) -> bool:
     )
 
 
+def is_caption(block: Block) -> bool:
+    """Tell whether a line is a photo's caption: it names a photo, or it has a caption's shape and describes a scene.
+
+    A short line without a full stop alone is not enough: subheadings and sentences that lost their
+    full stop look the same.
+    """
+    if block.kind != "p" or not 0 < len(block.text.split()) <= CAPTION_WORDS or is_source(block.text):
+        return False
+    if _PHOTO.search(block.text):
+        return True
+    if not caption_like(block):
+        return False
+    text = canon(block.text).lower()
+    scene = _SCENE.search(text)
+    return text.startswith(_CAPTION_OPENINGS) or bool(scene and scene.start() > 0)
+
+
 def mark_captions(body: list[Block]) -> tuple[list[Block], int]:
-    """Join caption lines that stood together and render them as italic caption paragraphs."""
+    """Render photo captions as italic paragraphs, joining the lines of one caption that stood together."""
     result: list[Block] = []
     count = 0
     for index, block in enumerate(body):
-        if index == len(body) - 1 and fold(block.text).startswith(_OFFICE_WORDS):
-            result.append(block)  # the office that sent the article, signed at its end: not a caption
-        elif caption_like(block):
-            previous = result[-1] if result else None
-            if previous and previous.kind == "caption" and previous.group == block.group:
-                previous.text = f"{previous.text} {block.text}"
-                previous.md = f"*{escape(previous.text)}*"
-                continue
+        previous = result[-1] if result else None
+        following = body[index + 1] if index + 1 < len(body) else None
+        if previous and previous.kind == "caption" and previous.group == block.group and caption_like(block) \
+                and (block.text[0].islower() or _CREDIT.match(block.text)):
+            previous.text = f"{previous.text} {block.text}"  # the caption goes on, or its photo's credit
+            previous.md = f"*{escape(previous.text)}*"
+        elif is_caption(block) or (caption_like(block) and following and following.group == block.group
+                                   and _CREDIT.match(following.text)):
             count += 1
             result.append(Block(text=block.text, md=f"*{escape(block.text)}*", kind="caption", group=block.group, line=block.line))
         else:
@@ -510,9 +546,13 @@ def attach_captions(body: list[Block], pictures: list[Picture]) -> list[Block]:
         result.append(block)
         following = body[index + 1] if index + 1 < len(body) else None
         if block.kind == "img" and following and following.kind == "p" and len(following.text.split()) <= CAPTION_WORDS \
-                and (following.italic or not following.text.endswith(_SENTENCE_END)):
+                and (following.italic or caption_like(following) or _PHOTO.search(following.text)):
             pictures[block.image].caption = following.text
             index += 1
+            credit = body[index + 1] if index + 1 < len(body) else None
+            if credit and credit.kind == "p" and _CREDIT.match(credit.text) and len(credit.text.split()) <= CAPTION_WORDS:
+                pictures[block.image].caption += " " + credit.text
+                index += 1
         index += 1
     return result
 
