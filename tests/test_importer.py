@@ -327,3 +327,18 @@ def test_captions_only_where_a_photo_was(content, tmp_path, lines, captions):
     assert meta["author"] == "Trần Minh Khoa"
 
 
+
+
+@pytest.mark.parametrize("text, known, unknown", [
+    # a title before a unit and a person's name after it: the name is no part of the unit
+    ("Bí thư Huyện ủy Nguyễn Thị Bé và Phó Bí thư Thường trực Huyện ủy Trần Văn Tư dự", [], []),
+    ("Bí thư Đảng ủy xã Lộc Thái Nguyễn Văn Hải phát biểu", [], ["Đảng ủy xã Lộc Thái"]),
+    ("Trưởng Ban Dân vận Huyện ủy Bù Đăng Lê Thị Hoa", [], ["Ban Dân vận Huyện ủy Bù Đăng", "Huyện ủy Bù Đăng"]),
+    ("ông Hoàng Văn Bảy, Ủy viên Ban Thường vụ Huyện ủy Cao Lộc Ngô Văn An", [], ["Huyện ủy Cao Lộc"]),
+    ("Huyện ủy Trần Văn Thời họp", [], ["Huyện ủy Trần Văn Thời"]),  # no title before: a place named after a person
+    # a title in capitals or in title case names the unit the body names
+    ("BAN TỔ CHỨC TỈNH ỦY TẬP HUẤN NGHIỆP VỤ\nLớp tập huấn do Ban Tổ chức Tỉnh ủy mở.", ["ban-to-chuc"], []),
+    ("Đảng Ủy Khối Các Cơ Quan Tỉnh Tổng Kết Năm\nĐảng ủy Khối các cơ quan tỉnh tổng kết.", ["dang-uy-khoi"], []),
+])
+def test_find_units_names_and_titles(content, text, known, unknown):
+    test_find_units(content, text, known, unknown)

@@ -307,6 +307,11 @@ def _continues_name(text: str, end: int, label: str) -> bool:
     return bool(following and following.group(1).isupper() and label.split()[-1][0].islower())
 
 
+def _case_tells_nothing(span: str, label: str) -> bool:
+    """Tell whether a name is written in capitals or title case where the label has a small letter (a title line)."""
+    return span.split()[-1][0].isupper() and label.split()[-1][0].islower()
+
+
 def find_units(text: str, registry: Registry) -> UnitFindings:
     """Find the units named in text: exact names and aliases, unaccented spellings, unknown candidates."""
     result = UnitFindings()
@@ -319,11 +324,23 @@ def find_units(text: str, registry: Registry) -> UnitFindings:
     def add(unit: Unit, at: int) -> None:
         first[unit.code] = min(at, first.get(unit.code, at))
 
+    # Spans followed by a capitalised word where the case of the span itself tells nothing (HUYỆN ỦY …, a title
+    # in title case): the unit, if it is named elsewhere in the text; else a longer, unknown name.
+    unsure: list[tuple[str, tuple[int, int]]] = []
+
+    def take(span: tuple[int, int], code: str, label: str) -> bool:
+        nonlocal work
+        if _continues_name(work, span[1], label):
+            if _case_tells_nothing(work[span[0]:span[1]], label):
+                unsure.append((code, span))
+            return False
+        work = _blank(work, *span)
+        return True
+
     for label, code in labels:
         for match in list(re.finditer(rf"(?<!\w){_label_pattern(label)}(?!\w)", work, re.I)):
-            if not _continues_name(work, match.end(), label):
+            if take(match.span(), code, label):
                 add(registry.get(code), match.start())
-                work = _blank(work, *match.span())
     folded = fold(work)
     if len(folded) == len(work):
         by_fold: dict[str, set[str]] = {}
@@ -335,15 +352,17 @@ def find_units(text: str, registry: Registry) -> UnitFindings:
         for key in sorted(by_fold, key=len, reverse=True):
             for match in list(re.finditer(rf"(?<!\w){_label_pattern(key)}(?!\w)", folded)):
                 span = work[match.start():match.end()]
-                if fold(span) != span.lower() or _continues_name(work, match.end(), spelt[key]):
-                    continue  # written with marks: a different name, not an unaccented spelling
                 units = sorted((registry.get(c) for c in by_fold[key]), key=lambda u: u.code)
+                if fold(span) != span.lower() or not take(match.span(), units[0].code if len(units) == 1 else "", spelt[key]):
+                    continue  # written with marks: a different name, not an unaccented spelling
                 if len(units) == 1:
                     add(units[0], match.start())
                 elif not any(s == span for s, _ in result.ambiguous):
                     result.ambiguous.append((span, units))
-                work = _blank(work, *match.span())
                 folded = _blank(folded, *match.span())
+    for code, span in unsure:
+        if code in first:
+            work = _blank(work, *span)
     seen = {lookup_key(registry.get(code).name) for code in first}
     for at, name in _candidates(work):
         key = lookup_key(name)
@@ -363,11 +382,11 @@ def _candidates(text: str) -> list[tuple[int, str]]:
     """Return names that look like units (Huyện ủy X, Đảng ủy Khối …, Ban … Tỉnh ủy), in order of mention."""
     found: list[tuple[int, str]] = []
     for match in _UNIT_HEAD.finditer(text):
-        words = _following(text, match.end(), lambda w: w[0].isupper() or w.isdigit(), 4)
+        words = _following(text, match, lambda w: w[0].isupper() or w.isdigit(), 4)
         if words:
             found.append((match.start(), " ".join([*match.group(0).split(), *words])))
     for match in _BLOC_HEAD.finditer(text):
-        words = _following(text, match.end(), lambda w: w.lower() in _BLOC_WORDS or w[0].isupper(), 7)
+        words = _following(text, match, lambda w: w.lower() in _BLOC_WORDS or w[0].isupper(), 7)
         while words and words[-1].lower() in ("và", "các"):
             words.pop()
         if words:
@@ -376,19 +395,45 @@ def _candidates(text: str) -> list[tuple[int, str]]:
         middle = " ".join(match.group(1).split())
         if middle.lower().startswith(_NOT_UNITS) or "," in middle:
             continue
-        words = _following(text, match.end(), lambda w: w[0].isupper(), 3)
+        words = _following(text, match, lambda w: w[0].isupper(), 3)
         found.append((match.start(), " ".join([*match.group(0).split(), *words])))
     return sorted(found)
 
 
-def _following(text: str, start: int, keep, limit: int) -> list[str]:
-    """Return the words after a position while `keep` accepts them (no punctuation in between)."""
+# Titles of office written before a unit and its holder's name (Bí thư Huyện ủy Nguyễn Văn A).
+_TITLE_BEFORE = re.compile(r"(?<!\w)(?:bí\s+thư|chủ\s+tịch|ủy\s+viên|trưởng(?:\s+ban)?|phó(?:\s+ban)?|thường\s+trực"
+                           r"|thường\s+vụ|chấp\s+hành|chánh\s+văn\s+phòng|chủ\s+nhiệm|giám\s+đốc)"
+                           r"\s+(?:(?:Ban|Ủy\s+ban)\s+(?:[\w&]+\s+){1,5}?)?$", re.I)  # Trưởng Ban Dân vận Huyện ủy …
+# Common Vietnamese family names, for telling a person's name after a unit.
+SURNAMES = frozenset(
+    "nguyễn trần lê phạm hoàng huỳnh phan vũ võ đặng bùi đỗ hồ ngô dương lý lí đinh trương mai tạ đào đoàn lương lâm "
+    "trịnh hà cao lưu chu tô châu quách thái tống kiều triệu nông mạc phùng vương thân từ diệp lại hứa khổng lục "
+    "giang tăng doãn lữ lã thạch".split())
+
+
+def _person_at(words: list[str]) -> int | None:
+    """Return where a person's name (a family name and one to three more capitalised words) closes a run of words.
+
+    Place names may start with a family name too (Lộc Thái, Cao Lộc): a name of three words is the likeliest,
+    then four, then two.
+    """
+    starts = {len(words) - index: index for index, word in enumerate(words)
+              if canon(word).lower() in SURNAMES and all(w[0].isupper() and not w.isdigit() for w in words[index:])}
+    return next((starts[size] for size in (3, 4, 2) if size in starts), None)
+
+
+def _following(text: str, head: re.Match, keep, limit: int) -> list[str]:
+    """Return the words after a unit's head while `keep` accepts them (no punctuation in between).
+
+    After a title of office (Bí thư Huyện ủy …) the words stop before a person's name that closes the run.
+    """
     words = []
-    match = _NEXT_WORD.match(text, start)
-    while match and len(words) < limit and keep(match.group(1)):
+    match = _NEXT_WORD.match(text, head.end())
+    while match and len(words) < limit + 4 and keep(match.group(1)):
         words.append(match.group(1))
         match = _NEXT_WORD.match(text, match.end())
-    return words
+    person = _person_at(words) if _TITLE_BEFORE.search(text, max(0, head.start() - 80), head.start()) else None
+    return words[:person][:limit] if person is not None else words[:limit]
 
 
 _NEXT_WORD = re.compile(r"[ \t]+([\w&]+)")
