@@ -10,7 +10,7 @@ from bs4 import BeautifulSoup
 
 from conftest import UNITS_YML, article
 from pelican.plugins.bulletin import build as builder
-from pelican.plugins.bulletin import sanitize
+from pelican.plugins.bulletin import markup, sanitize
 
 HOSTILE = '"><script>alert(1)</script></script><script>alert(2)</script>'
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -80,6 +80,66 @@ def test_an_embedded_video_without_a_title_gets_one():
 def test_locate_finds_the_line_of_a_removal():
     assert sanitize.locate("một\nhai <SCRIPT>\nba", "<script") == 2
     assert sanitize.locate("không có", "<script") == 1
+
+
+def test_every_removal_is_reported_not_only_the_first_of_its_kind():
+    raw = '<p onclick="a()">1</p>\n<p onclick="b()">2</p>\n<script>x</script>\n<script>y</script>\n<p style="">3</p><p style="">4</p>'
+    kinds = [r.kind for r in sanitize.clean(raw)[1]]
+    assert kinds == ["handler", "handler", "script", "script", "style", "style"]
+
+
+def test_a_form_is_reported_once_with_its_fields_and_a_field_alone_on_its_own():
+    raw = '<form action="/"><input name="q"><select><option>1</option></select><button>Gửi</button></form><input name="r">'
+    assert [r.needle for r in sanitize.clean(raw)[1]] == ["<form", "<input"]
+
+
+REMOVALS_BODY = "\n".join([
+    "Đoạn mở đầu.",                                            # 1
+    "",
+    '<p onclick="a()">Một</p>',                                # 3
+    "",
+    '<p onclick="a()">Hai</p>',                                # 5: the same tag again
+    "<script>x</script>",                                      # 6
+    "",
+    "<script>x</script><script>x</script>",                    # 8: two identical on one line, reported once
+    "",
+    'Liên kết <a href="&#106;avascript:alert(1)">một</a>.',    # 10: the URL is written with character references
+    "",
+    '<a title="hai"',                                          # 12
+    '   href="JaVaScRiPt&#58;alert(2)">hai</a>',               # 13: the attribute is on the tag's second line
+    "",
+    '<form action="https://example.net/"><input name="q">',    # 15
+    '<button onclick="b()">Gửi</button></form>',               # 16
+    "",
+    '<p style="color:red">Đỏ</p>',                             # 18
+    "",
+    "[ba](&#106;avascript:alert(3)) và",                       # 20: Markdown links written with character
+    "[bốn](&#106;avascript:alert(3))",                         # 21  references, the same twice
+])
+
+
+def test_each_removal_is_placed_at_its_own_line():
+    rendered = markup.make_markdown().convert(REMOVALS_BODY)
+    placed = sanitize.placed(REMOVALS_BODY, sanitize.clean(rendered)[1])
+    assert [(line, message.split(" ", 3)[2]) for line, message in placed] == [
+        (3, "thuộc"), (5, "thuộc"), (6, "thẻ"), (8, "thẻ"), (10, "đường"), (13, "đường"),
+        (15, "biểu"), (16, "thuộc"), (18, "thuộc"), (20, "đường"), (21, "đường"),
+    ]
+
+
+def test_removals_in_an_article_are_warnings_at_their_lines_and_the_build_succeeds(build_site):
+    site = build_site({"articles/2022/bai.md": article(body=REMOVALS_BODY)})
+    assert site.outcome.ok, site.outcome.errors
+    path = str(site.content / "articles/2022/bai.md")
+    at = {int(n[len(path) + 1:].split(":", 1)[0]): n for n in site.outcome.notices}
+    assert sorted(at) == [10, 12, 13, 15, 17, 20, 22, 23, 25, 27, 28]  # the body's first line is line 8 of the file
+    assert len(site.outcome.notices) == 11
+    assert at[22].startswith(f"{path}:22: đã bỏ biểu mẫu nhập liệu (<form>")
+    assert at[25].startswith(f"{path}:25: đã bỏ thuộc tính style=")
+    assert "\"javascript:alert(1)\"" in at[17] and "\"JaVaScRiPt:alert(2)\"" in at[20]  # shown decoded
+    content = site.html("2022/04/bai/").select_one(".article-body")
+    assert not content.select("script, form, input, button, [onclick], [style]")
+    assert "javascript" not in str(content).lower()
 
 
 def test_raw_html_in_an_article_is_cleaned_and_each_removal_is_a_warning(build_site):

@@ -50,9 +50,8 @@ class BulletinReader(BaseReader):
 def sanitized(html: str, doc: schema.Document, state) -> str:
     """Pass the body through the allowlist; each removal becomes a warning at its line in the file."""
     html, removed = sanitize.clean(html)
-    for removal in removed:
-        line = doc.body_line + sanitize.locate(doc.body, removal.needle) - 1
-        state.warnings.append(ContentError(doc.path, line, removal.message))
+    for line, message in sanitize.placed(doc.body, removed):
+        state.warnings.append(ContentError(doc.path, doc.body_line + line - 1, message))
     return html
 
 

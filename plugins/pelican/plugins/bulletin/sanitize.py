@@ -60,11 +60,19 @@ MESSAGES = {
 
 @dataclass(frozen=True)
 class Removal:
-    """One thing the sanitizer removed: its kind, the Vietnamese sentence, and text to find it in the source."""
+    """One thing the sanitizer removed: its kind, the Vietnamese sentence, and how to find it in the source.
+
+    needle is text to search for in the source; raw is the element's start tag as written (for a link whose
+    URL is written with character references, the only text the source holds), attribute the removed one in it,
+    element the start tag's number in the fragment (removals from one element share its place).
+    """
 
     kind: str
     message: str
     needle: str
+    raw: str = ""
+    attribute: str = ""
+    element: int = -1
 
 
 class _Scanner(HTMLParser):
@@ -73,48 +81,53 @@ class _Scanner(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.found: list[Removal] = []
-        self._seen: set[tuple[str, str]] = set()
+        self._elements = 0
         self._dropped = 0  # depth inside an element removed with its content: nothing below it is reported
+        self._form = 0  # depth inside a <form>: its fields are part of the form already reported
 
-    def note(self, kind: str, needle: str, **fields) -> None:
-        """Record a removal once per kind and subject."""
-        subject = "" if kind == "form" else fields.get("tag", "") + fields.get("attr", "") + fields.get("value", "")
-        key = (kind, subject)
-        if key not in self._seen:
-            self._seen.add(key)
-            self.found.append(Removal(kind, MESSAGES[kind].format(**fields), needle))
+    def note(self, kind: str, needle: str, attribute: str = "", **fields) -> None:
+        """Record one removal in the current start tag."""
+        self.found.append(Removal(kind, MESSAGES[kind].format(**fields), needle, self.get_starttag_text() or "",
+                                  attribute, self._elements))
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_startendtag(tag, attrs)
         if tag in SCRUBBED:
             self._dropped += 1
+        elif tag == "form":
+            self._form += 1
 
     def handle_endtag(self, tag: str) -> None:
         if tag in SCRUBBED and self._dropped:
             self._dropped -= 1
+        elif tag == "form" and self._form:
+            self._form -= 1
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._elements += 1
         if self._dropped:
             return
-        if tag in SCRUBBED:  # removed whole, attributes and all
-            kind = "script" if tag == "script" else "form" if tag in FORM_TAGS else "scrub"
-            self.note(kind, f"<{tag}", tag=tag)
-            return
         if tag in FORM_TAGS:
-            self.note("form", f"<{tag}", tag=tag)
+            if not self._form:
+                self.note("form", f"<{tag}", tag=tag)
+            if tag in SCRUBBED:
+                return
+        elif tag in SCRUBBED:  # removed whole, attributes and all
+            self.note("script" if tag == "script" else "scrub", f"<{tag}", tag=tag)
+            return
         elif tag == "iframe":
             src = dict(attrs).get("src") or ""
             if not VIDEO_EMBED.match(src):
-                self.note("frame", src or "<iframe", value=f'"{src}"' if src else "một địa chỉ trống")
+                self.note("frame", src or "<iframe", "src", value=f'"{src}"' if src else "một địa chỉ trống")
         elif tag not in TAGS:
             self.note("tag", f"<{tag}", tag=tag)
         for name, value in attrs:
             if name.startswith("on"):
-                self.note("handler", name, tag=tag, attr=name)
+                self.note("handler", name, name, tag=tag, attr=name)
             elif name == "style":
-                self.note("style", "style=", tag=tag)
+                self.note("style", "style=", name, tag=tag)
             elif name in URL_ATTRIBUTES and value and not allowed_url(value):
-                self.note("url", value.strip()[:60], tag=tag, value=value.strip()[:60])
+                self.note("url", value.strip()[:60], name, tag=tag, value=value.strip()[:60])
 
 
 def allowed_url(value: str) -> bool:
@@ -148,6 +161,58 @@ def locate(source: str, needle: str) -> int:
     """Return the 1-based line of the first case-insensitive occurrence of needle in source (1 if absent)."""
     index = source.lower().find(needle.lower())
     return source.count("\n", 0, index) + 1 if index >= 0 else 1
+
+
+class _Occurrences:
+    """Successive occurrences of texts in one lowercased source: each search starts after that text's last find."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.after: dict[str, int] = {}
+
+    def find(self, needle: str) -> int:
+        """Return where needle next occurs, or -1."""
+        index = self.text.find(needle, self.after.get(needle, 0))
+        if index >= 0:
+            self.after[needle] = index + 1
+        return index
+
+    def skip(self, needle: str, to: int) -> None:
+        """Look for needle's next occurrence only from `to` on."""
+        self.after[needle] = max(self.after.get(needle, 0), to)
+
+    def line(self, index: int) -> int:
+        return self.text.count("\n", 0, index) + 1
+
+
+def placed(source: str, removals: list[Removal]) -> list[tuple[int, str]]:
+    """Return the 1-based source line and message of each removal, in order; identical ones on one line once.
+
+    Each removal is looked for after the previous one of the same text, so a second <script> or onclick is
+    found at its own line: first the element's start tag as written, then the needle, then the needle in source
+    lines with character references decoded. A removal found nowhere goes on line 1.
+    """
+    written = _Occurrences(source.lower())
+    decoded = _Occurrences("\n".join(html.unescape(line).replace("\n", " ") for line in source.split("\n")).lower())
+    elements: dict[int, int] = {}  # element number -> where its start tag begins in the source
+    result: list[tuple[int, str]] = []
+    for removal in removals:
+        raw, needle = removal.raw.lower(), removal.needle.lower()
+        start = elements.get(removal.element, -1)
+        if start < 0 and raw:
+            start = elements[removal.element] = written.find(raw)
+        if start >= 0:
+            written.skip(needle, start + len(raw))  # a later element's needle is not this one's
+            named = re.search(rf"\s{re.escape(removal.attribute)}\b", raw) if removal.attribute else None
+            line = written.line(start + (named.start() + 1 if named else 0))
+        elif (found := written.find(needle)) >= 0:
+            line = written.line(found)
+        else:
+            found = decoded.find(needle)
+            line = decoded.line(found) if found >= 0 else 1
+        if (line, removal.message) not in result:
+            result.append((line, removal.message))
+    return result
 
 
 def feed_items_as_text(context: dict, feed) -> None:
