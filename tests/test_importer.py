@@ -342,3 +342,26 @@ def test_captions_only_where_a_photo_was(content, tmp_path, lines, captions):
 ])
 def test_find_units_names_and_titles(content, text, known, unknown):
     test_find_units(content, text, known, unknown)
+
+
+@pytest.mark.parametrize("closing, author, author_title, kept", [
+    (["Tin, ảnh: Hoàng Yến", "Nguồn: Báo Bình Phước"], "Hoàng Yến", None, ["Nguồn: Báo Bình Phước"]),
+    (["Bài và ảnh: Lê Văn Tám"], "Lê Văn Tám", None, []),
+    (["Bài, ảnh: Quốc Việt"], "Quốc Việt", None, []),
+    (["Tin: Thu Thảo"], "Thu Thảo", None, []),
+    (["Ngọc Lan (TTVH-TT huyện)"], "Ngọc Lan", "TTVH-TT huyện", []),
+    (["Hồng Nhung", "(Theo Báo Bình Phước)"], "Hồng Nhung", None, ["(Theo Báo Bình Phước)"]),
+    (["Đoàn Văn Tư"], "Đoàn Văn Tư", None, []),  # Đoàn is a family name here, not the Youth Union
+    # an office signed in capitals is no person: the name beside it, if any, is the author
+    (["BAN TUYÊN GIÁO HUYỆN ỦY"], None, None, ["BAN TUYÊN GIÁO HUYỆN ỦY"]),
+    (["Văn Phòng Huyện Ủy"], None, None, ["Văn Phòng Huyện Ủy"]),
+    (["PHẠM THU HÀ", "BAN TUYÊN GIÁO HUYỆN ỦY"], "Phạm Thu Hà", "BAN TUYÊN GIÁO HUYỆN ỦY", []),
+    (["Đỗ Minh Tuấn", "Văn phòng Huyện ủy"], "Đỗ Minh Tuấn", "Văn phòng Huyện ủy", []),
+    (["TRẦN VĂN LỘC", "BAN TỔ CHỨC TỈNH ỦY"], "Trần Văn Lộc", "Ban Tổ chức Tỉnh ủy", []),  # the registry's spelling
+])
+def test_author_lines(content, tmp_path, closing, author, author_title, kept):
+    raw = "\n\n".join(["Huyện ủy Hớn Quản sơ kết quý I", "08:00 02/03/2024", LEAD, *closing]) + "\n"
+    out, path, text, meta, body, errors = import_text(content, tmp_path, raw)
+    assert errors == []
+    assert (meta.get("author"), meta.get("author_title")) == (author, author_title)
+    assert [p.strip() for p in body.split("\n\n") if p.strip()][1:] == kept  # kept as plain paragraphs, not captions

@@ -448,7 +448,8 @@ _JUNK_LINE = re.compile(
 _OFFICE_WORDS = ("ban ", "van phong", "phong ", "trung tam", "bao ", "dai ", "huyen uy", "thi uy", "thanh uy", "tinh uy",
                  "dang uy", "dang bo", "chi bo", "uy ban", "ubkt", "cong thong tin", "truong ", "so ", "hoi ", "doan ",
                  "co quan", "cong tac vien", "ctv", "phong vien", "btg", "btc", "ttbt")
-_AUTHOR_LABEL = re.compile(r"^(?:tác giả(?: bài viết)?|người viết|bài(?: và ảnh)?|tin(?: và ảnh)?)\s*:\s*(.+)$", re.I)
+_AUTHOR_LABEL = re.compile(
+    r"^(?:tác giả(?: bài viết)?|người viết|thực hiện|(?:bài|tin)(?:\s*(?:,|và|&|\+|-|–)\s*ảnh)?)\s*:\s*(.+)$", re.I)
 _NAME_WORD = re.compile(r"^[^\W\d_]+$")
 
 
@@ -500,23 +501,79 @@ def _person(name: str) -> str:
     return " ".join(w.capitalize() for w in name.split()) if _is_name(name, capitals=True) else name
 
 
-def find_author(blocks: list[Block]) -> tuple[str, str, Block | None]:
-    """Find the author (and office) in the closing lines; return name, office and the block it is on."""
-    for block in reversed(blocks[-3:]):
+_UNIT_WORDS = {"ủy", "xã", "huyện", "tỉnh", "phường", "niên", "khối"}  # in an office's name, never in a person's
+
+
+_LEVELS = {"xã", "huyện", "tỉnh", "phường", "thị", "khối", "ấp", "thôn", "khu"}  # Đảng ủy xã …, Chi bộ ấp …
+
+
+def _is_office(text: str) -> bool:
+    """Tell whether a line is only an office's name (BAN TUYÊN GIÁO HUYỆN ỦY, Văn phòng Huyện ủy), not a person's.
+
+    The word after the office word must start a name (Hội Nông dân, not Hội nghị; Đảng ủy xã …).
+    """
+    words = text.strip(" .").split()
+    if not 1 <= len(words) <= 12 or text.endswith(_SENTENCE_END[1:]):
+        return False
+    head = next((w for w in _OFFICE_WORDS if fold(text).startswith(w)), None)
+    if head is None:
+        return False
+    lower = canon(text).lower().split()
+    after = words[len(head.split()):]
+    if after and not after[0][0].isupper() and lower[len(head.split())] not in _LEVELS:
+        return False
+    if lower[0] in SURNAMES and (_is_name(text) or _is_name(text, capitals=True)) and not _UNIT_WORDS & set(lower):
+        return False  # Đoàn Văn Tư, Trương Minh Hải: a family name that starts like an office
+    return not is_caption(Block(text=text, md=text))
+
+
+def _office_like(office: str) -> bool:
+    """Tell whether the part after a name reads as an office: an office word or an abbreviation (TTVH-TT huyện)."""
+    first = re.sub(r"\W", "", office.split()[0]) if office.split() else ""
+    return fold(office).startswith(_OFFICE_WORDS) or (len(first) >= 2 and first.isupper())
+
+
+def _name_line(text: str) -> tuple[str, str]:
+    """Read a closing line as a person's name and office ("Name – Office", "Name (Office)", NAME); else empty."""
+    text = text.strip(" .")
+    if _is_office(text):
+        return "", ""
+    name, office = _split_author(text)
+    if office and (_is_name(name) or _is_name(name, capitals=True)) and _office_like(office):
+        return _person(name), office
+    if _is_name(text, capitals=True) or (_is_name(text) and len(text) <= 40):
+        return _person(text), ""
+    return "", ""
+
+
+def find_author(blocks: list[Block]) -> tuple[str, str, list[Block]]:
+    """Find the author (and office) in the closing lines; return name, office and the blocks they are on.
+
+    Lines naming the source (Nguồn: Báo …) after the author are passed over; an office signed on its own line
+    next to the person's name becomes the office.
+    """
+    end = len(blocks)
+    while end and is_source(blocks[end - 1].text):
+        end -= 1
+    tail = blocks[:end]
+    for block in reversed(tail[-3:]):
         labelled = _AUTHOR_LABEL.match(block.text)
         if labelled:
             name, office = _split_author(labelled.group(1).strip())
-            return _person(name), office, block
-    if not blocks:
-        return "", "", None
-    last = blocks[-1]
-    text = last.text.strip(" .")
-    name, office = _split_author(text)
-    if office and (_is_name(name) or _is_name(name, capitals=True)) and fold(office).startswith(_OFFICE_WORDS):
-        return _person(name), office, last
-    if _is_name(text, capitals=True) or (_is_name(text) and len(text) <= 40):
-        return _person(text), "", last
-    return "", "", None
+            return _person(name), office, [block]
+    if not tail:
+        return "", "", []
+    last, before = tail[-1], (tail[-2] if len(tail) > 1 else None)
+    name, office = _name_line(last.text)
+    if name and not office and before and _is_office(before.text):
+        return name, before.text.strip(" ."), [before, last]
+    if name:
+        return name, office, [last]
+    if before and _is_office(last.text):
+        name, office = _name_line(before.text)
+        if name and not office:
+            return name, last.text.strip(" ."), [before, last]
+    return "", "", []
 
 
 # --- Captions ----------------------------------------------------------------------------------
@@ -662,8 +719,11 @@ def read_article(path: str, registry: Registry, zone: ZoneInfo) -> Article:
         article.title = first
         blocks = [b for b in blocks if b is not text_only[0] and not (b.text and lookup_key(b.text) == lookup_key(first))]
     blocks, article.removed = strip_junk(blocks)
-    article.author, article.author_title, author_block = find_author([b for b in blocks if b.kind != "img"])
-    blocks = [b for b in blocks if b is not author_block]
+    article.author, article.author_title, signed = find_author([b for b in blocks if b.kind != "img"])
+    blocks = [b for b in blocks if all(b is not s for s in signed)]
+    office = registry.resolve(article.author_title) if article.author_title.isupper() else None
+    if office:  # signed in capitals: the registry's spelling of the same name
+        article.author_title = office.name
     lead = [b for b in blocks if b.kind == "p" and not caption_like(b) and not match_dateline(b.text)]
     article.date, dateline = find_date([b for b in blocks if b.text], lead, zone)
     blocks = [b for b in blocks if b is not dateline]
