@@ -365,3 +365,19 @@ def test_author_lines(content, tmp_path, closing, author, author_title, kept):
     assert errors == []
     assert (meta.get("author"), meta.get("author_title")) == (author, author_title)
     assert [p.strip() for p in body.split("\n\n") if p.strip()][1:] == kept  # kept as plain paragraphs, not captions
+
+
+@pytest.mark.parametrize("text, terms", [
+    ("Đại hội nhiệm kỳ 2020 - 2025", ["2020–2025"]),
+    ("Đại hội nhiệm kỳ 2020 đến 2025 và NK 2025 tới 2030", ["2020–2025", "2025–2030"]),
+    ("giai đoạn 2021-2023", ["2021–2023"]),
+    ("rà soát quy hoạch 2025 – 2030", ["2025–2030"]),  # a bare five-year span reads as a term
+    ("tổng kết năm học 2022-2023", []),
+    ("niên khóa 2019 - 2023", []),
+    ("mùa vụ 2023-2024", []),
+    ("kết quả năm 2020-2025", []),
+    ("kế hoạch 2016-2019", []),
+    ("từ 2020 đến 2025", []),
+])
+def test_find_terms(text, terms):
+    assert [t.label for t in importer.find_terms(text)] == terms

@@ -21,7 +21,7 @@ from .dates import DateError, parse_date
 from .registry import Registry, Unit
 from .scaffold import make_slug, quote_yaml
 from .schema import _CONTROL as CONTROL_CHARS
-from .terms import Term, find_terms
+from .terms import FIRST_YEAR, LAST_YEAR, Term
 from .text import canon, fold, lookup_key, nfc
 
 SOURCE_TYPES = (".txt", ".docx")
@@ -269,6 +269,32 @@ def find_date(blocks: list[Block], lead: list[Block], zone: ZoneInfo) -> tuple[F
             reason = "bài nhắc tới nhiều năm" if years else "bài không ghi năm"
             return FoundDate(None, note=f'bài có ngày "{shown}" nhưng {reason} — không đoán năm'), None
     return FoundDate(None), None
+
+
+# --- Terms of office ---------------------------------------------------------------------------
+_TERM_IN_TEXT = re.compile(
+    r"(?<!\w)(?:(?P<label>nhiem\s+ky|nk|giai\s+doan|khoa)\s*:?\s*)?(?<!\d)(?P<start>\d{4})"
+    r"\s*(?:[-–—‒−]|(?P<word>den|toi)(?:\s+nam)?)\s*(?P<end>\d{4})(?!\d)")
+# A range of years after these is a school year, a crop season or a plain span, never a term.
+_NOT_TERM_BEFORE = re.compile(r"(?<!\w)(?:nam(?:\s+hoc)?|nien|mua\s+vu)\s*:?\s*$")
+TERM_YEARS = 5
+
+
+def find_terms(text: str) -> list[Term]:
+    """Return the terms of office the text mentions, in order of first mention.
+
+    "nhiệm kỳ", "giai đoạn" or "khóa" before a range of years makes it a term (2020 – 2025, 2020 đến 2025);
+    a bare range counts only when it spans five years, and never after "năm", "năm học", "niên khóa", "mùa vụ".
+    """
+    found: dict[Term, None] = {}
+    folded = fold(text)
+    for match in _TERM_IN_TEXT.finditer(folded):
+        start, end = int(match["start"]), int(match["end"])
+        if _NOT_TERM_BEFORE.search(folded, 0, match.start()) or not FIRST_YEAR <= start < end <= min(LAST_YEAR, start + 10):
+            continue
+        if match["label"] or (not match["word"] and end - start == TERM_YEARS):
+            found.setdefault(Term(start, end))
+    return list(found)
 
 
 # --- Units -------------------------------------------------------------------------------------
