@@ -381,3 +381,13 @@ def test_author_lines(content, tmp_path, closing, author, author_title, kept):
 ])
 def test_find_terms(text, terms):
     assert [t.label for t in importer.find_terms(text)] == terms
+
+
+def test_related_links_longer_than_the_article_are_cut(content, tmp_path):
+    links = [f"Chi bộ ấp {n} sinh hoạt chuyên đề tháng {n}" for n in range(1, 9)]
+    raw = "\n".join(["Huyện ủy Hớn Quản sơ kết quý I", "08:00 02/03/2024", LEAD,
+                     "Hội nghị thống nhất các nhiệm vụ trọng tâm của quý II.", "Lê Hoàng Phúc", "", "Bài viết liên quan", *links])
+    out, path, text, meta, body, errors = import_text(content, tmp_path, raw)
+    assert meta["author"] == "Lê Hoàng Phúc"
+    assert "liên quan" not in body and "Chi bộ ấp" not in body
+    assert "đã bỏ phần cuối trang: Bài viết liên quan" in out

@@ -487,11 +487,17 @@ def is_source(text: str) -> bool:
     return bool(_SOURCE.match(canon(text))) and len(text.split()) <= 15
 
 
+JUNK_AFTER = 2  # a "Tin liên quan" heading cuts the page from there once this many paragraphs came before it
+
+
 def strip_junk(blocks: list[Block]) -> tuple[list[Block], list[str]]:
-    """Remove what a web page adds after the article (Tin liên quan …, Chia sẻ, Lượt xem)."""
+    """Remove what a web page adds after the article (Tin liên quan …, Chia sẻ, Lượt xem).
+
+    The related links may be longer than the article itself: the heading cuts wherever it is, past the lead.
+    """
     removed = []
     for index, block in enumerate(blocks):
-        if index >= len(blocks) // 2 and fold(block.text).rstrip(" :.") in _JUNK_FROM:
+        if index >= JUNK_AFTER and fold(block.text).rstrip(" :.") in _JUNK_FROM:
             removed += [b.text for b in blocks[index:]]
             blocks = blocks[:index]
             break
