@@ -391,3 +391,36 @@ def test_related_links_longer_than_the_article_are_cut(content, tmp_path):
     assert meta["author"] == "Lê Hoàng Phúc"
     assert "liên quan" not in body and "Chi bộ ấp" not in body
     assert "đã bỏ phần cuối trang: Bài viết liên quan" in out
+
+
+@pytest.mark.parametrize("lines, date, note", [
+    # a historical date opening the lead is not the date of the article
+    (["Kỷ niệm ngày Quốc khánh", "Ngày 2/9/1945, Chủ tịch Hồ Chí Minh đọc bản Tuyên ngôn độc lập. Chiều 1/9/2025, Đảng ủy xã Tân Khai tổ chức lễ kỷ niệm."],
+     "01/09/2025", "01/09/2025"),
+    (["Kỷ niệm ngày thành lập Hội", "Ngày 20/10/2010, Hội Phụ nữ xã được công nhận đơn vị xuất sắc.",
+      "Sáng 19/10/2024, Đảng ủy xã Tân Khai gặp mặt cán bộ hội qua các thời kỳ."], "19/10/2024", "20/10/2010"),
+    (["Kỷ niệm ngày truyền thống", "Ngày 27/7/1947 là ngày Thương binh – Liệt sĩ. Sáng 26/7, Đảng ủy xã Tân Khai thăm các gia đình chính sách năm 2024."],
+     "26/07/2024", "năm 2024 lấy từ dòng khác"),
+    # two dates months apart in the lead: which one the article is from cannot be told
+    (["Sơ kết công tác dân vận", "Ngày 10/1/2024, Đảng ủy xã Tân Khai ban hành kế hoạch. Sáng 20/5/2024, xã sơ kết việc thực hiện."],
+     None, "10/01/2024"),
+    # a dateline above the title
+    (["07:45 15/08/2023", "Đảng ủy xã Tân Khai học tập chuyên đề"], "15/08/2023 07:45", ""),
+    (["Chủ nhật, 03/09/2023 20:10", "Đảng ủy xã Tân Khai học tập chuyên đề"], "03/09/2023 20:10", ""),
+    # morning and afternoon marks after the time
+    (["Đảng ủy xã Tân Khai học tập chuyên đề", "04:30 PM 12/03/2024"], "12/03/2024 16:30", ""),
+    (["Đảng ủy xã Tân Khai học tập chuyên đề", "12/03/2024 02:05 CH"], "12/03/2024 14:05", ""),
+    (["Đảng ủy xã Tân Khai học tập chuyên đề", "12/03/2024 09:15 SA"], "12/03/2024 09:15", ""),
+    (["Đảng ủy xã Tân Khai học tập chuyên đề", "12:10 AM 12/03/2024"], "12/03/2024 00:10", ""),
+])
+def test_dates(content, tmp_path, lines, date, note):
+    raw = "\n\n".join([*lines, "Các đảng viên thống nhất nội dung sinh hoạt của chi bộ.", "Trần Minh Khoa"]) + "\n"
+    out, path, text, meta, body, errors = import_text(content, tmp_path, raw)
+    title = next(line for line in lines if not importer.match_dateline(line))
+    assert meta["title"] == title
+    if date:
+        assert f'date: "{date}"' in text and "date" not in str(errors)
+    else:
+        assert "date" not in meta and "CẦN ĐIỀN: ngày đăng (date)" in out
+    assert note in out
+    assert not any(importer.match_dateline(p) for p in body.split("\n\n"))  # the dateline went into the date

@@ -199,7 +199,7 @@ def _list_md(element, depth: int) -> str:
 # --- Dates -------------------------------------------------------------------------------------
 _WEEKDAY = r"(?:thứ\s*(?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ\s*nhật|cn)"
 _DATE = r"(?P<day>\d{1,2})\s*[/.-]\s*(?P<month>\d{1,2})\s*[/.-]\s*(?P<year>\d{4})"
-_TIME = r"(?P<hour>\d{1,2})\s*(?::|h|giờ)\s*(?P<minute>\d{2})(?::(?P<second>\d{2}))?"
+_TIME = r"(?P<hour>\d{1,2})\s*(?::|h|giờ)\s*(?P<minute>\d{2})(?::(?P<second>\d{2}))?(?:\s*(?P<half>AM|PM|SA|CH)(?!\w))?"
 _PREFIX = r"(?:(?:ngày\s+)?(?:cập\s+nhật|đăng|ngày\s+đăng|đăng\s+ngày|xuất\s+bản)(?:\s+lúc)?\s*:?\s*)?"
 _SEP = r"\s*[,|\-–]?\s*"
 _ZONE = r"(?:\s*\(?\s*GMT\s*\+\s*7\s*\)?)?"
@@ -216,6 +216,9 @@ LEAD_DATES = (
     re.compile(rf"(?<!\w){_PART_OF_DAY}(?:ngày\s+)?{_SHORT}", re.I),
 )
 _YEAR_MENTIONS = (re.compile(r"(?<!\d)\d{1,2}[/.-]\d{1,2}[/.-](\d{4})(?!\d)"), re.compile(r"(?<!\w)năm\s+(\d{4})(?!\d)", re.I))
+FIRST_PLAUSIBLE = 1990  # an earlier year in the lead is history (Ngày 3/2/1930 …), never the article's date
+OLDER_YEARS = 2  # a lead date more years older than another one is a date recalled, not the event's
+SAME_EVENT_DAYS = 31  # lead dates further apart than this leave the choice to the editor
 
 
 @dataclass
@@ -240,7 +243,12 @@ def _build_date(parts: dict, year: int | None, zone: ZoneInfo) -> FoundDate:
     """Turn day, month, year and an optional time into a FoundDate, checked by parse_date."""
     written = f"{int(parts['day']):02d}/{int(parts['month']):02d}/{year}"
     if parts.get("hour"):
-        written += f" {int(parts['hour']):02d}:{int(parts['minute']):02d}"
+        hour, half = int(parts["hour"]), (parts.get("half") or "").upper()
+        if half in ("PM", "CH") and hour < 12:
+            hour += 12
+        elif half in ("AM", "SA") and hour == 12:
+            hour = 0
+        written += f" {hour:02d}:{int(parts['minute']):02d}"
     try:
         return FoundDate(parse_date(written, zone), written)
     except DateError as error:
@@ -253,22 +261,51 @@ def find_date(blocks: list[Block], lead: list[Block], zone: ZoneInfo) -> tuple[F
         found = match_dateline(block.text)
         if found:
             return _build_date(found.groupdict(), int(found["year"]), zone), block
-    for block in lead[:3]:
+    mentions: dict[tuple[int, int], re.Match] = {}
+    for number, block in enumerate(lead[:3]):
         for pattern in LEAD_DATES:
-            found = pattern.search(block.text)
-            if not found:
-                continue
-            if found["year"]:
-                return _build_date(found.groupdict(), int(found["year"]), zone), None
-            years = sorted({int(m) for b in blocks for p in _YEAR_MENTIONS for m in p.findall(b.text) if 1990 <= int(m) <= 2100})
-            shown = f"{found['day']}/{found['month']}"
-            if len(years) == 1:
-                result = _build_date(found.groupdict(), years[0], zone)
-                result.note = f'ngày "{shown}" trong bài, năm {years[0]} lấy từ dòng khác của bài — hãy kiểm tra'
-                return result, None
-            reason = "bài nhắc tới nhiều năm" if years else "bài không ghi năm"
-            return FoundDate(None, note=f'bài có ngày "{shown}" nhưng {reason} — không đoán năm'), None
-    return FoundDate(None), None
+            for found in pattern.finditer(block.text):
+                mentions.setdefault((number, found.start("day")), found)
+    ordered = [mentions[key] for key in sorted(mentions)]
+    if not ordered:
+        return FoundDate(None), None
+    dated = [_build_date(m.groupdict(), int(m["year"]), zone) for m in ordered if m["year"]]
+    if dated:
+        chosen = _lead_date(dated)
+        if chosen.moment or not [m for m in ordered if not m["year"]]:
+            return chosen, None
+    return _date_without_year(next(m for m in ordered if not m["year"]), blocks, zone), None
+
+
+def _lead_date(dated: list[FoundDate]) -> FoundDate:
+    """Choose among the full dates of the lead: dates recalled from the past are passed over, far-apart ones are not guessed."""
+    valid = [d for d in dated if d.moment]
+    if not valid:
+        return dated[0]
+    newest = max(d.moment for d in valid)
+    recent = [d for d in valid if d.moment.year >= max(FIRST_PLAUSIBLE, newest.year - OLDER_YEARS)]
+    past = ", ".join(d.written for d in valid if d not in recent)
+    if not recent:
+        return FoundDate(None, note=f"ngày {past} ở đầu bài là ngày trong quá khứ, không phải ngày đăng")
+    if (max(d.moment for d in recent) - min(d.moment for d in recent)).days > SAME_EVENT_DAYS:
+        shown = ", ".join(dict.fromkeys(d.written for d in recent))
+        return FoundDate(None, note=f"đầu bài có nhiều ngày cách xa nhau ({shown}) — không chọn ngày nào")
+    chosen = max(recent, key=lambda d: d.moment)
+    if past:
+        chosen.note = f"bỏ qua ngày {past} ở đầu bài (ngày trong quá khứ) — hãy kiểm tra"
+    return chosen
+
+
+def _date_without_year(found: re.Match, blocks: list[Block], zone: ZoneInfo) -> FoundDate:
+    """Give a day and month the year the article mentions, when it mentions exactly one."""
+    years = sorted({int(m) for b in blocks for p in _YEAR_MENTIONS for m in p.findall(b.text) if FIRST_PLAUSIBLE <= int(m) <= 2100})
+    shown = f"{found['day']}/{found['month']}"
+    if len(years) == 1:
+        result = _build_date(found.groupdict(), years[0], zone)
+        result.note = f'ngày "{shown}" trong bài, năm {years[0]} lấy từ dòng khác của bài — hãy kiểm tra'
+        return result
+    reason = "bài nhắc tới nhiều năm" if years else "bài không ghi năm"
+    return FoundDate(None, note=f'bài có ngày "{shown}" nhưng {reason} — không đoán năm')
 
 
 # --- Terms of office ---------------------------------------------------------------------------
@@ -746,10 +783,11 @@ def read_article(path: str, registry: Registry, zone: ZoneInfo) -> Article:
     text_only = [b for b in blocks if b.text]
     if not text_only:
         raise ImportFailure("tệp không có chữ nào để nhập")
-    first = text_only[0].text.lstrip("#").strip()
+    heading = text_only[1] if match_dateline(text_only[0].text) and len(text_only) > 1 else text_only[0]  # dateline above
+    first = heading.text.lstrip("#").strip()
     if len(first) <= MAX_TITLE:
         article.title = first
-        blocks = [b for b in blocks if b is not text_only[0] and not (b.text and lookup_key(b.text) == lookup_key(first))]
+        blocks = [b for b in blocks if b is not heading and not (b.text and lookup_key(b.text) == lookup_key(first))]
     blocks, article.removed = strip_junk(blocks)
     article.author, article.author_title, signed = find_author([b for b in blocks if b.kind != "img"])
     blocks = [b for b in blocks if all(b is not s for s in signed)]
