@@ -424,3 +424,20 @@ def test_dates(content, tmp_path, lines, date, note):
         assert "date" not in meta and "CẦN ĐIỀN: ngày đăng (date)" in out
     assert note in out
     assert not any(importer.match_dateline(p) for p in body.split("\n\n"))  # the dateline went into the date
+
+
+def vntimeh(text: str) -> bytes:
+    """Encode text in TCVN3 as Unikey does for the .VnTimeH capitals: a toned capital takes its small letter's byte."""
+    small = {ch: ch.lower() for ch in text if not ch.isascii() and ch not in legacy.TCVN3_ENCODE and ch.lower() in legacy.TCVN3_ENCODE}
+    return legacy.encode_tcvn3("".join(small.get(ch, ch) for ch in text))
+
+
+def test_tcvn3_capitals_of_a_vntimeh_font(content, tmp_path):
+    raw = vntimeh("ĐẢNG ỦY XÃ TÂN KHAI HỌC TẬP NGHỊ QUYẾT\n10:30 18/07/2024\n"
+                  "Sáng ngày 17/7, Đảng ủy xã Tân Khai tổ chức hội nghị học tập nghị quyết cho toàn thể đảng viên.\n"
+                  "Các đảng viên viết bài thu hoạch và đăng ký việc làm cụ thể.\nLÝ THỊ NGỌC HÂN\n")
+    out, path, text, meta, body, errors = import_text(content, tmp_path, raw)
+    assert "(bảng mã: TCVN3)" in out
+    assert meta["title"] == "ĐẢNG ỦY XÃ TÂN KHAI HỌC TẬP NGHỊ QUYẾT"
+    assert meta["author"] == "Lý Thị Ngọc Hân"
+    assert "Các đảng viên viết bài thu hoạch" in body  # lines in small letters stay small

@@ -2,7 +2,8 @@
 
 The tables are built here from the layout of each encoding:
 - TCVN3 (the .VnTime fonts) gives every lower-case vowel with a tone its own byte; capitals exist only
-  for the letters Ă Â Ê Ô Ơ Ư Đ (titles in capitals used a second font with the same bytes).
+  for the letters Ă Â Ê Ô Ơ Ư Đ (titles in capitals used a second font, .VnTimeH, with the same bytes:
+  a line otherwise in capitals is read in capitals).
 - VNI-Windows writes a base letter followed by a mark byte; the bytes are Windows-1252 characters.
 - Windows-1258 is a Python codec that writes tones as combining marks.
 
@@ -107,9 +108,24 @@ def _single_byte(raw: bytes, table: dict[int, str]) -> str:
     return "".join(out)
 
 
+def _capital_line(line: str) -> str:
+    """Upper-case the letters a line in capitals took from TCVN3's small-letter bytes (ĐảNG ủY -> ĐẢNG ỦY).
+
+    TCVN3 has no byte for a capital with a tone: the .VnTimeH fonts show the small letter's byte as a capital.
+    A line is in capitals when its plain letters all are and one word has at least two of them.
+    """
+    plain = [ch for ch in line if ch.isascii() and ch.isalpha()]
+    if not plain or not all(ch.isupper() for ch in plain):
+        return line
+    if not any(sum(ch.isascii() and ch.isalpha() for ch in word) >= 2 for word in line.split()):
+        return line
+    return "".join(ch if ch.isascii() else ch.upper() for ch in line)
+
+
 def decode_tcvn3(raw: bytes) -> str:
-    """Decode TCVN3 (ABC) bytes to NFC text."""
-    return unicodedata.normalize("NFC", _single_byte(raw, TCVN3_DECODE))
+    """Decode TCVN3 (ABC) bytes to NFC text, lines written in capitals (.VnTimeH) wholly in capitals."""
+    text = unicodedata.normalize("NFC", _single_byte(raw, TCVN3_DECODE))
+    return "".join(_capital_line(line) for line in text.splitlines(keepends=True))
 
 
 def decode_vni(raw: bytes) -> str:
