@@ -307,6 +307,10 @@ LEAD = "Sáng 1/3/2024, Huyện ủy Hớn Quản tổ chức hội nghị sơ k
      ["Đồng chí Phó Bí thư Huyện ủy trao giấy khen cho các chi bộ (Ảnh: Ngọc Lan)"]),
     (["Buổi sinh hoạt chuyên đề của chi bộ ấp 3\nẢnh: Hoàng Yến"], ["Buổi sinh hoạt chuyên đề của chi bộ ấp 3 Ảnh: Hoàng Yến"]),
     (["Toàn cảnh buổi lễ"], ["Toàn cảnh buổi lễ"]),
+    (["Đồng chí Lê Văn Tám, Chủ tịch Ủy ban Mặt trận Tổ quốc xã"], ["Đồng chí Lê Văn Tám, Chủ tịch Ủy ban Mặt trận Tổ quốc xã"]),
+    # a caption broken over two paragraphs: the second starts with a small letter
+    (["Đ/c Phạm Thu Hà, Trưởng Ban Dân vận Huyện ủy", "quán triệt kế hoạch ra quân"],
+     ["Đ/c Phạm Thu Hà, Trưởng Ban Dân vận Huyện ủy quán triệt kế hoạch ra quân"]),
     (["Ban Chấp hành Đoàn xã chụp ảnh lưu niệm cùng đại biểu"], ["Ban Chấp hành Đoàn xã chụp ảnh lưu niệm cùng đại biểu"]),
     # a caption that starts like an office, as the last line of the body
     (["Các chi bộ rà soát danh sách đảng viên trước ngày 30/6.", "Hội viên phụ nữ ra quân trồng cây xanh ven đường"],

@@ -652,11 +652,12 @@ _SENTENCE_END = (".", ";", ":", "!", "?", "…", "./.", '"', "”")
 _PHOTO = re.compile(r"(?<!hình )(?<!\w)ảnh\s*(?::|minh\s*họa|tư\s*liệu|TL(?!\w))|\(\s*ảnh(?!\w)", re.I)
 _CREDIT = re.compile(r"^\(?\s*ảnh\s*:", re.I)  # a line that is only the photo's credit
 # How captions open when they describe the photo itself.
-_CAPTION_OPENINGS = ("quang cảnh", "toàn cảnh", "một góc", "các đại biểu", "đại biểu")
+_CAPTION_OPENINGS = ("quang cảnh", "toàn cảnh", "một góc", "các đại biểu", "đại biểu", "đồng chí", "các đồng chí", "đ/c")
 # Actions a photo shows; one after the first word (the people doing it) makes a scene.
 _SCENE = re.compile(
     r"(?<!\w)(?:phát biểu|trao|tặng|chụp ảnh|cắt băng|ra quân|dâng hương|dâng hoa|thăm|tham quan|trình bày|thảo luận"
     r"|biểu quyết|bỏ phiếu|tuyên thệ|chúc mừng|khảo sát|làm việc|chủ trì|hướng dẫn|ký kết|kí kết|trồng cây|dọn vệ sinh"
+    r"|quán triệt|khai mạc|bế mạc|phát động"
     r"|tham dự|gắn huy hiệu|giao lưu|biểu diễn|thi đấu|diễn tập|tặng hoa|bắt tay)(?!\w)")
 
 
@@ -695,9 +696,9 @@ def mark_captions(body: list[Block]) -> tuple[list[Block], int]:
     for index, block in enumerate(body):
         previous = result[-1] if result else None
         following = body[index + 1] if index + 1 < len(body) else None
-        if previous and previous.kind == "caption" and previous.group == block.group and caption_like(block) \
-                and (block.text[0].islower() or _CREDIT.match(block.text)):
-            previous.text = f"{previous.text} {block.text}"  # the caption goes on, or its photo's credit
+        if previous and previous.kind == "caption" and caption_like(block) \
+                and (block.text[0].islower() or (previous.group == block.group and _CREDIT.match(block.text))):
+            previous.text = f"{previous.text} {block.text}"  # the caption goes on (no paragraph starts small), or its credit
             previous.md = f"*{escape(previous.text)}*"
         elif is_caption(block) or (caption_like(block) and following and following.group == block.group
                                    and _CREDIT.match(following.text)):
