@@ -98,6 +98,25 @@ CASES = {
                             ("ảnh SVG chứa mã chạy được", "<script"), 2, path="images/bieu-do.svg"),
     "svg-with-event-handler": Case({"images/bieu-do.svg": '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"></svg>'},
                                    ("onload",), 1, path="images/bieu-do.svg"),
+    # Files Pelican would skip without a word: a wrong extension or folder, a Word file, a photo beside the articles
+    "extension-in-capitals": Case({"articles/2022/bai.MD": article()}, ('đuôi tệp không phải .md', 'đổi tên thành "bai.md"'), 1,
+                                  path="articles/2022/bai.MD"),
+    "markdown-saved-as-txt": Case({"articles/2022/bai.txt": article()}, ('đổi tên thành "bai.md"',), 1, path="articles/2022/bai.txt"),
+    "notepad-double-extension": Case({"articles/2022/bai.md.txt": article()}, ('đổi tên thành "bai.md"',), 1,
+                                     path="articles/2022/bai.md.txt"),
+    "mkd-extension": Case({"pages/lien-he.mkd": '---\ntitle: "Liên hệ"\n---\n'}, ('đổi tên thành "lien-he.md"',), 1,
+                          path="pages/lien-he.mkd"),
+    "article-outside-articles": Case({"bai.md": article()}, ("không nằm trong", "articles/<năm>/"), 1, path="bai.md"),
+    "article-outside-articles-in-capitals": Case({"bai.MD": article()}, ("articles/<năm>/", 'đổi tên thành "bai.md"'), 1, path="bai.MD"),
+    "word-file-in-articles": Case({"articles/2022/bai.docx": b"PK\x03\x04"}, ("invoke import", "articles/2022/bai.docx"), 1,
+                                  path="articles/2022/bai.docx"),
+    "old-word-file": Case({"articles/2022/bai.doc": b"\xd0\xcf\x11\xe0"}, ("lưu lại dạng .docx", "invoke import"), 1,
+                          path="articles/2022/bai.doc"),
+    "plain-text-in-articles": Case({"articles/2022/bai.txt": "Hội nghị cán bộ\n\nNội dung.\n"}, ("invoke import",), 1,
+                                   path="articles/2022/bai.txt"),
+    "photo-beside-articles": Case({"articles/2022/anh.jpg": b"\xff\xd8\xff"}, ("images/<năm>/",), 1, path="articles/2022/anh.jpg"),
+    "pdf-beside-articles": Case({"articles/2022/quy-che.pdf": b"%PDF-1.4"}, ("không được đưa lên trang", "images/"), 1,
+                                path="articles/2022/quy-che.pdf"),
     # The unit registry
     "units-yaml-error": Case({}, ("units.yml:",), 2, path="units.yml", units="- code: a\n  name: A: B\n"),
     "units-duplicate-code": Case({}, ("ban-to-chuc",), UNITS_YML.count("\n") + 1, path="units.yml",
@@ -170,6 +189,24 @@ def test_harmless_encodings_just_work(build_site, name, text):
     assert site.outcome.ok, site.outcome.errors
     soup = site.html("2022/04/bai/")
     assert soup.h1.get_text() == "Hội nghị cán bộ"
+
+
+@pytest.mark.parametrize("name", [
+    ".DS_Store", "._bai.md", "~$bai.docx", "~WRL0001.tmp", "bai.md~", ".bai.md.swp", "#bai.md#", "Thumbs.db", "desktop.ini",
+    "bai.md.bak", ".~lock.bai.docx#",
+])
+def test_what_editors_tools_leave_beside_their_files_is_neither_an_error_nor_published(build_site, name):
+    site = build_site({**GOOD, f"articles/2022/{name}": b"\x00\x01", f"pages/{name}": b"\x00", name: b"\x00",
+                       f"images/{name}": b"\x00"})
+    assert site.outcome.ok, site.outcome.errors
+    assert not site.exists(f"images/{name}")
+
+
+@pytest.mark.parametrize("name", ["articles/2022/bai.markdown", "images/quy-che.pdf", "images/bai.docx"])
+def test_files_that_are_published_are_not_errors(build_site, name):
+    site = build_site({**GOOD, name: article() if name.endswith(".markdown") else b"%PDF-1.4"})
+    assert site.outcome.ok, site.outcome.errors
+    assert site.exists("2022/04/bai/" if name.endswith(".markdown") else name.removeprefix("articles/"))
 
 
 def test_a_file_name_with_spaces_and_vietnamese_letters_builds_with_an_ascii_address(build_site):

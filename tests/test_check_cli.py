@@ -107,3 +107,19 @@ def test_broken_registry_is_reported_with_its_line(content):
     result = invoke("check", "--content", str(content))
     assert result.returncode == 1
     assert f"{content / 'units.yml'}:1: mã đơn vị \"Tinh Uy\"" in result.stderr
+
+
+@pytest.mark.parametrize(("name", "data", "says"), [
+    ("articles/2022/bai.MD", GOOD.encode(), 'không phải .md — hãy đổi tên thành "bai.md"'),  # check read it, Pelican does not
+    ("bai.md", GOOD.encode(), "articles/<năm>/"),
+    ("articles/2022/bai.docx", b"PK\x03\x04", "invoke import"),
+], ids=["extension-in-capitals", "outside-articles", "word-file"])
+def test_a_file_the_build_would_skip_fails_the_check_alone_or_with_the_rest(content, name, data, says):
+    stray = content / name
+    stray.write_bytes(data)
+    for given in ([], ["--paths", str(stray)]):
+        result = invoke("check", "--content", str(content), *given)
+        assert result.returncode == 1, result.stdout
+        first, summary = result.stderr.strip().splitlines()
+        assert first.startswith(f"{stray}:1: ") and says in first
+        assert summary == "1 lỗi."

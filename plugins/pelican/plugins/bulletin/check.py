@@ -11,20 +11,8 @@ from .errors import ContentError
 from .generator import URLS, collisions, save_as, unpublished_link_errors
 from .markup import convert, make_markdown, reference_errors
 from .schema import check_file
+from .sources import source_files
 from .state import display_path, start_build
-
-SOURCE_TYPES = (".md", ".markdown")
-
-
-def source_files(content: str, folders: list[str]) -> list[str]:
-    """Return every Markdown file below the given content folders, sorted."""
-    found = []
-    for folder in folders:
-        for root, dirs, files in os.walk(os.path.join(content, folder)):
-            dirs.sort()
-            found += [os.path.join(root, f) for f in sorted(files) if f.lower().endswith(SOURCE_TYPES)]
-    return found
-
 
 def check_content(conf: str, content: str, paths: list[str], notices: list[ContentError] | None = None) -> list[ContentError]:
     """Check the registry and every article and page; keep the errors of `paths` when given.
@@ -70,7 +58,7 @@ def check_content(conf: str, content: str, paths: list[str], notices: list[Conte
         for given, shown in zip(paths, wanted):
             if not os.path.exists(given):
                 errors.append(ContentError(shown, 1, "không tìm thấy tệp hoặc thư mục này"))
-            elif not any(_covers(shown, c) for c in checked):
+            elif not any(_covers(shown, c) for c in checked + [e.path for e in errors]):
                 errors.append(ContentError(shown, 1, f"không có bài viết hay trang nào ở đây — chỉ kiểm tra được tệp .md trong "
                                                      f"{display_path(settings['PATH'])}/articles và {display_path(settings['PATH'])}/pages"))
     return sorted(set(errors))

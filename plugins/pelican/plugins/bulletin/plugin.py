@@ -11,12 +11,14 @@ from .incremental import keep_model
 from .parallel import finish_reading, flush_writes, note_read_order, writer_class
 from .reader import BulletinReader
 from .sanitize import feed_items_as_text
+from .sources import JUNK
 from .state import get_state, start_build
 
 
 def initialize(pelican) -> None:
     """Start a fresh build state; add the Jinja filters and the paginated index templates."""
     settings = pelican.settings
+    settings["IGNORE_FILES"] = list(dict.fromkeys([*settings.get("IGNORE_FILES", []), *JUNK]))
     start_build(settings)
     settings["JINJA_FILTERS"] = {**FILTERS, **settings.get("JINJA_FILTERS", {})}
     for name in PAGINATED:
@@ -24,7 +26,11 @@ def initialize(pelican) -> None:
 
 
 def use_reader(readers) -> None:
-    """Read .md and .markdown files with the front-matter reader."""
+    """Read .md and .markdown files with the front-matter reader, and no other format (.mkd, .mdown…): it would skip
+    the checks. The files left unread are errors (sources.stray_file_errors)."""
+    for extension in readers.reader_classes:
+        if extension != "static":  # Pelican's reader of static files (images), not a content format
+            readers.reader_classes[extension] = None
     for extension in BulletinReader.file_extensions:
         readers.reader_classes[extension] = BulletinReader
 

@@ -15,11 +15,11 @@ from . import yamlsrc
 from .dates import DateError, parse_date
 from .errors import ContentError
 from .registry import CODE, Registry, Unit
+from .sources import IMAGE_TYPES, is_junk
 from .terms import Term, TermError, parse_term
 from .text import fold, lookup_key, nfc, slugify
 
 MAX_BYTES = 2 * 1024 * 1024
-IMAGE_TYPES = (".svg", ".png", ".jpg", ".jpeg", ".webp", ".gif", ".avif")
 STATUSES = ("published", "draft")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff\u202a-\u202e\u2066-\u2069]")
 _FENCE = re.compile(r"^(---|\.\.\.)\s*$")
@@ -378,8 +378,8 @@ def static_file_errors(content_dir: str, folders: list[str], show: Callable[[str
     errors = []
     for folder in folders:
         for parent, dirs, files in os.walk(os.path.join(content_dir, folder)):
-            dirs.sort()
-            for name in sorted(dirs + files):
+            dirs[:] = sorted(d for d in dirs if not is_junk(d))  # Pelican does not copy what editors' tools leave
+            for name in sorted(dirs + [f for f in files if not is_junk(f)]):
                 full = os.path.join(parent, name)
                 relative = os.path.relpath(full, content_dir).replace(os.sep, "/")
                 if not os.path.realpath(full).startswith(root + os.sep):

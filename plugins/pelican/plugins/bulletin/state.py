@@ -12,6 +12,7 @@ from .registry import Registry, load_registry
 from .sanitize import svg_errors
 from .schema import Context, Document, static_file_errors
 from .settings import STATE_KEY, check_settings
+from .sources import stray_file_errors
 
 FUTURE_KEY = "_BULLETIN_WITH_FUTURE_DATES"  # the value WITH_FUTURE_DATES had before the plugin took over
 
@@ -64,6 +65,7 @@ def start_build(settings: dict) -> BuildState:
     settings["WITH_FUTURE_DATES"] = True
     errors = [*errors, *static_file_errors(content_dir, settings.get("STATIC_PATHS") or [], display_path)]
     errors += svg_errors(content_dir, settings.get("STATIC_PATHS") or [], display_path)
+    errors += stray_file_errors(settings, display_path)
     context = Context(registry=registry, zone=zone, content_dir=content_dir, registry_path=shown, registry_ok=registry_ok)
     state = BuildState(registry=registry, context=context, now=now, errors=list(errors), show_future=show_future)
     settings[STATE_KEY] = state
