@@ -343,6 +343,9 @@ def test_captions_only_where_a_photo_was(content, tmp_path, lines, captions):
     # a title in capitals or in title case names the unit the body names
     ("BAN TỔ CHỨC TỈNH ỦY TẬP HUẤN NGHIỆP VỤ\nLớp tập huấn do Ban Tổ chức Tỉnh ủy mở.", ["ban-to-chuc"], []),
     ("Đảng Ủy Khối Các Cơ Quan Tỉnh Tổng Kết Năm\nĐảng ủy Khối các cơ quan tỉnh tổng kết.", ["dang-uy-khoi"], []),
+    # the full name, with the province, where the body uses the registry's name
+    ("Đảng ủy Khối các cơ quan tỉnh Bình Phước sơ kết quý I\nĐảng ủy Khối các cơ quan tỉnh đã kết nạp 40 đảng viên.",
+     ["dang-uy-khoi"], []),
 ])
 def test_find_units_names_and_titles(content, text, known, unknown):
     test_find_units(content, text, known, unknown)

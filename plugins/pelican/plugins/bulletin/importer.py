@@ -370,9 +370,6 @@ def _continues_name(text: str, end: int, label: str) -> bool:
     return bool(following and following.group(1).isupper() and label.split()[-1][0].islower())
 
 
-def _case_tells_nothing(span: str, label: str) -> bool:
-    """Tell whether a name is written in capitals or title case where the label has a small letter (a title line)."""
-    return span.split()[-1][0].isupper() and label.split()[-1][0].islower()
 
 
 def find_units(text: str, registry: Registry) -> UnitFindings:
@@ -387,15 +384,14 @@ def find_units(text: str, registry: Registry) -> UnitFindings:
     def add(unit: Unit, at: int) -> None:
         first[unit.code] = min(at, first.get(unit.code, at))
 
-    # Spans followed by a capitalised word where the case of the span itself tells nothing (HUYỆN ỦY …, a title
-    # in title case): the unit, if it is named elsewhere in the text; else a longer, unknown name.
+    # Names that go on with a capitalised word (Ban Tổ chức Tỉnh ủy Bình Phước, a title in capitals or title case):
+    # the unit written in full if the text names it elsewhere; else a longer, unknown name.
     unsure: list[tuple[str, tuple[int, int]]] = []
 
     def take(span: tuple[int, int], code: str, label: str) -> bool:
         nonlocal work
         if _continues_name(work, span[1], label):
-            if _case_tells_nothing(work[span[0]:span[1]], label):
-                unsure.append((code, span))
+            unsure.append((code, span))
             return False
         work = _blank(work, *span)
         return True
