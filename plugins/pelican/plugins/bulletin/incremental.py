@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import time
 from datetime import datetime
 
@@ -28,6 +29,9 @@ from .state import get_state
 # What decides where an article appears; when any of these changes, the whole site is built again.
 PLACE = ("date", "slug", "units", "terms", "status", "save_as", "url", "lang", "template")
 KEPT = ("related", "older", "newer", "scheduled")  # set by the index generator; still right for the same place
+# Files the site is built from: one that is gone was deleted (a change); any other gone file was an editor's
+# temporary copy (sed -i, many editors' safe save), which says nothing about the site.
+SITE_FILE = re.compile(r"\.(md|markdown|ya?ml|html|css|js|py|svg|png|jpe?g|gif|webp|pdf|docx?)$", re.I)
 
 
 def keep_model(generators) -> None:
@@ -77,6 +81,11 @@ class LiveSite:
                                 finishers=self.finishers)
         self.holder = holder if outcome.ok and "generators" in holder and "jobs" in holder else None
         return outcome
+
+    @staticmethod
+    def relevant(changed: set[str]) -> set[str]:
+        """Drop the temporary files an editor's save came and went through (write a copy, rename it over)."""
+        return {path for path in changed if os.path.exists(path) or SITE_FILE.search(path)}
 
     def update(self, changed: set[str]) -> tuple[builder.Outcome, bool]:
         """Bring the preview up to date after these files changed; tell whether the fast path was used."""
@@ -158,12 +167,14 @@ class LiveSite:
         outcome.seconds = time.perf_counter() - started
         return outcome
 
-    def finish(self) -> list[str]:
-        """Run the finishers (the search index) on the preview folder after a fast update."""
+    def finish(self, cancel=None) -> list[str]:
+        """Run the finishers (the search index) on the preview folder after a fast update; `cancel` stops it."""
+        from .search import build_index
+
         settings = self.articles_generator().settings
         errors: list[str] = []
         for finish in self.finishers:
-            errors.extend(finish(self.output, settings))
+            errors.extend(finish(self.output, settings, cancel) if finish is build_index else finish(self.output, settings))
         return errors
 
     def touched_pages(self, article) -> tuple[set[str], list]:

@@ -90,10 +90,16 @@ def html_files(output: str) -> list[str]:
     return sorted(found)
 
 
-def write_index_copy(output: str, copy: str, registry) -> int:
+class Cancelled(Exception):
+    """The live preview asked an index run to stop: a newer edit will start another."""
+
+
+def write_index_copy(output: str, copy: str, registry, cancel=None) -> int:
     """Write the transformed article pages (those marking a body) below `copy`, at the same paths; count them."""
     written = 0
     for relative in html_files(output):
+        if cancel is not None and cancel.is_set():
+            raise Cancelled
         with open(os.path.join(output, relative), encoding="utf-8") as handle:
             html = handle.read()
         if BODY_MARK not in html:
@@ -116,31 +122,56 @@ def find_indexer(root: str | None = None) -> str | None:
     return None
 
 
-def run_indexer(indexer: str, site: str, bundle: str) -> subprocess.CompletedProcess:
-    """Run Pagefind on `site`, writing its bundle to `bundle`, with no network."""
+def run_indexer(indexer: str, site: str, bundle: str, cancel=None) -> subprocess.CompletedProcess:
+    """Run Pagefind on `site`, writing its bundle to `bundle`, with no network; stop it when `cancel` is set."""
     command = [indexer, "--site", site, "--output-path", bundle, "--quiet"]
     environment = {**os.environ, "npm_config_offline": "true"}
-    return subprocess.run(command, capture_output=True, text=True, env=environment, check=False)
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment) as process:
+        while True:
+            try:
+                stdout, stderr = process.communicate(timeout=0.05)
+                break
+            except subprocess.TimeoutExpired:
+                if cancel is not None and cancel.is_set():
+                    process.kill()
+                    process.wait()
+                    raise Cancelled from None
+    return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
 
 
-def build_index(output: str, settings: dict) -> list[str]:
-    """Finisher: index the site's articles for the search page; return errors in Vietnamese."""
+def build_index(output: str, settings: dict, cancel=None) -> list[str]:
+    """Finisher: index the site's articles for the search page; return errors in Vietnamese.
+
+    The bundle is written beside the old one and swapped in, so the search page keeps working while a preview
+    re-indexes, and an index run that is cancelled (`cancel`, a threading.Event) leaves the old bundle whole.
+    """
+    from .build import STALE_PREFIX, swap_into_place
+
     indexer = find_indexer()
     if indexer is None:
         return [f"không tìm thấy bộ lập chỉ mục tìm kiếm {INDEXER} — chạy 'make setup' để cài"]
     state = settings.get(STATE_KEY)
     registry = state.registry if state is not None else None
-    with tempfile.TemporaryDirectory(prefix="search-") as copy:
-        if write_index_copy(output, copy, registry) == 0:
-            return []  # nothing to index: the search page says so
-        bundle = os.path.join(output, BUNDLE)
-        shutil.rmtree(bundle, ignore_errors=True)
-        result = run_indexer(indexer, copy, bundle)
-    if result.returncode != 0:
-        detail = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["không rõ lý do"]
-        return [f"lập chỉ mục tìm kiếm thất bại: {detail[0]}"]
-    for name in STOCK_UI:
-        path = os.path.join(bundle, name)
-        if os.path.exists(path):
-            os.remove(path)
-    return []
+    bundle = os.path.join(output, BUNDLE)
+    for entry in os.listdir(output):  # left by a run that was cancelled or killed
+        if entry.startswith(f".{BUNDLE}{STALE_PREFIX}"):
+            shutil.rmtree(os.path.join(output, entry), ignore_errors=True)
+    fresh = tempfile.mkdtemp(prefix=f".{BUNDLE}{STALE_PREFIX}", dir=output)
+    try:
+        with tempfile.TemporaryDirectory(prefix="search-") as copy:
+            if write_index_copy(output, copy, registry, cancel) == 0:
+                shutil.rmtree(bundle, ignore_errors=True)
+                return []  # nothing to index: the search page says so
+            result = run_indexer(indexer, copy, fresh, cancel)
+        if result.returncode != 0:
+            detail = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["không rõ lý do"]
+            return [f"lập chỉ mục tìm kiếm thất bại: {detail[0]}"]
+        for name in STOCK_UI:
+            path = os.path.join(fresh, name)
+            if os.path.exists(path):
+                os.remove(path)
+        os.chmod(fresh, 0o755)
+        swap_into_place(fresh, bundle)
+        return []
+    finally:
+        shutil.rmtree(fresh, ignore_errors=True)

@@ -164,6 +164,7 @@ def preview(conf: str, content: str, output: str, host: str, port: int) -> None:
 
     status = PreviewStatus()
     site = LiveSite(conf, content, output, PREVIEW_SETTINGS, builder.FINISHERS)
+    index = IndexJob(site)
     rebuild(site, status)
     handler = type("Handler", (PreviewHandler,), {"status": status})
     server = make_server(output, host, port, handler)
@@ -172,24 +173,61 @@ def preview(conf: str, content: str, output: str, host: str, port: int) -> None:
     watched = [p for p in (content, "theme", conf, "plugins") if os.path.exists(p)]
     try:
         for changes in watch(*watched, debounce=100, step=20):
-            rebuild(site, status, {path for _change, path in changes})
+            changed = site.relevant({path for _change, path in changes})
+            if changed:
+                index.stop()  # the pages first: the index of the older text is not worth waiting for
+                rebuild(site, status, changed, index)
     except KeyboardInterrupt:
         pass
     finally:
+        index.stop()
         server.shutdown()
 
 
-def rebuild(site, status: PreviewStatus, changed: set[str] | None = None) -> None:
-    """Bring the preview up to date (only the touched pages when one article was edited) and tell the pages."""
+def rebuild(site, status: PreviewStatus, changed: set[str] | None = None, index: IndexJob | None = None) -> None:
+    """Bring the preview up to date (only the touched pages when one article was edited) and tell the pages;
+    after such a fast update the search index follows in the background."""
     started = time.perf_counter()
     outcome, fast = site.update(changed) if changed else (site.build_all(), False)
     builder.report(outcome)
     if outcome.ok:
         print(f"Đã cập nhật bản xem trước sau {time.perf_counter() - started:.2f} giây.", flush=True)
     status.publish(outcome.errors)
-    if fast and outcome.ok:
+    if fast and outcome.ok and index is not None:
+        index.start()
+
+
+class IndexJob:
+    """The preview's search index, brought up to date in a background thread; the next save cancels it."""
+
+    def __init__(self, site):
+        self.site = site
+        self.cancel = threading.Event()
+        self.thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        """Index the preview folder again, after stopping a run still going."""
+        self.stop()
+        self.cancel = threading.Event()
+        self.thread = threading.Thread(target=self.run, args=(self.cancel,), daemon=True)
+        self.thread.start()
+
+    def run(self, cancel: threading.Event) -> None:
+        """Index once; print the errors and the time, or nothing when cancelled."""
+        from .search import Cancelled
+
         started = time.perf_counter()
-        errors = site.finish()
+        try:
+            errors = self.site.finish(cancel)
+        except Cancelled:
+            return
         for line in errors:
             print(line, file=sys.stderr, flush=True)
         print(f"Đã cập nhật chỉ mục tìm kiếm sau {time.perf_counter() - started:.2f} giây.", flush=True)
+
+    def stop(self) -> None:
+        """Cancel the running index, if any, and wait until it stopped (it leaves the previous index whole)."""
+        if self.thread is not None:
+            self.cancel.set()
+            self.thread.join()
+            self.thread = None

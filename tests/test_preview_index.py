@@ -1,0 +1,97 @@
+"""The live preview after a save: temporary files of an editor's save are ignored, and the search index is
+rebuilt in the background, where the next save cancels it without breaking the index the page uses."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, article
+from pelican.plugins.bulletin import search
+from pelican.plugins.bulletin.build import STALE_PREFIX
+from pelican.plugins.bulletin.incremental import LiveSite
+from pelican.plugins.bulletin.serve import IndexJob
+
+
+def test_relevant_changes_drop_an_editor_s_vanished_temporary_files(tmp_path):
+    kept = tmp_path / "bai.md"
+    kept.write_text("x", encoding="utf-8")
+    changes = {str(kept), str(tmp_path / "sedAb12Cd"), str(tmp_path / ".goutputstream-XY12"), str(tmp_path / "4913"),
+               str(tmp_path / "bai.md.tmp"), str(tmp_path / "da-xoa.md"), str(tmp_path / "units.yml"),
+               str(tmp_path / "images" / "anh.png")}
+    # Deleted files the site is built from are changes; temporary copies that came and went are not.
+    assert LiveSite.relevant(changes) == {str(kept), str(tmp_path / "da-xoa.md"), str(tmp_path / "units.yml"),
+                                          str(tmp_path / "images" / "anh.png")}
+
+
+def bundle_files(output: Path) -> dict[str, bytes]:
+    """Return every file of the search bundle."""
+    return {str(p.relative_to(output)): p.read_bytes() for p in (output / search.BUNDLE).rglob("*") if p.is_file()}
+
+
+@pytest.fixture
+def site(build_site):
+    """A small site with its search index."""
+    files = {f"articles/2022/bai-{n}.md": article(title=f"Hội nghị cán bộ số {n}", date=f"{n:02d}/04/2022",
+                                                 body=f"Đồng chí Bí thư chủ trì hội nghị lần thứ {n}.")
+             for n in range(1, 6)}
+    built = build_site(files, finishers=(search.build_index,))
+    assert built.outcome.ok, built.outcome.errors
+    return built
+
+
+class SetAfter(threading.Event):
+    """An event that reads as set from its n-th look on: a cancel that lands in the middle of a run."""
+
+    def __init__(self, looks: int):
+        super().__init__()
+        self.looks = looks
+
+    def is_set(self) -> bool:
+        self.looks -= 1
+        return self.looks < 0 or super().is_set()
+
+
+@pytest.mark.parametrize("moment", ["truoc-khi-chep", "giua-luc-chep", "luc-pagefind-chay"])
+def test_a_cancelled_index_run_leaves_the_previous_index_whole(site, moment):
+    pages = len(search.html_files(str(site.output)))  # the copy looks once a page, then Pagefind's wait every 50 ms
+    looks = {"truoc-khi-chep": 0, "giua-luc-chep": pages // 2, "luc-pagefind-chay": pages}[moment]
+    before = bundle_files(site.output)
+    assert any(name.endswith("pagefind.js") for name in before)
+    with pytest.raises(search.Cancelled):
+        search.build_index(str(site.output), {}, SetAfter(looks))
+    assert bundle_files(site.output) == before
+    assert not [p for p in site.output.iterdir() if p.name.startswith(f".{search.BUNDLE}{STALE_PREFIX}")]
+
+
+def test_a_finished_index_run_replaces_the_index(site):
+    page = next(site.output.rglob("bai-3/index.html"))
+    page.write_text(page.read_text(encoding="utf-8").replace("lần thứ 3", "lần thứ ba mươi"), encoding="utf-8")
+    before = bundle_files(site.output)
+    assert search.build_index(str(site.output), {}, threading.Event()) == []
+    assert bundle_files(site.output) != before
+    assert not [p for p in site.output.iterdir() if p.name.startswith(".")]
+
+
+def test_the_preview_indexes_an_edit_in_the_background_and_the_next_save_cancels_it(site, capsys):
+    from test_fast_paths import PREVIEW_SETTINGS, overrides
+
+    live = LiveSite(str(ROOT / "pelicanconf.py"), str(site.content), str(site.output), overrides(**PREVIEW_SETTINGS),
+                    (search.build_index,))
+    assert live.build_all().ok
+    start = bundle_files(site.output)
+    target = site.content / "articles" / "2022" / "bai-2.md"
+    target.write_text(target.read_text(encoding="utf-8").replace("lần thứ 2", "lần thứ hai mươi"), encoding="utf-8")
+    outcome, fast = live.update({str(target)})
+    assert outcome.ok and fast
+    job = IndexJob(live)
+    job.start()
+    job.stop()  # a save right away: the run stops wherever it is; the page keeps a whole index, old or new
+    assert bundle_files(site.output) == start or "chỉ mục tìm kiếm" in capsys.readouterr().out
+    job.start()
+    job.thread.join(60)
+    assert "Đã cập nhật chỉ mục tìm kiếm" in capsys.readouterr().out
+    assert bundle_files(site.output) != start
+    assert not [p for p in site.output.iterdir() if p.name.startswith(".")]
