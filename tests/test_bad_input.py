@@ -193,7 +193,7 @@ def test_harmless_encodings_just_work(build_site, name, text):
 
 @pytest.mark.parametrize("name", [
     ".DS_Store", "._bai.md", "~$bai.docx", "~WRL0001.tmp", "bai.md~", ".bai.md.swp", "#bai.md#", "Thumbs.db", "desktop.ini",
-    "bai.md.bak", ".~lock.bai.docx#",
+    "bai.md.bak", ".~lock.bai.docx#", "ANH.BAK", "Bai.Md.TMP", "THUMBS.DB",
 ])
 def test_what_editors_tools_leave_beside_their_files_is_neither_an_error_nor_published(build_site, name):
     site = build_site({**GOOD, f"articles/2022/{name}": b"\x00\x01", f"pages/{name}": b"\x00", name: b"\x00",

@@ -11,14 +11,14 @@ from .incremental import keep_model
 from .parallel import finish_reading, flush_writes, note_read_order, writer_class
 from .reader import BulletinReader
 from .sanitize import feed_items_as_text
-from .sources import JUNK
+from .sources import IGNORED
 from .state import get_state, start_build
 
 
 def initialize(pelican) -> None:
     """Start a fresh build state; add the Jinja filters and the paginated index templates."""
     settings = pelican.settings
-    settings["IGNORE_FILES"] = list(dict.fromkeys([*settings.get("IGNORE_FILES", []), *JUNK]))
+    settings["IGNORE_FILES"] = list(dict.fromkeys([*settings.get("IGNORE_FILES", []), *IGNORED]))
     start_build(settings)
     settings["JINJA_FILTERS"] = {**FILTERS, **settings.get("JINJA_FILTERS", {})}
     for name in PAGINATED:

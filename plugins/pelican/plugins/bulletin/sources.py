@@ -46,6 +46,14 @@ def source_files(content: str, folders: list[str]) -> list[str]:
 _JUNK = re.compile("|".join(fnmatch.translate(pattern.lower()) for pattern in JUNK))
 
 
+def any_case(pattern: str) -> str:
+    """Write a glob pattern so that it matches in any case, as is_junk does (Pelican's fnmatch minds case)."""
+    return "".join(f"[{c.lower()}{c.upper()}]" if c.lower() != c.upper() else c for c in pattern)
+
+
+IGNORED = tuple(any_case(pattern) for pattern in JUNK)  # JUNK for Pelican's IGNORE_FILES
+
+
 def is_junk(name: str) -> bool:
     """Tell whether a file or folder is one an editor's tools make by themselves (JUNK), in any case."""
     return bool(_JUNK.match(name.lower()))
