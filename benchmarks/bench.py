@@ -116,22 +116,9 @@ def write_plain_copy(content: str, plain: str) -> None:
 
 def tree_pids(root: int) -> list[int]:
     """Return a process and all its descendants."""
-    parents: dict[int, int] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat", "rb") as handle:
-                    parents[int(entry)] = int(handle.read().rsplit(b")", 1)[1].split()[1])
-            except OSError:
-                continue
-    members, frontier = [root], [root]
-    while frontier:
-        pid = frontier.pop()
-        for child, parent in parents.items():
-            if parent == pid and child not in members:
-                members.append(child)
-                frontier.append(child)
-    return members
+    from pelican.plugins.bulletin.search import process_tree
+
+    return process_tree(root)
 
 
 def tree_pss_kb(root: int) -> int:

@@ -3,6 +3,7 @@ rebuilt in the background, where the next save cancels it without breaking the i
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 
@@ -15,15 +16,21 @@ from pelican.plugins.bulletin.incremental import LiveSite
 from pelican.plugins.bulletin.serve import IndexJob
 
 
-def test_relevant_changes_drop_an_editor_s_vanished_temporary_files(tmp_path):
-    kept = tmp_path / "bai.md"
-    kept.write_text("x", encoding="utf-8")
-    changes = {str(kept), str(tmp_path / "sedAb12Cd"), str(tmp_path / ".goutputstream-XY12"), str(tmp_path / "4913"),
-               str(tmp_path / "bai.md.tmp"), str(tmp_path / "da-xoa.md"), str(tmp_path / "units.yml"),
-               str(tmp_path / "images" / "anh.png")}
-    # Deleted files the site is built from are changes; temporary copies that came and went are not.
-    assert LiveSite.relevant(changes) == {str(kept), str(tmp_path / "da-xoa.md"), str(tmp_path / "units.yml"),
-                                          str(tmp_path / "images" / "anh.png")}
+def test_relevant_changes_drop_the_temporary_files_of_a_safe_save(tmp_path):
+    from watchfiles import Change
+
+    article_file, units = tmp_path / "bai.md", tmp_path / "units.yml"
+    article_file.write_text("x", encoding="utf-8")
+    units.write_text("x", encoding="utf-8")
+    temporary, gone, moved = tmp_path / "sedAb12Cd", tmp_path / "da-xoa.md", tmp_path / "thu-muc-da-chuyen"
+    # sed -i, gedit, vim: write a copy, rename it over the file (the copy is added and deleted in the same batch)
+    assert LiveSite.relevant({(Change.added, str(temporary)), (Change.added, str(article_file)),
+                              (Change.deleted, str(temporary))}) == {str(article_file)}
+    # a deleted article, a folder moved away (one path, no extension) or a stray file removed: all are changes
+    assert LiveSite.relevant({(Change.deleted, str(gone)), (Change.deleted, str(moved)), (Change.modified, str(units))}) == {
+        str(gone), str(moved), str(units)}
+    # a file created and saved again in one batch is still there: a change
+    assert LiveSite.relevant({(Change.added, str(article_file)), (Change.deleted, str(article_file))}) == {str(article_file)}
 
 
 def bundle_files(output: Path) -> dict[str, bytes]:
@@ -40,6 +47,20 @@ def site(build_site):
     built = build_site(files, finishers=(search.build_index,))
     assert built.outcome.ok, built.outcome.errors
     return built
+
+
+def processes_writing_into(folder: Path) -> list[str]:
+    """Return the command lines of running processes that name a folder (the indexer names its output)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as handle:
+                command = handle.read().replace(b"\0", b" ").decode("utf-8", "replace")
+        except (OSError, NotADirectoryError):
+            continue
+        if str(folder) in command:
+            found.append(command)
+    return found
 
 
 class SetAfter(threading.Event):
@@ -62,6 +83,7 @@ def test_a_cancelled_index_run_leaves_the_previous_index_whole(site, moment):
     assert any(name.endswith("pagefind.js") for name in before)
     with pytest.raises(search.Cancelled):
         search.build_index(str(site.output), {}, SetAfter(looks))
+    assert not processes_writing_into(site.output), "bộ lập chỉ mục vẫn chạy sau khi hủy"
     assert bundle_files(site.output) == before
     assert not [p for p in site.output.iterdir() if p.name.startswith(f".{search.BUNDLE}{STALE_PREFIX}")]
 
@@ -89,9 +111,35 @@ def test_the_preview_indexes_an_edit_in_the_background_and_the_next_save_cancels
     job = IndexJob(live)
     job.start()
     job.stop()  # a save right away: the run stops wherever it is; the page keeps a whole index, old or new
-    assert bundle_files(site.output) == start or "chỉ mục tìm kiếm" in capsys.readouterr().out
+    if "Đã cập nhật chỉ mục tìm kiếm" in capsys.readouterr().out:
+        assert bundle_files(site.output) != start  # it finished first: the new index
+    else:
+        assert bundle_files(site.output) == start  # cancelled: the old index, whole
     job.start()
     job.thread.join(60)
     assert "Đã cập nhật chỉ mục tìm kiếm" in capsys.readouterr().out
     assert bundle_files(site.output) != start
     assert not [p for p in site.output.iterdir() if p.name.startswith(".")]
+
+
+class SetWhenIndexerRuns(threading.Event):
+    """An event that reads as set once the real indexer (not just its npm wrapper) runs on a folder."""
+
+    def __init__(self, folder: Path):
+        super().__init__()
+        self.folder = folder
+
+    def is_set(self) -> bool:
+        return any("pagefind_extended" in c for c in processes_writing_into(self.folder)) or super().is_set()
+
+
+def test_cancelling_stops_the_real_indexer_not_only_its_wrapper(tmp_path):
+    from test_fast_paths import run
+    from synth import write_site
+
+    content, output = tmp_path / "content", tmp_path / "output"
+    write_site(str(content), 300, seed=5)
+    assert run(content, output).ok
+    with pytest.raises(search.Cancelled):
+        search.build_index(str(output), {}, SetWhenIndexerRuns(output))
+    assert not processes_writing_into(output), "bộ lập chỉ mục vẫn chạy sau khi hủy"

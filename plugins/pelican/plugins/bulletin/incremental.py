@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import time
 from datetime import datetime
 
@@ -29,9 +28,6 @@ from .state import get_state
 # What decides where an article appears; when any of these changes, the whole site is built again.
 PLACE = ("date", "slug", "units", "terms", "status", "save_as", "url", "lang", "template")
 KEPT = ("related", "older", "newer", "scheduled")  # set by the index generator; still right for the same place
-# Files the site is built from: one that is gone was deleted (a change); any other gone file was an editor's
-# temporary copy (sed -i, many editors' safe save), which says nothing about the site.
-SITE_FILE = re.compile(r"\.(md|markdown|ya?ml|html|css|js|py|svg|png|jpe?g|gif|webp|pdf|docx?)$", re.I)
 
 
 def keep_model(generators) -> None:
@@ -83,9 +79,15 @@ class LiveSite:
         return outcome
 
     @staticmethod
-    def relevant(changed: set[str]) -> set[str]:
-        """Drop the temporary files an editor's save came and went through (write a copy, rename it over)."""
-        return {path for path in changed if os.path.exists(path) or SITE_FILE.search(path)}
+    def relevant(changes) -> set[str]:
+        """Return the changed paths of a batch of (change, path), without the temporary files that came and went
+        in it (an editor's safe save writes a copy and renames it over the file; sed -i does the same)."""
+        from watchfiles import Change
+
+        added = {path for change, path in changes if change == Change.added}
+        deleted = {path for change, path in changes if change == Change.deleted}
+        passing = {path for path in added & deleted if not os.path.exists(path)}
+        return {path for _change, path in changes} - passing
 
     def update(self, changed: set[str]) -> tuple[builder.Outcome, bool]:
         """Bring the preview up to date after these files changed; tell whether the fast path was used."""

@@ -14,6 +14,7 @@ import functools
 import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 
@@ -133,10 +134,41 @@ def run_indexer(indexer: str, site: str, bundle: str, cancel=None) -> subprocess
                 break
             except subprocess.TimeoutExpired:
                 if cancel is not None and cancel.is_set():
-                    process.kill()
+                    kill_tree(process.pid)
                     process.wait()
                     raise Cancelled from None
     return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
+
+
+def process_tree(pid: int) -> list[int]:
+    """Return a process and all its descendants (parents before their children), read from /proc."""
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", "rb") as handle:
+                    parents[int(entry)] = int(handle.read().rsplit(b")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+    family, frontier = [pid], [pid]
+    while frontier:
+        parent = frontier.pop()
+        children = [child for child, of in parents.items() if of == parent]
+        family += children
+        frontier += children
+    return family
+
+
+def kill_tree(pid: int) -> None:
+    """Kill a process and all its descendants: the npm command is a wrapper that runs the real indexer as its child.
+
+    (Not a process group of its own: Ctrl+C on a build, or a kill of the build's group, must reach the indexer too.)
+    """
+    for member in reversed(process_tree(pid)):  # children first
+        try:
+            os.kill(member, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
 
 
 def build_index(output: str, settings: dict, cancel=None) -> list[str]:

@@ -173,7 +173,7 @@ def preview(conf: str, content: str, output: str, host: str, port: int) -> None:
     watched = [p for p in (content, "theme", conf, "plugins") if os.path.exists(p)]
     try:
         for changes in watch(*watched, debounce=100, step=20):
-            changed = site.relevant({path for _change, path in changes})
+            changed = site.relevant(changes)
             if changed:
                 index.stop()  # the pages first: the index of the older text is not worth waiting for
                 rebuild(site, status, changed, index)
@@ -221,9 +221,13 @@ class IndexJob:
             errors = self.site.finish(cancel)
         except Cancelled:
             return
+        except Exception as error:  # a defect or the machine (no disk space): one line, the preview goes on
+            errors = [f"lỗi khi lập chỉ mục tìm kiếm ({type(error).__name__}: {error}); trang vẫn cập nhật, "
+                      "chỉ ô tìm kiếm chưa theo kịp"]
         for line in errors:
             print(line, file=sys.stderr, flush=True)
-        print(f"Đã cập nhật chỉ mục tìm kiếm sau {time.perf_counter() - started:.2f} giây.", flush=True)
+        if not errors:
+            print(f"Đã cập nhật chỉ mục tìm kiếm sau {time.perf_counter() - started:.2f} giây.", flush=True)
 
     def stop(self) -> None:
         """Cancel the running index, if any, and wait until it stopped (it leaves the previous index whole)."""
