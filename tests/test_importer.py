@@ -385,6 +385,14 @@ def test_author_lines(content, tmp_path, closing, author, author_title, kept):
     ("kết quả năm 2020-2025", []),
     ("kế hoạch 2016-2019", []),
     ("từ 2020 đến 2025", []),
+    # a place ending in "Nam" before the label or the years is no "năm"
+    ("Hội Nông dân Việt Nam nhiệm kỳ 2023-2028", ["2023–2028"]),
+    ("Đảng bộ tỉnh Hà Nam nhiệm kỳ 2020 - 2025", ["2020–2025"]),
+    ("Đảng bộ tỉnh Quảng Nam 2020 - 2025", ["2020–2025"]),
+    ("ĐẠI HỘI HỘI NÔNG DÂN VIỆT NAM KHÓA 2023 - 2028", ["2023–2028"]),
+    ("NĂM HỌC 2022 - 2027", []),
+    ("ket qua nam 2020-2025", []),  # written without marks, in small letters: still "năm"
+    ("niên khoá 2019 - 2024", []),  # "khóa" after "niên" is no label
 ])
 def test_find_terms(text, terms):
     assert [t.label for t in importer.find_terms(text)] == terms

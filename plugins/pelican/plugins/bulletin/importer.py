@@ -312,8 +312,12 @@ def _date_without_year(found: re.Match, blocks: list[Block], zone: ZoneInfo) -> 
 _TERM_IN_TEXT = re.compile(
     r"(?<!\w)(?:(?P<label>nhiem\s+ky|nk|giai\s+doan|khoa)\s*:?\s*)?(?<!\d)(?P<start>\d{4})"
     r"\s*(?:[-–—‒−]|(?P<word>den|toi)(?:\s+nam)?)\s*(?P<end>\d{4})(?!\d)")
-# A range of years after these is a school year, a crop season or a plain span, never a term.
-_NOT_TERM_BEFORE = re.compile(r"(?<!\w)(?:nam(?:\s+hoc)?|nien|mua\s+vu)\s*:?\s*$")
+# A range of years right after these is a school year, a crop season or a plain span, never a term
+# ("khóa" after "niên" is no label). Read on folded text: none of them is also a place name.
+_NOT_TERM_BEFORE = re.compile(r"(?<!\w)(?:nam\s+hoc|nien\s+khoa|mua\s+vu)\s*:?\s*$")
+# "năm" is read with its marks (or as "nam" in small letters, written without marks): "Nam" ends place names
+# (Việt Nam, Hà Nam), and a range after a place is still a term.
+_YEAR_BEFORE = re.compile(r"(?<!\w)(?:(?i:năm)|nam)\s*:?\s*$")
 TERM_YEARS = 5
 
 
@@ -321,13 +325,16 @@ def find_terms(text: str) -> list[Term]:
     """Return the terms of office the text mentions, in order of first mention.
 
     "nhiệm kỳ", "giai đoạn" or "khóa" before a range of years makes it a term (2020 – 2025, 2020 đến 2025);
-    a bare range counts only when it spans five years, and never after "năm", "năm học", "niên khóa", "mùa vụ".
+    a bare range counts only when it spans five years, and never right after "năm", "năm học", "niên khóa", "mùa vụ".
     """
     found: dict[Term, None] = {}
-    folded = fold(text)
+    written = canon(text)
+    folded = "".join(fold(ch)[:1] or " " for ch in written)  # one character for each, so positions match
     for match in _TERM_IN_TEXT.finditer(folded):
         start, end = int(match["start"]), int(match["end"])
-        if _NOT_TERM_BEFORE.search(folded, 0, match.start()) or not FIRST_YEAR <= start < end <= min(LAST_YEAR, start + 10):
+        years = match.start("start")  # what stands right before the years: the label, if any, or the word before
+        if _NOT_TERM_BEFORE.search(folded, 0, years) or _YEAR_BEFORE.search(written, 0, years) \
+                or not FIRST_YEAR <= start < end <= min(LAST_YEAR, start + 10):
             continue
         if match["label"] or (not match["word"] and end - start == TERM_YEARS):
             found.setdefault(Term(start, end))
