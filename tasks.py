@@ -25,10 +25,11 @@ _invoke_handle = ParseMachine.handle
 
 
 def _handle_file_words(parser: ParseMachine, token: str) -> None:
-    """Give a word after `check` or `import` that is no flag, flag value or task name to the task as a file."""
+    """Give a word after `check` or `import` that is no flag, flag value or task name (or is a file) to the task."""
     context = parser.context
     if (context is not None and context.name in TAKES_FILES and parser.current_state != "unknown"
-            and not token.startswith("-") and not parser.waiting_for_flag_value and token not in parser.contexts):
+            and not token.startswith("-") and not parser.waiting_for_flag_value
+            and (token not in parser.contexts or os.path.exists(token))):  # a file named like a task is a file
         context.args[TAKES_FILES[context.name]].value = token  # a list argument: appended
         return
     _invoke_handle(parser, token)

@@ -204,7 +204,7 @@ KILL_POINTS = {
     "thư mục tạm vừa tạo": lambda tmp, pages: True,
     "đã ghi vài trang": lambda tmp, pages: count_files(tmp) >= 5,
     "đã ghi một nửa số trang": lambda tmp, pages: count_files(tmp) >= pages // 2,
-    "đang lập chỉ mục tìm kiếm": lambda tmp, pages: (tmp / "pagefind").is_dir(),
+    "đang lập chỉ mục tìm kiếm": lambda tmp, pages: any(p.name.startswith(".pagefind.tmp-") for p in tmp.iterdir()),
     "đang nén": lambda tmp, pages: (tmp / "index.html.gz").exists(),
     "đã nén gần hết": lambda tmp, pages: count_files(tmp) >= pages * 25 // 10,
 }
@@ -231,7 +231,11 @@ def test_killing_the_build_at_any_moment_keeps_the_previous_site(tmp_path):
         landed = False
         while process.poll() is None:
             folders = [f for f in temporary_folders(output) if f not in left]
-            if folders and reached(folders[0], pages):
+            try:
+                now = bool(folders) and reached(folders[0], pages)
+            except FileNotFoundError:  # swapped in while we looked
+                now = False
+            if now:
                 os.killpg(process.pid, 9)
                 landed = process.wait() == -9 and folders[0].exists()
                 break

@@ -46,3 +46,25 @@ def test_import_without_a_file_says_how_to_use_it(registry_content):
     result = invoke("import", "--content", str(registry_content))
     assert result.returncode == 2
     assert "Cách dùng: invoke import" in result.stderr
+
+
+def parse(argv: list[str]) -> dict[str, dict]:
+    """Parse a command line with invoke's own parser and this project's tasks: {task: its arguments}."""
+    import importlib.util
+
+    from invoke import Collection
+    from invoke.parser import Parser
+
+    spec = importlib.util.spec_from_file_location("tasks", ROOT / "tasks.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    contexts = Collection.from_module(module).to_contexts()
+    return {context.name: context.as_kwargs for context in Parser(contexts=contexts).parse_argv(argv)}
+
+
+def test_a_file_named_like_a_task_is_a_file_for_check(tmp_path, monkeypatch):
+    assert parse(["check", "build"]) == {"check": {"paths": [], "content": "content", "format": "text"}, "build": {
+        "content": "content", "output": "output", "production": False}}  # no such file: two tasks
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "build").write_text(GOOD, encoding="utf-8")
+    assert parse(["check", "build", "--format", "json"]) == {"check": {"paths": ["build"], "content": "content", "format": "json"}}
