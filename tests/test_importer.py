@@ -365,6 +365,18 @@ def test_find_units_names_and_titles(content, text, known, unknown):
     (["PHẠM THU HÀ", "BAN TUYÊN GIÁO HUYỆN ỦY"], "Phạm Thu Hà", "BAN TUYÊN GIÁO HUYỆN ỦY", []),
     (["Đỗ Minh Tuấn", "Văn phòng Huyện ủy"], "Đỗ Minh Tuấn", "Văn phòng Huyện ủy", []),
     (["TRẦN VĂN LỘC", "BAN TỔ CHỨC TỈNH ỦY"], "Trần Văn Lộc", "Ban Tổ chức Tỉnh ủy", []),  # the registry's spelling
+    # a sentence that opens with an office is body text, not the author's office
+    (["Văn phòng Huyện ủy đã chuẩn bị chu đáo cho hội nghị.", "Nguyễn Văn An"], "Nguyễn Văn An", None,
+     ["Văn phòng Huyện ủy đã chuẩn bị chu đáo cho hội nghị."]),
+    (["Hội Nông dân xã đang nhân rộng mô hình trồng tiêu sạch", "Lê Thu Trang"], "Lê Thu Trang", None,
+     ["Hội Nông dân xã đang nhân rộng mô hình trồng tiêu sạch"]),
+    (["Vũ Thanh Bình", "Ban Dân vận Huyện ủy được khen thưởng"], None, None, ["Vũ Thanh Bình", "Ban Dân vận Huyện ủy được khen thưởng"]),
+    (["Văn phòng Huyện ủy.", "Đỗ Minh Tuấn"], "Đỗ Minh Tuấn", None, ["Văn phòng Huyện ủy."]),  # a full stop ends a sentence
+    # office names: capitalised parts with their small words, levels, joiners, or a name the registry knows
+    (["Lê Thu Trang", "Hội Cựu chiến binh thị trấn Chơn Thành"], "Lê Thu Trang", "Hội Cựu chiến binh thị trấn Chơn Thành", []),
+    (["Phan Minh Đức", "Đảng ủy Khối các cơ quan tỉnh"], "Phan Minh Đức", "Đảng ủy Khối các cơ quan tỉnh", []),
+    (["Phan Minh Đức", "ĐUK các cơ quan tỉnh"], "Phan Minh Đức", "ĐUK các cơ quan tỉnh", []),
+    (["VĂN PHÒNG HUYỆN ỦY.", "ĐỖ MINH TUẤN"], "Đỗ Minh Tuấn", "VĂN PHÒNG HUYỆN ỦY", []),
 ])
 def test_author_lines(content, tmp_path, closing, author, author_title, kept):
     raw = "\n\n".join(["Huyện ủy Hớn Quản sơ kết quý I", "08:00 02/03/2024", LEAD, *closing]) + "\n"

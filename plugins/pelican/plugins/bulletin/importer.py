@@ -577,23 +577,54 @@ _UNIT_WORDS = {"ủy", "xã", "huyện", "tỉnh", "phường", "niên", "khối
 
 
 _LEVELS = {"xã", "huyện", "tỉnh", "phường", "thị", "khối", "ấp", "thôn", "khu"}  # Đảng ủy xã …, Chi bộ ấp …
+_LEVEL_PAIRS = {("thị", "xã"), ("thị", "trấn"), ("thành", "phố"), ("khu", "phố")}
+_JOINERS = {"và", "các", "-", "–", "&"}  # Văn hóa - Thể thao, Giáo dục và Đào tạo, Khối các cơ quan
+# Small words a sentence needs and an office's name never holds: tense and voice, "là", "có", prepositions.
+_SENTENCE_WORDS = {"đã", "đang", "sẽ", "vừa", "được", "là", "có", "cho", "của", "với", "để", "tại", "nhằm", "này", "không"}
+NAME_PART_SMALL = 2  # small words a capitalised word carries in a name (Tuyên giáo, Cựu chiến binh)
 
 
-def _is_office(text: str) -> bool:
-    """Tell whether a line is only an office's name (BAN TUYÊN GIÁO HUYỆN ỦY, Văn phòng Huyện ủy), not a person's.
+def _office_name(words: list[str]) -> bool:
+    """Tell whether the words after an office word only name it: capitalised parts with at most two small words
+    each, levels (xã, thị trấn) and joiners; a small word anywhere else, or one a sentence needs, makes a sentence.
+    """
+    small, index = 0, 0  # small: how many more small words the last capitalised word may carry
+    lower = [canon(w).lower() for w in words]
+    while index < len(words):
+        word = words[index].strip("()[]{},;:\"'“”")
+        if tuple(lower[index:index + 2]) in _LEVEL_PAIRS:
+            small, index = 0, index + 2
+            continue
+        if word.islower() and lower[index] in _SENTENCE_WORDS:
+            return False
+        if word[:1].isupper() or word[:1].isdigit():
+            small = NAME_PART_SMALL
+        elif lower[index] in _LEVELS:
+            small = 0
+        elif word and lower[index] not in _JOINERS:
+            if not small:
+                return False
+            small -= 1
+        index += 1
+    return True
 
-    The word after the office word must start a name (Hội Nông dân, not Hội nghị; Đảng ủy xã …).
+
+def _is_office(text: str, registry: Registry | None = None) -> bool:
+    """Tell whether a line is only an office's name (BAN TUYÊN GIÁO HUYỆN ỦY, Văn phòng Huyện ủy), not a person's
+    nor a sentence that opens with one (Văn phòng Huyện ủy đã chuẩn bị …).
+
+    After the office word come only names (Hội Nông dân, not Hội nghị; Đảng ủy xã …; see _office_name), unless the
+    registry knows the whole line; a line in small letters that ends like a sentence is one.
     """
     words = text.strip(" .").split()
-    if not 1 <= len(words) <= 12 or text.endswith(_SENTENCE_END[1:]):
+    if not 1 <= len(words) <= 12 or text.rstrip().endswith(_SENTENCE_END[1:] if text.isupper() else _SENTENCE_END):
         return False
+    if registry and registry.resolve(" ".join(words)):
+        return True
     head = next((w for w in _OFFICE_WORDS if fold(text).startswith(w)), None)
-    if head is None:
+    if head is None or not _office_name(words[len(head.split()):]):
         return False
     lower = canon(text).lower().split()
-    after = words[len(head.split()):]
-    if after and not after[0][0].isupper() and lower[len(head.split())] not in _LEVELS:
-        return False
     if lower[0] in SURNAMES and (_is_name(text) or _is_name(text, capitals=True)) and not _UNIT_WORDS & set(lower):
         return False  # Đoàn Văn Tư, Trương Minh Hải: a family name that starts like an office
     return not is_caption(Block(text=text, md=text))
@@ -605,10 +636,10 @@ def _office_like(office: str) -> bool:
     return fold(office).startswith(_OFFICE_WORDS) or (len(first) >= 2 and first.isupper())
 
 
-def _name_line(text: str) -> tuple[str, str]:
+def _name_line(text: str, registry: Registry | None = None) -> tuple[str, str]:
     """Read a closing line as a person's name and office ("Name – Office", "Name (Office)", NAME); else empty."""
     text = text.strip(" .")
-    if _is_office(text):
+    if _is_office(text, registry):
         return "", ""
     name, office = _split_author(text)
     if office and (_is_name(name) or _is_name(name, capitals=True)) and _office_like(office):
@@ -618,7 +649,7 @@ def _name_line(text: str) -> tuple[str, str]:
     return "", ""
 
 
-def find_author(blocks: list[Block]) -> tuple[str, str, list[Block]]:
+def find_author(blocks: list[Block], registry: Registry | None = None) -> tuple[str, str, list[Block]]:
     """Find the author (and office) in the closing lines; return name, office and the blocks they are on.
 
     Lines naming the source (Nguồn: Báo …) after the author are passed over; an office signed on its own line
@@ -636,13 +667,13 @@ def find_author(blocks: list[Block]) -> tuple[str, str, list[Block]]:
     if not tail:
         return "", "", []
     last, before = tail[-1], (tail[-2] if len(tail) > 1 else None)
-    name, office = _name_line(last.text)
-    if name and not office and before and _is_office(before.text):
+    name, office = _name_line(last.text, registry)
+    if name and not office and before and _is_office(before.text, registry):
         return name, before.text.strip(" ."), [before, last]
     if name:
         return name, office, [last]
-    if before and _is_office(last.text):
-        name, office = _name_line(before.text)
+    if before and _is_office(last.text, registry):
+        name, office = _name_line(before.text, registry)
         if name and not office:
             return name, last.text.strip(" ."), [before, last]
     return "", "", []
@@ -793,7 +824,7 @@ def read_article(path: str, registry: Registry, zone: ZoneInfo) -> Article:
         article.title = first
         blocks = [b for b in blocks if b is not heading and not (b.text and lookup_key(b.text) == lookup_key(first))]
     blocks, article.removed = strip_junk(blocks)
-    article.author, article.author_title, signed = find_author([b for b in blocks if b.kind != "img"])
+    article.author, article.author_title, signed = find_author([b for b in blocks if b.kind != "img"], registry)
     blocks = [b for b in blocks if all(b is not s for s in signed)]
     office = registry.resolve(article.author_title) if article.author_title.isupper() else None
     if office:  # signed in capitals: the registry's spelling of the same name
