@@ -340,6 +340,11 @@ def test_captions_only_where_a_photo_was(content, tmp_path, lines, captions):
     ("Trưởng Ban Dân vận Huyện ủy Bù Đăng Lê Thị Hoa", [], ["Ban Dân vận Huyện ủy Bù Đăng", "Huyện ủy Bù Đăng"]),
     ("ông Hoàng Văn Bảy, Ủy viên Ban Thường vụ Huyện ủy Cao Lộc Ngô Văn An", [], ["Huyện ủy Cao Lộc"]),
     ("Huyện ủy Trần Văn Thời họp", [], ["Huyện ủy Trần Văn Thời"]),  # no title before: a place named after a person
+    # two capitalised words after a title and a unit are its place, though the first is also a family name
+    ("Bí thư Huyện ủy Cao Lộc chủ trì hội nghị", [], ["Huyện ủy Cao Lộc"]),
+    ("Phó Bí thư Thường trực Huyện ủy Lâm Hà dự và phát biểu", [], ["Huyện ủy Lâm Hà"]),
+    ("Trưởng Ban Dân vận Huyện ủy Mai Sơn trình bày báo cáo", [], ["Ban Dân vận Huyện ủy Mai Sơn", "Huyện ủy Mai Sơn"]),
+    ("Bí thư Huyện ủy Lâm Hà Trần Văn Khải phát biểu", [], ["Huyện ủy Lâm Hà"]),  # the place, then the holder's name
     # a title in capitals or in title case names the unit the body names
     ("BAN TỔ CHỨC TỈNH ỦY TẬP HUẤN NGHIỆP VỤ\nLớp tập huấn do Ban Tổ chức Tỉnh ủy mở.", ["ban-to-chuc"], []),
     ("Đảng Ủy Khối Các Cơ Quan Tỉnh Tổng Kết Năm\nĐảng ủy Khối các cơ quan tỉnh tổng kết.", ["dang-uy-khoi"], []),

@@ -477,12 +477,17 @@ SURNAMES = frozenset(
     "giang tăng doãn lữ lã thạch".split())
 
 
+PLACE_AND_NAME = 3  # a shorter run of capitalised words after a unit is its place (Cao Lộc, Lâm Hà), not a name
+
+
 def _person_at(words: list[str]) -> int | None:
     """Return where a person's name (a family name and one to three more capitalised words) closes a run of words.
 
-    Place names may start with a family name too (Lộc Thái, Cao Lộc): a name of three words is the likeliest,
-    then four, then two.
+    Place names may start with a family name too (Lộc Thái, Cao Lộc): a run of two words is a place, and in a
+    longer one a name of three words is the likeliest, then four, then two.
     """
+    if len(words) < PLACE_AND_NAME:
+        return None
     starts = {len(words) - index: index for index, word in enumerate(words)
               if canon(word).lower() in SURNAMES and all(w[0].isupper() and not w.isdigit() for w in words[index:])}
     return next((starts[size] for size in (3, 4, 2) if size in starts), None)
