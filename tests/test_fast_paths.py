@@ -47,7 +47,7 @@ def test_parallel_build_with_cold_and_warm_cache_matches_the_sequential_build(si
     cache = site / "cache"
     cold = run(site / "content", site / "cold", BULLETIN_WORKERS=2, BULLETIN_CACHE=str(cache))
     assert cold.ok and cold.articles == ARTICLES
-    assert len(list(cache.rglob("*.html"))) == ARTICLES + 2  # every body (two pages) went into the cache
+    assert len(list(cache.rglob("*.json"))) == ARTICLES + 2  # every body (two pages) went into the cache
     warm = run(site / "content", site / "warm", BULLETIN_WORKERS=2, BULLETIN_CACHE=str(cache))
     assert warm.ok
     assert compare_trees(str(site / "reference"), str(site / "cold")) == []
@@ -119,3 +119,17 @@ def test_live_preview_rerenders_only_what_an_edit_touches_and_matches_a_clean_bu
     assert outcome.ok and not fast
     assert run(content, reference, **PREVIEW_SETTINGS, **SEQUENTIAL).ok
     assert compare_trees(str(reference), str(output)) == []
+
+
+def test_what_the_sanitizer_removed_is_reported_again_from_a_warm_cache(tmp_path):
+    from conftest import article, write_content
+
+    body = "Đoạn đầu.\n\n<script>alert(1)</script>\n\n[Bấm vào](javascript:alert(2))\n"
+    write_content(tmp_path / "content", {f"articles/2022/bai-{n}.md": article(title=f"Bài {n}", body=body) for n in range(60)})
+    runs = [run(tmp_path / "content", tmp_path / name, BULLETIN_WORKERS=2, BULLETIN_CACHE=str(tmp_path / "cache"))
+            for name in ("lanh", "nong")]
+    for outcome in runs:
+        assert outcome.ok, outcome.errors
+        assert len([n for n in outcome.notices if "bai-7.md:" in n]) == 2, outcome.notices
+    assert runs[0].notices == runs[1].notices
+    assert compare_trees(str(tmp_path / "lanh"), str(tmp_path / "nong")) == []

@@ -6,14 +6,16 @@ Both fast paths give the same bytes as a build in one process (BULLETIN_WORKERS 
 - writing: every page and feed Pelican asks for is recorded, then rendered at the end by this process and
   forked copies of it, each taking the jobs whose file name hashes to it (so a name written twice still meets
   Pelican's own overwrite check in one process); warnings logged by the copies are logged again here.
-Markdown -> HTML results are cached by body hash and code version under BULLETIN_CACHE.
+Markdown -> sanitized HTML results are cached by body hash and code version under BULLETIN_CACHE.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 import gc
 import hashlib
+import json
 import logging
 import multiprocessing
 import os
@@ -23,7 +25,7 @@ from importlib import metadata
 
 from pelican.writers import FileOverwriteFailedError, Writer
 
-from . import markup, schema
+from . import markup, sanitize, schema
 from .state import display_path
 
 PREFETCH_KEY = "_BULLETIN_PREFETCH"
@@ -31,7 +33,7 @@ ORDER_KEY = "_BULLETIN_READ_ORDER"  # the files Pelican will read, in the order 
 WRITER_KEY = "_BULLETIN_WRITER"
 LIVE_KEY = "_BULLETIN_LIVE"  # the live preview's holder (a dict): keeps the generators and the writer's jobs
 CHUNK = 48
-_CODE_FILES = ("markup.py", "parallel.py")
+_CODE_FILES = ("markup.py", "parallel.py", "sanitize.py")
 
 
 def worker_count(settings: dict) -> int:
@@ -58,27 +60,33 @@ class HtmlCache:
     def __init__(self, folder: str):
         self.folder = os.path.join(folder, code_version()) if folder else ""
 
-    def convert(self, md, body: str) -> str:
-        """Return the HTML of a body, from the cache when it is there."""
+    def convert(self, md, body: str) -> tuple[str, list[sanitize.Removal]]:
+        """Return the sanitized HTML of a body and what the sanitizer removed, from the cache when it is there."""
         if not self.folder:
-            return markup.convert(md, body)
+            return render(md, body)
         key = hashlib.sha256(body.encode("utf-8")).hexdigest()
-        path = os.path.join(self.folder, key[:2], key + ".html")
+        path = os.path.join(self.folder, key[:2], key + ".json")
         try:
             with open(path, encoding="utf-8") as handle:
-                return handle.read()
-        except OSError:
+                found = json.load(handle)
+            return found["html"], [sanitize.Removal(**removal) for removal in found["removed"]]
+        except (OSError, ValueError, KeyError, TypeError):
             pass
-        html = markup.convert(md, body)
+        html, removed = render(md, body)
         try:
             os.makedirs(os.path.dirname(path), exist_ok=True)
             temporary = f"{path}.{os.getpid()}.tmp"
             with open(temporary, "w", encoding="utf-8") as handle:
-                handle.write(html)
+                json.dump({"html": html, "removed": [dataclasses.asdict(r) for r in removed]}, handle, ensure_ascii=False)
             os.replace(temporary, path)
         except OSError:
             pass  # a read-only or full disk only costs speed
-        return html
+        return html, removed
+
+
+def render(md, body: str) -> tuple[str, list[sanitize.Removal]]:
+    """Convert a Markdown body to HTML and pass it through the sanitizer's allowlist."""
+    return sanitize.clean(markup.convert(md, body)) if body.strip() else ("", [])
 
 
 # ---------------------------------------------------------------- reading
@@ -93,9 +101,9 @@ def _start_worker(context: schema.Context, cache_folder: str) -> None:
 
 
 def check_one(full_path: str, kind: str, context: schema.Context, cache: HtmlCache, md) -> tuple:
-    """Check one content file and convert its body: (Document, HTML)."""
+    """Check one content file and convert its body: (Document, sanitized HTML, what the sanitizer removed)."""
     doc = schema.check_file(full_path, display_path(full_path), kind, context)
-    return doc, cache.convert(md, doc.body) if doc.body.strip() else ""
+    return (doc, *cache.convert(md, doc.body))
 
 
 def _check_chunk(chunk: list[tuple[str, str]]) -> list[tuple[str, tuple | None]]:
@@ -121,7 +129,7 @@ class Prefetch:
         self.expected = {path for path, _kind in files}
 
     def take(self, path: str) -> tuple | None:
-        """Return (Document, HTML) of a file, waiting for the pool if needed; None if it was not sent."""
+        """Return (Document, HTML, removals) of a file, waiting for the pool if needed; None if it was not sent."""
         if path not in self.expected:
             return None
         while path not in self.ready and self.pending is not None:
@@ -167,8 +175,8 @@ def note_read_order(generator, paths_key: str, exclude_key: str) -> None:
     order += [os.path.abspath(os.path.join(generator.path, f)) for f in files if f.endswith((".md", ".markdown"))]
 
 
-def read_document(reader, source_path: str, state) -> tuple[schema.Document, str]:
-    """Return (Document, HTML) of a content file: from the worker pool when it runs, else computed here."""
+def read_document(reader, source_path: str, state) -> tuple[schema.Document, str, list[sanitize.Removal]]:
+    """Return (Document, sanitized HTML, removals) of a content file: from the worker pool when it runs, else here."""
     settings = reader.settings
     cache = settings.get(PREFETCH_KEY + "_CACHE")
     if cache is None:

@@ -32,9 +32,9 @@ class BulletinReader(BaseReader):
     def read(self, source_path: str):
         """Return (html, metadata) for one file."""
         state = get_state(self.settings)
-        doc, html = parallel.read_document(self, source_path, state)
+        doc, html, removed = parallel.read_document(self, source_path, state)
         state.record(doc)
-        html = sanitized(html, doc, state)
+        report_removals(removed, doc, state)
         broken = markup.reference_errors(html, doc, source_path, state.context.content_dir)
         doc.errors.extend(broken)
         state.errors.extend(broken)
@@ -47,12 +47,10 @@ class BulletinReader(BaseReader):
         return html, metadata
 
 
-def sanitized(html: str, doc: schema.Document, state) -> str:
-    """Pass the body through the allowlist; each removal becomes a warning at its line in the file."""
-    html, removed = sanitize.clean(html)
+def report_removals(removed: list[sanitize.Removal], doc: schema.Document, state) -> None:
+    """Make each thing the sanitizer removed from the body a warning at its line in the file."""
     for line, message in sanitize.placed(doc.body, removed):
         state.warnings.append(ContentError(doc.path, doc.body_line + line - 1, message))
-    return html
 
 
 def pelican_metadata(doc: schema.Document, html: str, state) -> dict:
