@@ -517,17 +517,22 @@ def plot(rows: list[dict], path: str) -> None:
 
 def table(rows: list[dict]) -> str:
     """Return a Markdown table of the medians."""
-    head = ("| Số bài | Pelican thuần | Bản tin (bộ đệm rỗng) | Tỉ lệ | Bản tin (bộ đệm sẵn) | + tìm kiếm "
-            "| trong đó tìm kiếm | Xem trước: sửa một bài | Bộ nhớ đỉnh (cả cây) |\n"
-            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+    head = ("| Số bài | Pelican thuần | Bản tin (bộ đệm rỗng) | Tỉ lệ | Bản tin (bộ đệm sẵn) | Tỉ lệ | + tìm kiếm "
+            "| trong đó tìm kiếm | Xem trước: sửa một bài | Bộ nhớ đỉnh khi dựng: cả cây (PSS) / tiến trình lớn nhất "
+            "| Bộ nhớ đỉnh + tìm kiếm (PSS) |\n"
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
     lines = []
     for r in rows:
         preview = f"{r['preview']['latency']:.2f} s" if "preview" in r else "—"
-        memory = max(r[k]["tree_rss_mb"] for k in ("ours", "ours_warm", "ours_search"))
+        build = [r[k] for k in ("ours", "ours_warm")]
+        pss = max(m.get("tree_pss_mb", m["tree_rss_mb"]) for m in build)
+        largest = max(m["max_rss_mb"] for m in build)
+        search = r["ours_search"].get("tree_pss_mb", r["ours_search"]["tree_rss_mb"])
         lines.append(
             f"| {r['articles']:,} | {r['pelican']['wall']:.1f} s | {r['ours']['wall']:.1f} s | "
             f"{r['ours']['wall'] / r['pelican']['wall']:.2f} | {r['ours_warm']['wall']:.1f} s | "
-            f"{r['ours_search']['wall']:.1f} s | {r['search']:.1f} s | {preview} | {memory:.0f} MB |".replace(",", ".")
+            f"{r['ours_warm']['wall'] / r['pelican']['wall']:.2f} | {r['ours_search']['wall']:.1f} s | {r['search']:.1f} s | "
+            f"{preview} | {pss:.0f} MB / {largest:.0f} MB | {search:.0f} MB |".replace(",", ".")
         )
     return head + "\n".join(lines) + "\n"
 
@@ -539,7 +544,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="số lần đo mỗi loại (lấy trung vị)")
     parser.add_argument("--preview-runs", type=int, default=3, help="số lần sửa bài trong bản xem trước (0: bỏ qua)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--table", metavar="JSON", help="chỉ in lại bảng từ một tệp kết quả đã ghi")
     args = parser.parse_args()
+    if args.table:
+        with open(args.table, encoding="utf-8") as handle:
+            print(table(json.load(handle)["rows"]))
+        return
     counts = [int(c) for c in args.articles.split(",")]
     snapshot_project()
     load_before = os.getloadavg()
