@@ -26,7 +26,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-WORK = os.path.join(HERE, "work")
+WORK = os.path.join(HERE, "scratch")
 RESULTS = os.path.join(HERE, "results")
 PYTHON = sys.executable
 PROJECT = os.path.join(WORK, "du-an")  # snapshot of settings, theme, plugin and tasks (see snapshot_project)

@@ -428,7 +428,7 @@ def main() -> None:
     """Run the benchmark, print the table, write the JSON."""
     parser = argparse.ArgumentParser(description="Đo hiệu năng tìm kiếm")
     parser.add_argument("--articles", type=int, default=10000, help="số bài viết tổng hợp")
-    parser.add_argument("--work", default=os.path.join(HERE, "work"), help="thư mục làm việc")
+    parser.add_argument("--work", default=os.path.join(HERE, "scratch"), help="thư mục làm việc")
     parser.add_argument("--reuse", action="store_true", help="dùng lại trang đã dựng lần trước, chỉ đo phần trình duyệt")
     parser.add_argument("--table", action="store_true", help="chỉ in lại bảng từ tệp JSON đã ghi")
     args = parser.parse_args()

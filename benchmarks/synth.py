@@ -3,7 +3,7 @@
 Every article depends only on (seed, its number), so a site of 1,000 articles is the first 1,000 files of a
 site of 10,000 with the same seed, and the same seed always gives byte-identical files.
 
-    python benchmarks/synth.py work/site 1000 --seed 0
+    python benchmarks/synth.py scratch/site 1000 --seed 0
 """
 
 from __future__ import annotations
