@@ -152,8 +152,9 @@ def run_pelican(settings: dict) -> Outcome:
     return outcome
 
 
-# Steps that run on the finished site before it is swapped in: f(output_dir, settings) -> errors.
-Finisher = Callable[[str, dict], list[str]]
+# Steps that run on the finished site before it is swapped in: f(output_dir, settings, cancel=None) -> errors.
+# cancel (a threading.Event) lets the live preview stop a long step (the search index); the others ignore it.
+Finisher = Callable[..., list[str]]
 
 
 def build(conf: str, content: str | None = None, output: str | None = None, overrides: dict | None = None,

@@ -171,12 +171,10 @@ class LiveSite:
 
     def finish(self, cancel=None) -> list[str]:
         """Run the finishers (the search index) on the preview folder after a fast update; `cancel` stops it."""
-        from .search import build_index
-
         settings = self.articles_generator().settings
         errors: list[str] = []
         for finish in self.finishers:
-            errors.extend(finish(self.output, settings, cancel) if finish is build_index else finish(self.output, settings))
+            errors.extend(finish(self.output, settings, cancel))
         return errors
 
     def touched_pages(self, article) -> tuple[set[str], list]:

@@ -86,7 +86,7 @@ def reference(name: str) -> re.Pattern:
     return re.compile(r"(?<=[\"'(/])" + re.escape(name) + r"(?=[\"')?#])")
 
 
-def fingerprint(output: str, settings: dict) -> list[str]:
+def fingerprint(output: str, settings: dict, cancel=None) -> list[str]:
     """Give theme CSS and JS files content-hashed names; point every page, stylesheet and script at them."""
     if not settings.get("BULLETIN_PUBLISH"):
         return []
@@ -148,7 +148,7 @@ def listed(relative: str) -> bool:
     return relative != NOT_FOUND and not CONTINUATION.search(relative) and relative.split("/", 1)[0] not in SKIPPED_FOLDERS
 
 
-def sitemap(output: str, settings: dict) -> list[str]:
+def sitemap(output: str, settings: dict, cancel=None) -> list[str]:
     """Write sitemap.xml (every listed page, absolute addresses) and robots.txt pointing at it."""
     if not settings.get("BULLETIN_PUBLISH"):
         return []
@@ -161,7 +161,7 @@ def sitemap(output: str, settings: dict) -> list[str]:
     return []
 
 
-def compress(output: str, settings: dict) -> list[str]:
+def compress(output: str, settings: dict, cancel=None) -> list[str]:
     """Write .gz and .br beside every text file (deterministic: no name, no time); skip data already compressed."""
     if not settings.get("BULLETIN_PUBLISH"):
         return []
