@@ -12,7 +12,6 @@ Markdown -> sanitized HTML results are cached by body hash and code version unde
 from __future__ import annotations
 
 import dataclasses
-import fnmatch
 import gc
 import hashlib
 import json
@@ -25,7 +24,7 @@ from importlib import metadata
 
 from pelican.writers import FileOverwriteFailedError, Writer
 
-from . import markup, sanitize, schema
+from . import markup, sanitize, schema, sources
 from .state import display_path
 
 PREFETCH_KEY = "_BULLETIN_PREFETCH"
@@ -154,17 +153,9 @@ class Prefetch:
 
 def content_files(settings: dict, kind_of) -> list[tuple[str, str]]:
     """List the Markdown files Pelican will read (articles and pages), with their kind, in a stable order."""
-    root = settings["PATH"]
-    ignored = settings.get("IGNORE_FILES", [])
-    found = {}
-    for folder in list(settings.get("ARTICLE_PATHS", [])) + list(settings.get("PAGE_PATHS", [])):
-        for directory, dirs, files in os.walk(os.path.join(root, folder)):
-            dirs[:] = sorted(d for d in dirs if not any(fnmatch.fnmatch(d, p) for p in ignored))
-            for name in sorted(files):
-                if name.endswith((".md", ".markdown")) and not any(fnmatch.fnmatch(name, p) for p in ignored):
-                    path = os.path.abspath(os.path.join(directory, name))
-                    found.setdefault(path, kind_of(path))
-    return list(found.items())
+    folders = [*settings.get("ARTICLE_PATHS", []), *settings.get("PAGE_PATHS", [])]
+    paths = dict.fromkeys(os.path.abspath(p) for p in sources.source_files(settings["PATH"], folders))
+    return [(path, kind_of(path)) for path in paths]
 
 
 def note_read_order(generator, paths_key: str, exclude_key: str) -> None:
