@@ -11,6 +11,7 @@ import pytest
 
 from pelican.plugins.bulletin import build as builder
 from pelican.plugins.bulletin.incremental import LiveSite
+from pelican.plugins.bulletin.parallel import HtmlCache
 from pelican.plugins.bulletin.serve import PREVIEW_SETTINGS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,7 +48,7 @@ def test_parallel_build_with_cold_and_warm_cache_matches_the_sequential_build(si
     cache = site / "cache"
     cold = run(site / "content", site / "cold", BULLETIN_WORKERS=2, BULLETIN_CACHE=str(cache))
     assert cold.ok and cold.articles == ARTICLES
-    assert len(list(cache.rglob("*.json"))) == ARTICLES + 2  # every body (two pages) went into the cache
+    assert cached_bodies(cache) == ARTICLES + 2  # every body (two pages) went into the cache
     warm = run(site / "content", site / "warm", BULLETIN_WORKERS=2, BULLETIN_CACHE=str(cache))
     assert warm.ok
     assert compare_trees(str(site / "reference"), str(site / "cold")) == []
@@ -56,6 +57,38 @@ def test_parallel_build_with_cold_and_warm_cache_matches_the_sequential_build(si
     page = next((site / "warm" / "2026").rglob("index.html"))
     page.write_bytes(page.read_bytes() + b" ")
     assert compare_trees(str(site / "reference"), str(site / "warm")) == [f"khác {page.relative_to(site / 'warm')}"]
+
+
+def cached_bodies(cache: Path) -> int:
+    """Count the bodies in the Markdown cache (one SQLite file of the current code version)."""
+    import sqlite3
+
+    (path,) = cache.glob("html-*.sqlite")
+    with sqlite3.connect(path) as db:
+        return db.execute("SELECT count(*) FROM html").fetchone()[0]
+
+
+def test_a_broken_or_outdated_cache_file_only_costs_speed(site, tmp_path):
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    current = HtmlCache(str(cache)).path
+    Path(current).write_bytes(b"not a database " * 100)  # a torn copy
+    (cache / "html-0123456789abcdef.sqlite").write_bytes(b"an earlier code version")
+    (cache / "ghi-chu.txt").write_text("not ours", encoding="utf-8")
+    (cache / "0123456789abcdef" / "ab").mkdir(parents=True)  # the earlier layout: a JSON file per body
+    (cache / "0123456789abcdef" / "ab" / "ab12.json").write_text("{}", encoding="utf-8")
+    outcome = run(site / "content", tmp_path / "output", BULLETIN_WORKERS=2, BULLETIN_CACHE=str(cache))
+    assert outcome.ok, outcome.errors
+    assert compare_trees(str(site / "reference"), str(tmp_path / "output")) == []
+    assert cached_bodies(cache) == ARTICLES + 2
+    assert not (cache / "html-0123456789abcdef.sqlite").exists() and not (cache / "0123456789abcdef").exists()
+    assert (cache / "ghi-chu.txt").exists()
+    # a cache folder that cannot be created: the build goes on without a cache
+    blocked = tmp_path / "tep"
+    blocked.write_text("", encoding="utf-8")
+    outcome = run(site / "content", tmp_path / "output2", BULLETIN_WORKERS=2, BULLETIN_CACHE=str(blocked / "cache"))
+    assert outcome.ok, outcome.errors
+    assert compare_trees(str(site / "reference"), str(tmp_path / "output2")) == []
 
 
 def test_parallel_build_reports_the_same_errors_and_keeps_the_old_output(site, tmp_path):
@@ -133,3 +166,21 @@ def test_what_the_sanitizer_removed_is_reported_again_from_a_warm_cache(tmp_path
         assert len([n for n in outcome.notices if "bai-7.md:" in n]) == 2, outcome.notices
     assert runs[0].notices == runs[1].notices
     assert compare_trees(str(tmp_path / "lanh"), str(tmp_path / "nong")) == []
+
+
+def test_taxonomy_pages_turned_off_are_not_worked_out():
+    from types import SimpleNamespace
+
+    from pelican.generators import ArticlesGenerator
+
+    from pelican.plugins.bulletin.generator import skip_unwritten_taxonomies
+
+    generator = SimpleNamespace(settings={"TAG_SAVE_AS": "", "CATEGORY_SAVE_AS": "", "AUTHOR_SAVE_AS": "tac-gia/{slug}/"})
+    skip_unwritten_taxonomies(generator)
+    written = []
+    generator.generate_tags(written.append)
+    generator.generate_categories(written.append)
+    assert written == []
+    assert not hasattr(generator, "generate_authors")  # an author page is wanted: Pelican's own method stays
+    assert ArticlesGenerator.generate_authors  # (the name this replaces exists in Pelican)
+    assert ArticlesGenerator.generate_tags and ArticlesGenerator.generate_categories
