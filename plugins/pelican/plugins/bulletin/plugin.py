@@ -6,8 +6,9 @@ from pelican import signals
 
 from .errors import ContentErrors
 from .filters import FILTERS
-from .generator import PAGINATED, BulletinGenerator, settle_feed
+from .generator import PAGINATED, BulletinGenerator, settle_feed, skip_unwritten_taxonomies
 from .incremental import keep_model
+from .markup import real_folder
 from .parallel import finish_reading, flush_writes, note_read_order, writer_class
 from .reader import BulletinReader
 from .sanitize import feed_items_as_text
@@ -19,6 +20,7 @@ def initialize(pelican) -> None:
     """Start a fresh build state; add the Jinja filters and the paginated index templates."""
     settings = pelican.settings
     settings["IGNORE_FILES"] = list(dict.fromkeys([*settings.get("IGNORE_FILES", []), *IGNORED]))
+    real_folder.cache_clear()
     start_build(settings)
     settings["JINJA_FILTERS"] = {**FILTERS, **settings.get("JINJA_FILTERS", {})}
     for name in PAGINATED:
@@ -43,6 +45,11 @@ def add_generator(pelican):
 def note_articles(generator) -> None:
     """Tell the reading workers which article files come, in Pelican's order."""
     note_read_order(generator, "ARTICLE_PATHS", "ARTICLE_EXCLUDES")
+
+
+def trim_article_output(generator) -> None:
+    """Leave out Pelican's taxonomy pages that the settings turn off (it would still sort articles for them)."""
+    skip_unwritten_taxonomies(generator)
 
 
 def note_pages(generator) -> None:
@@ -70,6 +77,7 @@ def register() -> None:
     signals.get_generators.connect(add_generator)
     signals.article_generator_init.connect(note_articles)
     signals.page_generator_init.connect(note_pages)
+    signals.article_generator_finalized.connect(trim_article_output)
     signals.all_generators_finalized.connect(stop_reading)
     signals.all_generators_finalized.connect(stop_on_errors)
     signals.get_writer.connect(writer_class)
