@@ -119,9 +119,11 @@ def related(articles, limit: int = 5) -> dict[int, list]:
     Only the `limit` nearest articles on each side of each shared group are candidates,
     so the work grows linearly with the number of articles.
     """
+    keys = {id(a): _shared_keys(a) for a in articles}  # worked out once: the ranking below asks often
+    stamps = {id(a): a.date.timestamp() for a in articles}
     groups: dict[object, list] = defaultdict(list)
     for article in articles:
-        for key in _shared_keys(article):
+        for key in keys[id(article)]:
             groups[key].append(article)
     keys_of = {}
     for key in groups:
@@ -129,7 +131,7 @@ def related(articles, limit: int = 5) -> dict[int, list]:
         keys_of[key] = [chrono_key(a) for a in groups[key]]
     result = {}
     for article in articles:
-        mine = _shared_keys(article)
+        mine = keys[id(article)]
         candidates: dict[int, object] = {}
         for key in mine:
             members, ordered_keys = groups[key], keys_of[key]
@@ -137,10 +139,10 @@ def related(articles, limit: int = 5) -> dict[int, list]:
             for other in members[max(0, at - limit) : at + limit + 1]:
                 if other is not article:
                     candidates[id(other)] = other
-        stamp = article.date.timestamp()
+        stamp = stamps[id(article)]
         ranked = sorted(
             candidates.values(),
-            key=lambda o: (-len(mine & _shared_keys(o)), abs(o.date.timestamp() - stamp), o.slug, o.date),
+            key=lambda o: (-len(mine & keys[id(o)]), abs(stamps[id(o)] - stamp), o.slug, o.date),
         )
         result[id(article)] = ranked[:limit]
     return result

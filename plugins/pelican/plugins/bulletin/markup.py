@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import os
 import re
@@ -120,9 +121,15 @@ def lead(fragment: str, words: int = 45) -> str:
     return ""
 
 
+@functools.lru_cache(maxsize=16)
+def real_folder(path: str) -> str:
+    """Return the real path of the content folder (asked for every file; the folder does not move mid-build)."""
+    return os.path.realpath(path)
+
+
 def reference_targets(fragment: str, source_path: str, content_dir: str) -> list[tuple[str, str]]:
     """Return (path as written, real path) of each {static}/{filename}/{attach} link of a converted body."""
-    root = os.path.realpath(content_dir)
+    root = real_folder(content_dir)
     found = []
     for target in dict.fromkeys(unquote(html.unescape(m.group(1))) for m in _REFERENCE.finditer(fragment)):
         base = root if target.startswith("/") else os.path.dirname(source_path)
@@ -132,7 +139,7 @@ def reference_targets(fragment: str, source_path: str, content_dir: str) -> list
 
 def reference_errors(fragment: str, doc, source_path: str, content_dir: str) -> list[ContentError]:
     """Report each image or {filename}/{static} link of a converted body that points at no file in the content folder."""
-    root = os.path.realpath(content_dir)
+    root = real_folder(content_dir)
     errors = []
     for shown, full in reference_targets(fragment, source_path, content_dir):
         if not (full.startswith(root + os.sep) and os.path.isfile(full)):
