@@ -32,6 +32,7 @@ PYTHON = sys.executable
 PROJECT = os.path.join(WORK, "du-an")  # snapshot of settings, theme, plugin and tasks (see snapshot_project)
 BIN = os.path.dirname(PYTHON)
 CONF = "pelicanconf.py"
+SETTLE_SECONDS = 6  # after deleting old outputs (and a sync), before the next timed build
 sys.path.insert(0, HERE)
 
 # Plain Pelican: its own `simple` theme, no plugins, defaults for categories, tags, authors and feeds,
@@ -220,8 +221,7 @@ def fail(what: str, result: dict) -> None:
 # ---------------------------------------------------------------- the builds
 
 def run_plain(paths: dict, output: str) -> dict:
-    """Build the plain copy with the `pelican` command."""
-    shutil.rmtree(output, ignore_errors=True)
+    """Build the plain copy with the `pelican` command (into a folder that does not exist yet)."""
     result = measure([os.path.join(BIN, "pelican"), "content", "-s", "pelicanconf.py", "-o", output, "-q"],
                      cwd=paths["plain"])
     if result["code"]:
@@ -229,10 +229,8 @@ def run_plain(paths: dict, output: str) -> dict:
     return result
 
 
-def run_ours(paths: dict, output: str, search: bool, fast: bool = True, keep_output: bool = False) -> dict:
-    """Build the bulletin once in a fresh process (bench_build.py); return the measurements."""
-    if not keep_output:
-        shutil.rmtree(output, ignore_errors=True)
+def run_ours(paths: dict, output: str, search: bool, fast: bool = True) -> dict:
+    """Build the bulletin once in a fresh process (bench_build.py), into a folder that does not exist yet."""
     command = [PYTHON, os.path.join(HERE, "bench_build.py"), "--content", paths["content"], "--output", output]
     if search:
         command.append("--search")
@@ -435,10 +433,33 @@ def compare_with_clean_build(paths: dict, preview_output: str) -> list[str]:
 
 # ---------------------------------------------------------------- one article count
 
+def remove_outputs(base: str) -> None:
+    """Delete the output folders of earlier runs, then let the file system settle before anything is timed.
+
+    Every timed build writes into a folder of its own that no earlier run used, and nothing is deleted while
+    builds are timed: a file system may slow down creating files right after thousands were deleted (ext4
+    without a journal, for one, skips inodes freed in the last few seconds), which would charge one build
+    for the clean-up of another, and most of all a build that starts writing soon after it starts.
+    """
+    doomed = [os.path.join(base, n) for n in os.listdir(base) if n.startswith("out-")]
+    for folder in doomed:
+        shutil.rmtree(folder, ignore_errors=True)
+    if doomed:
+        os.sync()
+        time.sleep(SETTLE_SECONDS)
+
+
 def bench_count(count: int, runs: int, seed: int, preview_runs: int) -> dict:
     """Measure everything for one article count."""
     paths = prepare(count, seed)
-    out = lambda name: os.path.join(paths["base"], f"out-{name}")  # noqa: E731
+    remove_outputs(paths["base"])
+    made: list[str] = []
+
+    def out(name: str) -> str:
+        """Return a new output folder for one run."""
+        made.append(os.path.join(paths["base"], f"out-{name}-{len(made)}"))
+        return made[-1]
+
     print(f"\n== {count} bài viết ==", flush=True)
     row: dict = {"articles": count}
 
@@ -447,8 +468,8 @@ def bench_count(count: int, runs: int, seed: int, preview_runs: int) -> dict:
     say("Pelican thuần", row["pelican"])
 
     # The reference: one process, no cache. Every fast path must give the same bytes.
-    reference = run_ours(paths, out("tham-chieu"), search=False, fast=False)
-    row["reference"] = median_of([reference])
+    reference = out("tham-chieu")
+    row["reference"] = median_of([run_ours(paths, reference, search=False, fast=False)])
     say("Bản tin, một tiến trình, không bộ đệm (tham chiếu)", row["reference"])
 
     cold = []
@@ -457,12 +478,12 @@ def bench_count(count: int, runs: int, seed: int, preview_runs: int) -> dict:
         cold.append(run_ours(paths, out("khong-tim-kiem"), search=False))
     row["ours"] = median_of(cold)
     say("Bản tin, không chỉ mục tìm kiếm (bộ đệm rỗng)", row["ours"])
-    row["identical"] = {"bo_dem_rong": compare_trees(out("tham-chieu"), out("khong-tim-kiem"))[:20]}
+    row["identical"] = {"bo_dem_rong": compare_trees(reference, made[-1])[:20]}
 
     warm_plain = [run_ours(paths, out("khong-tim-kiem-bo-dem"), search=False) for _ in range(runs)]
     row["ours_warm"] = median_of(warm_plain)
     say("Bản tin, không chỉ mục tìm kiếm (bộ đệm sẵn)", row["ours_warm"])
-    row["identical"]["bo_dem_san"] = compare_trees(out("tham-chieu"), out("khong-tim-kiem-bo-dem"))[:20]
+    row["identical"]["bo_dem_san"] = compare_trees(reference, made[-1])[:20]
 
     warm = [run_ours(paths, out("co-tim-kiem"), search=True) for _ in range(runs)]
     row["ours_search"] = median_of(warm)
@@ -476,6 +497,7 @@ def bench_count(count: int, runs: int, seed: int, preview_runs: int) -> dict:
         print(f"  xem trước: sửa một bài -> trang cập nhật sau {row['preview']['latency']:.3f} s "
               f"(các lần: {row['preview']['latencies']}); giống bản dựng sạch: "
               f"{row['preview']['identical_to_clean_build']}", flush=True)
+    remove_outputs(paths["base"])
     return row
 
 
