@@ -101,7 +101,9 @@ class HtmlCache:
                     self._remove_other_versions()
                 self._db = db
                 return db
-            except sqlite3.DatabaseError:
+            except sqlite3.OperationalError:  # locked for a minute, or no room: go on without the cache
+                pass
+            except sqlite3.DatabaseError:  # "file is not a database"
                 if repair and attempt == 1 and os.path.isfile(self.path):  # not a database (a torn copy): start again
                     for suffix in ("", "-wal", "-shm"):
                         with contextlib.suppress(OSError):
