@@ -11,7 +11,7 @@ import pytest
 
 from pelican.plugins.bulletin import build as builder
 from pelican.plugins.bulletin.incremental import LiveSite
-from pelican.plugins.bulletin.parallel import HtmlCache
+from pelican.plugins.bulletin.parallel import BUSY_SECONDS, HtmlCache
 from pelican.plugins.bulletin.serve import PREVIEW_SETTINGS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,32 +63,76 @@ def cached_bodies(cache: Path) -> int:
     """Count the bodies in the Markdown cache (one SQLite file of the current code version)."""
     import sqlite3
 
-    (path,) = cache.glob("html-*.sqlite")
-    with sqlite3.connect(path) as db:
+    with sqlite3.connect(HtmlCache(str(cache)).path) as db:
         return db.execute("SELECT count(*) FROM html").fetchone()[0]
 
 
 def test_a_broken_or_outdated_cache_file_only_costs_speed(site, tmp_path):
+    import os
+    import sqlite3
+
     cache = tmp_path / "cache"
     cache.mkdir()
-    current = HtmlCache(str(cache)).path
-    Path(current).write_bytes(b"not a database " * 100)  # a torn copy
-    (cache / "html-0123456789abcdef.sqlite").write_bytes(b"an earlier code version")
+    current = Path(HtmlCache(str(cache)).path)
+    current.write_bytes(b"not a database " * 100)  # a torn copy
+    old = cache / "html-0123456789abcdef.sqlite"  # an earlier code version, unused for two days
+    old.write_bytes(b"an earlier code version")
+    recent = cache / "html-fedcba9876543210.sqlite"  # another version, in use by another checkout
+    recent.write_bytes(b"in use")
+    os.utime(old, (0, os.path.getmtime(old) - 2 * 86400))
     (cache / "ghi-chu.txt").write_text("not ours", encoding="utf-8")
-    (cache / "0123456789abcdef" / "ab").mkdir(parents=True)  # the earlier layout: a JSON file per body
-    (cache / "0123456789abcdef" / "ab" / "ab12.json").write_text("{}", encoding="utf-8")
+    (cache / "html-ghi-chu.sqlite.bak").write_text("not ours either", encoding="utf-8")
+    earlier = cache / "0123456789abcdef"  # the earlier layout: a JSON file per body, by hash
+    (earlier / "ab").mkdir(parents=True)
+    (earlier / "ab" / ("ab" * 32 + ".json")).write_text("{}", encoding="utf-8")
+    (earlier / "ab" / "anh.jpg").write_bytes(b"a photo somebody keeps here")
     outcome = run(site / "content", tmp_path / "output", BULLETIN_WORKERS=2, BULLETIN_CACHE=str(cache))
     assert outcome.ok, outcome.errors
     assert compare_trees(str(site / "reference"), str(tmp_path / "output")) == []
     assert cached_bodies(cache) == ARTICLES + 2
-    assert not (cache / "html-0123456789abcdef.sqlite").exists() and not (cache / "0123456789abcdef").exists()
-    assert (cache / "ghi-chu.txt").exists()
+    assert not old.exists() and recent.exists()
+    assert (cache / "ghi-chu.txt").exists() and (cache / "html-ghi-chu.sqlite.bak").exists()
+    assert not (earlier / "ab" / ("ab" * 32 + ".json")).exists() and (earlier / "ab" / "anh.jpg").exists()
+
+    # a file damaged inside: the build goes on converting, marks it, and the next build starts it again
+    with sqlite3.connect(current) as db:
+        db.execute("DROP TABLE html")
+        db.execute("CREATE TABLE html (key TEXT PRIMARY KEY)")
+    for _ in range(2):
+        outcome = run(site / "content", tmp_path / "output", BULLETIN_WORKERS=2, BULLETIN_CACHE=str(cache))
+        assert outcome.ok, outcome.errors
+        assert compare_trees(str(site / "reference"), str(tmp_path / "output")) == []
+    assert cached_bodies(cache) == ARTICLES + 2 and not list(cache.glob("*.hong"))
+
     # a cache folder that cannot be created: the build goes on without a cache
     blocked = tmp_path / "tep"
     blocked.write_text("", encoding="utf-8")
     outcome = run(site / "content", tmp_path / "output2", BULLETIN_WORKERS=2, BULLETIN_CACHE=str(blocked / "cache"))
     assert outcome.ok, outcome.errors
     assert compare_trees(str(site / "reference"), str(tmp_path / "output2")) == []
+
+
+def test_a_locked_cache_is_given_up_at_once_not_waited_for_at_every_write(tmp_path):
+    import sqlite3
+    import time
+
+    from pelican.plugins.bulletin import markup
+
+    cache = HtmlCache(str(tmp_path))
+    cache.prepare()
+    other = sqlite3.connect(cache.path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another process holds the write lock and keeps it
+    try:
+        md = markup.make_markdown()
+        started = time.perf_counter()
+        html = [cache.convert(md, f"Đoạn văn số {n}.\n")[0] for n in range(6)]
+        took = time.perf_counter() - started
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert html == [f"<p>Đoạn văn số {n}.</p>" for n in range(6)]
+    assert cache.path == ""  # off for the rest of this build
+    assert took < 2 * BUSY_SECONDS  # one wait, not one per body
 
 
 def test_parallel_build_reports_the_same_errors_and_keeps_the_old_output(site, tmp_path):

@@ -22,7 +22,7 @@ from pelican.paginator import Paginator
 from pelican.writers import Writer
 
 from . import build as builder
-from .parallel import LIVE_KEY
+from .parallel import LIVE_KEY, finish_reading
 from .state import get_state
 
 # What decides where an article appears; when any of these changes, the whole site is built again.
@@ -141,6 +141,7 @@ class LiveSite:
                 preread_sender=generator, context_signal=signals.article_generator_context,
                 context_sender=generator,
             )
+            finish_reading(settings)  # closes the cache connection: the next full build forks
             if state.errors:
                 outcome.errors = builder.format_errors(state.errors)
                 return outcome

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import gc
 import hashlib
 import json
@@ -21,8 +22,8 @@ import multiprocessing
 import os
 import pickle
 import re
-import shutil
 import sqlite3
+import time
 import zlib
 from importlib import metadata
 
@@ -36,7 +37,14 @@ ORDER_KEY = "_BULLETIN_READ_ORDER"  # the files Pelican will read, in the order 
 WRITER_KEY = "_BULLETIN_WRITER"
 LIVE_KEY = "_BULLETIN_LIVE"  # the live preview's holder (a dict): keeps the generators and the writer's jobs
 CHUNK = 48
-_OLD_LAYOUT = re.compile(r"[0-9a-f]{16}")  # the cache's earlier layout: one folder per code version
+BUSY_SECONDS = 5  # our own processes hold the cache's write lock for milliseconds
+STALE_SECONDS = 86400  # another code version's cache file unused this long is removed
+DAMAGED = ".hong"  # beside a cache file found damaged: the next build starts it again
+_DAMAGE_CODES = {1, 11, 17, 20, 26}  # SQLITE_ERROR (e.g. no such column), CORRUPT, SCHEMA, MISMATCH, NOTADB
+_CACHE_FILE = re.compile(r"html-[0-9a-f]{16}\.sqlite")
+_OLD_LAYOUT = re.compile(r"[0-9a-f]{16}")  # the cache's earlier layout: a folder per code version,
+_OLD_SUBFOLDER = re.compile(r"[0-9a-f]{2}")  # a subfolder per first two hex digits,
+_OLD_FILE = re.compile(r"[0-9a-f]{64}\.json(\.\d+\.tmp)?")  # a JSON file per body
 _CODE_FILES = ("markup.py", "parallel.py", "sanitize.py")
 
 
@@ -48,8 +56,10 @@ def worker_count(settings: dict) -> int:
     return max(1, int(wanted))
 
 
+@functools.cache
 def code_version() -> str:
-    """Return a hash of everything that decides the HTML of a Markdown body."""
+    """Return a hash of everything that decides the HTML of a Markdown body (the code this process runs,
+    read once: the preview keeps running the code it started with even if the files change)."""
     digest = hashlib.sha256(metadata.version("markdown").encode())
     here = os.path.dirname(os.path.abspath(__file__))
     for name in _CODE_FILES:
@@ -62,10 +72,11 @@ class HtmlCache:
     """Markdown bodies -> sanitized HTML, by body hash, in one SQLite file per code version ("" turns it off).
 
     One file rather than one file per body: at 10,000 articles, creating 10,000 small files cost a cold
-    build more time than the conversions it saves on the next one. Each process opens its own connection
-    (a connection never crosses fork()); the worker pool writes a chunk's results in one transaction.
-    A cache that cannot be read or written only costs speed; prepare() (in the main process, before any
-    worker starts) replaces a file that is not a database.
+    build more time than the conversions it saves on the next one. Each process opens its own connection,
+    and the main process closes its own before it forks (finish_reading, prepare): a SQLite connection must
+    not cross fork(). The worker pool writes a chunk's results in one transaction.
+    A cache that cannot be used only costs speed: a locked or unwritable file turns the cache off for the
+    rest of the build; a file found damaged is marked, and the next build's prepare() starts it again.
     """
 
     def __init__(self, folder: str):
@@ -76,55 +87,84 @@ class HtmlCache:
         self._pending: list[tuple[str, str, str]] | None = None
 
     def prepare(self) -> None:
-        """Create the file, or start it again if it is not a database; then close it (workers open their own)."""
-        db = self._connect(repair=True)
-        if db is not None:
-            db.close()
-            self._db = None
+        """Create the file, or start it again if it is damaged; then close it (the main process forks next)."""
+        if not self.path:
+            return
+        if os.path.exists(self.path + DAMAGED) or not self._usable():
+            self._remove_files(os.path.basename(self.path))
+        if self._connect() is not None:
+            self.close()
 
-    def _connect(self, repair: bool = False) -> sqlite3.Connection | None:
+    def _usable(self) -> bool:
+        """Tell whether the file is missing (it will be made) or opens as a database."""
+        if not os.path.exists(self.path):
+            return True
+        try:
+            with contextlib.closing(sqlite3.connect(self.path, timeout=BUSY_SECONDS)) as db:
+                db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return True
+        except sqlite3.Error as error:  # locked or unreadable is not a reason to remove it; damaged is
+            return not damaged(error)
+
+    def _connect(self) -> sqlite3.Connection | None:
         """Return this process's connection, opening (and if need be creating) the file."""
         if not self.path:
             return None
         if self._db is not None and self._pid == os.getpid():
             return self._db
         self._db, self._pid = None, os.getpid()
-        for attempt in (1, 2):
-            try:
-                os.makedirs(self.folder, exist_ok=True)
-                fresh = not os.path.exists(self.path)
-                db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
-                db.execute("PRAGMA journal_mode=WAL")
-                db.execute("PRAGMA synchronous=OFF")
-                db.execute("CREATE TABLE IF NOT EXISTS html (key TEXT PRIMARY KEY, html TEXT NOT NULL, removed TEXT NOT NULL)")
-                if fresh:
-                    self._remove_other_versions()
-                self._db = db
-                return db
-            except sqlite3.OperationalError:  # locked for a minute, or no room: go on without the cache
-                pass
-            except sqlite3.DatabaseError:  # "file is not a database"
-                if repair and attempt == 1 and os.path.isfile(self.path):  # not a database (a torn copy): start again
-                    for suffix in ("", "-wal", "-shm"):
-                        with contextlib.suppress(OSError):
-                            os.remove(self.path + suffix)
-                    continue
-            except OSError:
-                pass
-            break
-        self.path = ""
-        return None
+        db = None
+        try:
+            os.makedirs(self.folder, exist_ok=True)
+            fresh = not os.path.exists(self.path)
+            db = sqlite3.connect(self.path, timeout=BUSY_SECONDS, isolation_level=None)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=OFF")
+            db.execute("CREATE TABLE IF NOT EXISTS html (key TEXT PRIMARY KEY, html TEXT NOT NULL, removed TEXT NOT NULL)")
+            if fresh:
+                self._remove_old_versions()
+            self._db = db
+            return db
+        except (sqlite3.Error, OSError) as error:
+            if db is not None:
+                db.close()
+            self._give_up(error)
+            return None
 
-    def _remove_other_versions(self) -> None:
-        """Delete the cache of earlier code versions (their HTML can never be used again), old layout included."""
+    def _give_up(self, error: Exception) -> None:
+        """Turn the cache off for this process; mark the file when it is damaged, for the next build."""
+        if damaged(error):
+            with contextlib.suppress(OSError):
+                open(self.path + DAMAGED, "w").close()
+        self.close()
+        self.path = ""
+
+    def close(self) -> None:
+        """Close this process's connection (a forked copy leaves its parent's alone)."""
+        if self._db is not None and self._pid == os.getpid():
+            with contextlib.suppress(sqlite3.Error):
+                self._db.close()
+        self._db = None
+
+    def _remove_files(self, name: str) -> None:
+        """Delete one cache file with SQLite's files beside it."""
+        for suffix in ("", "-wal", "-shm", DAMAGED):
+            with contextlib.suppress(OSError):
+                os.remove(os.path.join(self.folder, name + suffix))
+
+    def _remove_old_versions(self) -> None:
+        """Delete the cache of earlier code versions not used for a day (their HTML can never be used again),
+        the earlier layout included. Only names this cache makes are touched: the folder may hold other things."""
         mine = os.path.basename(self.path)
+        cutoff = time.time() - STALE_SECONDS
         for name in os.listdir(self.folder):
             path = os.path.join(self.folder, name)
-            if name.startswith("html-") and ".sqlite" in name and not name.startswith(mine):
-                with contextlib.suppress(OSError):
-                    os.remove(path)
-            elif _OLD_LAYOUT.fullmatch(name) and os.path.isdir(path):  # a folder of JSON files per body
-                shutil.rmtree(path, ignore_errors=True)
+            if name != mine and _CACHE_FILE.fullmatch(name):
+                siblings = [path + suffix for suffix in ("", "-wal", "-shm") if os.path.exists(path + suffix)]
+                if all(os.path.getmtime(p) < cutoff for p in siblings):
+                    self._remove_files(name)
+            elif _OLD_LAYOUT.fullmatch(name) and os.path.isdir(path):
+                _remove_old_layout(path)
 
     @contextlib.contextmanager
     def batch(self):
@@ -145,8 +185,8 @@ class HtmlCache:
             with db:
                 db.execute("BEGIN IMMEDIATE")
                 db.executemany("INSERT OR REPLACE INTO html VALUES (?, ?, ?)", rows)
-        except sqlite3.Error:
-            pass
+        except sqlite3.Error as error:
+            self._give_up(error)
 
     def convert(self, md, body: str) -> tuple[str, list[sanitize.Removal]]:
         """Return the sanitized HTML of a body and what the sanitizer removed, from the cache when it is there."""
@@ -158,7 +198,9 @@ class HtmlCache:
             found = db.execute("SELECT html, removed FROM html WHERE key = ?", (key,)).fetchone()
             if found is not None:
                 return found[0], [sanitize.Removal(**removal) for removal in json.loads(found[1])]
-        except (sqlite3.Error, ValueError, TypeError):
+        except sqlite3.Error as error:
+            self._give_up(error)
+        except (ValueError, TypeError):
             pass
         html, removed = render(md, body)
         row = (key, html, json.dumps([dataclasses.asdict(r) for r in removed], ensure_ascii=False))
@@ -167,6 +209,29 @@ class HtmlCache:
         else:
             self._store([row])
         return html, removed
+
+
+def damaged(error: Exception) -> bool:
+    """Tell whether a SQLite error says the cache file itself is bad (not a database, corrupt, another schema),
+    rather than busy, locked, read-only or out of room."""
+    code = getattr(error, "sqlite_errorcode", None)
+    return code is not None and code & 0xFF in _DAMAGE_CODES
+
+
+def _remove_old_layout(folder: str) -> None:
+    """Delete a code version's folder of the earlier layout (xx/<sha256>.json), and nothing else that is in it."""
+    for sub in os.listdir(folder):
+        inner = os.path.join(folder, sub)
+        if not (_OLD_SUBFOLDER.fullmatch(sub) and os.path.isdir(inner)):
+            continue
+        for name in os.listdir(inner):
+            if _OLD_FILE.fullmatch(name):
+                with contextlib.suppress(OSError):
+                    os.remove(os.path.join(inner, name))
+        with contextlib.suppress(OSError):
+            os.rmdir(inner)  # only when it is empty now
+    with contextlib.suppress(OSError):
+        os.rmdir(folder)
 
 
 def render(md, body: str) -> tuple[str, list[sanitize.Removal]]:
@@ -266,6 +331,7 @@ def read_document(reader, source_path: str, state) -> tuple[schema.Document, str
             files = ([(p, reader.kind_of(p)) for p in dict.fromkeys(order)] if order
                      else content_files(settings, reader.kind_of))
             if len(files) > CHUNK:
+                cache.close()  # the pool forks: no connection may be open here
                 settings[PREFETCH_KEY] = Prefetch(files, state.context, cache.path and cache.folder, workers)
     prefetch = settings.get(PREFETCH_KEY)
     result = prefetch.take(os.path.abspath(source_path)) if prefetch else None
@@ -275,10 +341,13 @@ def read_document(reader, source_path: str, state) -> tuple[schema.Document, str
 
 
 def finish_reading(settings: dict) -> None:
-    """Stop the worker pool once every file is read."""
+    """Stop the worker pool once every file is read; close this process's cache connection (writers fork next)."""
     prefetch = settings.pop(PREFETCH_KEY, None)
     if prefetch:
         prefetch.close()
+    cache = settings.get(PREFETCH_KEY + "_CACHE")
+    if cache is not None:
+        cache.close()
 
 
 # ---------------------------------------------------------------- writing
