@@ -81,3 +81,20 @@ def test_finisher_reports_a_missing_indexer_in_vietnamese(build_site, monkeypatc
     assert not site.outcome.ok
     assert "không tìm thấy bộ lập chỉ mục tìm kiếm" in site.outcome.errors[0]
     assert not site.output.exists()  # the build stops before the swap
+
+
+def test_body_only_keeps_what_pagefind_reads():
+    page = ('<!DOCTYPE html><html lang="vi"><head><title>Trang</title></head><body><nav>Đơn vị, nhiệm kỳ</nav>'
+            '<article class="article" data-pagefind-body><h1 data-pagefind-meta="title">Hội nghị</h1>'
+            '<aside><article>Bài lồng bên trong</article></aside><p>Nội dung.</p></article>'
+            '<footer>Bản tin</footer></body></html>')
+    out = search.body_only(page)
+    assert out.startswith('<html lang="vi">')
+    assert "Bài lồng bên trong</article></aside><p>Nội dung.</p></article></body>" in out  # the matching close
+    assert "<nav>" not in out and "<footer>" not in out and "<title>" not in out
+    # a meta or filter outside the body element is read by Pagefind: the page stays whole
+    outside = page.replace("<footer>", '<footer data-pagefind-filter="unit:tinh-uy">')
+    assert search.body_only(outside) == outside
+    assert search.body_only("<html><body><p>Không đánh dấu</p></body></html>") == "<html><body><p>Không đánh dấu</p></body></html>"
+    unclosed = '<html><body><div data-pagefind-body><p>Thiếu thẻ đóng</p></body></html>'
+    assert search.body_only(unclosed) == unclosed

@@ -37,6 +37,9 @@ STOCK_UI = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "page
 _MARKUP = re.compile(r"(<!--.*?-->|<script\b.*?</script\s*>|<style\b.*?</style\s*>|<[^>]*>)", re.S | re.I)
 _UNIT_FILTER = re.compile(r'data-pagefind-filter="unit:([a-z0-9-]+)"')
 _BODY_OPEN = re.compile(r"<[^>]*\sdata-pagefind-body[^>]*>")
+_TAG_NAME = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)")
+_HTML_OPEN = re.compile(r"<html\b[^>]*>", re.I)
+_PAGEFIND_ATTRIBUTE = re.compile(r"\sdata-pagefind-")
 _WORD = re.compile(r"[^\W\d_]+")
 
 
@@ -82,6 +85,31 @@ def add_unit_ancestors(html: str, registry) -> str:
     return html[: opening.end()] + spans + html[opening.end():]
 
 
+def body_only(html: str) -> str:
+    """Return the page cut down to what Pagefind reads: the <html> tag (its lang) and the element marking the body.
+
+    The header, navigation and footer are most of each page's bytes, and Pagefind ignores text outside the body
+    once any page marks one; left out, they cost neither the transform nor the indexer. A page with a
+    data-pagefind-* attribute outside the body element (a meta or filter Pagefind would read there) stays whole.
+    """
+    opening = _BODY_OPEN.search(html)
+    name = _TAG_NAME.match(opening.group(0)) if opening else None
+    if name is None:
+        return html
+    tags = re.compile(rf"<(/?){re.escape(name.group(1))}\b[^>]*>", re.I)
+    depth, end = 1, None
+    for tag in tags.finditer(html, opening.end()):
+        depth += -1 if tag.group(1) else 1
+        if depth == 0:
+            end = tag.end()
+            break
+    if end is None or _PAGEFIND_ATTRIBUTE.search(html[: opening.start()]) or _PAGEFIND_ATTRIBUTE.search(html[end:]):
+        return html
+    root = _HTML_OPEN.search(html)
+    head = root.group(0) if root else "<html>"
+    return f'{head}<head><meta charset="utf-8"></head><body>{html[opening.start():end]}</body></html>\n'
+
+
 def html_files(output: str) -> list[str]:
     """Return the HTML files of the built site (the search bundle aside), as sorted relative paths."""
     found = []
@@ -105,7 +133,7 @@ def write_index_copy(output: str, copy: str, registry, cancel=None) -> int:
             html = handle.read()
         if BODY_MARK not in html:
             continue
-        html = index_html(html)
+        html = index_html(body_only(html))
         target = os.path.join(copy, relative)
         os.makedirs(os.path.dirname(target), exist_ok=True)
         with open(target, "w", encoding="utf-8") as handle:
