@@ -11,7 +11,6 @@ from invoke import task
 from invoke.exceptions import Exit
 from invoke.parser.parser import ParseMachine
 
-
 from pelican.plugins.bulletin import build as builder
 
 CONTENT = "content"

@@ -115,47 +115,25 @@ def write_plain_copy(content: str, plain: str) -> None:
 
 # ---------------------------------------------------------------- measuring
 
-def tree_pids(root: int) -> list[int]:
-    """Return a process and all its descendants."""
+def tree_memory_kb(root: int) -> tuple[int, int]:
+    """Return the summed resident (RSS) and proportional (PSS) memory, in kB, of a process and its descendants.
+
+    RSS counts a page shared after fork() in every process that maps it; PSS splits it among them.
+    """
     from pelican.plugins.bulletin.search import process_tree
 
-    return process_tree(root)
-
-
-def tree_pss_kb(root: int) -> int:
-    """Return the proportional memory (kB) of a process tree: pages shared after fork() are counted once."""
-    total = 0
-    for pid in tree_pids(root):
+    rss = pss = 0
+    for pid in process_tree(root):
         try:
             with open(f"/proc/{pid}/smaps_rollup") as handle:
-                total += next(int(line.split()[1]) for line in handle if line.startswith("Pss:"))
-        except (OSError, StopIteration):
+                for line in handle:
+                    if line.startswith("Rss:"):
+                        rss += int(line.split()[1])
+                    elif line.startswith("Pss:"):
+                        pss += int(line.split()[1])
+        except (OSError, ValueError, IndexError):
             continue
-    return total
-
-
-def tree_rss_kb(root: int) -> int:
-    """Return the summed resident memory (kB) of a process and all its descendants."""
-    parents: dict[int, int] = {}
-    rss: dict[int, int] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", "rb") as handle:
-                fields = handle.read().rsplit(b")", 1)[1].split()
-        except OSError:
-            continue
-        parents[int(entry)] = int(fields[1])
-        rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE") // 1024
-    members, frontier = {root}, [root]
-    while frontier:
-        pid = frontier.pop()
-        for child, parent in parents.items():
-            if parent == pid and child not in members:
-                members.add(child)
-                frontier.append(child)
-    return sum(rss.get(pid, 0) for pid in members)
+    return rss, pss
 
 
 class TreeSampler(threading.Thread):
@@ -168,8 +146,8 @@ class TreeSampler(threading.Thread):
 
     def run(self) -> None:
         while not self.done.is_set():
-            self.peak_kb = max(self.peak_kb, tree_rss_kb(self.pid))
-            self.peak_pss_kb = max(self.peak_pss_kb, tree_pss_kb(self.pid))
+            rss, pss = tree_memory_kb(self.pid)
+            self.peak_kb, self.peak_pss_kb = max(self.peak_kb, rss), max(self.peak_pss_kb, pss)
             self.done.wait(self.every)
 
 

@@ -212,19 +212,19 @@ def test_what_the_sanitizer_removed_is_reported_again_from_a_warm_cache(tmp_path
     assert compare_trees(str(tmp_path / "lanh"), str(tmp_path / "nong")) == []
 
 
-def test_taxonomy_pages_turned_off_are_not_worked_out():
-    from types import SimpleNamespace
-
+def test_taxonomy_pages_turned_off_are_not_worked_out(site, tmp_path, monkeypatch):
     from pelican.generators import ArticlesGenerator
 
-    from pelican.plugins.bulletin.generator import skip_unwritten_taxonomies
+    from pelican.plugins.bulletin.generator import TAXONOMY_WRITERS
 
-    generator = SimpleNamespace(settings={"TAG_SAVE_AS": "", "CATEGORY_SAVE_AS": "", "AUTHOR_SAVE_AS": "tac-gia/{slug}/"})
-    skip_unwritten_taxonomies(generator)
-    written = []
-    generator.generate_tags(written.append)
-    generator.generate_categories(written.append)
-    assert written == []
-    assert not hasattr(generator, "generate_authors")  # an author page is wanted: Pelican's own method stays
-    assert ArticlesGenerator.generate_authors  # (the name this replaces exists in Pelican)
-    assert ArticlesGenerator.generate_tags and ArticlesGenerator.generate_categories
+    called = []
+    for method, _setting in TAXONOMY_WRITERS:
+        monkeypatch.setattr(ArticlesGenerator, method, lambda self, write, m=method: called.append(m))
+    outcome = run(site / "content", tmp_path / "output", **SEQUENTIAL)
+    assert outcome.ok, outcome.errors
+    assert called == []  # the site's settings turn tag, category and author pages off: Pelican's writers never run
+    assert compare_trees(str(site / "reference"), str(tmp_path / "output")) == []
+    # a site that wants author pages still gets Pelican's own writer
+    outcome = run(site / "content", tmp_path / "output2", **SEQUENTIAL, AUTHOR_SAVE_AS="tac-gia/{slug}/index.html")
+    assert outcome.ok, outcome.errors
+    assert called == ["generate_authors"]

@@ -88,23 +88,14 @@ class HtmlCache:
 
     def prepare(self) -> None:
         """Create the file, or start it again if it is damaged; then close it (the main process forks next)."""
-        if not self.path:
-            return
-        if os.path.exists(self.path + DAMAGED) or not self._usable():
-            self._remove_files(os.path.basename(self.path))
-        if self._connect() is not None:
-            self.close()
-
-    def _usable(self) -> bool:
-        """Tell whether the file is missing (it will be made) or opens as a database."""
-        if not os.path.exists(self.path):
-            return True
-        try:
-            with contextlib.closing(sqlite3.connect(self.path, timeout=BUSY_SECONDS)) as db:
-                db.execute("SELECT count(*) FROM sqlite_master").fetchone()
-            return True
-        except sqlite3.Error as error:  # locked or unreadable is not a reason to remove it; damaged is
-            return not damaged(error)
+        path = self.path
+        for _attempt in range(2 if path else 0):
+            if os.path.exists(path + DAMAGED):  # found damaged by an earlier build, or by opening it just now
+                self._remove_files(os.path.basename(path))
+            self.path = path
+            if self._connect() is not None or not os.path.exists(path + DAMAGED):
+                break
+        self.close()
 
     def _connect(self) -> sqlite3.Connection | None:
         """Return this process's connection, opening (and if need be creating) the file."""

@@ -47,11 +47,6 @@ def note_articles(generator) -> None:
     note_read_order(generator, "ARTICLE_PATHS", "ARTICLE_EXCLUDES")
 
 
-def trim_article_output(generator) -> None:
-    """Leave out Pelican's taxonomy pages that the settings turn off (it would still sort articles for them)."""
-    skip_unwritten_taxonomies(generator)
-
-
 def note_pages(generator) -> None:
     """Tell the reading workers which page files come, in Pelican's order."""
     note_read_order(generator, "PAGE_PATHS", "PAGE_EXCLUDES")
@@ -77,7 +72,7 @@ def register() -> None:
     signals.get_generators.connect(add_generator)
     signals.article_generator_init.connect(note_articles)
     signals.page_generator_init.connect(note_pages)
-    signals.article_generator_finalized.connect(trim_article_output)
+    signals.article_generator_finalized.connect(skip_unwritten_taxonomies)
     signals.all_generators_finalized.connect(stop_reading)
     signals.all_generators_finalized.connect(stop_on_errors)
     signals.get_writer.connect(writer_class)
