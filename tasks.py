@@ -138,6 +138,9 @@ def content_state(content: str):
     """Read the settings and the unit registry of a content folder; stop when the registry has errors."""
     from pelican.plugins.bulletin.state import start_build
 
+    if not os.path.isdir(content):
+        print(f"{content}: không có thư mục nội dung này — kiểm tra lại đường dẫn --content", file=sys.stderr)
+        raise Exit(code=1)
     state = start_build(builder.read_settings(settings_file(False), content))
     if state.errors:
         for error in state.errors:

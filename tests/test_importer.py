@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from pelican.plugins.bulletin import importer, legacy
+from pelican.plugins.bulletin import importer, legacy, markup
 from pelican.plugins.bulletin.registry import load_registry
 from pelican.plugins.bulletin.schema import Context, parse_document
 
@@ -189,7 +189,7 @@ def test_never_overwrites_an_article(content):
     (content / path).write_text(before + "\nĐoạn biên tập viên đã viết thêm.\n", encoding="utf-8")
     code, out, err = run(content, RAW / "ngay-dau-doan.txt", RAW / "khong-ngay.txt")
     assert code == 1
-    assert f"đã có tệp {content / path} — không ghi đè" in err
+    assert f"đã có tệp {content / path} cùng tiêu đề và ngày — bài này đã được nhập, không ghi đè" in err
     assert "Đoạn biên tập viên đã viết thêm." in (content / path).read_text(encoding="utf-8")
     assert len(written(content)) == 2  # the other file was still imported
     assert "1/2 tệp không nhập được." in err
@@ -258,6 +258,10 @@ def test_invoke_import_end_to_end(content, tmp_path):
     assert f"{unsure}: không chắc tệp dùng bảng mã nào" in real.stderr and "Traceback" not in real.stderr
     assert len(written(content)) == 2
     assert "CẦN ĐIỀN: ngày đăng (date), đơn vị (units)" in real.stdout
+    for task in (("import", str(RAW / "ngay-dau-doan.txt")), ("new", "--title", "Hội nghị", "--unit", "tinh-uy")):
+        missing = invoke(*task[:1], "--content", str(tmp_path / "khong-co"), *task[1:])
+        assert missing.returncode == 1 and "Traceback" not in missing.stderr
+        assert f"{tmp_path / 'khong-co'}: không có thư mục nội dung này" in missing.stderr
 
 
 def test_a_first_line_too_long_for_a_title_is_left_for_the_editor(content, tmp_path):
@@ -444,6 +448,13 @@ def test_related_links_longer_than_the_article_are_cut(content, tmp_path):
     (["Đảng ủy xã Tân Khai học tập chuyên đề", "12/03/2024 02:05 CH"], "12/03/2024 14:05", ""),
     (["Đảng ủy xã Tân Khai học tập chuyên đề", "12/03/2024 09:15 SA"], "12/03/2024 09:15", ""),
     (["Đảng ủy xã Tân Khai học tập chuyên đề", "12:10 AM 12/03/2024"], "12/03/2024 00:10", ""),
+    # the place and date line of an official text, above or below the title; dates in words; ISO dates
+    (["Bình Phước, ngày 12/8/2024", "ĐẢNG ỦY XÃ TÂN KHAI HỌC TẬP CHUYÊN ĐỀ"], "12/08/2024", ""),
+    (["Đảng ủy xã Tân Khai học tập chuyên đề", "TP. Đồng Xoài, ngày 05 tháng 03 năm 2025"], "05/03/2025", ""),
+    (["Ngày 5 tháng 3 năm 2025", "Đảng ủy xã Tân Khai học tập chuyên đề"], "05/03/2025", ""),
+    (["Thứ hai, ngày 5 tháng 3 năm 2025", "Đảng ủy xã Tân Khai học tập chuyên đề"], "05/03/2025", ""),
+    (["Đảng ủy xã Tân Khai học tập chuyên đề", "2025-03-05 14:30"], "05/03/2025 14:30", ""),
+    (["07:45 15/08/2023", "Bình Phước, ngày 15/8/2023", "Đảng ủy xã Tân Khai học tập chuyên đề"], "15/08/2023 07:45", ""),
 ])
 def test_dates(content, tmp_path, lines, date, note):
     raw = "\n\n".join([*lines, "Các đảng viên thống nhất nội dung sinh hoạt của chi bộ.", "Trần Minh Khoa"]) + "\n"
@@ -476,3 +487,65 @@ def test_tcvn3_capitals_of_a_vntimeh_font(content, tmp_path):
     assert meta["title"] == "ĐẢNG ỦY XÃ TÂN KHAI HỌC TẬP NGHỊ QUYẾT"
     assert meta["author"] == "Lý Thị Ngọc Hân"
     assert "Các đảng viên viết bài thu hoạch" in body  # lines in small letters stay small
+
+
+def test_a_file_of_datelines_only_has_no_title(content, tmp_path):
+    source = tmp_path / "ngay.txt"
+    source.write_text("05/03/2025\n", encoding="utf-8")
+    code, out, err = run(content, source, dry_run=True)
+    assert code == 0
+    assert "title:" not in out and "tiêu đề (title)" in err
+
+
+@pytest.mark.parametrize("line, shown", [
+    ("2025. Năm bản lề của nhiệm kỳ.", "2025\\. Năm bản lề của nhiệm kỳ."),
+    ("Khoảng cách&nbsp;giữa hai chữ và dấu &#169; viết ra.", "Khoảng cách&amp;nbsp;giữa hai chữ và dấu &amp;#169; viết ra."),
+    ("---", "\\---"),
+    ("+5 đảng viên so với năm trước.", "\\+5 đảng viên so với năm trước."),
+    ("Hội nghị & đại hội", "Hội nghị & đại hội"),
+])
+def test_plain_text_that_looks_like_markup_stays_text(line, shown):
+    assert importer.escape(line) == shown
+    html = markup.convert(markup.make_markdown(), importer.escape(line))
+    assert markup.plain_text(html) == line and "<ol" not in html and "<hr" not in html
+
+
+def test_soft_hyphens_are_removed(content, tmp_path):
+    out, path, text, meta, body, errors = import_text(
+        content, tmp_path, "Đảng ủy xã Tân Khai học tập chuyên\u00adđề\n\nSáng 1/3/2024, Đảng ủy xã Tân Khai học\u00adtập.\n")
+    assert meta["title"] == "Đảng ủy xã Tân Khai học tập chuyênđề" and "\u00ad" not in text
+
+
+def test_same_title_another_article_gets_the_next_name_the_same_article_is_refused(content, tmp_path):
+    first, second = tmp_path / "a.txt", tmp_path / "b.txt"
+    first.write_text("Hội nghị Ban Chấp hành Đảng bộ huyện\n\nSáng 3/3/2025, Huyện ủy Hớn Quản họp lần thứ nhất.\n", encoding="utf-8")
+    second.write_text("Hội nghị Ban Chấp hành Đảng bộ huyện\n\nSáng 7/4/2025, Huyện ủy Hớn Quản họp lần thứ hai.\n", encoding="utf-8")
+    dry_code, dry_out, dry_err = run(content, first, second, first, dry_run=True)
+    code, out, err = run(content, first, second, first)
+    assert code == dry_code == 1  # the third file is the first one again
+    names = sorted(written(content))
+    assert names == ["articles/2025/hoi-nghi-ban-chap-hanh-dang-bo-huyen-2.md", "articles/2025/hoi-nghi-ban-chap-hanh-dang-bo-huyen.md"]
+    assert "lần thứ hai" in written(content)[names[0]]
+    for report in (dry_err, out):  # the dry run names what the real run writes
+        assert "hoi-nghi-ban-chap-hanh-dang-bo-huyen-2.md" in report and "bài khác cùng tiêu đề" in report
+    assert dry_err.count("bài này đã được nhập") == err.count("bài này đã được nhập") == 1
+
+
+def test_word_lock_and_hidden_files_are_not_sources(tmp_path):
+    for name in ("bai.txt", "~$bai.docx", ".~lock.bai.docx#", ".an.txt", "bai2.docx"):
+        (tmp_path / name).write_bytes(b"x")
+    expected = [str(tmp_path / "bai.txt"), str(tmp_path / "bai2.docx")]
+    assert importer.expand_sources([str(tmp_path)]) == expected
+    assert sorted(importer.expand_sources([str(tmp_path / "*")])) == expected
+
+
+def test_utf8_with_a_few_broken_bytes_names_the_lines(content, tmp_path):
+    text = ("Đảng ủy xã Tân Khai học tập chuyên đề\n\nSáng 1/3/2024, Đảng ủy xã Tân Khai tổ chức hội nghị.\n"
+            "Các đảng viên thống nhất nội dung sinh hoạt của chi bộ.\n").encode()
+    broken = text.replace("hội".encode(), b"h\xff\xfei")
+    source = tmp_path / "hong.txt"
+    source.write_bytes(broken)
+    code, out, err = run(content, source)
+    assert code == 1 and "tệp là UTF-8 nhưng có byte hỏng ở dòng 3" in err and not written(content)
+    assert all(not legacy.broken_utf8_lines(encode("Sơ kết công tác kiểm tra của các chi bộ")) for encode in
+               (legacy.encode_tcvn3, legacy.encode_vni, legacy.encode_cp1258))   # a legacy file is not "UTF-8 with damage"

@@ -193,3 +193,32 @@ def test_docx_paragraph_after_an_image(tmp_path, after, caption):
         assert figure.endswith(f' "{caption}")') and out.count(caption) == 2
     else:
         assert figure.startswith("![Ảnh]") and after in out
+
+
+def test_docx_table_becomes_a_markdown_table(tmp_path, build_site):
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Đảng ủy xã Tân Khai công bố kết quả lấy phiếu")
+    document.add_paragraph("09:00 12/08/2024")
+    document.add_paragraph("Sáng 12/8, Đảng ujy xã Tân Khai công bố kết quả lấy phiếu giới thiệu quy hoạch.".replace("ujy", "ủy"))
+    table = document.add_table(rows=3, cols=3)
+    for row, values in zip(table.rows, [("Chức danh", "Số phiếu", "Tỷ lệ"), ("Bí thư | Phó", "45", "90%"), ("Phó Bí thư", "40", "80%")]):
+        for cell, value in zip(row.cells, values):
+            cell.text = value
+    frame = document.add_table(rows=1, cols=1)  # a one-cell table frames a paragraph: it stays a paragraph
+    frame.rows[0].cells[0].text = "Hội nghị kết thúc lúc 11 giờ cùng ngày."
+    document.save(str(tmp_path / "bang.docx"))
+    content = tmp_path / "content"
+    prepare(content)
+    code, out, err = run_import(content, tmp_path / "bang.docx")
+    assert code == 0, err
+    assert "bảng: 1 — đã chuyển thành bảng Markdown" in out
+    text = (content / "articles" / "2024" / "dang-uy-xa-tan-khai-cong-bo-ket-qua-lay-phieu.md").read_text(encoding="utf-8")
+    assert "| Chức danh | Số phiếu | Tỷ lệ |\n| --- | --- | --- |\n| Bí thư \\| Phó | 45 | 90% |" in text
+    assert "\n\nHội nghị kết thúc lúc 11 giờ cùng ngày.\n" in text
+    site = build_site({})
+    assert site.outcome.ok, site.outcome.errors
+    body = site.html("2024/08/dang-uy-xa-tan-khai-cong-bo-ket-qua-lay-phieu/").select_one("main table")
+    assert [th.get_text() for th in body.select("th")] == ["Chức danh", "Số phiếu", "Tỷ lệ"]
+    assert [td.get_text() for td in body.select("tbody tr")[0].select("td")] == ["Bí thư | Phó", "45", "90%"]

@@ -53,6 +53,8 @@ def check_content(conf: str, content: str, paths: list[str], notices: list[Conte
     if paths:
         wanted = [display_path(os.path.abspath(p)) for p in paths]
         errors = [e for e in errors if any(_covers(w, e.path) for w in wanted)]
+        if notices is not None:
+            notices[:] = [n for n in notices if any(_covers(w, n.path) for w in wanted)]
         checked = [display_path(f) for kind in ("ARTICLE_PATHS", "PAGE_PATHS") for f in source_files(settings["PATH"], settings[kind])]
         checked.append(display_path(os.path.join(settings["PATH"], settings["BULLETIN_REGISTRY"])))
         for given, shown in zip(paths, wanted):

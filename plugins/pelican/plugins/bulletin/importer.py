@@ -28,6 +28,7 @@ SOURCE_TYPES = (".txt", ".docx")
 CAPTION_WORDS = 30
 MAX_TITLE = 300  # the schema's limit: a longer first line is a paragraph, not a title
 WORD = "Word (.docx)"
+SOFT_HYPHEN = "\u00ad"
 IMAGE_TYPES = {"image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif", "image/webp": ".webp", "image/svg+xml": ".svg"}
 
 
@@ -66,12 +67,20 @@ def clean_line(line: str) -> str:
     return " ".join(line.split())
 
 
+_ENTITY = re.compile(r"&(?=#[0-9]+;|#[xX][0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)")
+
+
 def escape(text: str) -> str:
-    """Escape what Markdown would read as markup in plain text (lists written with - or 1. stay lists)."""
+    """Escape what Markdown would read as markup in plain text (lists written with - or 1. stay lists).
+
+    An entity written out (&nbsp; in a pasted page) stays text, and so does a year opening a line (2025. Năm …),
+    a rule (---) or a line opening with + or -: the bullets the source meant are found before this.
+    """
     text = text.replace("\\", "\\\\")
     text = re.sub(r"([*_`\[\]])", r"\\\1", text)
-    text = text.replace("<", "&lt;")
-    return re.sub(r"^([#>])", r"\\\1", text)
+    text = _ENTITY.sub("&amp;", text).replace("<", "&lt;")
+    text = re.sub(r"^(\d+)\.(?=\s|$)", r"\1\\.", text)
+    return re.sub(r"^([#>+-])", r"\\\1", text)
 
 
 _BULLET = re.compile(r"^(?:[-+•●▪◦]|\d{1,2}[.)])\s+")
@@ -130,6 +139,9 @@ def _html_blocks(element) -> list[Block]:
         md = _list_md(element, 0)
         return [Block(text=clean_line(element.get_text(" ")), md=md, kind="list")] if md.strip() else []
     if name == "table":
+        md = _table_md(element)
+        if md:
+            return [Block(text=clean_line(element.get_text(" ")), md=md, kind="table")]
         return [b for cell in element.find_all(["p", "td"]) if not cell.find("p") for b in _html_blocks(cell)]
     blocks, parts = [], []
     for child in element.children:
@@ -146,6 +158,55 @@ def _html_blocks(element) -> list[Block]:
                 img.decompose()
             parts.append(child)
     return blocks + _paragraph(parts, name)
+
+
+def _cell_md(cell) -> str:
+    """Render a table cell's paragraphs as one line of Markdown."""
+    paragraphs = cell.find_all("p") or [cell]
+    return clean_line(" ".join("".join(_inline(c) for c in p.children) for p in paragraphs)).replace("|", "\\|")
+
+
+def _table_md(element) -> str:
+    """Render a Word table as a Markdown table (merged cells left empty); "" when it is not a grid of text.
+
+    A table of one row or one column (Word's way to frame a paragraph), or one holding lists, images or
+    another table, is left to be read as paragraphs.
+    """
+    rows = [tr for tr in element.find_all("tr") if tr.find_parent("table") is element]
+    if element.find(["table", "img", "ul", "ol"]):
+        return ""
+    grid: list[list[str]] = []
+    below: dict[int, int] = {}  # column -> rows a cell above still covers
+    for tr in rows:
+        row: list[str] = []
+
+        def covered() -> None:
+            while below.get(len(row), 0) > 0:
+                below[len(row)] -= 1
+                row.append("")
+
+        for cell in tr.find_all(["td", "th"], recursive=False):
+            covered()
+            text = _cell_md(cell)
+            down = _span(cell, "rowspan")
+            for extra in range(_span(cell, "colspan")):
+                if down > 1:
+                    below[len(row)] = down - 1
+                row.append("" if extra else text)
+        covered()
+        grid.append(row)
+    width = max(map(len, grid), default=0)
+    if len(grid) < 2 or width < 2 or not any(any(row) for row in grid[1:]):
+        return ""
+    lines = ["| " + " | ".join(row + [""] * (width - len(row))) + " |" for row in grid]
+    lines.insert(1, "|" + " --- |" * width)
+    return "\n".join(lines)
+
+
+def _span(cell, name: str) -> int:
+    """Return a cell's rowspan or colspan (1 when absent or not a number)."""
+    value = str(cell.get(name, "1"))
+    return max(1, min(int(value), 100)) if value.isdigit() else 1
 
 
 def _paragraph(parts: list, name: str) -> list[Block]:
@@ -203,10 +264,18 @@ _TIME = r"(?P<hour>\d{1,2})\s*(?::|h|giờ)\s*(?P<minute>\d{2})(?::(?P<second>\d
 _PREFIX = r"(?:(?:ngày\s+)?(?:cập\s+nhật|đăng|ngày\s+đăng|đăng\s+ngày|xuất\s+bản)(?:\s+lúc)?\s*:?\s*)?"
 _SEP = r"\s*[,|\-–]?\s*"
 _ZONE = r"(?:\s*\(?\s*GMT\s*\+\s*7\s*\)?)?"
+_IN_WORDS = r"(?P<day>\d{1,2})\s+tháng\s+(?P<month>\d{1,2})\s*,?\s+năm\s+(?P<year>\d{4})"
+_ISO = r"(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})"
+# The place an official text is written at, before "ngày": Bình Phước, ngày 12/8/2024; TP. Hồ Chí Minh, ngày …
+_PLACE = r"(?:[^\W\d_][\w.]*(?:\s+[^\W\d_][\w.]*){0,5}\s*,\s*(?=ngày\s))?"
+_HEAD = _PREFIX + _PLACE + f"(?:{_WEEKDAY}{_SEP})?"
 DATELINES = (
-    re.compile(_PREFIX + f"(?:{_WEEKDAY}{_SEP})?{_TIME}{_SEP}(?:ngày\\s+)?{_DATE}{_ZONE}", re.I),
-    re.compile(_PREFIX + f"(?:{_WEEKDAY}{_SEP})?(?:ngày\\s+)?{_DATE}(?:{_SEP}(?:lúc\\s+)?{_TIME})?{_ZONE}", re.I),
+    re.compile(_HEAD + f"{_TIME}{_SEP}(?:ngày\\s+)?{_DATE}{_ZONE}", re.I),
+    re.compile(_HEAD + f"(?:ngày\\s+)?{_DATE}(?:{_SEP}(?:lúc\\s+)?{_TIME})?{_ZONE}", re.I),
+    re.compile(_HEAD + f"(?:ngày\\s+)?{_IN_WORDS}(?:{_SEP}(?:lúc\\s+)?{_TIME})?{_ZONE}", re.I),
+    re.compile(_PREFIX + f"{_ISO}(?:(?:T|\\s+){_TIME})?{_ZONE}", re.I),
 )
+TITLE_AFTER = 3  # datelines that may stand above the title
 _PART_OF_DAY = r"(?:sáng|chiều|tối|trưa|đêm)(?:\s+nay)?,?\s+"
 _SHORT = r"(?P<day>\d{1,2})\s*[/-]\s*(?P<month>\d{1,2})(?:\s*[/-]\s*(?P<year>\d{4}))?(?![\d/-])"
 _WORDS = r"(?P<day>\d{1,2})\s+tháng\s+(?P<month>\d{1,2})(?:\s+năm\s+(?P<year>\d{4}))?"
@@ -785,6 +854,8 @@ class Article:
     pictures: list[Picture] = field(default_factory=list)
     captions: int = 0
     removed: list[str] = field(default_factory=list)
+    name: str = ""  # the file name chosen when the title's was taken by another article
+    renamed_from: str = ""
 
     @property
     def missing(self) -> list[str]:
@@ -794,7 +865,7 @@ class Article:
     @property
     def slug(self) -> str:
         """Return the file name made from the title, cut at a word boundary."""
-        return make_slug(self.title) or make_slug(os.path.splitext(os.path.basename(self.source))[0]) or "bai-nhap"
+        return self.name or make_slug(self.title) or make_slug(os.path.splitext(os.path.basename(self.source))[0]) or "bai-nhap"
 
 
 def read_article(path: str, registry: Registry, zone: ZoneInfo) -> Article:
@@ -820,12 +891,14 @@ def read_article(path: str, registry: Registry, zone: ZoneInfo) -> Article:
         blocks = text_blocks(decoded.text)
     else:
         raise ImportFailure(f"chỉ nhập được tệp {', '.join(SOURCE_TYPES)}")
+    for block in blocks:  # soft hyphens: invisible in Word, but they split words for search and slugs
+        block.text, block.md = block.text.replace(SOFT_HYPHEN, ""), block.md.replace(SOFT_HYPHEN, "")
     text_only = [b for b in blocks if b.text]
     if not text_only:
         raise ImportFailure("tệp không có chữ nào để nhập")
-    heading = text_only[1] if match_dateline(text_only[0].text) and len(text_only) > 1 else text_only[0]  # dateline above
-    first = heading.text.lstrip("#").strip()
-    if len(first) <= MAX_TITLE:
+    heading = next((b for b in text_only[: TITLE_AFTER + 1] if not match_dateline(b.text)), None)  # datelines above
+    first = heading.text.lstrip("#").strip() if heading else ""
+    if first and len(first) <= MAX_TITLE:
         article.title = first
         blocks = [b for b in blocks if b is not heading and not (b.text and lookup_key(b.text) == lookup_key(first))]
     blocks, article.removed = strip_junk(blocks)
@@ -935,6 +1008,11 @@ def report(article: Article, target: str, shown: str) -> list[str]:
         lines.append("  nhiệm kỳ: " + ", ".join(t.label for t in article.terms))
     if article.author:
         lines.append(f"  tác giả: {article.author}" + (f" ({article.author_title})" if article.author_title else ""))
+    if article.renamed_from:
+        lines.append(f"  đã có tệp {article.renamed_from} (bài khác cùng tiêu đề) — bài này lưu tên khác; hãy sửa tiêu đề nếu cần")
+    tables = sum(1 for b in article.body if b.kind == "table")
+    if tables:
+        lines.append(f"  bảng: {tables} — đã chuyển thành bảng Markdown, hãy xem lại")
     if article.captions:
         lines.append(f"  chú thích ảnh: {article.captions}")
     images = [p.path for p in article.pictures if p.path]
@@ -949,14 +1027,64 @@ def report(article: Article, target: str, shown: str) -> list[str]:
     return lines
 
 
-def import_file(path: str, content: str, registry: Registry, zone: ZoneInfo, now: datetime, dry_run: bool) -> tuple[str, list[str]]:
-    """Import one file; return its Markdown and its report lines, or raise ImportFailure."""
+def _front_matter_lines(text: str) -> set[str]:
+    """Return the title and date lines of a Markdown file's front matter (as this importer writes them)."""
+    head = text.split("\n---", 1)[0]
+    return {line.strip() for line in head.splitlines() if line.startswith(("title:", "date:"))}
+
+
+def _same_article(target: str, markdown: str, planned: dict[str, str]) -> bool:
+    """Tell whether the file at target (on disk, or planned by this run) has this article's title and date."""
+    if target in planned:
+        existing = planned[target]
+    else:
+        try:
+            with open(target, encoding="utf-8", errors="replace") as handle:
+                existing = handle.read()
+        except OSError:
+            return True  # unreadable: never guess that a name is free
+    wanted = _front_matter_lines(markdown)
+    if wanted:
+        return _front_matter_lines(existing) >= wanted
+    return _body(existing) == _body(markdown)  # no title nor date to compare: the same text is the same article
+
+
+def _body(markdown: str) -> str:
+    """Return what follows a Markdown file's front matter, stripped."""
+    return markdown.split("\n---", 1)[-1].strip()
+
+
+def choose_target(article: Article, content: str, now: datetime, planned: dict[str, str]) -> str:
+    """Return the path for the article: the title's own name, or the next free -2, -3… when another article has it.
+
+    The same article imported again (a file with its title and date is there) is refused, never written twice.
+    """
+    target = target_path(article, content, now)
+    if not (os.path.exists(target) or target in planned):
+        return target
+    if _same_article(target, render(article), planned):
+        raise ImportFailure(f"đã có tệp {target} cùng tiêu đề và ngày — bài này đã được nhập, không ghi đè")
+    base = article.slug
+    for number in range(2, 1000):
+        article.name = f"{base}-{number}"
+        candidate = target_path(article, content, now)
+        if not (os.path.exists(candidate) or candidate in planned):
+            article.renamed_from = target
+            return candidate
+    raise ImportFailure(f"đã có tệp {target} và quá nhiều tệp cùng tên — không ghi đè")
+
+
+def import_file(path: str, content: str, registry: Registry, zone: ZoneInfo, now: datetime, dry_run: bool,
+                planned: dict[str, str] | None = None) -> tuple[str, list[str]]:
+    """Import one file; return its Markdown and its report lines, or raise ImportFailure.
+
+    `planned` maps the targets this run already chose to their Markdown, so a dry run names what a real run writes.
+    """
+    planned = {} if planned is None else planned
     if not os.path.isfile(path):
         raise ImportFailure("không tìm thấy tệp")
     article = read_article(path, registry, zone)
-    target = target_path(article, content, now)
-    if os.path.exists(target):
-        raise ImportFailure(f"đã có tệp {target} — không ghi đè; hãy đổi tên tệp cũ hoặc sửa trực tiếp")
+    target = choose_target(article, content, now, planned)
     year = int(os.path.basename(os.path.dirname(target)))
     written = place_pictures(article, content, year, write=not dry_run)
     markdown = render(article)
@@ -969,6 +1097,7 @@ def import_file(path: str, content: str, registry: Registry, zone: ZoneInfo, now
             for image in written:
                 os.remove(image)  # images this run just wrote for an article it could not write
             raise ImportFailure(f"đã có tệp {target} — không ghi đè") from None
+    planned[target] = markdown
     return markdown, report(article, target, path)
 
 
@@ -978,9 +1107,10 @@ def run(paths: list[str], content: str, registry: Registry, zone: ZoneInfo, dry_
     out, err = out or sys.stdout, err or sys.stderr
     now = now or datetime.now(zone)
     failed = 0
+    planned: dict[str, str] = {}
     for path in paths:
         try:
-            markdown, lines = import_file(path, content, registry, zone, now, dry_run)
+            markdown, lines = import_file(path, content, registry, zone, now, dry_run, planned)
         except ImportFailure as error:
             print(f"{path}: {error}", file=err)
             failed += 1
@@ -993,14 +1123,19 @@ def run(paths: list[str], content: str, registry: Registry, zone: ZoneInfo, dry_
     return 1 if failed else 0
 
 
+def _scratch(name: str) -> bool:
+    """Tell whether a file name is Word's lock file (~$…) or a hidden file, never an article."""
+    return name.startswith(("~$", "."))
+
+
 def expand_sources(given: list[str]) -> list[str]:
     """Turn the files, folders and patterns an editor gave into the list of files to import."""
     found: list[str] = []
     for item in given:
         if os.path.isdir(item):
-            found += sorted(os.path.join(item, f) for f in os.listdir(item) if f.lower().endswith(SOURCE_TYPES))
+            found += sorted(os.path.join(item, f) for f in os.listdir(item) if f.lower().endswith(SOURCE_TYPES) and not _scratch(f))
         elif any(ch in item for ch in "*?["):
-            found += sorted(glob.glob(item))
+            found += sorted(f for f in glob.glob(item) if not _scratch(os.path.basename(f)))
         else:
             found.append(item)
     return list(dict.fromkeys(found))

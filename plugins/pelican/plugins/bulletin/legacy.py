@@ -296,6 +296,20 @@ def _unicode(text: str, encoding: str) -> Decoded:
     return Decoded(text, encoding)
 
 
+MAX_SHOWN = 5  # line numbers named in a message
+MOSTLY_UTF8 = 10  # valid UTF-8 letters needed per broken byte to call a file UTF-8 with damage
+
+
+def broken_utf8_lines(raw: bytes) -> list[int]:
+    """Return the lines with invalid bytes of a file that is otherwise clearly UTF-8 ([] when it is not)."""
+    text = raw.decode("utf-8", errors="surrogateescape")
+    bad = sum(1 for ch in text if "\udc80" <= ch <= "\udcff")
+    good = sum(1 for ch in text if ch >= "\x80" and not "\udc80" <= ch <= "\udcff")
+    if not bad or good < MOSTLY_UTF8 * bad:
+        return []
+    return [number for number, line in enumerate(text.split("\n"), 1) if any("\udc80" <= ch <= "\udcff" for ch in line)]
+
+
 def decode_bytes(raw: bytes) -> Decoded:
     """Read text in UTF-8, UTF-16 (with BOM) or a legacy Vietnamese encoding; NFC, or EncodingUnsure."""
     if raw.startswith(b"\xef\xbb\xbf"):
@@ -309,6 +323,11 @@ def decode_bytes(raw: bytes) -> Decoded:
         return _unicode(raw.decode("utf-8"), "UTF-8")
     except UnicodeDecodeError:
         pass
+    broken = broken_utf8_lines(raw)
+    if broken:
+        shown = ", ".join(map(str, broken[:MAX_SHOWN])) + (", …" if len(broken) > MAX_SHOWN else "")
+        raise EncodingUnsure(f"tệp là UTF-8 nhưng có byte hỏng ở dòng {shown} — hãy mở tệp, gõ lại các chữ "
+                             "hiện sai ở những dòng đó và lưu lại dạng UTF-8")
     marked = len(_marked_words(raw))
     scores = score(raw)
     ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)
