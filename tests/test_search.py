@@ -22,7 +22,8 @@ ARTICLES = {
     # Đ/đ and tone-marked words, unit at the middle level
     "articles/2022/duk-hop.md": article(
         title="Đảng ủy Khối họp bàn công tác tháng Tư", date="04/04/2022", units=["dang-uy-khoi"], terms=["2020-2025"],
-        body="Đảng ủy Khối các cơ quan tỉnh họp dưới sự chủ trì của đồng chí Bí thư. Đảng ủy thống nhất kế hoạch."),
+        body="Đảng ủy Khối các cơ quan tỉnh họp dưới sự chủ trì của đồng chí Bí thư. Đảng ủy thống nhất kế hoạch "
+             "xây dựng Đảng, củng cố tổ chức cơ sở Đảng và giáo dục đảng viên theo Điều lệ Đảng."),
     # only "đang", never "Đảng"
     "articles/2023/cong-trinh.md": article(
         title="Công trình nhà văn hóa xã", date="10/03/2023", units=["dang-uy-xa-tan-khai"], terms=["2020-2025"],
@@ -130,12 +131,27 @@ def test_unaccented_query_finds_d_with_stroke(page, site_url):
     assert open_search(page, site_url, q="ðang")[0] == DANG  # eth is đ, so the exact spelling "đang" comes first
 
 
+ENGINE_ORDER = """async (term) => {
+  const pagefind = await import('/pagefind/pagefind.js');
+  await pagefind.options({ exactDiacritics: false });
+  const found = await pagefind.search(term);
+  return Promise.all(found.results.map(async (r) => new URL((await r.data()).url, location.href).pathname));
+}"""
+
+
 def test_exact_spelling_ranks_first(page, site_url):
     found = open_search(page, site_url, q="Đảng")
     assert DUK in found and DANG in found
     assert found.index(DUK) < found.index(DANG)
     found = open_search(page, site_url, q="đang")
     assert found.index(DANG) < found.index(DUK)
+    # Pagefind's own order puts "Đảng" (in the title, and often) above the one page that says "đang": the page
+    # puts the exact spelling first all the same
+    engine = page.evaluate(ENGINE_ORDER, search.index_text("đang"))
+    assert engine.index(DUK) < engine.index(DANG)
+    assert open_search(page, site_url, q="ĐANG")[0] == DANG
+    # a quoted phrase and a query without marks keep Pagefind's order
+    assert open_search(page, site_url, q="dang") == engine
 
 
 @pytest.mark.parametrize("query, wanted", [
@@ -159,6 +175,7 @@ def test_nfd_text_and_queries_behave_as_nfc(page, site_url):
 def test_quoted_phrase(page, site_url):
     assert set(open_search(page, site_url, q="quy hoạch cán bộ")) >= {PHRASE, WORDS}
     assert open_search(page, site_url, q='"quy hoạch cán bộ"') == [PHRASE]
+    assert page.inner_text("#search-results [role=status]") == "Tìm thấy 1 bài viết cho “quy hoạch cán bộ”."
     assert open_search(page, site_url, q="“quy hoach can bo”") == [PHRASE]  # phone quotes, no accents
 
 
@@ -266,3 +283,82 @@ def test_fits_a_320px_screen(page, site_url):
     page.set_viewport_size({"width": 320, "height": 640})
     open_search(page, site_url, q="dang uy")
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
+
+
+def test_a_second_press_on_more_adds_each_result_once(page, site_url):
+    open_search(page, site_url, q="diem tin tuan")
+    page.evaluate("() => { const more = document.querySelector('[data-search-more]'); more.click(); more.click(); }")
+    page.wait_for_function("() => document.querySelectorAll('#search-results ol > li').length >= 11")
+    wait_done(page)
+    paths = result_paths(page)
+    assert len(paths) == len(set(paths)) == 11
+
+
+def test_filters_the_page_does_not_list_are_named_not_dropped_silently(page, site_url):
+    found = open_search(page, site_url, q="ấp", unit="khong-ton-tai")
+    assert set(found) == {HOA_NEW, HOA_OLD, NFD}
+    assert page.inner_text("#search-results [role=status]").endswith(
+        "Bản tin không có đơn vị “khong-ton-tai” nên bộ lọc này được bỏ qua.")
+    assert "unit" not in parse_qs(urlsplit(page.url).query)
+    assert set(open_search(page, site_url, term="2025–2030")) == {HOA_OLD, PHRASE, WORDS, NFD}  # as the label writes it
+    assert page.locator("#loc-nhiem-ky").input_value() == "2025-2030"
+    page.goto(f"{site_url}/tim-kiem/?year=2030")
+    page.wait_for_function("() => document.querySelector('[data-search-status]').textContent.includes('2030')")
+    assert "Bản tin không có năm “2030”" in page.inner_text("#search-results [role=status]")
+
+
+@pytest.mark.parametrize("query", ["?!...", "🎉", '"', "  -  "])
+def test_a_query_without_letters_or_digits_is_no_query(page, site_url, query):
+    page.goto(f"{site_url}/tim-kiem/?{urlencode({'q': query})}")
+    page.wait_for_function("() => document.querySelector('[data-search-status]').textContent.startsWith('Nhập từ khóa')")
+    assert page.locator("#search-results ol > li").count() == 0
+
+
+def test_long_query_is_cut_in_the_status(page, site_url):
+    open_search(page, site_url, q="xyzqwv " * 40)
+    status = page.inner_text("#search-results [role=status]")
+    assert "xyzqwv xyzqwv" in status and "…”" in status and len(status) < 250
+
+
+def test_back_and_forward_step_through_searches(page, site_url):
+    open_search(page, site_url, q="ấp")
+    type_query(page, "dong chi")
+    page.select_option("#loc-nam", "2022")
+    page.wait_for_function("() => new URLSearchParams(location.search).get('year') === '2022'")
+    wait_done(page)
+
+    def query() -> dict:
+        return parse_qs(urlsplit(page.url).query)
+
+    page.go_back()
+    page.wait_for_function("() => !new URLSearchParams(location.search).has('year')")
+    wait_done(page)
+    assert query() == {"q": ["dong chi"]} and page.locator("#loc-nam").input_value() == ""
+    assert DUK in result_paths(page) and len(result_paths(page)) > 1  # no longer only 2022
+    page.go_back()
+    page.wait_for_function("() => new URLSearchParams(location.search).get('q') === 'ấp'")
+    wait_done(page)
+    assert page.input_value("#tu-khoa") == "ấp" and set(result_paths(page)) == {HOA_NEW, HOA_OLD, NFD}
+    page.go_forward()
+    page.wait_for_function("() => new URLSearchParams(location.search).get('q') === 'dong chi'")
+    wait_done(page)
+    assert page.input_value("#tu-khoa") == "dong chi"
+
+
+def test_a_failed_result_load_says_so_and_leaves_nothing_busy(page, site_url):
+    page.route("**/pagefind/fragment/**", lambda route: route.abort())
+    page.goto(f"{site_url}/tim-kiem/?q=dang")
+    page.wait_for_function("() => document.querySelector('[data-search-status]').textContent.startsWith('Chưa tải được')")
+    assert page.locator("[data-search-list][aria-busy]").count() == 0
+
+
+def test_print_shows_the_filters_not_the_controls(page, site_url):
+    open_search(page, site_url, q="diem tin", unit="ban-to-chuc", year="2021")
+    page.emulate_media(media="print")
+    try:
+        assert page.inner_text("[data-search-filters]") == "Bộ lọc: đơn vị: Ban Tổ chức Tỉnh ủy; năm: 2021."
+        for hidden in ("form[role=search]", ".search-browse", "[data-search-more]"):
+            assert page.locator(hidden).is_hidden(), hidden
+    finally:
+        page.emulate_media(media="screen")
+    assert page.locator("[data-search-filters]").is_hidden()

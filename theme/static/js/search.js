@@ -23,10 +23,12 @@
   var FIRST_BATCH = 5;
   var DEBOUNCE_MS = 250;
   var RANKING = { termSimilarity: 5.0, diacriticSimilarity: 8.0 };  // exact spelling well above folded and prefix matches
+  var SHOWN_QUERY = 80;  // characters of the query repeated in the status
 
   var form = document.getElementById("form-tim-kiem");
   var input = document.getElementById("tu-khoa");
   var status = root.querySelector("[data-search-status]");
+  var printFilters = root.querySelector("[data-search-filters]");
   var list = root.querySelector("[data-search-list]");
   var moreWrap = root.querySelector("[data-search-more-wrap]");
   var moreButton = root.querySelector("[data-search-more]");
@@ -80,7 +82,19 @@
   }
 
   function prepareQuery(text) {
-    return indexText(text.replace(/[\u201c\u201d\u201e]/g, '"')).trim();
+    var query = indexText(text.replace(/[\u201c\u201d\u201e]/g, '"')).trim();
+    return /[\p{L}\p{N}]/u.test(query) ? query : "";  // only marks, punctuation or emoji: no query
+  }
+
+  // The words the reader wrote with marks or đ: their exact spelling ranks first.
+  function markedWords(term) {
+    return term.replace(/"/g, " ").split(/\s+/).filter(function (word) { return /[^\x00-\x7f]/.test(word); });
+  }
+
+  function shownQuery(text) {
+    var query = text.trim().replace(/^["\u201c\u201d\u201e](.*)["\u201c\u201d\u201e]$/, "$1").trim();
+    var chars = Array.from(query);
+    return chars.length > SHOWN_QUERY ? chars.slice(0, SHOWN_QUERY).join("") + "…" : query;
   }
 
   /* ---------- Messages from the template ---------- */
@@ -111,26 +125,72 @@
     return state;
   }
 
+  // A filter value from the URL as the page lists it: 2020–2025 and "2020 - 2025" are the term 2020-2025.
+  function listedValue(name, value) {
+    return name === "term" ? value.replace(/\s*[\u2010-\u2015\u2212-]\s*/g, "-").trim() : value.trim();
+  }
+
+  // Fill the form from a state; return a notice naming the filter values the page does not list (dropped).
   function fillForm(state) {
+    var unknown = [];
     input.value = state.q;
     sortSelect.value = state.sort;
     FACETS.forEach(function (name) {
       var select = selects[name];
-      select.value = state[name];
-      if (select.value !== state[name]) {
-        select.value = "";  // a code the page does not list
+      select.value = listedValue(name, state[name]);
+      if (state[name] && select.value !== listedValue(name, state[name])) {
+        select.value = "";
+        unknown.push(message("unknown-filter", { facet: facetName(name), value: state[name] }));
       }
     });
+    return unknown.join(" ");
   }
 
-  function writeUrl(state) {
+  function facetName(name) {
+    var label = root.querySelector('label[for="' + selects[name].id + '"]');
+    return label ? label.textContent.trim().toLowerCase() : name;
+  }
+
+  function urlOf(state) {
     var params = new URLSearchParams();
     if (state.q.trim()) { params.set("q", state.q.trim()); }
     FACETS.forEach(function (name) { if (state[name]) { params.set(name, state[name]); } });
     if (state.sort) { params.set("sort", state.sort); }
     var query = params.toString();
-    var url = window.location.pathname + (query ? "?" + query : "") + window.location.hash;
-    history.replaceState(null, "", url);
+    return window.location.pathname + (query ? "?" + query : "") + window.location.hash;
+  }
+
+  // History: a search the reader commits (a filter, the sort, Enter) is a step Back returns to; typing adds
+  // one step for the whole query being typed (Enter right after it finishes that step); the first search and
+  // Back/Forward themselves add none.
+  var lastStep = "load";
+  var lastState = null;
+
+  function onlyQueryChanged(state) {
+    return Boolean(lastState) && state.sort === lastState.sort &&
+      FACETS.every(function (name) { return state[name] === lastState[name]; });
+  }
+
+  function writeUrl(state, how) {
+    var url = urlOf(state);
+    var here = window.location.pathname + window.location.search + window.location.hash;
+    var typing = lastStep === "type" && onlyQueryChanged(state);
+    var push = how === "type" ? lastStep !== "type" : how === "commit" && !typing;
+    if (how !== "pop" && url !== here) {
+      if (push) { history.pushState(null, "", url); } else { history.replaceState(null, "", url); }
+    }
+    lastStep = how;
+    lastState = state;
+  }
+
+  function describeFilters(state) {
+    var parts = [];
+    FACETS.forEach(function (name) {
+      var option = Array.prototype.find.call(selects[name].options, function (o) { return o.value && o.value === state[name]; });
+      if (option) { parts.push(facetName(name) + ": " + (option.getAttribute("data-label") || option.value).trim()); }
+    });
+    if (state.sort) { parts.push(sortSelect.options[sortSelect.selectedIndex].textContent.trim().toLowerCase()); }
+    return parts.length ? message("filters", { list: parts.join("; ") }) : "";
   }
 
   /* ---------- Pagefind ---------- */
@@ -146,6 +206,40 @@
       });
     }
     return enginePromise;
+  }
+
+  // Every Pagefind search goes through here, one at a time: the exact-spelling search switches an option of
+  // the whole engine for its duration.
+  var queue = Promise.resolve();
+
+  function find(pagefind, term, options, exact) {
+    var run = queue.then(function () {
+      return pagefind.options({ exactDiacritics: Boolean(exact) }).then(function () {
+        return pagefind.search(term, options);
+      });
+    });
+    queue = run.catch(function () {});
+    return run;
+  }
+
+  // Pages with the exact spelling of the words the reader marked come first ("đang" before "Đảng" for the
+  // query "đang"), each group in Pagefind's order. A quoted phrase is matched exactly as a whole.
+  function exactFirst(pagefind, term, options, main) {
+    var words = term ? markedWords(term) : [];
+    if (!main || options.sort || main.results.length < 2 || !words.length) {
+      return Promise.resolve(main);
+    }
+    var exactTerm = /^\s*".+"\s*$/.test(term) ? term : words.join(" ");
+    return find(pagefind, exactTerm, { filters: options.filters }, true).then(function (exact) {
+      if (!exact || !exact.results.length || exact.results.length >= main.results.length) {
+        return main;
+      }
+      var first = {};
+      exact.results.forEach(function (result) { first[result.id] = true; });
+      var ranked = main.results.filter(function (r) { return first[r.id]; })
+        .concat(main.results.filter(function (r) { return !first[r.id]; }));
+      return { results: ranked, filters: main.filters };
+    });
   }
 
   function activeFilters(state, skip) {
@@ -186,7 +280,7 @@
     var chain = Promise.resolve();
     Object.keys(activeFilters(state)).forEach(function (name) {
       chain = chain.then(function () {
-        return pagefind.search(term, { filters: activeFilters(state, name) });
+        return find(pagefind, term, { filters: activeFilters(state, name) });
       }).then(function (other) {
         counts[name] = (other && other.filters && other.filters[name]) || {};
       });
@@ -198,8 +292,11 @@
     var term = prepareQuery(state.q) || null;
     var withCounts = countsWanted || Object.keys(activeFilters(state)).length > 0;
     var ready = withCounts ? loadFilters(pagefind) : Promise.resolve();
+    var options = searchOptions(state);
     return ready.then(function () {
-      return pagefind.search(term, searchOptions(state));
+      return find(pagefind, term, options);
+    }).then(function (main) {
+      return exactFirst(pagefind, term, options, main);
     }).then(function (main) {
       if (!main) { return null; }
       if (!withCounts) { return { results: main.results, counts: null }; }
@@ -217,7 +314,7 @@
     engine().then(function (pagefind) {
       return loadFilters(pagefind).then(function (totals) {
         if (isEmpty(state)) { return totals; }
-        return pagefind.search(prepareQuery(state.q) || null, searchOptions(state)).then(function (main) {
+        return find(pagefind, prepareQuery(state.q) || null, searchOptions(state)).then(function (main) {
           return main ? facetCounts(pagefind, state, main) : null;
         });
       });
@@ -313,15 +410,17 @@
 
   function clearResults() {
     while (list.firstChild) { list.removeChild(list.firstChild); }
+    list.removeAttribute("aria-busy");
     moreWrap.hidden = true;
   }
 
   function isEmpty(state) {
-    return !state.q.trim() && !FACETS.some(function (name) { return state[name]; });
+    return !prepareQuery(state.q) && !FACETS.some(function (name) { return state[name]; });
   }
 
   function summary(shown) {
-    var values = { n: formatNumber(current.total), q: current.state.q.trim(), shown: formatNumber(shown) };
+    var values = { n: formatNumber(current.total), q: shownQuery(current.state.q), shown: formatNumber(shown) };
+    if (!prepareQuery(current.state.q)) { values.q = ""; }
     var hasQuery = Boolean(values.q);
     if (!current.total) {
       return message(hasQuery ? "empty-query" : "empty", values);
@@ -335,35 +434,45 @@
     var slice = current.results.slice(current.shown, current.shown + PAGE_SIZE);
     var end = current.shown + slice.length;
     var loads = slice.map(function (result) { return result.data(); });
+    loads.forEach(function (load) { load.catch(function () {}); });  // a failure is handled once, below
     function append(pages) {
       if (mine !== generation) { return false; }
       pages.forEach(function (data) { list.appendChild(resultItem(data)); });
+      current.shown += pages.length;
       return true;
+    }
+    function settle() {
+      if (mine !== generation) { return; }
+      list.removeAttribute("aria-busy");
+      moreWrap.hidden = current.shown >= current.total;
     }
     list.setAttribute("aria-busy", "true");
     moreWrap.hidden = true;
     return Promise.all(loads.slice(0, FIRST_BATCH)).then(function (pages) {
       if (!append(pages)) { return; }
-      setStatus(summary(end));  // announced once, with the number the page is about to show
-      return Promise.all(loads.slice(FIRST_BATCH)).then(function (more) {
-        if (!append(more)) { return; }
-        current.shown = end;
-        list.removeAttribute("aria-busy");
-        moreWrap.hidden = end >= current.total;
-      });
+      setStatus(summary(end) + (notice ? " " + notice : ""));  // announced once, with the number about to be shown
+      notice = "";
+      return Promise.all(loads.slice(FIRST_BATCH)).then(append);
+    }).then(settle, function (error) {
+      settle();
+      throw error;
     });
   }
 
-  function search(state) {
+  var notice = "";  // filters of the URL the page does not list, said with the first outcome
+
+  function search(state, how) {
     var mine = ++generation;
-    writeUrl(state);
+    writeUrl(state, how || "commit");
+    if (printFilters) { printFilters.textContent = describeFilters(state); }
     if (isEmpty(state)) {
       clearResults();
       showCounts(null);
       if (filtersPromise) {  // browsing with no query: the counts are the totals
         filtersPromise.then(function (totals) { if (mine === generation) { showCounts(totals); } });
       }
-      setStatus(message("idle"));
+      setStatus(message("idle") + (notice ? " " + notice : ""));
+      notice = "";
       return Promise.resolve();
     }
     setStatus(message("loading"));
@@ -385,7 +494,7 @@
 
   function searchSoon() {
     window.clearTimeout(timer);
-    timer = window.setTimeout(function () { search(readForm()); }, DEBOUNCE_MS);
+    timer = window.setTimeout(function () { search(readForm(), "type"); }, DEBOUNCE_MS);
   }
 
   function searchNow() {
@@ -405,14 +514,22 @@
     searchNow();
   });
   moreButton.addEventListener("click", function () {
+    if (list.hasAttribute("aria-busy")) { return; }  // a second press while the next results load
     var firstNew = current.shown;
-    showMore(generation).then(function () {
+    var mine = generation;
+    showMore(mine).then(function () {
       var link = list.children[firstNew] && list.children[firstNew].querySelector("a");
       if (link) { link.focus(); }
+    }).catch(function () {
+      if (mine === generation) { setStatus(message("error-more")); }
     });
   });
+  window.addEventListener("popstate", function () {
+    window.clearTimeout(timer);
+    notice = fillForm(readUrl());
+    search(readForm(), "pop");
+  });
 
-  var initial = readUrl();
-  fillForm(initial);
-  search(readForm());
+  notice = fillForm(readUrl());
+  search(readForm(), "load");
 })();
