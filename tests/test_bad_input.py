@@ -79,7 +79,7 @@ CASES = {
     "missing-image": Case({BAD: front(*valid(), "image: images/khong-co.svg")}, ("không tìm thấy ảnh",), 5),
     "image-escapes-content": Case({BAD: front(*valid(), "image: ../../../etc/passwd.png")}, ("nằm ngoài thư mục nội dung",), 5),
     "image-not-an-image": Case({BAD: front(*valid(), "image: units.yml")}, ("không phải định dạng ảnh",), 5),
-    "caption-without-image": Case({BAD: front(*valid(), 'image_caption: "Ảnh"')}, ('"image_caption" cần đi kèm "image"',), 1),
+    "caption-without-image": Case({BAD: front(*valid(), 'image_caption: "Ảnh"')}, ('"image_caption" cần đi kèm "image"',), 5),
     # Bytes
     "control-character": Case({BAD: front(*valid(title='title: "Hội\x07nghị"'))}, ("U+0007",), 2),
     "bidi-override": Case({BAD: front(*valid(), body="Nội dung \u202eđảo chiều.")}, ("U+202E",), 7),

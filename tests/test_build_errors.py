@@ -105,7 +105,7 @@ def test_duplicate_url_names_both_files(good_site):
 
 def test_slug_collision_in_the_same_month(good_site):
     errors, _out = broken_build(good_site, {"articles/2022/khac.md": article(title="Khác", date="30/04/2022", slug="hoi-nghi")})
-    assert [os.path.basename(p) for p, _, _ in errors] == ["khac.md"]
+    assert [(os.path.basename(p), line) for p, line, _ in errors] == [("khac.md", 6)]  # the line of its "slug"
     assert "hoi-nghi.md" in errors[0][2]
 
 
@@ -122,7 +122,7 @@ def test_same_slug_in_another_month_is_fine(good_site):
     ({"articles/2022/latin.md": "---\ntitle: Hội\n".encode("utf-8").replace("ộ".encode(), b"\xf4")}, "latin.md", 2, "UTF-8"),
     ({"articles/2022/rong.md": b""}, "rong.md", 1, "tệp rỗng"),
     ({"units.yml": "- code: tinh-uy\n  name: Tỉnh ủy\n  children: [\n"}, "units.yml", 3, "đóng"),
-    ({"pages/gioi-thieu.md": "---\ntitle: Giới thiệu\nslug: don-vi\n---\nx\n"}, "gioi-thieu.md", 1, "/don-vi/"),
+    ({"pages/gioi-thieu.md": "---\ntitle: Giới thiệu\nslug: don-vi\n---\nx\n"}, "gioi-thieu.md", 3, "/don-vi/"),  # at its slug
 ])
 def test_unreadable_or_clashing_files(good_site, files, name, line, words):
     errors, _out = broken_build(good_site, files)
@@ -222,7 +222,7 @@ def test_body_images_and_links_to_missing_files_are_errors(build_site):
     assert not site.outcome.ok
     found = [(e.split(":")[1], e.split(": ", 1)[1].split(" (")[0]) for e in site.outcome.errors]
     assert found == [("10", 'không tìm thấy tệp "images/khong-co.svg"'),
-                     ("12", 'không tìm thấy tệp "articles/2021/khong-co.md"')]
+                     ("12", 'không tìm thấy bài "articles/2021/khong-co.md" mà bài này liên kết tới — đường dẫn tính từ thư mục của bài này')]
     assert not site.output.exists()
     checked = check_content(str(ROOT / "pelicanconf.py"), str(site.content), [])
     assert [(e.line, e.message.split(" (")[0]) for e in checked] == [(int(line), m) for line, m in found]
@@ -312,3 +312,20 @@ def test_links_to_drafts_or_scheduled_articles_are_errors(build_site):
     assert all("chưa đăng" in e for e in site.outcome.errors)
     checked = check_content(str(ROOT / "pelicanconf.py"), str(site.content), [])
     assert sorted((e.line, e.message.split('"')[1]) for e in checked) == found
+
+
+def test_plain_links_to_markdown_files_become_article_addresses(build_site):
+    body = ("Xem [bài trước](../2021/cu.md), [đoạn hai](/articles/2021/cu.md#phan-2) và [trang](../../pages/gioi-thieu.md).\n\n"
+            "Và [bài không có](../2024/khong-co.md), [trang ngoài](https://example.org/bai.md).\n")
+    files = {"articles/2022/a.md": article(body=body), "articles/2021/cu.md": article(title="Cũ", date="01/01/2021"),
+             "pages/gioi-thieu.md": "---\ntitle: Giới thiệu\n---\nx\n"}
+    site = build_site(files)
+    assert [e.split(": ", 1)[1].split(" mà ")[0] for e in site.outcome.errors] == ['không tìm thấy bài "../2024/khong-co.md"']
+    assert site.outcome.errors[0].split(":")[1] == "10"
+    checked = check_content(str(ROOT / "pelicanconf.py"), str(site.content), [])
+    assert [(e.line, e.message) for e in checked] == [(10, site.outcome.errors[0].split(": ", 1)[1])]
+    files["articles/2022/a.md"] = article(body=body.replace("[bài không có](../2024/khong-co.md), ", ""))
+    site = build_site(files)
+    assert site.outcome.ok, site.outcome.errors
+    hrefs = [a["href"] for a in site.html("2022/04/a/").select("main .article-body a")]
+    assert hrefs == ["/2021/01/cu/", "/2021/01/cu/#phan-2", "/gioi-thieu/", "https://example.org/bai.md"]

@@ -236,7 +236,7 @@ def test_image_paths(check):
 
 
 def test_caption_without_image(check):
-    assert only_error(check(fm(*GOOD, "image_caption: Quang cảnh"))) == (1, '"image_caption" cần đi kèm "image" (đường dẫn ảnh)')
+    assert only_error(check(fm(*GOOD, "image_caption: Quang cảnh"))) == (5, '"image_caption" cần đi kèm "image" (đường dẫn ảnh)')
 
 
 def test_image_symlink_out_of_content_is_refused(check, content, tmp_path):
@@ -386,3 +386,32 @@ def test_vietnamese_key_suggests_the_key_to_use(check, key, meant):
 def test_vietnamese_key_for_a_page_suggests_only_page_keys(check):
     line, message = only_error(check(fm('title: "Giới thiệu"', "tác giả: A"), kind="page"))
     assert line == 3 and "có phải" not in message and "các khóa dùng được: title, summary, slug" in message
+
+
+def test_a_hash_in_a_plain_text_value_is_a_comment_that_would_cut_it(check):
+    line, message = only_error(check(fm("title: Hội nghị lần #2 của chi bộ", *GOOD[1:])))
+    assert line == 2 and message.startswith('dấu # ở giữa "title" bắt đầu một chú thích nên phần "2 của chi bộ" bị bỏ')
+    assert check(fm('title: "Hội nghị lần #2"', *GOOD[1:])).meta["title"] == "Hội nghị lần #2"
+    assert check(fm(*GOOD, "status: draft  # chưa xong")).errors == []  # a comment after a word value is a comment
+
+
+@pytest.mark.parametrize("hidden", ["\u2028", "\u2029", "\u0085", "\u000c", "\u000b"])
+def test_hidden_line_breaks_and_controls_are_reported_once_and_keep_line_numbers(check, hidden):
+    doc = check(fm(f'title: "Hội nghị{hidden}cán bộ"', f'summary: "Tóm{hidden}tắt"', *GOOD[1:], "titel: x"))
+    assert [line for line, _ in errors_of(doc)] == [2, 3, 6], errors_of(doc)
+    assert all(f"U+{ord(hidden):04X}" in message for _, message in errors_of(doc)[:2])
+
+
+@pytest.mark.parametrize(("lines", "line", "words"), [
+    (("title: 'Hội nghị", GOOD[1], GOOD[2]), 2, "thiếu dấu ngoặc đơn đóng"),
+    (('title: "Hội nghị', GOOD[1], GOOD[2]), 2, "thiếu dấu ngoặc kép đóng"),
+    (('title: ""', GOOD[1], GOOD[2]), 2, '"title" để trống — hãy điền giá trị'),
+    ((*GOOD, 'author: ""'), 5, '"author" để trống — hãy điền giá trị hoặc xóa dòng này'),
+    ((GOOD[0], GOOD[1], "units: []"), 4, '"units" để trống — hãy điền ít nhất một mục'),
+    ((*GOOD, 'image_caption: "Quang cảnh"'), 5, '"image_caption" cần đi kèm "image"'),
+])
+def test_messages_say_what_to_do(check, lines, line, words):
+    got_line, message = only_error(check(fm(*lines)))
+    assert got_line == line and message.startswith(words), message
+    if "xóa dòng này" not in words:
+        assert "xóa dòng này" not in message  # a required key cannot go

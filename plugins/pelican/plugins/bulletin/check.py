@@ -8,7 +8,7 @@ import sys
 
 from .build import read_settings
 from .errors import ContentError
-from .generator import URLS, collisions, save_as, unpublished_link_errors
+from .generator import URLS, collisions, save_as, slug_line, unpublished_link_errors
 from .markup import convert, make_markdown, reference_errors
 from .schema import check_file
 from .sources import source_files
@@ -42,10 +42,10 @@ def check_content(conf: str, content: str, paths: list[str], notices: list[Conte
             if doc.errors or not {"date", "slug"} <= doc.meta.keys() and kind == "article":
                 continue
             if kind == "article":
-                entries.append((settings["ARTICLE_SAVE_AS"].format(date=doc.meta["date"], slug=doc.meta["slug"]), doc.path))
+                entries.append((settings["ARTICLE_SAVE_AS"].format(date=doc.meta["date"], slug=doc.meta["slug"]), doc.path, slug_line(doc)))
                 years.add(doc.meta["date"].year)
             else:
-                entries.append((settings["PAGE_SAVE_AS"].format(slug=doc.meta["slug"]), doc.path))
+                entries.append((settings["PAGE_SAVE_AS"].format(slug=doc.meta["slug"]), doc.path, slug_line(doc)))
     for doc, html, full in bodies:
         errors += unpublished_link_errors(doc, html, full, settings["PATH"], hidden)
     reserved = [save_as(URLS[k]) for k in ("units", "terms", "archives", "search")] + [f"{y}/index.html" for y in years]

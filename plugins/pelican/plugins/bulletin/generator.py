@@ -158,7 +158,7 @@ class BulletinGenerator(Generator):
         )
         self.context["bulletin"] = self.site
         self.context["links"] = Links()
-        state.errors.extend(find_collisions(self.context, self.settings, self.site))
+        state.errors.extend(find_collisions(self.context, self.settings, self.site, state.documents))
         state.errors.extend(links_to_unpublished(self.context, state))
 
     def generate_output(self, writer) -> None:
@@ -235,23 +235,29 @@ def unpublished_link_errors(doc, fragment: str, source_path: str, content_dir: s
     ]
 
 
-def find_collisions(context: dict, settings: dict, site: Site) -> list[ContentError]:
+def find_collisions(context: dict, settings: dict, site: Site, documents: dict) -> list[ContentError]:
     """Report every output path two sources would write (two articles, or a page and an index)."""
     entries = []
     for kind, keys in (("ARTICLE", ("articles", "drafts", "hidden_articles")), ("PAGE", ("pages", "hidden_pages", "draft_pages"))):
         pattern = settings[f"{kind}_SAVE_AS"]
-        entries += [(pattern.format(**c.url_format), c.source_path_shown) for key in keys for c in context.get(key, [])]
+        entries += [(pattern.format(**c.url_format), c.source_path_shown, slug_line(documents.get(c.source_path_shown)))
+                    for key in keys for c in context.get(key, [])]
     return collisions(entries, [save_as(url) for url in _index_urls(site)])
 
 
-def collisions(entries: list[tuple[str, str]], reserved: list[str]) -> list[ContentError]:
-    """Given (output path, source file) pairs, report each source whose output another already takes."""
+def slug_line(doc) -> int:
+    """Return the line of a document's "slug" key (where its address is set), else 1 (the file name sets it)."""
+    return doc.lines.get("slug", 1) if doc is not None else 1
+
+
+def collisions(entries: list[tuple[str, str, int]], reserved: list[str]) -> list[ContentError]:
+    """Given (output path, source file, line) entries, report each source whose output another already takes."""
     owners = dict.fromkeys(reserved, "một trang mục lục của trang tin")
     errors = []
-    for target, shown in sorted(entries, key=lambda e: e[1]):
+    for target, shown, line in sorted(entries, key=lambda e: e[1]):
         if target in owners:
             url = "/" + target.removesuffix("index.html")
-            errors.append(ContentError(shown, 1, f'địa chỉ {url} trùng với {owners[target]} — hãy đổi "slug" (hoặc tên tệp) để mỗi bài có một địa chỉ riêng'))
+            errors.append(ContentError(shown, line, f'địa chỉ {url} trùng với {owners[target]} — hãy đổi "slug" (hoặc tên tệp) để mỗi bài có một địa chỉ riêng'))
         else:
             owners[target] = shown
     return errors

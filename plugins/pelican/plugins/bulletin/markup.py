@@ -24,6 +24,19 @@ HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _REFERENCE = re.compile(r'(?:src|href)="\{(?:static|filename|attach)\}([^"#?]*)')
 
 
+_NOT_A_FILE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|[{#?]|//)", re.I)  # a scheme, a placeholder, an anchor, a host
+
+
+def article_link(href: str) -> str:
+    """Point a link to another Markdown file (../2024/bai.md, /articles/2024/bai.md#doan-2) at Pelican's
+    {filename} placeholder, which writes the article's address and is checked like an image; else as static_link."""
+    bare = href.strip()
+    path = re.split(r"[#?]", bare, maxsplit=1)[0]
+    if path.lower().endswith(".md") and not _NOT_A_FILE.match(bare):
+        return "{filename}" + bare
+    return static_link(href)
+
+
 def static_link(src: str) -> str:
     """Point a link to a file of content/images at Pelican's {static} placeholder."""
     bare = src.strip()
@@ -42,7 +55,7 @@ class FigureProcessor(Treeprocessor):
                 if child.tag == "img":
                     self.prepare(child)
                 if child.tag == "a" and child.get("href"):  # a link to a file of content/images works from any page
-                    child.set("href", static_link(child.get("href")))
+                    child.set("href", article_link(child.get("href")))
                 if child.tag == "p" and self.lone_image(child):
                     parent[index] = self.figure(child[0])
 
@@ -144,6 +157,11 @@ def reference_errors(fragment: str, doc, source_path: str, content_dir: str) -> 
     for shown, full in reference_targets(fragment, source_path, content_dir):
         if not (full.startswith(root + os.sep) and os.path.isfile(full)):
             line = doc.body_line + locate(doc.body, shown) - 1
-            errors.append(ContentError(doc.path, line, f'không tìm thấy tệp "{shown}" (ảnh hoặc liên kết trong bài) — '
-                                                       "đường dẫn tính từ thư mục content/, ví dụ images/2022/hoi-nghi.svg"))
+            if shown.lower().endswith(".md"):
+                message = (f'không tìm thấy bài "{shown}" mà bài này liên kết tới — đường dẫn tính từ thư mục của bài này '
+                           "(ví dụ ../2024/ten-bai.md), hoặc từ content/ nếu bắt đầu bằng / (ví dụ /articles/2024/ten-bai.md)")
+            else:
+                message = (f'không tìm thấy tệp "{shown}" (ảnh hoặc liên kết trong bài) — '
+                           "đường dẫn tính từ thư mục content/, ví dụ images/2022/hoi-nghi.svg")
+            errors.append(ContentError(doc.path, line, message))
     return errors

@@ -21,7 +21,11 @@ from .text import fold, lookup_key, nfc, slugify
 
 MAX_BYTES = 2 * 1024 * 1024
 STATUSES = ("published", "draft")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff\u202a-\u202e\u2066-\u2069]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x85\u200b\u2028\u2029\ufeff\u202a-\u202e\u2066-\u2069]")
+# What a reported hidden character becomes in the text that is parsed: YAML counts U+0085, U+2028 and U+2029 as
+# line breaks (every later line number would be off) and stops at the others (the same problem, said twice).
+_PARSED_AS = {0x85: " ", 0x2028: " ", 0x2029: " "}
+TEXT_KEYS = ("title", "summary", "author", "author_title", "image_caption")  # where a # is part of the text
 _FENCE = re.compile(r"^(---|\.\.\.)\s*$")
 
 
@@ -55,6 +59,7 @@ class Document:
     body_line: int = 1
     errors: list[ContentError] = field(default_factory=list)
     warnings: list[ContentError] = field(default_factory=list)  # reported; they do not stop the build
+    lines: dict[str, int] = field(default_factory=dict)  # the line of each front-matter key
 
     @property
     def ok(self) -> bool:
@@ -81,7 +86,7 @@ class _Field:
             return None
         value = " ".join(self.node.value.split())
         if not value:
-            self.error(f'"{self.key}" để trống — hãy điền giá trị hoặc xóa dòng này')
+            self.error(f'"{self.key}" để trống — {_fill_in(self.key, self.doc.kind)}')
             return None
         return value
 
@@ -96,7 +101,7 @@ class _Field:
             elif item.value.strip():
                 found.append((" ".join(item.value.split()), item))
         if not found and len(self.doc.errors) == before:
-            self.error(f'"{self.key}" để trống — hãy điền ít nhất một mục hoặc xóa dòng này')
+            self.error(f'"{self.key}" để trống — ' + _fill_in(self.key, self.doc.kind).replace("giá trị", "ít nhất một mục"))
         return found
 
 
@@ -277,14 +282,22 @@ def read_source(full_path: str, path: str) -> tuple[str | None, list[ContentErro
         line = raw[: error.start].count(b"\n") + 1
         return None, [ContentError(path, line, "tệp không phải mã UTF-8 — hãy lưu lại với mã hóa UTF-8, hoặc dùng 'invoke import' để chuyển mã")]
     text = nfc(text.replace("\r\n", "\n").replace("\r", "\n"))
-    return text, [ContentError(path, number, _controls(found))
-                  for number, line in enumerate(text.split("\n"), 1) if (found := _CONTROL.findall(line))]
+    errors = [ContentError(path, number, _controls(found))
+              for number, line in enumerate(text.split("\n"), 1) if (found := _CONTROL.findall(line))]
+    if errors:  # reported above; the text is read without them, so nothing else is said about them
+        text = _CONTROL.sub(lambda m: _PARSED_AS.get(ord(m.group(0)), ""), text)
+    return text, errors
 
 
 def _controls(found: list[str]) -> str:
     """Name the hidden control characters found on one line, each kind once."""
     codes = ", ".join(f"U+{ord(c):04X}" for c in dict.fromkeys(found))
     return f"có ký tự điều khiển ẩn ({codes}) — hãy xóa " + ("ký tự này" if len(found) == 1 else f"cả {len(found)} ký tự này")
+
+
+def _fill_in(key: str, kind: str) -> str:
+    """Say what to do with an empty key: a required one must be filled in, another may go."""
+    return "hãy điền giá trị" if key in REQUIRED[kind] else "hãy điền giá trị hoặc xóa dòng này"
 
 
 def split(text: str, doc: Document) -> tuple[str | None, int]:
@@ -327,10 +340,14 @@ def parse_document(text: str, path: str, kind: str, ctx: Context) -> Document:
         elif key in doc.meta:
             doc.errors.append(ContentError(path, line, f'khóa "{key}" bị lặp — hãy giữ một dòng'))
         elif yamlsrc.is_null(node):
-            doc.errors.append(ContentError(path, line, f'"{key}" để trống — hãy điền giá trị hoặc xóa dòng này'))
+            doc.errors.append(ContentError(path, line, f'"{key}" để trống — {_fill_in(key, kind)}'))
             doc.meta[key] = None
         else:
             doc.meta[key] = fields[key](_Field(doc, key, key_node, node), ctx)
+            if key in TEXT_KEYS and (cut := yamlsrc.comment_after(node, yaml_text)):
+                doc.errors.append(ContentError(path, line, f'dấu # ở giữa "{key}" bắt đầu một chú thích nên phần '
+                                                           f'"{cut}" bị bỏ — hãy đặt cả giá trị trong ngoặc kép'))
+        doc.lines.setdefault(key, line)
     draft = doc.meta.get("status") == "draft"
     for key in REQUIRED[kind]:
         if key in doc.meta:
@@ -340,7 +357,7 @@ def parse_document(text: str, path: str, kind: str, ctx: Context) -> Document:
         else:
             doc.errors.append(ContentError(path, 1, f'thiếu khóa bắt buộc "{key}"{_EXAMPLES[key]}'))
     if doc.meta.get("image_caption") and "image" not in doc.meta:
-        doc.errors.append(ContentError(path, 1, '"image_caption" cần đi kèm "image" (đường dẫn ảnh)'))
+        doc.errors.append(ContentError(path, doc.lines["image_caption"], '"image_caption" cần đi kèm "image" (đường dẫn ảnh)'))
     return doc
 
 

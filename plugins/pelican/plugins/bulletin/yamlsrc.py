@@ -31,6 +31,7 @@ PROBLEMS = (
 )
 # `author:"X"`: a key, its colon and the value with no space between (YAML reads the whole line as one text).
 _NO_SPACE = re.compile(r"^\s*(?:-\s+)?(?P<key>[^\s:#\"'\[\]{},&*!|>%@`-][^\s:]*):(?!//)(?P<value>\S.*)$")
+QUOTE_NAMES = {"'": "ngoặc đơn", '"': "ngoặc kép"}
 INNER_QUOTES = "có dấu ngoặc kép bên trong giá trị đặt trong ngoặc kép — hãy dùng ngoặc đơn ' bao ngoài, hoặc “ ” bên trong"
 
 
@@ -43,7 +44,9 @@ def explain(error: yaml.YAMLError, lines: list[str]) -> tuple[int, str]:
     if "\t" in text[: len(text) - len(text.lstrip())]:
         return at, "có ký tự Tab ở đầu dòng — hãy thụt lề bằng dấu cách"
     if "end of stream" in problem and getattr(error, "context_mark", None):
-        return error.context_mark.line, "thiếu dấu ngoặc kép đóng cho giá trị bắt đầu ở dòng này"
+        opened = error.context_mark
+        quote = lines[opened.line][opened.column:opened.column + 1] if opened.line < len(lines) else '"'
+        return opened.line, f"thiếu dấu {QUOTE_NAMES.get(quote, 'ngoặc kép')} đóng cho giá trị bắt đầu ở dòng này"
     if "expected ':'" in problem and getattr(error, "context_mark", None):
         at = error.context_mark.line
     if "expected ':'" in problem or "mapping values are not allowed" in problem:
@@ -82,6 +85,16 @@ def compose(text: str, path: str, first_line: int) -> tuple[yaml.Node | None, li
     except yaml.YAMLError as error:
         at, message = explain(error, text.split("\n"))
         return None, [ContentError(path, first_line + at, message)]
+
+
+def comment_after(node: yaml.Node, text: str) -> str:
+    """Return the text a `#` cut off after a plain value on its line (title: Hội nghị #2), or ""."""
+    if not is_scalar(node) or node.style:  # quoted or block: "#" is text there (plain is None, or "" with libyaml)
+        return ""
+    lines = text.split("\n")
+    end = node.end_mark
+    rest = lines[end.line][end.column:] if end.line < len(lines) else ""
+    return rest.strip().lstrip("#").strip() if rest.strip().startswith("#") else ""
 
 
 def line_of(node: yaml.Node, first_line: int) -> int:
