@@ -23,11 +23,13 @@ ARTICLES = {
     "articles/2022/duk-hop.md": article(
         title="Đảng ủy Khối họp bàn công tác tháng Tư", date="04/04/2022", units=["dang-uy-khoi"], terms=["2020-2025"],
         body="Đảng ủy Khối các cơ quan tỉnh họp dưới sự chủ trì của đồng chí Bí thư. Đảng ủy thống nhất kế hoạch "
-             "xây dựng Đảng, củng cố tổ chức cơ sở Đảng và giáo dục đảng viên theo Điều lệ Đảng."),
+             "xây dựng Đảng, củng cố tổ chức cơ sở Đảng và giáo dục đảng viên theo Điều lệ Đảng. Các tổ chức Đảng "
+             "trực thuộc Đảng ủy Khối báo cáo việc học tập văn kiện của Đảng."),
     # only "đang", never "Đảng"
     "articles/2023/cong-trinh.md": article(
         title="Công trình nhà văn hóa xã", date="10/03/2023", units=["dang-uy-xa-tan-khai"], terms=["2020-2025"],
-        body="Công trình nhà văn hóa đang thi công, dự kiến đang hoàn thiện vào cuối năm."),
+        body="Công trình nhà văn hóa xã khởi công từ tháng Giêng, gồm hội trường và thư viện; nay công trình "
+             "đang lợp mái, dự kiến bàn giao vào cuối năm."),
     # the new tone placement: hoà, uỷ, khoẻ, thuỷ
     "articles/2024/hoa-giai.md": article(
         title="Tổ hoà giải ấp Hùng", date="15/05/2024", units=["chi-bo-hung"], terms=["2020-2025"],

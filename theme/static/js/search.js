@@ -202,7 +202,10 @@
       var bundle = root.getAttribute("data-bundle") || "/pagefind/";
       enginePromise = import(bundle + "pagefind.js").then(function (pagefind) {
         // noWorker: Pagefind's worker file is 43 KB more to fetch, and each query would cross a message channel.
-        return pagefind.options({ ranking: RANKING, noWorker: true }).then(function () { return pagefind; });
+        // init() makes the instance now: an options() call before it would replace these options, not add to them.
+        return pagefind.options({ ranking: RANKING, noWorker: true, exactDiacritics: false }).then(function () {
+          return pagefind.init();
+        }).then(function () { return pagefind; });
       });
     }
     return enginePromise;
