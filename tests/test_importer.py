@@ -529,6 +529,8 @@ def test_same_title_another_article_gets_the_next_name_the_same_article_is_refus
     for report in (dry_err, out):  # the dry run names what the real run writes
         assert "hoi-nghi-ban-chap-hanh-dang-bo-huyen-2.md" in report and "bài khác cùng tiêu đề" in report
     assert dry_err.count("bài này đã được nhập") == err.count("bài này đã được nhập") == 1
+    again_code, _, again_err = run(content, second, first)  # both again: each is found under its own name
+    assert again_code == 1 and again_err.count("bài này đã được nhập") == 2 and sorted(written(content)) == names
 
 
 def test_word_lock_and_hidden_files_are_not_sources(tmp_path):

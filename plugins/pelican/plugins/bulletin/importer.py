@@ -1057,20 +1057,22 @@ def _body(markdown: str) -> str:
 def choose_target(article: Article, content: str, now: datetime, planned: dict[str, str]) -> str:
     """Return the path for the article: the title's own name, or the next free -2, -3… when another article has it.
 
-    The same article imported again (a file with its title and date is there) is refused, never written twice.
+    The same article imported again (a file of one of these names has its title and date) is refused, never
+    written twice.
     """
     target = target_path(article, content, now)
     if not (os.path.exists(target) or target in planned):
         return target
-    if _same_article(target, render(article), planned):
-        raise ImportFailure(f"đã có tệp {target} cùng tiêu đề và ngày — bài này đã được nhập, không ghi đè")
-    base = article.slug
+    markdown, original, base = render(article), target, article.slug
     for number in range(2, 1000):
+        if _same_article(target, markdown, planned):
+            raise ImportFailure(f"đã có tệp {target} cùng tiêu đề và ngày — bài này đã được nhập, không ghi đè")
         article.name = f"{base}-{number}"
         candidate = target_path(article, content, now)
         if not (os.path.exists(candidate) or candidate in planned):
-            article.renamed_from = target
+            article.renamed_from = original
             return candidate
+        target = candidate
     raise ImportFailure(f"đã có tệp {target} và quá nhiều tệp cùng tên — không ghi đè")
 
 
