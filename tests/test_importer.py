@@ -510,6 +510,10 @@ def test_plain_text_that_looks_like_markup_stays_text(line, shown):
     assert markup.plain_text(html) == line and "<ol" not in html and "<hr" not in html
 
 
+def test_line_separators_inside_a_line_are_spaces():
+    assert importer.clean_line("Hội nghị\u2028cán\u2029bộ\u0085chủ\tchốt\u00a0tỉnh\u200b") == "Hội nghị cán bộ chủ chốt tỉnh"
+
+
 def test_soft_hyphens_are_removed(content, tmp_path):
     out, path, text, meta, body, errors = import_text(
         content, tmp_path, "Đảng ủy xã Tân Khai học tập chuyên\u00adđề\n\nSáng 1/3/2024, Đảng ủy xã Tân Khai học\u00adtập.\n")

@@ -29,6 +29,7 @@ CAPTION_WORDS = 30
 MAX_TITLE = 300  # the schema's limit: a longer first line is a paragraph, not a title
 WORD = "Word (.docx)"
 SOFT_HYPHEN = "\u00ad"
+SPACES = dict.fromkeys(map(ord, "\u00a0\t\u0085\u2028\u2029"), " ")  # read as a space (line separators too)
 IMAGE_TYPES = {"image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif", "image/webp": ".webp", "image/svg+xml": ".svg"}
 
 
@@ -63,7 +64,7 @@ class Picture:
 
 def clean_line(line: str) -> str:
     """Return a line in NFC with hidden characters removed and spaces collapsed."""
-    line = CONTROL_CHARS.sub("", nfc(line).replace("\u00a0", " ").replace("\t", " "))
+    line = CONTROL_CHARS.sub("", nfc(line).translate(SPACES))
     return " ".join(line.split())
 
 
