@@ -422,8 +422,8 @@
   }
 
   function summary(shown) {
-    var values = { n: formatNumber(current.total), q: shownQuery(current.state.q), shown: formatNumber(shown) };
-    if (!prepareQuery(current.state.q)) { values.q = ""; }
+    var q = prepareQuery(current.state.q) ? shownQuery(current.state.q) : "";
+    var values = { n: formatNumber(current.total), q: q, shown: formatNumber(shown) };
     var hasQuery = Boolean(values.q);
     if (!current.total) {
       return message(hasQuery ? "empty-query" : "empty", values);

@@ -265,7 +265,8 @@ _TIME = r"(?P<hour>\d{1,2})\s*(?::|h|giờ)\s*(?P<minute>\d{2})(?::(?P<second>\d
 _PREFIX = r"(?:(?:ngày\s+)?(?:cập\s+nhật|đăng|ngày\s+đăng|đăng\s+ngày|xuất\s+bản)(?:\s+lúc)?\s*:?\s*)?"
 _SEP = r"\s*[,|\-–]?\s*"
 _ZONE = r"(?:\s*\(?\s*GMT\s*\+\s*7\s*\)?)?"
-_IN_WORDS = r"(?P<day>\d{1,2})\s+tháng\s+(?P<month>\d{1,2})\s*,?\s+năm\s+(?P<year>\d{4})"
+_DAY_MONTH = r"(?P<day>\d{1,2})\s+tháng\s+(?P<month>\d{1,2})"  # 5 tháng 3
+_IN_WORDS = _DAY_MONTH + r"\s*,?\s+năm\s+(?P<year>\d{4})"
 _ISO = r"(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})"
 # The place an official text is written at, before "ngày": Bình Phước, ngày 12/8/2024; TP. Hồ Chí Minh, ngày …
 _PLACE = r"(?:[^\W\d_][\w.]*(?:\s+[^\W\d_][\w.]*){0,5}\s*,\s*(?=ngày\s))?"
@@ -279,7 +280,7 @@ DATELINES = (
 TITLE_AFTER = 3  # datelines that may stand above the title
 _PART_OF_DAY = r"(?:sáng|chiều|tối|trưa|đêm)(?:\s+nay)?,?\s+"
 _SHORT = r"(?P<day>\d{1,2})\s*[/-]\s*(?P<month>\d{1,2})(?:\s*[/-]\s*(?P<year>\d{4}))?(?![\d/-])"
-_WORDS = r"(?P<day>\d{1,2})\s+tháng\s+(?P<month>\d{1,2})(?:\s+năm\s+(?P<year>\d{4}))?"
+_WORDS = _DAY_MONTH + r"(?:\s+năm\s+(?P<year>\d{4}))?"
 LEAD_DATES = (
     re.compile(rf"^(?:{_PART_OF_DAY})?(?:ngày\s+)?(?:{_SHORT})(?=[\s,.:;])", re.I),
     re.compile(rf"^(?:{_PART_OF_DAY})?ngày\s+{_WORDS}", re.I),

@@ -101,7 +101,7 @@ class _Field:
             elif item.value.strip():
                 found.append((" ".join(item.value.split()), item))
         if not found and len(self.doc.errors) == before:
-            self.error(f'"{self.key}" để trống — ' + _fill_in(self.key, self.doc.kind).replace("giá trị", "ít nhất một mục"))
+            self.error(f'"{self.key}" để trống — {_fill_in(self.key, self.doc.kind, "ít nhất một mục")}')
         return found
 
 
@@ -295,9 +295,9 @@ def _controls(found: list[str]) -> str:
     return f"có ký tự điều khiển ẩn ({codes}) — hãy xóa " + ("ký tự này" if len(found) == 1 else f"cả {len(found)} ký tự này")
 
 
-def _fill_in(key: str, kind: str) -> str:
+def _fill_in(key: str, kind: str, what: str = "giá trị") -> str:
     """Say what to do with an empty key: a required one must be filled in, another may go."""
-    return "hãy điền giá trị" if key in REQUIRED[kind] else "hãy điền giá trị hoặc xóa dòng này"
+    return f"hãy điền {what}" if key in REQUIRED[kind] else f"hãy điền {what} hoặc xóa dòng này"
 
 
 def split(text: str, doc: Document) -> tuple[str | None, int]:
@@ -321,11 +321,12 @@ def parse_document(text: str, path: str, kind: str, ctx: Context) -> Document:
     if yaml_text is None:
         return doc
     root, errors = yamlsrc.compose(yaml_text, path, 2)
+    yaml_lines = yaml_text.split("\n")
     doc.errors.extend(errors)
     if errors:
         return doc
     if not isinstance(root, yaml.MappingNode):
-        unspaced = [(n, m) for n, m in enumerate(map(yamlsrc.missing_space, yaml_text.split("\n")), 2) if m]
+        unspaced = [(n, m) for n, m in enumerate(map(yamlsrc.missing_space, yaml_lines), 2) if m]
         doc.errors += [ContentError(path, n, m) for n, m in unspaced] or [
             ContentError(path, 2, "phần khai báo phải gồm các dòng 'khóa: giá trị' (title: …, date: …)")]
         return doc
@@ -344,7 +345,7 @@ def parse_document(text: str, path: str, kind: str, ctx: Context) -> Document:
             doc.meta[key] = None
         else:
             doc.meta[key] = fields[key](_Field(doc, key, key_node, node), ctx)
-            if key in TEXT_KEYS and (cut := yamlsrc.comment_after(node, yaml_text)):
+            if key in TEXT_KEYS and (cut := yamlsrc.comment_after(node, yaml_lines)):
                 doc.errors.append(ContentError(path, line, f'dấu # ở giữa "{key}" bắt đầu một chú thích nên phần '
                                                            f'"{cut}" bị bỏ — hãy đặt cả giá trị trong ngoặc kép'))
         doc.lines.setdefault(key, line)

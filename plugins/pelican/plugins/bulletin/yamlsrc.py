@@ -87,11 +87,10 @@ def compose(text: str, path: str, first_line: int) -> tuple[yaml.Node | None, li
         return None, [ContentError(path, first_line + at, message)]
 
 
-def comment_after(node: yaml.Node, text: str) -> str:
+def comment_after(node: yaml.Node, lines: list[str]) -> str:
     """Return the text a `#` cut off after a plain value on its line (title: Hội nghị #2), or ""."""
     if not is_scalar(node) or node.style:  # quoted or block: "#" is text there (plain is None, or "" with libyaml)
         return ""
-    lines = text.split("\n")
     end = node.end_mark
     rest = lines[end.line][end.column:] if end.line < len(lines) else ""
     return rest.strip().lstrip("#").strip() if rest.strip().startswith("#") else ""
