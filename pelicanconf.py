@@ -11,7 +11,7 @@ TIMEZONE = "Asia/Ho_Chi_Minh"
 PATH = "content"
 ARTICLE_PATHS = ["articles"]
 PAGE_PATHS = ["pages"]
-STATIC_PATHS = ["images"]
+STATIC_PATHS = ["images", "tai-lieu"]  # photos and illustrations; attached documents (PDF, Word…)
 THEME = "theme"
 THEME_STATIC_DIR = "theme"
 

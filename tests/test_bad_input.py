@@ -8,6 +8,7 @@ import io
 import os
 import re
 import subprocess
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -202,9 +203,19 @@ def test_what_editors_tools_leave_beside_their_files_is_neither_an_error_nor_pub
     assert not site.exists(f"images/{name}")
 
 
-@pytest.mark.parametrize("name", ["articles/2022/bai.markdown", "images/quy-che.pdf", "images/bai.docx"])
+def office_package() -> bytes:
+    """Return the bytes of a minimal Word package (what a .docx file is: a ZIP with a content-type list)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as package:
+        package.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
+        package.writestr("word/document.xml", "<w:document/>")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("name", ["articles/2022/bai.markdown", "tai-lieu/quy-che.pdf", "tai-lieu/bai.docx"])
 def test_files_that_are_published_are_not_errors(build_site, name):
-    site = build_site({**GOOD, name: article() if name.endswith(".markdown") else b"%PDF-1.4"})
+    data = {".markdown": article(), ".pdf": b"%PDF-1.4\n", ".docx": office_package()}[os.path.splitext(name)[1]]
+    site = build_site({**GOOD, name: data})
     assert site.outcome.ok, site.outcome.errors
     assert site.exists("2022/04/bai/" if name.endswith(".markdown") else name.removeprefix("articles/"))
 

@@ -201,7 +201,8 @@ def test_output_folder_that_is_not_a_site_is_refused(tmp_path, where):
 def test_static_file_names_must_make_ascii_urls(build_site):
     svg = "<svg xmlns='http://www.w3.org/2000/svg'/>"
     site = build_site({"articles/2022/hoi-nghi.md": article(image="images/2022/ảnh hội nghị.svg", image_caption="Ảnh"),
-                       "images/2022/ảnh hội nghị.svg": svg, "images/2022/Bieu_Do.PNG": svg, "images/ok-1.svg": svg})
+                       "images/2022/ảnh hội nghị.svg": svg, "images/2022/Bieu_Do.PNG": b"\x89PNG\r\n\x1a\n" + bytes(8),
+                       "images/ok-1.svg": svg})
     assert not site.outcome.ok
     assert not site.output.exists()
     assert len(site.outcome.errors) == 1, site.outcome.errors

@@ -14,6 +14,9 @@ from markdown.treeprocessors import Treeprocessor
 
 from .errors import ContentError
 from .sanitize import locate
+from .sources import DOCUMENTS
+
+STATIC_FOLDERS = ("images/", f"{DOCUMENTS}/")  # links to files there become {static} links
 
 EXTENSIONS = ["extra", "sane_lists"]
 # Footnote back-links carry a tooltip; Python-Markdown's default is English.
@@ -38,12 +41,12 @@ def article_link(href: str) -> str:
 
 
 def static_link(src: str) -> str:
-    """Point a link to a file of content/images at Pelican's {static} placeholder."""
+    """Point a link to a file of content/images or content/tai-lieu at Pelican's {static} placeholder."""
     bare = src.strip()
     while bare.startswith("../"):
         bare = bare[3:]
     bare = bare.lstrip("/")
-    return "{static}/" + bare if bare.startswith("images/") else src
+    return "{static}/" + bare if bare.startswith(STATIC_FOLDERS) else src
 
 
 class FigureProcessor(Treeprocessor):

@@ -14,6 +14,7 @@ from .reader import BulletinReader
 from .sanitize import feed_items_as_text
 from .sources import IGNORED
 from .state import get_state, start_build
+from .static import hold_back_svgs, write_svgs
 
 
 def initialize(pelican) -> None:
@@ -76,6 +77,8 @@ def register() -> None:
     signals.all_generators_finalized.connect(stop_reading)
     signals.all_generators_finalized.connect(stop_on_errors)
     signals.get_writer.connect(writer_class)
+    signals.static_generator_finalized.connect(hold_back_svgs)
     signals.finalized.connect(flush_writes)
+    signals.finalized.connect(write_svgs)
     signals.feed_generated.connect(feed_items_as_text)
     signals.feed_generated.connect(settle_feed)

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import html
-import os
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
 import nh3
 
-from .errors import ContentError
 
 # Elements an article body may hold; everything else is unwrapped (its text kept) or, for SCRUBBED, dropped whole.
 TAGS = frozenset({
@@ -228,25 +226,3 @@ def feed_items_as_text(context: dict, feed) -> None:
             item["description"] = html.escape(article.summary, quote=False)
         if getattr(article, "byline", ""):
             item["author_name"] = article.byline
-
-
-# An SVG image is a document: opened on its own, its scripts run with the site's rights and no page CSP applies.
-_SVG_ACTIVE = re.compile(r"<script\b|<foreignObject\b|<iframe\b|<embed\b|<object\b|\son[a-z]+\s*=|javascript:", re.I)
-
-
-def svg_errors(content_dir: str, folders: list[str], show) -> list[ContentError]:
-    """Report every SVG image under the static folders that holds code (scripts, event handlers, javascript: links)."""
-    errors = []
-    for folder in folders:
-        for root, dirs, files in os.walk(os.path.join(content_dir, folder)):
-            dirs.sort()
-            for name in sorted(f for f in files if f.lower().endswith(".svg")):
-                path = os.path.join(root, name)
-                with open(path, encoding="utf-8", errors="replace") as handle:
-                    text = handle.read()
-                found = _SVG_ACTIVE.search(text)
-                if found:
-                    line = text.count("\n", 0, found.start()) + 1
-                    errors.append(ContentError(show(path), line, f'ảnh SVG chứa mã chạy được ("{found.group().strip()}") — '
-                                               "hãy xuất lại ảnh từ phần mềm vẽ (không kèm mã) hoặc dùng ảnh PNG/JPG"))
-    return errors

@@ -20,6 +20,7 @@ SOURCE_EXTENSIONS = ("md", "markdown")  # as Pelican compares them: case matters
 MARKDOWN_TYPES = (".md", ".markdown", ".mkd", ".mdown", ".mkdn")
 TEXT_TYPES = (*MARKDOWN_TYPES, ".txt", ".text")
 WORD_TYPES = (".docx", ".doc", ".odt", ".rtf")
+DOCUMENTS = "tai-lieu"  # the static folder of attached documents (PDF, Word, Excel…); the others hold images
 IMAGE_TYPES = (".svg", ".png", ".jpg", ".jpeg", ".webp", ".gif", ".avif")  # what an article may show
 PHOTO_TYPES = (*IMAGE_TYPES, ".bmp", ".tif", ".tiff", ".heic", ".heif")  # what a photo in the wrong folder may be
 # Hidden files (.DS_Store, macOS ._x, .~lock.x#), Office owner and temporary files (~$x.docx, ~WRL0001.tmp), editors'
@@ -106,8 +107,10 @@ def _advice(full: str, shown: str, in_sources: bool, articles: str, pages: str, 
                 "tệp .docx đó, và chuyển các tệp gốc ra khỏi thư mục nội dung")
     if extension in PHOTO_TYPES:
         return f"ảnh nằm ngoài {images}/ nên không được đưa lên trang — hãy chuyển vào {images}/<năm>/ và sửa đường dẫn trong bài"
-    return (f"tệp này không được đưa lên trang: chỉ bài .md trong {articles}/, {pages}/ và các tệp trong {images}/ được đăng "
-            f"— tệp đăng kèm bài hãy chuyển vào {images}/, tệp khác hãy chuyển ra khỏi thư mục nội dung")
+    documents = f"{os.path.dirname(images)}/{DOCUMENTS}"
+    return (f"tệp này không được đưa lên trang: chỉ bài .md trong {articles}/, {pages}/, ảnh trong {images}/ và tài liệu "
+            f"trong {documents}/ được đăng — ảnh hãy chuyển vào {images}/, tài liệu đăng kèm bài vào {documents}/, "
+            "tệp khác hãy chuyển ra khỏi thư mục nội dung")
 
 
 def _split(name: str) -> tuple[str, str]:

@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 
 from .errors import ContentError
 from .registry import Registry, load_registry
-from .sanitize import svg_errors
 from .schema import Context, Document, static_file_errors
 from .settings import STATE_KEY, check_settings
 from .sources import stray_file_errors
+from .static import static_type_errors
 
 FUTURE_KEY = "_BULLETIN_WITH_FUTURE_DATES"  # the value WITH_FUTURE_DATES had before the plugin took over
 
@@ -29,6 +29,7 @@ class BuildState:
     documents: dict[str, Document] = field(default_factory=dict)
     published: int = 0  # articles on the site (set once the indexes are built)
     show_future: bool = False  # preview: articles dated after `now` are shown, marked as scheduled
+    svgs: list[tuple[str, str]] = field(default_factory=list)  # (source, save_as): published rebuilt (static.py)
 
     def withheld(self, moment: datetime) -> bool:
         """Tell whether an article dated `moment` waits for a later build (dated after now, not a preview)."""
@@ -64,7 +65,7 @@ def start_build(settings: dict) -> BuildState:
     show_future = settings.setdefault(FUTURE_KEY, bool(settings.get("WITH_FUTURE_DATES")))
     settings["WITH_FUTURE_DATES"] = True
     errors = [*errors, *static_file_errors(content_dir, settings.get("STATIC_PATHS") or [], display_path)]
-    errors += svg_errors(content_dir, settings.get("STATIC_PATHS") or [], display_path)
+    errors += static_type_errors(content_dir, settings.get("STATIC_PATHS") or [], display_path)
     errors += stray_file_errors(settings, display_path)
     context = Context(registry=registry, zone=zone, content_dir=content_dir, registry_path=shown, registry_ok=registry_ok)
     state = BuildState(registry=registry, context=context, now=now, errors=list(errors), show_future=show_future)
