@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, UNITS_YML, article, write_content
-from pelican.plugins.bulletin import build as builder
+from pelican.plugins.bulletin import build as builder, limits
+from pelican.plugins.bulletin.check import check_content
 
 GOOD = {
     "articles/2022/hoi-nghi.md": article(),
@@ -88,6 +89,14 @@ CASES = {
     "whitespace-only-file": Case({BAD: "  \n\n\t\n"}, ("tệp rỗng",), 1),
     "binary-file": Case({BAD: b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"}, ("tệp nhị phân",), 1),
     "not-utf8": Case({BAD: front(*valid(title='title: "Hội nghị"')).encode("utf-8").replace("ộ".encode(), b"\xf4\xa3")}, ("UTF-8",), 2),
+    "title-control-escape": Case({BAD: front(*valid(title='title: "Hội\\u0007nghị"'))}, ("U+0007",), 2),
+    "unit-control-escape": Case({BAD: front(*valid(units='units: ["huyen-uy-hon-quan\\a"]'))}, ("U+0007",), 4),
+    "slug-too-long": Case({BAD: front(*valid(), f'slug: "{"a" * 300}"')}, ("tối đa 200",), 5),
+    "deeply-nested-list": Case({BAD: front(*valid(), body="- " * 10_000 + "x")}, ("lồng nhau quá sâu",), 7),
+    "deeply-indented-list": Case({BAD: front(*valid(), body="\n".join("    " * i + "- mục" for i in range(300)))},
+                                 ("lồng nhau quá sâu",), 24),
+    "unclosed-brackets": Case({BAD: front(*valid(), body="Đoạn đầu.\n\n" + "[" * 5000 + "x")}, ("dấu ngoặc vuông",), 9),
+    "paragraph-too-long": Case({BAD: front(*valid(), body="Đảng bộ *a* [b](c) " * 2000)}, ("tối đa 10.000",), 7),
     "ten-megabyte-article": Case({BAD: front(*valid(), body="Đoạn văn rất dài. " * 600_000)}, ("tệp quá lớn",), 1),
     # Addresses
     # the file that sorts later is named, with the one whose address it takes
@@ -301,3 +310,28 @@ def test_invoke_build_refuses_a_missing_content_folder(tmp_path):
                             cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr and "không có thư mục nội dung" in result.stderr
+
+
+AGREEING = ["title-control-escape", "unit-control-escape", "slug-too-long", "deeply-nested-list", "deeply-indented-list",
+            "unclosed-brackets", "paragraph-too-long", "control-character", "ten-megabyte-article", "svg-with-script"]
+
+
+@pytest.mark.parametrize("name", AGREEING)
+def test_check_reports_exactly_what_the_build_refuses(previous, name):
+    write_content(previous.content, CASES[name].files)
+    outcome = builder.build(str(ROOT / "pelicanconf.py"), str(previous.content), str(previous.output),
+                            {"THEME": str(ROOT / "theme"), "PLUGIN_PATHS": [str(ROOT / "plugins")]})
+    checked = check_content(str(ROOT / "pelicanconf.py"), str(previous.content), [])
+    assert not outcome.ok
+    assert sorted(outcome.errors) == sorted(str(e) for e in checked)
+
+
+@pytest.mark.slow
+def test_an_article_at_the_size_limit_in_the_costliest_allowed_shape_builds(build_site):
+    """Every paragraph just under the limits, each packed with links and emphasis (the shapes whose cost grew
+    faster than their length): the whole Markdown path must be linear for this to finish."""
+    paragraph = ("Đảng bộ *a* [b](c) " * 600)[: limits.PARAGRAPH_CHARS - 100] + " [" * (limits.UNCLOSED_BRACKETS // 2)
+    count = limits.ARTICLE_BYTES // (len(paragraph.encode("utf-8")) + 2) - 1
+    site = build_site({"articles/2022/dai.md": article(body="\n\n".join([paragraph] * count))})
+    assert site.outcome.ok, site.outcome.errors[:3]
+    assert len(site.html("2022/04/dai/").select("article p a[href='c']")) == count * paragraph.count("[b](c)")

@@ -31,6 +31,7 @@ def png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
 
 
 IMAGE = png(24, 16, (180, 30, 30))
+EDITORS_IMAGE = png(8, 8, (20, 90, 160))  # already in the content folder under the name the import would take
 
 
 def make_docx(path: Path) -> None:
@@ -80,7 +81,7 @@ def test_docx_keeps_formatting_list_and_image_with_caption(tmp_path, word_file, 
     prepare(content)
     existing = content / "images" / "2025" / f"{SLUG}-1.png"
     existing.parent.mkdir(parents=True)
-    existing.write_bytes(b"an image the editor already has")
+    existing.write_bytes(EDITORS_IMAGE)
 
     code, out, err = run_import(content, word_file)
     assert code == 0, err
@@ -92,7 +93,7 @@ def test_docx_keeps_formatting_list_and_image_with_caption(tmp_path, word_file, 
     assert "**Huyện ủy Hớn Quản**" in text and "*Bí thư chi bộ giỏi*" in text
     assert "- Phần thi tình huống" in text
     # The existing image is untouched; the imported one takes the next free name.
-    assert existing.read_bytes() == b"an image the editor already has"
+    assert existing.read_bytes() == EDITORS_IMAGE
     image = content / "images" / "2025" / f"{SLUG}-2.png"
     assert image.read_bytes() == IMAGE
     assert f'![{CAPTION}](images/2025/{SLUG}-2.png "{CAPTION}")' in text

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from . import yamlsrc
+from . import limits, yamlsrc
 from .dates import DateError, parse_date
 from .errors import ContentError
 from .registry import CODE, Registry, Unit
@@ -19,7 +19,6 @@ from .sources import IMAGE_TYPES, is_junk
 from .terms import Term, TermError, parse_term
 from .text import fold, lookup_key, nfc, slugify
 
-MAX_BYTES = 2 * 1024 * 1024
 STATUSES = ("published", "draft")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x85\u200b\u2028\u2029\ufeff\u202a-\u202e\u2066-\u2069]")
 # What a reported hidden character becomes in the text that is parsed: YAML counts U+0085, U+2028 and U+2029 as
@@ -88,6 +87,9 @@ class _Field:
         if not value:
             self.error(f'"{self.key}" để trống — {_fill_in(self.key, self.doc.kind)}')
             return None
+        if found := _CONTROL.findall(value):  # written as a YAML escape ("\a", "\u0007"): only the parsed value has it
+            self.error(f'"{self.key}" {_controls(found)}')
+            return None
         return value
 
     def items(self) -> list[tuple[str, yaml.Node]]:
@@ -98,6 +100,8 @@ class _Field:
         for item in nodes:
             if not yamlsrc.is_scalar(item):
                 self.error(f'mỗi mục của "{self.key}" phải là một chuỗi chữ', item)
+            elif hidden := _CONTROL.findall(item.value):
+                self.error(f'mục "{_CONTROL.sub("", item.value).strip()}" của "{self.key}" {_controls(hidden)}', item)
             elif item.value.strip():
                 found.append((" ".join(item.value.split()), item))
         if not found and len(self.doc.errors) == before:
@@ -220,6 +224,9 @@ def parse_slug(f: _Field, ctx: Context):
     if not CODE.match(value):
         f.error(f'slug "{value}" chỉ được gồm chữ thường không dấu, số và dấu gạch nối — có phải "{slugify(value)}"?')
         return None
+    if len(value) > limits.SLUG_CHARS:
+        f.error(f"slug dài {len(value)} ký tự — tối đa {limits.SLUG_CHARS}; hãy rút gọn (slug là phần cuối địa chỉ bài)")
+        return None
     return value
 
 
@@ -266,8 +273,9 @@ def read_source(full_path: str, path: str) -> tuple[str | None, list[ContentErro
     """Read a content file as NFC text, refusing binary, non-UTF-8, oversized and control-character files."""
     try:
         size = os.path.getsize(full_path)
-        if size > MAX_BYTES:
-            return None, [ContentError(path, 1, f"tệp quá lớn ({size / 1048576:.1f} MB) — một bài viết tối đa {MAX_BYTES // 1048576} MB; hãy tách bài hoặc bỏ ảnh nhúng")]
+        if size > limits.ARTICLE_BYTES:
+            return None, [ContentError(path, 1, f"tệp quá lớn ({size / 1048576:.1f} MB) — một bài viết tối đa "
+                                                f"{limits.ARTICLE_BYTES // 1048576} MB; hãy tách bài hoặc bỏ ảnh nhúng")]
         with open(full_path, "rb") as handle:
             raw = handle.read()
     except OSError as error:
@@ -320,6 +328,9 @@ def parse_document(text: str, path: str, kind: str, ctx: Context) -> Document:
     yaml_text, doc.body_line = split(text, doc)
     if yaml_text is None:
         return doc
+    if too_big := limits.body_problems(doc.body):  # the body is not converted: the build stops on these anyway
+        doc.errors += [ContentError(path, doc.body_line + p.line - 1, p.message) for p in too_big]
+        doc.body = ""
     root, errors = yamlsrc.compose(yaml_text, path, 2)
     yaml_lines = yaml_text.split("\n")
     doc.errors.extend(errors)
@@ -431,6 +442,9 @@ def check_file(full_path: str, path: str, kind: str, ctx: Context) -> Document:
     doc.errors[:0] = errors
     if not doc.meta.get("slug"):
         doc.meta["slug"] = default_slug(path)
+        if len(doc.meta["slug"]) > limits.SLUG_CHARS:
+            doc.errors.append(ContentError(path, 1, f"tên tệp dài quá (địa chỉ bài {len(doc.meta['slug'])} ký tự, tối đa "
+                                                    f"{limits.SLUG_CHARS}) — hãy đặt tên tệp ngắn hơn hoặc thêm khóa slug"))
         if not doc.meta["slug"]:
             doc.errors.append(ContentError(path, 1, 'tên tệp không tạo được địa chỉ — hãy thêm khóa slug (ví dụ slug: "hoi-nghi-can-bo")'))
     return doc
