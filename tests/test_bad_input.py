@@ -91,6 +91,9 @@ CASES = {
     "not-utf8": Case({BAD: front(*valid(title='title: "Hội nghị"')).encode("utf-8").replace("ộ".encode(), b"\xf4\xa3")}, ("UTF-8",), 2),
     "title-control-escape": Case({BAD: front(*valid(title='title: "Hội\\u0007nghị"'))}, ("U+0007",), 2),
     "unit-control-escape": Case({BAD: front(*valid(units='units: ["huyen-uy-hon-quan\\a"]'))}, ("U+0007",), 4),
+    "one-year-term": Case({BAD: front(*valid(), 'terms: ["2025-2026"]')}, ("dài 1 năm", "có phải 2025–2030?"), 5),
+    "wrong-year-folder": Case({"articles/2021/bai-loi.md": front(*valid())}, ("thư mục năm 2021", "năm 2022", "2022/"), 3,
+                              path="articles/2021/bai-loi.md"),
     "slug-too-long": Case({BAD: front(*valid(), f'slug: "{"a" * 300}"')}, ("tối đa 200",), 5),
     "deeply-nested-list": Case({BAD: front(*valid(), body="- " * 10_000 + "x")}, ("lồng nhau quá sâu",), 7),
     "deeply-indented-list": Case({BAD: front(*valid(), body="\n".join("    " * i + "- mục" for i in range(300)))},
@@ -312,7 +315,7 @@ def test_invoke_build_refuses_a_missing_content_folder(tmp_path):
     assert "Traceback" not in result.stderr and "không có thư mục nội dung" in result.stderr
 
 
-AGREEING = ["title-control-escape", "unit-control-escape", "slug-too-long", "deeply-nested-list", "deeply-indented-list",
+AGREEING = ["wrong-year-folder", "one-year-term", "title-control-escape", "unit-control-escape", "slug-too-long", "deeply-nested-list", "deeply-indented-list",
             "unclosed-brackets", "paragraph-too-long", "control-character", "ten-megabyte-article", "svg-with-script"]
 
 

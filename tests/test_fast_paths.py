@@ -190,7 +190,7 @@ def test_live_preview_rerenders_only_what_an_edit_touches_and_matches_a_clean_bu
     assert {p: p.read_bytes() for p in output.rglob("*") if p.is_file()} == before
 
     # 3. a move to another unit changes counts everywhere: a full build, still identical
-    edit(target, r'^date: "45/13/2024"$', 'date: "2024-03-05"')
+    edit(target, r'^date: "45/13/2024"$', f'date: "{target.parent.name}-03-05"')  # the year of its folder
     edit(target, r"^units:\n(  - .*\n)+", 'units:\n  - "ban-to-chuc-tinh-uy"\n')
     outcome, fast = live.update({str(target)})
     assert outcome.ok and not fast

@@ -440,6 +440,12 @@ def check_file(full_path: str, path: str, kind: str, ctx: Context) -> Document:
         return Document(path=path, kind=kind, errors=errors)
     doc = parse_document(text, path, kind, ctx)
     doc.errors[:0] = errors
+    folder = os.path.basename(os.path.dirname(full_path))
+    if kind == "article" and re.fullmatch(r"\d{4}", folder) and doc.meta.get("date") and doc.meta["date"].year != int(folder):
+        year = doc.meta["date"].year
+        doc.errors.append(ContentError(path, doc.lines.get("date", 1), f"bài nằm trong thư mục năm {folder} nhưng ngày đăng "
+                                                                        f"là năm {year} — hãy chuyển tệp sang thư mục {year}/ "
+                                                                        "(hoặc sửa lại ngày)"))
     if not doc.meta.get("slug"):
         doc.meta["slug"] = default_slug(path)
         if len(doc.meta["slug"]) > limits.SLUG_CHARS:

@@ -11,6 +11,7 @@ _PREFIX = r"(?:(?:nhiem\s*ky|nk|giai\s*doan|khoa)\s*:?\s*)?(?P<start>\d{4})\s*(?
 _TERM = re.compile(_PREFIX + r"(?P<end>\d{4})")
 _SHORT_END = re.compile(_PREFIX + r"(?P<end>\d{2})")  # 2020-25: the end year cut to two digits
 FIRST_YEAR, LAST_YEAR = 1930, 2100
+SHORTEST, LONGEST = 2, 10  # years a term may span: a congress term is 5, a cell's used to be 2 or 3
 
 
 @dataclass(frozen=True, order=True)
@@ -49,6 +50,10 @@ def parse_term(value: str) -> Term:
         raise TermError(f'nhiệm kỳ "{text}" có năm ngoài khoảng {FIRST_YEAR}–{LAST_YEAR}')
     if end <= start:
         raise TermError(f'nhiệm kỳ "{text}": năm kết thúc phải sau năm bắt đầu')
+    if not SHORTEST <= end - start <= LONGEST:
+        usual = Term(start, start + 5).label
+        raise TermError(f'nhiệm kỳ "{text}" dài {end - start} năm — một nhiệm kỳ dài từ {SHORTEST} đến {LONGEST} năm '
+                        f"(thường là 5 năm); có phải {usual}?")
     return Term(start, end)
 
 
@@ -71,6 +76,6 @@ def find_terms(text: str) -> list[Term]:
     found: dict[Term, None] = {}
     for match in re.finditer(r"(?<!\d)(\d{4})\s*(?:-|–|—|‒|−)\s*(\d{4})(?!\d)", text):
         start, end = int(match[1]), int(match[2])
-        if FIRST_YEAR <= start < end <= LAST_YEAR and end - start <= 10:
+        if FIRST_YEAR <= start < end <= LAST_YEAR and SHORTEST <= end - start <= LONGEST:
             found.setdefault(Term(start, end))
     return list(found)
