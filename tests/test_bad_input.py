@@ -239,9 +239,11 @@ def test_a_file_name_with_spaces_and_vietnamese_letters_builds_with_an_ascii_add
 
 
 def test_script_injection_in_the_body_is_cleaned_with_a_warning_not_an_error(build_site):
-    site = build_site({"articles/2022/bai.md": article(body='<p>Chữ</p>\n\n<script>alert(1)</script>\n\n<img src="x.svg" alt="" onerror="alert(2)">')})
+    site = build_site({"articles/2022/bai.md": article(body='<p>Chữ</p>\n\n<script>alert(1)</script>\n\n<img src="images/anh.svg" alt="" onerror="alert(2)">'),
+                       "images/anh.svg": GOOD["images/anh.svg"]})
     assert site.outcome.ok, site.outcome.errors
     assert not site.html("2022/04/bai/").select(".article-body script, [onerror]")
+    assert site.html("2022/04/bai/").select_one(".article-body img")["src"] == "/images/anh.svg"
     assert len(site.outcome.notices) == 2 and all("bai.md:" in n for n in site.outcome.notices)
 
 
@@ -338,3 +340,18 @@ def test_an_article_at_the_size_limit_in_the_costliest_allowed_shape_builds(buil
     site = build_site({"articles/2022/dai.md": article(body="\n\n".join([paragraph] * count))})
     assert site.outcome.ok, site.outcome.errors[:3]
     assert len(site.html("2022/04/dai/").select("article p a[href='c']")) == count * paragraph.count("[b](c)")
+
+
+@pytest.mark.parametrize(("body", "says"), [
+    ("![Ảnh](https://example.org/anh.jpg)", "lấy từ trang khác"),
+    ('<img src="//example.org/anh.jpg" alt="Ảnh">', "lấy từ trang khác"),
+    ("![Ảnh](../../etc/passwd)", "không nằm trong thư mục images/"),
+    ('<img src="/tmp/anh.png" alt="Ảnh">', "không nằm trong thư mục images/"),
+    ("![Ảnh](images/khong-co.png)", "không tìm thấy tệp"),
+])
+def test_an_image_that_is_no_file_of_the_content_folder_is_an_error_in_check_and_build(build_site, body, says):
+    site = build_site({"articles/2022/bai.md": article(body=f"Đoạn đầu.\n\n{body}\n")})
+    path = site.content / "articles/2022/bai.md"
+    checked = [str(e) for e in check_content(str(ROOT / "pelicanconf.py"), str(site.content), [])]
+    assert site.outcome.errors == checked
+    assert len(checked) == 1 and checked[0].startswith(f"{path}:10: ") and says in checked[0], checked

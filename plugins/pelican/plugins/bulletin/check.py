@@ -9,7 +9,8 @@ import sys
 from .build import read_settings
 from .errors import ContentError
 from .generator import URLS, collisions, save_as, slug_line, unpublished_link_errors
-from .markup import convert, make_markdown, reference_errors
+from .markup import make_markdown, reference_errors
+from .parallel import render
 from .schema import check_file
 from .sources import source_files
 from .state import display_path, start_build
@@ -30,7 +31,7 @@ def check_content(conf: str, content: str, paths: list[str], notices: list[Conte
     for kind, key in (("article", "ARTICLE_PATHS"), ("page", "PAGE_PATHS")):
         for full in source_files(settings["PATH"], settings[key]):
             doc = check_file(full, display_path(full), kind, state.context)
-            html = convert(md, doc.body)
+            html, _removed = render(md, doc.body)  # what the build publishes: converted, then sanitized
             doc.errors += reference_errors(html, doc, full, settings["PATH"])
             if kind == "article" and (doc.meta.get("status") == "draft" or doc.meta.get("date") and state.withheld(doc.meta["date"])):
                 hidden.add(os.path.realpath(full))

@@ -14,9 +14,8 @@ from markdown.treeprocessors import Treeprocessor
 
 from .errors import ContentError
 from .sanitize import locate
-from .sources import DOCUMENTS
+from .sources import static_link
 
-STATIC_FOLDERS = ("images/", f"{DOCUMENTS}/")  # links to files there become {static} links
 
 EXTENSIONS = ["extra", "sane_lists"]
 # Footnote back-links carry a tooltip; Python-Markdown's default is English.
@@ -24,6 +23,7 @@ EXTENSION_CONFIGS = {"extra": {"footnotes": {"BACKLINK_TITLE": "Quay lại chỗ
 _TAGS = re.compile(r"<[^>]+>")
 _PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_IMAGE_SOURCE = re.compile(r'<img\b[^>]*?\ssrc="([^"]*)"')
 _REFERENCE = re.compile(r'(?:src|href)="\{(?:static|filename|attach)\}([^"#?]*)')
 
 
@@ -38,15 +38,6 @@ def article_link(href: str) -> str:
     if path.lower().endswith(".md") and not _NOT_A_FILE.match(bare):
         return "{filename}" + bare
     return static_link(href)
-
-
-def static_link(src: str) -> str:
-    """Point a link to a file of content/images or content/tai-lieu at Pelican's {static} placeholder."""
-    bare = src.strip()
-    while bare.startswith("../"):
-        bare = bare[3:]
-    bare = bare.lstrip("/")
-    return "{static}/" + bare if bare.startswith(STATIC_FOLDERS) else src
 
 
 class FigureProcessor(Treeprocessor):
@@ -167,4 +158,17 @@ def reference_errors(fragment: str, doc, source_path: str, content_dir: str) -> 
                 message = (f'không tìm thấy tệp "{shown}" (ảnh hoặc liên kết trong bài) — '
                            "đường dẫn tính từ thư mục content/, ví dụ images/2022/hoi-nghi.svg")
             errors.append(ContentError(doc.path, line, message))
+    for source in dict.fromkeys(html.unescape(m.group(1)) for m in _IMAGE_SOURCE.finditer(fragment)):
+        if not source.startswith("{static}"):
+            line = doc.body_line + locate(doc.body, source) - 1
+            errors.append(ContentError(doc.path, line, _outside_image(source)))
     return errors
+
+
+def _outside_image(source: str) -> str:
+    """Say why an image that is not a file of content/images cannot be shown, and what to do."""
+    if _NOT_A_FILE.match(source) and not source.startswith(("{", "#")):
+        return (f'ảnh "{source[:80]}" lấy từ trang khác — mỗi bạn đọc mở bài sẽ gửi yêu cầu tới máy chủ đó, và trang '
+                "công khai chặn ảnh này; hãy tải ảnh về, đặt vào images/<năm>/ rồi ghi ![chú thích](images/<năm>/ten-anh.jpg)")
+    return (f'ảnh "{source[:80]}" không nằm trong thư mục images/ của nội dung — hãy đặt ảnh vào images/<năm>/ và ghi '
+            "đường dẫn tính từ content/, ví dụ ![chú thích](images/2022/hoi-nghi.jpg)")

@@ -20,7 +20,6 @@ from xml.sax.saxutils import escape
 
 import brotli
 
-from .sanitize import VIDEO_HOST
 
 HASHED = (".css", ".js")  # theme files whose names carry a content hash
 COMPRESSED = (".html", ".css", ".js", ".mjs", ".xml", ".json", ".svg", ".txt", ".map", ".webmanifest")
@@ -36,7 +35,7 @@ SKIPPED_FOLDERS = ("pagefind",)  # the search bundle: its own files, never a pag
 
 # Only the site itself. Pagefind compiles its WebAssembly in a worker (allowed by 'self'); when the worker fails it
 # falls back to the page, which then needs 'wasm-unsafe-eval' (nothing broader: no 'unsafe-eval', no inline code;
-# tests/test_publish.py shows both paths). Videos only from the host the sanitizer allows. A <meta> policy cannot
+# tests/test_publish.py shows both paths). No frames: videos are links (sanitize.py). A <meta> policy cannot
 # carry frame-ancestors.
 CSP = {
     "default-src": "'self'",
@@ -45,7 +44,7 @@ CSP = {
     "img-src": "'self'",
     "font-src": "'self'",
     "connect-src": "'self'",
-    "frame-src": VIDEO_HOST,
+    "frame-src": "'none'",
     "object-src": "'none'",
     "base-uri": "'self'",
     "form-action": "'self'",

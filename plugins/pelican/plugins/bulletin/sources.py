@@ -21,6 +21,7 @@ MARKDOWN_TYPES = (".md", ".markdown", ".mkd", ".mdown", ".mkdn")
 TEXT_TYPES = (*MARKDOWN_TYPES, ".txt", ".text")
 WORD_TYPES = (".docx", ".doc", ".odt", ".rtf")
 DOCUMENTS = "tai-lieu"  # the static folder of attached documents (PDF, Word, Excel…); the others hold images
+STATIC_FOLDERS = ("images/", f"{DOCUMENTS}/")  # links to files there become {static} links
 IMAGE_TYPES = (".svg", ".png", ".jpg", ".jpeg", ".webp", ".gif", ".avif")  # what an article may show
 PHOTO_TYPES = (*IMAGE_TYPES, ".bmp", ".tif", ".tiff", ".heic", ".heif")  # what a photo in the wrong folder may be
 # Hidden files (.DS_Store, macOS ._x, .~lock.x#), Office owner and temporary files (~$x.docx, ~WRL0001.tmp), editors'
@@ -129,3 +130,12 @@ def _has_front_matter(full: str) -> bool:
     except OSError:
         return False
     return start.removeprefix(b"\xef\xbb\xbf").startswith(b"---")
+
+
+def static_link(src: str) -> str:
+    """Point a link to a file of content/images or content/tai-lieu at Pelican's {static} placeholder."""
+    bare = src.strip()
+    while bare.startswith("../"):
+        bare = bare[3:]
+    bare = bare.lstrip("/")
+    return "{static}/" + bare if bare.startswith(STATIC_FOLDERS) else src
