@@ -13,6 +13,7 @@ from invoke.parser.parser import ParseMachine
 
 from pelican.plugins.bulletin import build as builder
 
+PROJECT = os.path.dirname(os.path.abspath(__file__))
 CONTENT = "content"
 OUTPUT = "output"
 HOST, PORT = "127.0.0.1", 8000
@@ -163,7 +164,7 @@ def new(c, title="", unit="", term=None, date=None, content=CONTENT):
                            registry_path=state.context.registry_path)
     except ScaffoldError as error:
         print(f"Không tạo được bài: {error}", file=sys.stderr)
-        raise Exit(code=1)
+        raise Exit(code=1) from None
     print(path)
 
 
@@ -189,7 +190,11 @@ def import_(c, files=None, dry_run=False, content=CONTENT):
 
 @task(help={"k": "chỉ chạy các kiểm thử khớp biểu thức", "quick": "bỏ qua kiểm thử trình duyệt và kiểm thử chậm"})
 def test(c, k="", quick=False):
-    """Run the whole test suite (browser tests included)."""
+    """Lint the code (ruff), then run the whole test suite (browser tests included); either failing fails the run."""
+    lint = c.run(f"{shlex.quote(sys.executable)} -m ruff check {shlex.quote(PROJECT)}", pty=False, warn=True)
+    if lint.exited:
+        print("Kiểm tra mã (ruff) chưa đạt: hãy sửa các dòng trên.", file=sys.stderr)
+        raise Exit(code=lint.exited)
     args = [sys.executable, "-m", "pytest", "-q"]
     if k:
         args += ["-k", k]

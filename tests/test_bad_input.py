@@ -7,13 +7,12 @@ import hashlib
 import io
 import os
 import re
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, UNITS_YML, article, write_content
+from conftest import UNITS_YML, article, build_into, run_invoke, write_content
 from pelican.plugins.bulletin import build as builder
 
 GOOD = {
@@ -158,8 +157,7 @@ def test_bad_input_is_refused_clearly_and_keeps_the_previous_site(previous, tmp_
     if units is None:
         os.remove(previous.content / "units.yml")
     write_content(previous.content, case.files, units=units)
-    outcome = builder.build(str(ROOT / "pelicanconf.py"), str(previous.content), str(previous.output),
-                            {"THEME": str(ROOT / "theme"), "PLUGIN_PATHS": [str(ROOT / "plugins")]}, builder.FINISHERS)
+    outcome = build_into(previous.content, previous.output, finishers=builder.FINISHERS)
     assert not outcome.ok
     assert hashes(previous.output) == before
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".output.tmp-")]
@@ -269,13 +267,13 @@ def test_invoke_build_refuses_bad_input(tmp_path, name):
     case = CASES[name]
     content, output = tmp_path / "content", tmp_path / "output"
     write_content(content, GOOD)
-    invoke = [str(ROOT / ".venv" / "bin" / "invoke"), "build", "--content", str(content), "--output", str(output)]
-    first = subprocess.run(invoke, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    build = ("build", "--content", str(content), "--output", str(output))
+    first = run_invoke(*build)
     assert first.returncode == 0, first.stderr
     before = hashes(output)
     prepare(tmp_path, name, case)
     write_content(content, case.files, units=case.units if name.startswith("units-") else UNITS_YML)
-    result = subprocess.run(invoke, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    result = run_invoke(*build)
     assert result.returncode != 0
     assert "Traceback" not in result.stderr + result.stdout
     assert str(content / case.path) in result.stderr
@@ -286,7 +284,6 @@ def test_invoke_build_refuses_bad_input(tmp_path, name):
 
 @pytest.mark.slow
 def test_invoke_build_refuses_a_missing_content_folder(tmp_path):
-    result = subprocess.run([str(ROOT / ".venv" / "bin" / "invoke"), "build", "--content", str(tmp_path / "khong-co")],
-                            cwd=ROOT, capture_output=True, text=True, timeout=120)
+    result = run_invoke("build", "--content", str(tmp_path / "khong-co"))
     assert result.returncode == 1
     assert "Traceback" not in result.stderr and "không có thư mục nội dung" in result.stderr

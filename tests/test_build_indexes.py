@@ -6,8 +6,7 @@ import unicodedata
 
 import pytest
 
-from conftest import ROOT, Site, article, write_content
-from pelican.plugins.bulletin import build as builder
+from conftest import Site, article, build_into, write_content
 
 NFD_TITLE = "Huyện uỷ Hớn Quản sơ kết công tác đảng"
 FILES = {
@@ -37,8 +36,7 @@ PUBLISHED = {"/2022/04/hoi-nghi/", "/2022/04/lay-phieu/", "/2022/05/ap-hung/", "
 def site(tmp_path_factory):
     root = tmp_path_factory.mktemp("site")
     write_content(root / "content", FILES)
-    overrides = {"THEME": str(ROOT / "theme"), "PLUGIN_PATHS": [str(ROOT / "plugins")]}
-    outcome = builder.build(str(ROOT / "pelicanconf.py"), str(root / "content"), str(root / "output"), overrides)
+    outcome = build_into(root / "content", root / "output")
     assert outcome.ok, outcome.errors
     return Site(root, outcome)
 

@@ -244,7 +244,7 @@ def test_every_fixture_at_once_leaves_the_sources_untouched(content):
 
 
 def test_invoke_import_end_to_end(content, tmp_path):
-    from test_new import invoke
+    from conftest import run_invoke as invoke
 
     dry = invoke("import", "--dry-run", "--content", str(content), str(RAW / "ngay-dau-doan.txt"))
     assert dry.returncode == 0, dry.stderr

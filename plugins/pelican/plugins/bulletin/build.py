@@ -12,8 +12,8 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from . import publish, search
 from .errors import ContentError, ContentErrors

@@ -14,6 +14,7 @@ from .schema import check_file
 from .sources import source_files
 from .state import display_path, start_build
 
+
 def check_content(conf: str, content: str, paths: list[str], notices: list[ContentError] | None = None) -> list[ContentError]:
     """Check the registry and every article and page; keep the errors of `paths` when given.
 
@@ -32,14 +33,14 @@ def check_content(conf: str, content: str, paths: list[str], notices: list[Conte
             doc = check_file(full, display_path(full), kind, state.context)
             html = convert(md, doc.body)
             doc.errors += reference_errors(html, doc, full, settings["PATH"])
-            if kind == "article" and (doc.meta.get("status") == "draft" or doc.meta.get("date") and state.withheld(doc.meta["date"])):
+            if kind == "article" and (doc.meta.get("status") == "draft" or (doc.meta.get("date") and state.withheld(doc.meta["date"]))):
                 hidden.add(os.path.realpath(full))
             else:
                 bodies.append((doc, html, full))
             errors += doc.errors
             if notices is not None:
                 notices += doc.warnings
-            if doc.errors or not {"date", "slug"} <= doc.meta.keys() and kind == "article":
+            if doc.errors or (not {"date", "slug"} <= doc.meta.keys() and kind == "article"):
                 continue
             if kind == "article":
                 entries.append((settings["ARTICLE_SAVE_AS"].format(date=doc.meta["date"], slug=doc.meta["slug"]), doc.path, slug_line(doc)))
@@ -57,7 +58,7 @@ def check_content(conf: str, content: str, paths: list[str], notices: list[Conte
             notices[:] = [n for n in notices if any(_covers(w, n.path) for w in wanted)]
         checked = [display_path(f) for kind in ("ARTICLE_PATHS", "PAGE_PATHS") for f in source_files(settings["PATH"], settings[kind])]
         checked.append(display_path(os.path.join(settings["PATH"], settings["BULLETIN_REGISTRY"])))
-        for given, shown in zip(paths, wanted):
+        for given, shown in zip(paths, wanted, strict=True):
             if not os.path.exists(given):
                 errors.append(ContentError(shown, 1, "không tìm thấy tệp hoặc thư mục này"))
             elif not any(_covers(shown, c) for c in checked + [e.path for e in errors]):

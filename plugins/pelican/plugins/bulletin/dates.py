@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 FIRST_YEAR, LAST_YEAR = 1930, 2100  # a year outside this range is a typo (2202 for 2022), not news
@@ -87,7 +87,7 @@ def _swapped(match: re.Match, text: str) -> str:
 def _offset(written: str, text: str) -> timezone:
     """Read a UTC offset (Z, +07, +0700, +07:00); one beyond ±14:00 is a typo."""
     if written == "Z":
-        return timezone.utc
+        return UTC
     digits = written[1:].replace(":", "")
     hours, minutes = int(digits[:2]), int(digits[2:] or 0)
     if hours > 14 or minutes > 59:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import cache, cached_property, partial
 
 from pelican.generators import Generator
@@ -209,7 +209,7 @@ def settle_feed(context: dict, feed) -> None:
     feed.feed["id"] = feed.feed["feed_url"]
     feed.feed["link"] = feed.feed["feed_url"].rsplit("/", 1)[0] + "/"  # don-vi/x/atom.xml -> don-vi/x/
     if not feed.items:
-        newest = max((a.date for a in context.get("articles") or ()), default=datetime(1970, 1, 1, tzinfo=timezone.utc))
+        newest = max((a.date for a in context.get("articles") or ()), default=datetime(1970, 1, 1, tzinfo=UTC))
         feed.latest_post_date = lambda: newest
 
 

@@ -180,21 +180,15 @@ def _table_md(element) -> str:
     below: dict[int, int] = {}  # column -> rows a cell above still covers
     for tr in rows:
         row: list[str] = []
-
-        def covered() -> None:
-            while below.get(len(row), 0) > 0:
-                below[len(row)] -= 1
-                row.append("")
-
         for cell in tr.find_all(["td", "th"], recursive=False):
-            covered()
+            _covered(row, below)
             text = _cell_md(cell)
             down = _span(cell, "rowspan")
             for extra in range(_span(cell, "colspan")):
                 if down > 1:
                     below[len(row)] = down - 1
                 row.append("" if extra else text)
-        covered()
+        _covered(row, below)
         grid.append(row)
     width = max(map(len, grid), default=0)
     if len(grid) < 2 or width < 2 or not any(any(row) for row in grid[1:]):
@@ -202,6 +196,13 @@ def _table_md(element) -> str:
     lines = ["| " + " | ".join(row + [""] * (width - len(row))) + " |" for row in grid]
     lines.insert(1, "|" + " --- |" * width)
     return "\n".join(lines)
+
+
+def _covered(row: list[str], below: dict[int, int]) -> None:
+    """Fill the row's next columns that a cell of a row above still covers (rowspan) with empty cells."""
+    while below.get(len(row), 0) > 0:
+        below[len(row)] -= 1
+        row.append("")
 
 
 def _span(cell, name: str) -> int:
@@ -249,7 +250,7 @@ def _list_md(element, depth: int) -> str:
     lines = []
     for number, item in enumerate(element.find_all("li", recursive=False), 1):
         marker = f"{number}." if element.name == "ol" else "-"
-        nested = [c for c in item.find_all(["ul", "ol"], recursive=False)]
+        nested = list(item.find_all(["ul", "ol"], recursive=False))
         for sub in nested:
             sub.extract()
         text = clean_line("".join(_inline(c) for c in item.children))

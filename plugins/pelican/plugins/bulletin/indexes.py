@@ -26,7 +26,7 @@ class UnitNode:
 
     unit: Unit
     count: int
-    children: tuple["UnitNode", ...] = ()
+    children: tuple[UnitNode, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -247,7 +247,7 @@ def score(raw: bytes) -> dict[str, float]:
     """Return, per legacy encoding, the share of words with bytes above 0x7F that decode to Vietnamese."""
     marked = _marked_words(raw)
     if not marked:
-        return {name: 0.0 for name in DECODERS}
+        return dict.fromkeys(DECODERS, 0.0)
     return {name: sum(_reads_as_vietnamese(decode(t)) for t in marked) / len(marked) for name, decode in DECODERS.items()}
 
 

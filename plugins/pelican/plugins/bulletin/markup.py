@@ -6,7 +6,7 @@ import functools
 import html
 import os
 import re
-import xml.etree.ElementTree as etree
+import xml.etree.ElementTree as etree  # noqa: N813 (the name Python-Markdown's extensions use)
 from urllib.parse import unquote
 
 from markdown import Extension, Markdown

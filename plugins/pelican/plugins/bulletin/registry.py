@@ -148,7 +148,7 @@ class _Builder:
             return None
         short_name = self._text(values.get("short_name"), node, "short_name", required=False) or ""
         aliases = self._aliases(values.get("aliases"))
-        self.fields[code] = dict(code=code, name=name, short_name=short_name, aliases=aliases, parent=parent, depth=depth)
+        self.fields[code] = {"code": code, "name": name, "short_name": short_name, "aliases": aliases, "parent": parent, "depth": depth}
         for label, label_node in [(code, values["code"]), (name, values["name"])] + [(a, n) for a, n in aliases]:
             self._claim(label, code, label_node)
         if short_name:

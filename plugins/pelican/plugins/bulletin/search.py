@@ -10,6 +10,7 @@ anything. The public pages stay as written.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import re
@@ -193,10 +194,8 @@ def kill_tree(pid: int) -> None:
     (Not a process group of its own: Ctrl+C on a build, or a kill of the build's group, must reach the indexer too.)
     """
     for member in reversed(process_tree(pid)):  # children first
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.kill(member, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
 
 
 def build_index(output: str, settings: dict, cancel=None) -> list[str]:

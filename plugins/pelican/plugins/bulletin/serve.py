@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import sys
 import threading
 import time
@@ -41,7 +42,7 @@ RELOAD_SCRIPT = """<script>
 class SiteHandler(SimpleHTTPRequestHandler):
     """Serve files from the output folder; unknown paths get the site's 404 page."""
 
-    def log_message(self, format, *args):  # noqa: A002 (the base class names it so)
+    def log_message(self, format, *args):
         """Keep the console for build messages."""
 
     def send_error(self, code, message=None, explain=None):
@@ -130,6 +131,13 @@ class PreviewStatus:
             return self.version, list(self.errors)
 
 
+def free_port(host: str = "127.0.0.1") -> int:
+    """Return a TCP port nobody listens on (tests and benchmarks serve on it)."""
+    with socket.socket() as probe:
+        probe.bind((host, 0))
+        return probe.getsockname()[1]
+
+
 def make_server(output: str, host: str, port: int, handler=SiteHandler) -> ThreadingHTTPServer:
     """Create an HTTP server for a folder."""
     ThreadingHTTPServer.allow_reuse_address = True
@@ -153,7 +161,7 @@ def serve_forever(output: str, host: str, port: int) -> None:
         server.server_close()
 
 
-PREVIEW_SETTINGS = {"BULLETIN_PREVIEW": True, "WITH_FUTURE_DATES": True}
+PREVIEW_SETTINGS = {"WITH_FUTURE_DATES": True}  # scheduled articles shown, marked as such
 
 
 def preview(conf: str, content: str, output: str, host: str, port: int) -> None:

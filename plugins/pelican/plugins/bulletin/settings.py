@@ -6,7 +6,6 @@ DEFAULTS = {
     "BULLETIN_REGISTRY": "units.yml",  # the unit registry, relative to the content folder
     "BULLETIN_RELATED": 5,  # related articles shown under an article
     "BULLETIN_FEED_ITEMS": 20,  # entries in each unit and term feed
-    "BULLETIN_PREVIEW": False,  # preview build: show scheduled (future) articles, marked
     "BULLETIN_NOW": None,  # the moment that decides what is scheduled (None: the build's clock)
     "BULLETIN_WORKERS": None,  # processes that read and render (None: one per core; 0 or 1: this process only)
     "BULLETIN_CACHE": ".cache/bulletin",  # Markdown -> HTML cache, by body hash and code version ("": none)

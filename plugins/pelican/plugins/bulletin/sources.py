@@ -11,7 +11,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-from typing import Callable
+from collections.abc import Callable
 
 from .errors import ContentError
 
@@ -92,7 +92,7 @@ def _advice(full: str, shown: str, in_sources: bool, articles: str, pages: str, 
     """Say why a file is not published and what to do with it (Vietnamese)."""
     name = os.path.basename(full)
     stem, extension = _split(name)
-    if extension in MARKDOWN_TYPES or extension in ("", ".txt", ".text") and _has_front_matter(full):
+    if extension in MARKDOWN_TYPES or (extension in ("", ".txt", ".text") and _has_front_matter(full)):
         renamed = "" if name == f"{stem}.md" else f' và đổi tên thành "{stem}.md"'
         if in_sources:
             return f'tệp này không được đăng vì đuôi tệp không phải .md — hãy đổi tên thành "{stem}.md"'

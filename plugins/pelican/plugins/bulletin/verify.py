@@ -19,15 +19,11 @@ from html.parser import HTMLParser
 from urllib.parse import unquote, urljoin, urlsplit
 
 from . import publish
+from .browser import CHROMIUM, launch
 
 PROJECT = os.path.abspath(os.path.join(os.path.dirname(__file__), *[os.pardir] * 4))  # holds node_modules/
 VNU = os.path.join(PROJECT, "node_modules", "vnu-jar", "build", "dist", "vnu.jar")
 AXE = os.path.join(PROJECT, "node_modules", "axe-core", "axe.min.js")
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]
 VNU_BATCH = 5000  # pages per Nu HTML Checker run
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 SEARCH_WITH_RESULTS = "tim-kiem/?q=h%E1%BB%99i%20ngh%E1%BB%8B"  # the search page showing results ("hội nghị")
@@ -39,7 +35,7 @@ DATA_SCRIPT = "application/ld+json"
 REFERENCES = {"a": ("href",), "link": ("href",), "script": ("src",), "img": ("src",), "source": ("src",),
               "iframe": ("src",), "form": ("action",), "video": ("src", "poster"), "audio": ("src",)}
 _CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
-_HASHED_NAME = re.compile(r"\.[0-9a-f]{%d}\.(css|js)$" % publish.HASH_LENGTH)
+_HASHED_NAME = re.compile(rf"\.[0-9a-f]{{{publish.HASH_LENGTH}}}\.(css|js)$")
 
 
 @dataclass
@@ -285,7 +281,7 @@ def check_accessibility(output: str, base: str, pages: list[str] | None = None, 
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        chromium = launch(playwright)
         try:
             return _run_axe(chromium, output, base, pages, axe)
         finally:
@@ -301,7 +297,7 @@ def _run_axe(browser, output: str, base: str, pages: list[str], axe: str) -> lis
         context.route(re.compile(r"^(?!" + re.escape(base) + ")https?://.*"), lambda route: route.abort())
         tab = context.new_page()
         refused: list[str] = []
-        tab.on("console", lambda message: refused.append(message.text) if "content security policy" in message.text.lower() else None)
+        tab.on("console", lambda message, refused=refused: refused.append(message.text) if "content security policy" in message.text.lower() else None)
         try:
             for page in pages:
                 refused.clear()
