@@ -12,6 +12,8 @@ from invoke.exceptions import Exit
 from invoke.parser.parser import ParseMachine
 
 from pelican.plugins.bulletin import build as builder
+from pelican.plugins.bulletin.errors import Refusal
+from pelican.plugins.bulletin.finishers import FINISHERS
 
 PROJECT = os.path.dirname(os.path.abspath(__file__))
 CONTENT = "content"
@@ -45,7 +47,7 @@ def settings_file(production: bool) -> str:
 
 def run_build(content: str, output: str, production: bool = False, overrides: dict | None = None) -> builder.Outcome:
     """Build once, print the errors or the summary, and stop the task on failure."""
-    outcome = builder.build(settings_file(production), content, output, overrides, finishers=builder.FINISHERS)
+    outcome = builder.build(settings_file(production), content, output, overrides, finishers=FINISHERS)
     builder.report(outcome)
     if not outcome.ok:
         raise Exit(code=1)
@@ -65,10 +67,11 @@ def publish(c, content=CONTENT, output=OUTPUT, target=""):
 
     run_build(content, output, production=True)
     if target:
-        refusal = publisher.deploy(output, target, content)
-        if refusal:
+        try:
+            publisher.deploy(output, target, content)
+        except Refusal as refusal:
             print(refusal, file=sys.stderr)
-            raise Exit(code=1)
+            raise Exit(code=1) from None
         print(f"Đã chép bản công khai sang {target}.")
 
 
@@ -107,16 +110,19 @@ def livereload(c, content=CONTENT, output=OUTPUT, port=PORT):
     """Preview with scheduled articles shown: rebuild on every save and refresh the browser."""
     from pelican.plugins.bulletin.serve import preview
 
-    preview(settings_file(False), content, output, HOST, int(port))
+    preview(settings_file(False), content, output, HOST, int(port), FINISHERS)
 
 
 @task(help={"output": "thư mục xuất cần xóa"})
 def clean(c, output=OUTPUT):
     """Delete the built site (output/) and caches; never touches content/."""
-    refusal = builder.check_output_target(output, CONTENT)
-    if refusal:
+    from pelican.plugins.bulletin.folders import guard_output
+
+    try:
+        guard_output(output, CONTENT)
+    except Refusal as refusal:
         print(refusal, file=sys.stderr)
-        raise Exit(code=1)
+        raise Exit(code=1) from None
     for path in (output, ".cache"):
         if os.path.isdir(path):
             shutil.rmtree(os.path.realpath(path))  # an output that is a link: empty what it points to, keep the link

@@ -18,6 +18,7 @@ from bs4 import BeautifulSoup
 
 from pelican.plugins.bulletin import build as builder
 from pelican.plugins.bulletin.browser import CHROMIUM, launch
+from pelican.plugins.bulletin.finishers import FINISHERS
 from pelican.plugins.bulletin.serve import free_port, make_server
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -119,7 +120,7 @@ def build_into(content: str | os.PathLike, output: str | os.PathLike, settings: 
 
 def build_public(content: str | os.PathLike, output: str | os.PathLike) -> builder.Outcome:
     """Build a content folder with publishconf.py at the sub-path address, with every finisher."""
-    return build_into(content, output, PUBLIC, "publishconf.py", builder.FINISHERS)
+    return build_into(content, output, PUBLIC, "publishconf.py", FINISHERS)
 
 
 @pytest.fixture

@@ -14,6 +14,8 @@ import pytest
 
 from conftest import UNITS_YML, article, build_into, run_invoke, write_content
 from pelican.plugins.bulletin import build as builder
+from pelican.plugins.bulletin.errors import display_path
+from pelican.plugins.bulletin.finishers import FINISHERS
 
 GOOD = {
     "articles/2022/hoi-nghi.md": article(),
@@ -157,7 +159,7 @@ def test_bad_input_is_refused_clearly_and_keeps_the_previous_site(previous, tmp_
     if units is None:
         os.remove(previous.content / "units.yml")
     write_content(previous.content, case.files, units=units)
-    outcome = build_into(previous.content, previous.output, finishers=builder.FINISHERS)
+    outcome = build_into(previous.content, previous.output, finishers=FINISHERS)
     assert not outcome.ok
     assert hashes(previous.output) == before
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".output.tmp-")]
@@ -254,7 +256,7 @@ def test_the_failure_summary_says_whether_an_old_site_is_kept(build_site, built_
     site = build_site({**GOOD, BAD: front(*valid(date='date: "31/02/2022"'))})
     stream = io.StringIO()
     builder.report(site.outcome, stream)
-    assert stream.getvalue().splitlines()[-1] == summary.format(output=builder.display(str(site.output)))
+    assert stream.getvalue().splitlines()[-1] == summary.format(output=display_path(str(site.output)))
 
 
 # The real command line, for a representative subset: exit code, message on stderr, no traceback, output kept.

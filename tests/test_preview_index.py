@@ -11,7 +11,7 @@ import pytest
 
 from conftest import ROOT, article
 from pelican.plugins.bulletin import search
-from pelican.plugins.bulletin.build import STALE_PREFIX
+from pelican.plugins.bulletin.folders import STALE_PREFIX
 from pelican.plugins.bulletin.incremental import LiveSite
 from pelican.plugins.bulletin.serve import IndexJob
 

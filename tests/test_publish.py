@@ -17,8 +17,9 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import BASE, INVOKE, ROOT, article, build_public, run_invoke
-from pelican.plugins.bulletin import build as builder
 from pelican.plugins.bulletin import publish, verify
+from pelican.plugins.bulletin.errors import Refusal
+from pelican.plugins.bulletin.folders import STALE_PREFIX
 
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
@@ -169,7 +170,7 @@ def run_build(content: Path, output: Path) -> subprocess.Popen:
 
 def temporary_folders(output: Path) -> list[Path]:
     """Return the folders a build of `output` is writing into (or that a killed build left behind)."""
-    return [p for p in output.parent.iterdir() if p.name.startswith(f".{output.name}{builder.STALE_PREFIX}")]
+    return [p for p in output.parent.iterdir() if p.name.startswith(f".{output.name}{STALE_PREFIX}")]
 
 
 def count_files(folder: Path) -> int:
@@ -272,8 +273,9 @@ def test_publish_refuses_a_target_that_is_not_an_earlier_copy(tmp_path, kind):
         target.mkdir()
         (target / "ghi-chu.docx").write_bytes(b"ban thao cua bien tap vien")
     before = file_hashes(target) if target.exists() else None
-    refusal = publish.deploy(str(output), str(target), str(content))
-    assert refusal and "chọn thư mục" in refusal
+    with pytest.raises(Refusal) as refusal:
+        publish.deploy(str(output), str(target), str(content))
+    assert "chọn thư mục" in str(refusal.value)
     assert (file_hashes(target) if target.exists() else None) == before
 
 

@@ -7,12 +7,12 @@ import os
 import sys
 
 from .build import read_settings
-from .errors import ContentError
+from .errors import ContentError, display_path
 from .generator import URLS, collisions, save_as, slug_line, unpublished_link_errors
 from .markup import convert, make_markdown, reference_errors
 from .schema import check_file
 from .sources import source_files
-from .state import display_path, start_build
+from .state import start_build
 
 
 def check_content(conf: str, content: str, paths: list[str], notices: list[ContentError] | None = None) -> list[ContentError]:

@@ -6,6 +6,8 @@ import re
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from .errors import DateError
+
 FIRST_YEAR, LAST_YEAR = 1930, 2100  # a year outside this range is a typo (2202 for 2022), not news
 WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
 
@@ -27,10 +29,6 @@ PATTERNS = (
 )
 _SHORT_YEAR = re.compile(r"^\d{1,2}[/.-]\d{1,2}[/.-]\d{2}(\s|$)")
 _NO_YEAR = re.compile(r"^\d{1,2}[/.-]\d{1,2}$")
-
-
-class DateError(ValueError):
-    """A date an editor wrote that cannot be read; the message is Vietnamese."""
 
 
 def parse_date(value: str, zone: ZoneInfo) -> datetime:

@@ -17,7 +17,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from . import legacy
-from .dates import DateError, parse_date
+from .dates import parse_date
+from .errors import DateError, ImportFailure
 from .registry import Registry, Unit
 from .scaffold import make_slug, quote_yaml
 from .schema import _CONTROL as CONTROL_CHARS
@@ -31,10 +32,6 @@ WORD = "Word (.docx)"
 SOFT_HYPHEN = "\u00ad"
 SPACES = dict.fromkeys(map(ord, "\u00a0\t\u0085\u2028\u2029"), " ")  # read as a space (line separators too)
 IMAGE_TYPES = {"image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif", "image/webp": ".webp", "image/svg+xml": ".svg"}
-
-
-class ImportFailure(Exception):
-    """A file that cannot be imported; the message is Vietnamese."""
 
 
 # --- Blocks: what both readers produce ---------------------------------------------------------

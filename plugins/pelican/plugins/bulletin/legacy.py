@@ -18,6 +18,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from .errors import EncodingUnsure
+
 # Tones in the order used by the tables below: none, huyền, hỏi, ngã, sắc, nặng.
 TONES = ("", "\u0300", "\u0309", "\u0303", "\u0301", "\u0323")
 VOWELS = ("a", "ă", "â", "e", "ê", "i", "o", "ô", "ơ", "u", "ư", "y")
@@ -224,10 +226,6 @@ def _reads_as_vietnamese(token: str) -> bool:
 ACCEPT = 0.85  # share of marked words that must read as Vietnamese
 MARGIN = 0.25  # how far ahead of the next candidate the winner must be
 MIN_WORDS = 3  # marked words needed before any verdict
-
-
-class EncodingUnsure(ValueError):
-    """The bytes are not UTF-8 and no legacy encoding fits clearly; the message is Vietnamese."""
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from importlib import metadata
 from pelican.writers import FileOverwriteFailedError, Writer
 
 from . import markup, sanitize, schema, sources
-from .state import display_path
+from .errors import display_path
 
 PREFETCH_KEY = "_BULLETIN_PREFETCH"
 ORDER_KEY = "_BULLETIN_READ_ORDER"  # the files Pelican will read, in the order it will ask for them

@@ -7,17 +7,14 @@ import os
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from .dates import DateError, parse_date
+from .dates import parse_date
+from .errors import DateError, ScaffoldError, TermError
 from .registry import Registry, Unit
-from .terms import TermError, parse_term
+from .terms import parse_term
 from .text import fold, nfc, slugify
 
 MAX_SLUG = 80
 DATE_FORMAT = "%d/%m/%Y %H:%M"
-
-
-class ScaffoldError(ValueError):
-    """A value given to `invoke new` that cannot be used; the message is Vietnamese."""
 
 
 def resolve_unit(registry: Registry, text: str, registry_path: str = "content/units.yml") -> Unit:

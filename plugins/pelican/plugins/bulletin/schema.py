@@ -12,11 +12,11 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from . import yamlsrc
-from .dates import DateError, parse_date
-from .errors import ContentError
+from .dates import parse_date
+from .errors import ContentError, DateError, TermError
 from .registry import CODE, Registry, Unit
 from .sources import IMAGE_TYPES, is_junk
-from .terms import Term, TermError, parse_term
+from .terms import Term, parse_term
 from .text import fold, lookup_key, nfc, slugify
 
 MAX_BYTES = 2 * 1024 * 1024

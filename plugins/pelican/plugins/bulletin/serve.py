@@ -13,6 +13,7 @@ from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 from . import build as builder
+from .finishers import FINISHERS
 
 RELOAD_PATH = "/__xem-truoc/trang-thai"
 # Injected into HTML responses by the preview server only; never written to output/.
@@ -164,14 +165,14 @@ def serve_forever(output: str, host: str, port: int) -> None:
 PREVIEW_SETTINGS = {"WITH_FUTURE_DATES": True}  # scheduled articles shown, marked as such
 
 
-def preview(conf: str, content: str, output: str, host: str, port: int) -> None:
+def preview(conf: str, content: str, output: str, host: str, port: int, finishers: tuple = FINISHERS) -> None:
     """Build, serve with live reload, and rebuild whenever content, theme or settings change."""
     from watchfiles import watch
 
     from .incremental import LiveSite
 
     status = PreviewStatus()
-    site = LiveSite(conf, content, output, PREVIEW_SETTINGS, builder.FINISHERS)
+    site = LiveSite(conf, content, output, PREVIEW_SETTINGS, finishers)
     index = IndexJob(site)
     rebuild(site, status)
     handler = type("Handler", (PreviewHandler,), {"status": status})

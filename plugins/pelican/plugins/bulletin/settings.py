@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from .errors import SettingsError
+
 DEFAULTS = {
     "BULLETIN_REGISTRY": "units.yml",  # the unit registry, relative to the content folder
     "BULLETIN_RELATED": 5,  # related articles shown under an article
@@ -12,10 +14,6 @@ DEFAULTS = {
     "BULLETIN_PUBLISH": False,  # public build: hashed asset names, CSP, sitemap, robots.txt, .gz/.br (publish.py)
 }
 STATE_KEY = "_BULLETIN_STATE"
-
-
-class SettingsError(ValueError):
-    """A setting the plugin does not know; the message is Vietnamese."""
 
 
 def check_settings(settings: dict) -> dict:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from .errors import ContentError
+from .errors import ContentError, display_path
 from .registry import Registry, load_registry
 from .sanitize import svg_errors
 from .schema import Context, Document, static_file_errors
@@ -39,12 +39,6 @@ class BuildState:
         self.documents[doc.path] = doc
         self.errors.extend(doc.errors)
         self.warnings.extend(doc.warnings)
-
-
-def display_path(path: str) -> str:
-    """Show a path relative to the working folder when it is inside it, as editors see it."""
-    relative = os.path.relpath(path)
-    return path if relative.startswith("..") else relative.replace(os.sep, "/")
 
 
 def start_build(settings: dict) -> BuildState:

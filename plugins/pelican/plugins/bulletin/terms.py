@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .errors import TermError
 from .text import fold
 
 _PREFIX = r"(?:(?:nhiem\s*ky|nk|giai\s*doan|khoa)\s*:?\s*)?(?P<start>\d{4})\s*(?:-|–|—|‒|−|~|/|den|toi)\s*"
@@ -32,10 +33,6 @@ class Term:
 
     def __str__(self) -> str:
         return self.label
-
-
-class TermError(ValueError):
-    """A term written in a form that cannot be read; the message is Vietnamese."""
 
 
 def parse_term(value: str) -> Term:

@@ -1,0 +1,71 @@
+"""The plugin's shape: its modules import one another in one direction only, imports inside functions included."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from conftest import ROOT
+
+PACKAGE = ROOT / "plugins" / "pelican" / "plugins" / "bulletin"
+NAME = "pelican.plugins.bulletin"
+
+
+def module_name(path: Path, package: Path) -> str:
+    """Return a module's dotted name inside the package (a subpackage's __init__.py is the subpackage)."""
+    parts = list(path.relative_to(package).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imported(path: Path, package: Path, modules: set[str]) -> set[str]:
+    """Return the package's modules a file imports, anywhere in it."""
+    name = module_name(path, package)
+    parts = name.split(".") if name else []
+    here = parts if path.name == "__init__.py" else parts[:-1]  # the package relative imports start from
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = here[: len(here) - (node.level - 1)] + (node.module.split(".") if node.module else [])
+            elif node.module and node.module.startswith(NAME + "."):
+                base = node.module[len(NAME) + 1:].split(".")
+            else:
+                continue
+            target = ".".join(base)
+            found |= {target} & modules
+            found |= {f"{target}.{alias.name}".lstrip(".") for alias in node.names} & modules
+        elif isinstance(node, ast.Import):
+            found |= {alias.name[len(NAME) + 1:] for alias in node.names if alias.name.startswith(NAME + ".")} & modules
+    return found - {name}
+
+
+def import_cycles(package: Path) -> list[list[str]]:
+    """Return the import cycles among a package's modules (each as the chain of modules, first repeated last)."""
+    files = {module_name(p, package): p for p in package.rglob("*.py")}
+    graph = {name: sorted(imported(path, package, set(files) - {""})) for name, path in files.items()}
+    cycles, done = [], set()
+
+    def visit(name: str, chain: list[str]) -> None:
+        if name in chain:
+            cycles.append(chain[chain.index(name):] + [name])
+            return
+        if name in done:
+            return
+        for target in graph.get(name, ()):
+            visit(target, [*chain, name])
+        done.add(name)
+
+    for name in sorted(graph):
+        visit(name, [])
+    return cycles
+
+
+def test_the_plugin_has_no_import_cycle():
+    assert import_cycles(PACKAGE) == []
+
+
+def test_the_cycle_finder_finds_a_cycle_made_through_a_lazy_import(tmp_path):
+    (tmp_path / "build.py").write_text("from . import publish\n", encoding="utf-8")
+    (tmp_path / "publish.py").write_text("def deploy():\n    from .build import swap\n", encoding="utf-8")
+    (tmp_path / "text.py").write_text("import os\n", encoding="utf-8")
+    assert import_cycles(tmp_path) == [["build", "publish", "build"]]
