@@ -253,6 +253,7 @@ def newest_article(content: str) -> tuple[str, list[str]]:
     from pelican.plugins.bulletin.dates import parse_date
     from pelican.plugins.bulletin.registry import load_registry
     from pelican.plugins.bulletin.terms import parse_term
+    from pelican.plugins.bulletin.urls import URLS, Links, save_as
 
     registry, _ = load_registry(os.path.join(content, "units.yml"))
     zone = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -268,9 +269,10 @@ def newest_article(content: str) -> tuple[str, list[str]]:
     (date, slug), path, meta = best
     units = {u.code for text in meta["units"] for u in [registry.resolve(text)]}
     units |= {a.code for code in list(units) for a in registry.ancestors(code)}
-    pages = [f"{date:%Y}/{date:%m}/{slug}/index.html", "index.html", f"{date:%Y}/index.html", f"{date:%Y}/{date:%m}/index.html"]
-    pages += [f"don-vi/{code}/index.html" for code in sorted(units)]
-    pages += [f"nhiem-ky/{parse_term(t).code}/index.html" for t in meta.get("terms") or []]
+    article = URLS["article"].format(year=date.year, month=date.month, slug=slug)
+    pages = [save_as(article), "index.html", save_as(Links.year(date.year)), save_as(Links.month(date.year, date.month))]
+    pages += [save_as(Links.unit(code)) for code in sorted(units)]
+    pages += [save_as(Links.term(parse_term(t))) for t in meta.get("terms") or []]
     return path, pages
 
 

@@ -1,11 +1,15 @@
-"""The plugin's shape: its modules import one another in one direction only, imports inside functions included."""
+"""The plugin's shape: its modules import one another in one direction only, imports inside functions included;
+the settings write articles and pages where urls.py says they are."""
 
 from __future__ import annotations
 
 import ast
+from datetime import datetime
 from pathlib import Path
 
 from conftest import ROOT
+from pelican.plugins.bulletin.build import read_settings
+from pelican.plugins.bulletin.urls import ARTICLES, IMAGES, PAGES, URLS, save_as
 
 PACKAGE = ROOT / "plugins" / "pelican" / "plugins" / "bulletin"
 NAME = "pelican.plugins.bulletin"
@@ -69,3 +73,14 @@ def test_the_cycle_finder_finds_a_cycle_made_through_a_lazy_import(tmp_path):
     (tmp_path / "publish.py").write_text("def deploy():\n    from .build import swap\n", encoding="utf-8")
     (tmp_path / "text.py").write_text("import os\n", encoding="utf-8")
     assert import_cycles(tmp_path) == [["build", "publish", "build"]]
+
+
+def test_pelicanconf_writes_articles_and_pages_where_urls_says():
+    settings = read_settings(str(ROOT / "pelicanconf.py"))
+    moment = datetime(2022, 4, 5, 8, 30)
+    article = URLS["article"].format(year=2022, month=4, slug="hoi-nghi")
+    assert settings["ARTICLE_URL"].format(date=moment, slug="hoi-nghi") == article == "2022/04/hoi-nghi/"
+    assert settings["ARTICLE_SAVE_AS"].format(date=moment, slug="hoi-nghi") == save_as(article)
+    assert settings["PAGE_URL"].format(slug="gioi-thieu") == URLS["page"].format(slug="gioi-thieu")
+    assert settings["PAGE_SAVE_AS"].format(slug="gioi-thieu") == save_as(URLS["page"].format(slug="gioi-thieu"))
+    assert (settings["ARTICLE_PATHS"], settings["PAGE_PATHS"], settings["STATIC_PATHS"]) == ([ARTICLES], [PAGES], [IMAGES])

@@ -14,66 +14,9 @@ from .errors import ContentError
 from .registry import Registry
 from .sanitize import locate
 from .state import get_state
+from .urls import URLS, Links, index_files, output_path, save_as
 
-# Where each index lives (relative to SITEURL); "{...}" fields are filled per unit, term or period.
-URLS = {
-    "units": "don-vi/",
-    "unit": "don-vi/{code}/",
-    "unit_feed": "don-vi/{code}/atom.xml",
-    "terms": "nhiem-ky/",
-    "term": "nhiem-ky/{code}/",
-    "term_feed": "nhiem-ky/{code}/atom.xml",
-    "archives": "luu-tru/",
-    "year": "{year}/",
-    "month": "{year}/{month:02d}/",
-    "search": "tim-kiem/",
-    "not_found": "404.html",
-}
 PAGINATED = ("unit", "term", "period")
-
-
-def save_as(url: str) -> str:
-    """Return the output file of a URL (folders get index.html)."""
-    return url + "index.html" if url.endswith("/") else url
-
-
-class Links:
-    """URL builders for templates: `links.unit(unit)`, `links.month(2022, 4)`…, all relative to SITEURL."""
-
-    units = URLS["units"]
-    terms = URLS["terms"]
-    archives = URLS["archives"]
-    search = URLS["search"]
-
-    @staticmethod
-    def unit(unit) -> str:
-        """Return the URL of a unit's page (unit object or code)."""
-        return URLS["unit"].format(code=getattr(unit, "code", unit))
-
-    @staticmethod
-    def unit_feed(unit) -> str:
-        """Return the URL of a unit's Atom feed."""
-        return URLS["unit_feed"].format(code=getattr(unit, "code", unit))
-
-    @staticmethod
-    def term(term) -> str:
-        """Return the URL of a term's page."""
-        return URLS["term"].format(code=term.code)
-
-    @staticmethod
-    def term_feed(term) -> str:
-        """Return the URL of a term's Atom feed."""
-        return URLS["term_feed"].format(code=term.code)
-
-    @staticmethod
-    def year(year: int) -> str:
-        """Return the URL of a year's archive."""
-        return URLS["year"].format(year=year)
-
-    @staticmethod
-    def month(year: int, month: int) -> str:
-        """Return the URL of a month's archive."""
-        return URLS["month"].format(year=year, month=month)
 
 
 @dataclass(frozen=True)
@@ -238,11 +181,11 @@ def unpublished_link_errors(doc, fragment: str, source_path: str, content_dir: s
 def find_collisions(context: dict, settings: dict, site: Site, documents: dict) -> list[ContentError]:
     """Report every output path two sources would write (two articles, or a page and an index)."""
     entries = []
-    for kind, keys in (("ARTICLE", ("articles", "drafts", "hidden_articles")), ("PAGE", ("pages", "hidden_pages", "draft_pages"))):
-        pattern = settings[f"{kind}_SAVE_AS"]
-        entries += [(pattern.format(**c.url_format), c.source_path_shown, slug_line(documents.get(c.source_path_shown)))
+    for kind, keys in (("article", ("articles", "drafts", "hidden_articles")), ("page", ("pages", "hidden_pages", "draft_pages"))):
+        entries += [(output_path(kind, settings, **c.url_format), c.source_path_shown, slug_line(documents.get(c.source_path_shown)))
                     for key in keys for c in context.get(key, [])]
-    return collisions(entries, [save_as(url) for url in _index_urls(site)])
+    periods = {year.year: [month.month for month in year.months] for year in site.years}
+    return collisions(entries, index_files(site.registry.units, [group.term for group in site.terms], periods))
 
 
 def slug_line(doc) -> int:
@@ -261,15 +204,3 @@ def collisions(entries: list[tuple[str, str, int]], reserved: list[str]) -> list
         else:
             owners[target] = shown
     return errors
-
-
-def _index_urls(site: Site) -> list[str]:
-    """Return the URL of every page the generator writes."""
-    links = Links()
-    urls = [links.units, links.terms, links.archives, links.search, "", URLS["not_found"]]
-    urls += [links.unit(code) for code in site.registry.units]
-    urls += [links.term(group.term) for group in site.terms]
-    for year in site.years:
-        urls.append(links.year(year.year))
-        urls += [links.month(year.year, month.month) for month in year.months]
-    return urls

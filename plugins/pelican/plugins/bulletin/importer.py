@@ -19,15 +19,18 @@ from zoneinfo import ZoneInfo
 from . import legacy
 from .dates import parse_date
 from .errors import DateError, ImportFailure
-from .registry import Registry, Unit
+from .registry import Registry, Unit, unit_choices
 from .scaffold import make_slug, quote_yaml
-from .schema import _CONTROL as CONTROL_CHARS
+from .schema import (
+    CONTROL_CHARS,
+    MAX_TITLE,  # a longer first line is a paragraph, not a title
+)
 from .terms import FIRST_YEAR, LAST_YEAR, Term
 from .text import canon, fold, lookup_key, nfc
+from .urls import article_file, image_folder
 
 SOURCE_TYPES = (".txt", ".docx")
 CAPTION_WORDS = 30
-MAX_TITLE = 300  # the schema's limit: a longer first line is a paragraph, not a title
 WORD = "Word (.docx)"
 SOFT_HYPHEN = "\u00ad"
 SPACES = dict.fromkeys(map(ord, "\u00a0\t\u0085\u2028\u2029"), " ")  # read as a space (line separators too)
@@ -961,13 +964,13 @@ FIELD_NAMES = {"title": "tiêu đề (title)", "date": "ngày đăng (date)", "u
 def target_path(article: Article, content: str, now: datetime) -> str:
     """Return content/articles/<yyyy>/<slug>.md for an article (this year when it has no date)."""
     year = article.date.moment.year if article.date.moment else now.year
-    return os.path.join(content, "articles", str(year), article.slug + ".md")
+    return article_file(content, year, article.slug)
 
 
 def place_pictures(article: Article, content: str, year: int, write: bool) -> list[str]:
     """Give each image a free name under content/images/<yyyy>/ and write it (never over an existing file)."""
     written = []
-    folder = os.path.join(content, "images", str(year))
+    folder = os.path.join(content, image_folder(year))
     number = 1
     for picture in article.pictures:
         if not picture.extension:
@@ -978,7 +981,7 @@ def place_pictures(article: Article, content: str, year: int, write: bool) -> li
             full = os.path.join(folder, name)
             if not os.path.exists(full):
                 break
-        picture.path = f"images/{year}/{name}"
+        picture.path = f"{image_folder(year)}/{name}"
         if write:
             os.makedirs(folder, exist_ok=True)
             with open(full, "xb") as handle:  # x: fail rather than replace a file that appeared meanwhile
@@ -1000,9 +1003,9 @@ def report(article: Article, target: str, shown: str) -> list[str]:
     if article.units.known:
         lines.append("  đơn vị: " + "; ".join(f"{u.name} ({u.code})" for u in article.units.known))
     for span, units in article.units.ambiguous:
-        lines.append(f'  "{span}" viết không dấu, ứng với nhiều đơn vị: ' + " hay ".join(f"{u.name} ({u.code})" for u in units) + " — hãy chọn")
+        lines.append(f'  "{span}" viết không dấu, ứng với nhiều đơn vị: {unit_choices(units, quoted=False)} — hãy chọn')
     for name, near in article.units.unknown:
-        hint = (" — gần nhất: " + " hay ".join(f"{u.name} ({u.code})" for u in near)) if near else ""
+        hint = f" — gần nhất: {unit_choices(near, quoted=False)}" if near else ""
         lines.append(f'  tên đơn vị chưa có trong danh sách: "{name}"{hint}')
     if article.terms:
         lines.append("  nhiệm kỳ: " + ", ".join(t.label for t in article.terms))

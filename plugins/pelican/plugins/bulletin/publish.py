@@ -25,6 +25,7 @@ import brotli
 from .errors import Refusal
 from .folders import fresh_beside, guard_output, remove_stale, swap_into_place
 from .sanitize import VIDEO_HOST
+from .urls import URLS
 
 HASHED = (".css", ".js")  # theme files whose names carry a content hash
 COMPRESSED = (".html", ".css", ".js", ".mjs", ".xml", ".json", ".svg", ".txt", ".map", ".webmanifest")
@@ -34,7 +35,7 @@ GZIP_MAGIC = b"\x1f\x8b"
 BROTLI_QUALITY = {".css": 11, ".js": 11, ".mjs": 11, ".svg": 11, ".json": 11}
 BROTLI_DEFAULT = 7
 HASH_LENGTH = 10
-SITEMAP, ROBOTS, NOT_FOUND = "sitemap.xml", "robots.txt", "404.html"
+SITEMAP, ROBOTS, NOT_FOUND = "sitemap.xml", "robots.txt", URLS["not_found"]
 CONTINUATION = re.compile(r"(^|/)trang/\d+/index\.html$")
 SKIPPED_FOLDERS = ("pagefind",)  # the search bundle: its own files, never a page of the site
 

@@ -11,6 +11,7 @@ from pelican.urlwrappers import Author, Category
 from . import markup, parallel, sanitize, schema
 from .errors import ContentError
 from .state import get_state
+from .urls import is_published
 
 
 class BulletinReader(BaseReader):
@@ -74,8 +75,7 @@ def pelican_metadata(doc: schema.Document, html: str, state) -> dict:
             byline_title=meta.get("author_title") or "",
             image=schema.Image(image, meta.get("image_caption") or "") if image else None,
         )
-    # A file with errors never reaches the site; the build stops once every file is checked.
-    result["status"] = "draft" if doc.errors else (meta.get("status") or "published")
-    if doc.kind == "article" and result["status"] == "published" and state.withheld(result["date"]):
-        result["status"] = "draft"  # scheduled: the first build on or after its date publishes it
+    # A file with errors never reaches the site; the build stops once every file is checked. A scheduled article
+    # is a draft until the first build on or after its date.
+    result["status"] = "published" if not doc.errors and is_published(doc.kind, meta, state) else "draft"
     return result

@@ -85,6 +85,11 @@ class Registry:
         return [u for root in self.roots for u in self.descendants(root)]
 
 
+def unit_choices(units: list[Unit], quoted: bool = True) -> str:
+    """Name units for an editor to choose between: "Huyện ủy Hớn Quản" (huyen-uy-hon-quan) hay "…" (…)."""
+    return " hay ".join(f'"{u.name}" ({u.code})' if quoted else f"{u.name} ({u.code})" for u in units)
+
+
 def load_registry(path: str, display_path: str | None = None) -> tuple[Registry, list[ContentError]]:
     """Read units.yml; return the registry (possibly partial) and every problem found in it."""
     shown = display_path or path

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 
 from .errors import ContentError
+from .urls import ARTICLES, IMAGES, PAGES
 
 SOURCE_EXTENSIONS = ("md", "markdown")  # as Pelican compares them: case matters
 # An article saved under another extension: x.MD, x.mkd; x.txt or Notepad's x.md.txt when it starts with ---.
@@ -67,7 +68,7 @@ def stray_file_errors(settings: dict, show: Callable[[str], str]) -> list[Conten
     registry = os.path.normpath(settings.get("BULLETIN_REGISTRY") or "units.yml")
     shown = show(content)
     folders = {key: f"{shown}/{(settings.get(setting) or [default])[0]}" for key, setting, default in
-               (("articles", "ARTICLE_PATHS", "articles"), ("pages", "PAGE_PATHS", "pages"), ("images", "STATIC_PATHS", "images"))}
+               (("articles", "ARTICLE_PATHS", ARTICLES), ("pages", "PAGE_PATHS", PAGES), ("images", "STATIC_PATHS", IMAGES))}
     errors = []
     for parent, dirs, files in os.walk(content):
         here = os.path.relpath(parent, content)
