@@ -11,8 +11,8 @@ import pytest
 
 from conftest import ROOT, build_into, overrides
 from pelican.plugins.bulletin import build as builder
+from pelican.plugins.bulletin.htmlcache import BUSY_SECONDS, HtmlCache
 from pelican.plugins.bulletin.incremental import LiveSite
-from pelican.plugins.bulletin.parallel import BUSY_SECONDS, HtmlCache
 from pelican.plugins.bulletin.serve import PREVIEW_SETTINGS
 
 sys.path.insert(0, str(ROOT / "benchmarks"))

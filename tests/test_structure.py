@@ -21,13 +21,26 @@ def module_name(path: Path, package: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
+def runtime_imports(tree: ast.AST):
+    """Yield the import statements of a module that run (anywhere but under `if TYPE_CHECKING:`)."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.If) and ast.unparse(node.test) in ("TYPE_CHECKING", "typing.TYPE_CHECKING"):
+            stack.extend(node.orelse)
+            continue
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            yield node
+        stack.extend(ast.iter_child_nodes(node))
+
+
 def imported(path: Path, package: Path, modules: set[str]) -> set[str]:
     """Return the package's modules a file imports, anywhere in it."""
     name = module_name(path, package)
     parts = name.split(".") if name else []
     here = parts if path.name == "__init__.py" else parts[:-1]  # the package relative imports start from
     found = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in runtime_imports(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.ImportFrom):
             if node.level:
                 base = here[: len(here) - (node.level - 1)] + (node.module.split(".") if node.module else [])
@@ -68,10 +81,10 @@ def test_the_plugin_has_no_import_cycle():
     assert import_cycles(PACKAGE) == []
 
 
-def test_the_cycle_finder_finds_a_cycle_made_through_a_lazy_import(tmp_path):
-    (tmp_path / "build.py").write_text("from . import publish\n", encoding="utf-8")
+def test_the_cycle_finder_finds_a_cycle_made_through_a_lazy_import_and_not_one_made_for_type_checkers(tmp_path):
+    (tmp_path / "build.py").write_text("from . import publish\nfrom .text import nfc\n", encoding="utf-8")
     (tmp_path / "publish.py").write_text("def deploy():\n    from .build import swap\n", encoding="utf-8")
-    (tmp_path / "text.py").write_text("import os\n", encoding="utf-8")
+    (tmp_path / "text.py").write_text("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from . import build\n", encoding="utf-8")
     assert import_cycles(tmp_path) == [["build", "publish", "build"]]
 
 

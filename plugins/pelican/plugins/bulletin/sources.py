@@ -34,6 +34,13 @@ def is_source(name: str) -> bool:
     return os.path.splitext(name)[1][1:] in SOURCE_EXTENSIONS
 
 
+def kind_of(settings: dict, source_path: str) -> str:
+    """Tell whether a content file is a page (under PAGE_PATHS) or an article."""
+    relative = os.path.relpath(source_path, settings["PATH"]).replace(os.sep, "/")
+    pages = [p.rstrip("/") + "/" for p in settings.get("PAGE_PATHS", [PAGES])]
+    return "page" if any(relative.startswith(p) for p in pages) else "article"
+
+
 def source_files(content: str, folders: list[str]) -> list[str]:
     """Return every file below the given content folders that Pelican reads, sorted."""
     found = []
