@@ -295,6 +295,29 @@ def test_article_title_date_and_sapo_are_on_the_first_phone_screen(reader):
     assert reader.elsewhere == []
 
 
+@pytest.mark.slow
+@pytest.mark.browser
+def test_every_sample_article_starts_on_the_first_phone_screen(browser, sample):  # noqa: F811 (a fixture)
+    context = browser.new_context(viewport={"width": 360, "height": 800}, locale="vi-VN")
+    context.route(BASE + "/**", verify.serve_route(str(sample), BASE + "/"))
+    tab = context.new_page()
+    articles = sorted(p.parent.relative_to(sample).as_posix() for p in sample.glob("[0-9]*/[0-9]*/*/index.html"))
+    assert len(articles) >= 15
+    late = {}
+    for url in articles:
+        tab.goto(f"{BASE}/{url}/")
+        box = tab.evaluate(BOXES)
+        start = box["lead"] or tab.evaluate("(() => { const r = document.querySelector('.article-body p').getBoundingClientRect(); "
+                                             "return {top: r.top, line: parseFloat(getComputedStyle(document.querySelector('.article-body p')).lineHeight)}; })()")
+        if not (box["h1"]["bottom"] <= 800 and box["date"]["bottom"] <= 800 and start["top"] + start["line"] <= 800):
+            late[url] = (box["h1"]["bottom"], box["date"]["bottom"], start["top"])
+    tab.goto(f"{BASE}/")
+    first = tab.evaluate(BOXES)["first"]
+    context.close()
+    assert late == {}
+    assert first["bottom"] <= 800
+
+
 @pytest.mark.browser
 def test_first_article_title_is_on_the_first_phone_screen_of_the_home_page(reader):
     reader.goto(f"{BASE}/")
