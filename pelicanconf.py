@@ -62,5 +62,14 @@ LOAD_CONTENT_CACHE = False
 
 MENU_PAGES = ["gioi-thieu", "lien-he"]
 
+# The footer of every page (README, "Thông tin cuối trang"); the public build refuses to run without the first two.
+# Sample values: the address, numbers and licence below are made up for the sample bulletin.
+BULLETIN_AGENCY = "Tỉnh ủy Bình Phước"
+BULLETIN_RESPONSIBLE = "Trần Quốc Thịnh, Phó Chánh Văn phòng Tỉnh ủy"
+BULLETIN_ADDRESS = "Phòng 204, nhà B, số 15 đường Hùng Vương, phường Tân Phú, thành phố Đồng Xoài, tỉnh Bình Phước"
+BULLETIN_PHONE = "0271 000 0000"
+BULLETIN_EMAIL = "bantin@example.org"
+BULLETIN_LICENSE = "Số 00/GP-STTTT do Sở Thông tin và Truyền thông cấp ngày 15/3/2021 (số giả định của bản mẫu)"
+
 # The preview shows scheduled articles, marked as such (invoke livereload sets this; so does BULLETIN_PREVIEW=1).
 WITH_FUTURE_DATES = os.environ.get("BULLETIN_PREVIEW") == "1"

@@ -127,10 +127,13 @@ class BulletinGenerator(Generator):
             )
             self.write_feed(writer, group.articles, links.term_feed(group.term), f"Nhiệm kỳ {group.term.label}")
         write(save_as(links.archives), self.get_template("archives"), self.context, url=links.archives, page_name="archives")
+        adjacent = indexes.adjacent_months(site.years)
         for year in site.years:
             self.write_period(write, links.year(year.year), year.articles, year=year, month=None)
             for month in year.months:
-                self.write_period(write, links.month(year.year, month.month), month.articles, year=year, month=month)
+                older, newer = adjacent[(month.year, month.month)]
+                self.write_period(write, links.month(year.year, month.month), month.articles, year=year, month=month,
+                                  older_month=older, newer_month=newer)
         write(save_as(links.search), self.get_template("search"), self.context, url=links.search, page_name="search")
         write(URLS["not_found"], self.get_template("404"), self.context, url=URLS["not_found"], page_name="404")
 
