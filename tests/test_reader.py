@@ -11,13 +11,10 @@ from urllib.parse import quote
 
 import pytest
 
-from conftest import ROOT, Site, article, write_content
-from pelican.plugins.bulletin import build as builder
+from conftest import BASE, Site, article, build_into, write_content
 from pelican.plugins.bulletin import indexes, verify
 from pelican.plugins.bulletin.wrapping import headline, keep_ranges
-from test_publish import sample  # noqa: F401 (the public sample site, a fixture)
 
-BASE = "https://example.org/ban-tin"
 FOOTER = {
     "BULLETIN_AGENCY": "Tỉnh ủy Bình Phước",
     "BULLETIN_RESPONSIBLE": "Trần Quốc Thịnh, Phó Chánh Văn phòng Tỉnh ủy",
@@ -61,9 +58,7 @@ def site(tmp_path_factory) -> Site:
     """The test site at its public address (a sub-path), built once for the module."""
     root = tmp_path_factory.mktemp("reader")
     write_content(root / "content", FILES)
-    overrides = {"THEME": str(ROOT / "theme"), "PLUGIN_PATHS": [str(ROOT / "plugins")], "SITEURL": BASE,
-                 "FEED_DOMAIN": BASE, "MENU_PAGES": ["lien-he"], **FOOTER}
-    outcome = builder.build(str(ROOT / "pelicanconf.py"), str(root / "content"), str(root / "output"), overrides)
+    outcome = build_into(root / "content", root / "output", {"SITEURL": BASE, "FEED_DOMAIN": BASE, "MENU_PAGES": ["lien-he"], **FOOTER})
     assert outcome.ok, outcome.errors
     return Site(root, outcome)
 
@@ -119,7 +114,7 @@ def test_local_build_runs_without_the_footer_settings(build_site):
     assert built.html("").select_one("footer.site-footer dl") is None
 
 
-def test_sample_settings_fill_the_footer_of_the_public_build(sample):  # noqa: F811 (a fixture)
+def test_sample_settings_fill_the_footer_of_the_public_build(sample):
     from bs4 import BeautifulSoup
 
     footer = BeautifulSoup((sample / "index.html").read_text(encoding="utf-8"), "html.parser").select_one("footer")
@@ -297,7 +292,7 @@ def test_article_title_date_and_sapo_are_on_the_first_phone_screen(reader):
 
 @pytest.mark.slow
 @pytest.mark.browser
-def test_every_sample_article_starts_on_the_first_phone_screen(browser, sample):  # noqa: F811 (a fixture)
+def test_every_sample_article_starts_on_the_first_phone_screen(browser, sample):
     context = browser.new_context(viewport={"width": 360, "height": 800}, locale="vi-VN")
     context.route(BASE + "/**", verify.serve_route(str(sample), BASE + "/"))
     tab = context.new_page()
@@ -461,7 +456,7 @@ ARTICLE_BUDGET = 30 * 1024  # bytes, gzip: the page with its stylesheet and scri
 
 
 @pytest.mark.slow
-def test_every_article_page_of_the_sample_weighs_under_30_kb_gzip(sample):  # noqa: F811 (a fixture)
+def test_every_article_page_of_the_sample_weighs_under_30_kb_gzip(sample):
     theme = sorted((sample / "theme").rglob("*.gz"))
     assets = {p.name: p.stat().st_size for p in theme if p.name.endswith((".css.gz", ".js.gz"))}
     articles = list(sample.glob("[0-9][0-9][0-9][0-9]/[0-9][0-9]/*/index.html"))
