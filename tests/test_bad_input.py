@@ -7,16 +7,18 @@ import hashlib
 import io
 import os
 import re
-import subprocess
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, UNITS_YML, article, write_content
-from pelican.plugins.bulletin import build as builder, limits
+from conftest import ROOT, UNITS_YML, article, build_into, run_invoke, write_content
+from pelican.plugins.bulletin import build as builder
+from pelican.plugins.bulletin import limits
 from pelican.plugins.bulletin.check import check_content
+from pelican.plugins.bulletin.errors import display_path
+from pelican.plugins.bulletin.finishers import FINISHERS
 
 GOOD = {
     "articles/2022/hoi-nghi.md": article(),
@@ -171,8 +173,7 @@ def test_bad_input_is_refused_clearly_and_keeps_the_previous_site(previous, tmp_
     if units is None:
         os.remove(previous.content / "units.yml")
     write_content(previous.content, case.files, units=units)
-    outcome = builder.build(str(ROOT / "pelicanconf.py"), str(previous.content), str(previous.output),
-                            {"THEME": str(ROOT / "theme"), "PLUGIN_PATHS": [str(ROOT / "plugins")]}, builder.FINISHERS)
+    outcome = build_into(previous.content, previous.output, finishers=FINISHERS)
     assert not outcome.ok
     assert hashes(previous.output) == before
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".output.tmp-")]
@@ -281,7 +282,7 @@ def test_the_failure_summary_says_whether_an_old_site_is_kept(build_site, built_
     site = build_site({**GOOD, BAD: front(*valid(date='date: "31/02/2022"'))})
     stream = io.StringIO()
     builder.report(site.outcome, stream)
-    assert stream.getvalue().splitlines()[-1] == summary.format(output=builder.display(str(site.output)))
+    assert stream.getvalue().splitlines()[-1] == summary.format(output=display_path(str(site.output)))
 
 
 # The real command line, for a representative subset: exit code, message on stderr, no traceback, output kept.
@@ -294,13 +295,13 @@ def test_invoke_build_refuses_bad_input(tmp_path, name):
     case = CASES[name]
     content, output = tmp_path / "content", tmp_path / "output"
     write_content(content, GOOD)
-    invoke = [str(ROOT / ".venv" / "bin" / "invoke"), "build", "--content", str(content), "--output", str(output)]
-    first = subprocess.run(invoke, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    build = ("build", "--content", str(content), "--output", str(output))
+    first = run_invoke(*build)
     assert first.returncode == 0, first.stderr
     before = hashes(output)
     prepare(tmp_path, name, case)
     write_content(content, case.files, units=case.units if name.startswith("units-") else UNITS_YML)
-    result = subprocess.run(invoke, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    result = run_invoke(*build)
     assert result.returncode != 0
     assert "Traceback" not in result.stderr + result.stdout
     assert str(content / case.path) in result.stderr
@@ -311,8 +312,7 @@ def test_invoke_build_refuses_bad_input(tmp_path, name):
 
 @pytest.mark.slow
 def test_invoke_build_refuses_a_missing_content_folder(tmp_path):
-    result = subprocess.run([str(ROOT / ".venv" / "bin" / "invoke"), "build", "--content", str(tmp_path / "khong-co")],
-                            cwd=ROOT, capture_output=True, text=True, timeout=120)
+    result = run_invoke("build", "--content", str(tmp_path / "khong-co"))
     assert result.returncode == 1
     assert "Traceback" not in result.stderr and "không có thư mục nội dung" in result.stderr
 
@@ -324,8 +324,7 @@ AGREEING = ["wrong-year-folder", "one-year-term", "title-control-escape", "unit-
 @pytest.mark.parametrize("name", AGREEING)
 def test_check_reports_exactly_what_the_build_refuses(previous, name):
     write_content(previous.content, CASES[name].files)
-    outcome = builder.build(str(ROOT / "pelicanconf.py"), str(previous.content), str(previous.output),
-                            {"THEME": str(ROOT / "theme"), "PLUGIN_PATHS": [str(ROOT / "plugins")]})
+    outcome = build_into(previous.content, previous.output)
     checked = check_content(str(ROOT / "pelicanconf.py"), str(previous.content), [])
     assert not outcome.ok
     assert sorted(outcome.errors) == sorted(str(e) for e in checked)

@@ -6,7 +6,13 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from pelican.plugins.bulletin.dates import (
-    DateError, format_date, format_datetime, format_month, format_short_date, parse_date, weekday_name,
+    DateError,
+    format_date,
+    format_datetime,
+    format_month,
+    format_short_date,
+    parse_date,
+    weekday_name,
 )
 from pelican.plugins.bulletin.terms import Term, TermError, find_terms, parse_term
 

@@ -204,8 +204,8 @@ def test_docx_table_becomes_a_markdown_table(tmp_path, build_site):
     document.add_paragraph("09:00 12/08/2024")
     document.add_paragraph("Sáng 12/8, Đảng ujy xã Tân Khai công bố kết quả lấy phiếu giới thiệu quy hoạch.".replace("ujy", "ủy"))
     table = document.add_table(rows=3, cols=3)
-    for row, values in zip(table.rows, [("Chức danh", "Số phiếu", "Tỷ lệ"), ("Bí thư | Phó", "45", "90%"), ("Phó Bí thư", "40", "80%")]):
-        for cell, value in zip(row.cells, values):
+    for row, values in zip(table.rows, [("Chức danh", "Số phiếu", "Tỷ lệ"), ("Bí thư | Phó", "45", "90%"), ("Phó Bí thư", "40", "80%")], strict=True):
+        for cell, value in zip(row.cells, values, strict=True):
             cell.text = value
     frame = document.add_table(rows=1, cols=1)  # a one-cell table frames a paragraph: it stays a paragraph
     frame.rows[0].cells[0].text = "Hội nghị kết thúc lúc 11 giờ cùng ngày."

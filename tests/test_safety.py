@@ -11,6 +11,7 @@ from bs4 import BeautifulSoup
 from conftest import UNITS_YML, article
 from pelican.plugins.bulletin import build as builder
 from pelican.plugins.bulletin import markup, sanitize
+from pelican.plugins.bulletin.finishers import FINISHERS
 
 HOSTILE = '"><script>alert(1)</script></script><script>alert(2)</script>'
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -204,7 +205,7 @@ def hostile_site(build_site):
         "pages/trang.md": f'---\ntitle: "P {value}"\nsummary: "PS {value}"\n---\n\nTrang.\n',
         "images/anh.svg": '<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"></svg>',
     }
-    site = build_site(files, units=units, conf="publishconf.py", settings=PUBLIC, finishers=builder.FINISHERS)
+    site = build_site(files, units=units, conf="publishconf.py", settings=PUBLIC, finishers=FINISHERS)
     assert site.outcome.ok, site.outcome.errors
     return site
 
@@ -257,7 +258,7 @@ def test_no_script_runs_on_any_page_or_search_without_the_csp(build_site, serve_
     value = yaml_quoted(HOSTILE)
     site = build_site({"articles/2022/bai.md": article(title=f"T {value}", summary=f"S {value}", author=f"A {value}",
                                                        tags=[f"K {value}"], body=f"<p>{HOSTILE}</p>")},
-                      finishers=builder.FINISHERS)  # a local build: no CSP, so escaping alone must hold
+                      finishers=FINISHERS)  # a local build: no CSP, so escaping alone must hold
     assert site.outcome.ok, site.outcome.errors
     base = serve_dir(site.output)
     dialogs: list[str] = []

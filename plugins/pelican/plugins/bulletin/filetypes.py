@@ -57,7 +57,7 @@ def sniff(head: bytes) -> str:
 
 def _as_text(head: bytes) -> str:
     """Decode the start of a text file in UTF-8 or UTF-16 (by its byte-order mark), ignoring a cut last character."""
-    if head.startswith(b"\xff\xfe") or head.startswith(b"\xfe\xff"):
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return head[2:].decode("utf-16-le" if head[:2] == b"\xff\xfe" else "utf-16-be", errors="ignore")
     return head.removeprefix(_TEXT_BOMS[0]).decode("utf-8", errors="ignore")
 

@@ -6,16 +6,15 @@ import functools
 import html
 import os
 import re
-import xml.etree.ElementTree as etree
+import xml.etree.ElementTree as etree  # noqa: N813 (the name Python-Markdown's extensions use)
 from urllib.parse import unquote
 
 from markdown import Extension, Markdown
 from markdown.treeprocessors import Treeprocessor
 
 from .errors import ContentError
-from .sanitize import locate
+from .sanitize import Removal, clean, locate
 from .sources import static_link
-
 
 EXTENSIONS = ["extra", "sane_lists"]
 # Footnote back-links carry a tooltip; Python-Markdown's default is English.
@@ -111,6 +110,11 @@ def convert(md: Markdown, body: str) -> str:
     """Convert one document's Markdown body with a reused converter."""
     md.reset()
     return md.convert(body)
+
+
+def render(md: Markdown, body: str) -> tuple[str, list[Removal]]:
+    """Convert a Markdown body to HTML and pass it through the sanitizer's allowlist; say what it removed."""
+    return clean(convert(md, body)) if body.strip() else ("", [])
 
 
 def plain_text(fragment: str) -> str:

@@ -11,7 +11,6 @@ import nh3
 
 from .sources import static_link
 
-
 # Elements an article body may hold; everything else is unwrapped (its text kept) or, for SCRUBBED, dropped whole.
 TAGS = frozenset({
     "a", "abbr", "b", "bdi", "bdo", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "data", "dd",

@@ -11,17 +11,17 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-from typing import Callable
+from collections.abc import Callable
 
 from .errors import ContentError
+from .urls import ARTICLES, DOCUMENTS, IMAGES, PAGES
 
 SOURCE_EXTENSIONS = ("md", "markdown")  # as Pelican compares them: case matters
 # An article saved under another extension: x.MD, x.mkd; x.txt or Notepad's x.md.txt when it starts with ---.
 MARKDOWN_TYPES = (".md", ".markdown", ".mkd", ".mdown", ".mkdn")
 TEXT_TYPES = (*MARKDOWN_TYPES, ".txt", ".text")
 WORD_TYPES = (".docx", ".doc", ".odt", ".rtf")
-DOCUMENTS = "tai-lieu"  # the static folder of attached documents (PDF, Word, Excel…); the others hold images
-STATIC_FOLDERS = ("images/", f"{DOCUMENTS}/")  # links to files there become {static} links
+STATIC_FOLDERS = (f"{IMAGES}/", f"{DOCUMENTS}/")  # links to files there become {static} links
 IMAGE_TYPES = (".svg", ".png", ".jpg", ".jpeg", ".webp", ".gif", ".avif")  # what an article may show
 PHOTO_TYPES = (*IMAGE_TYPES, ".bmp", ".tif", ".tiff", ".heic", ".heif")  # what a photo in the wrong folder may be
 # Hidden files (.DS_Store, macOS ._x, .~lock.x#), Office owner and temporary files (~$x.docx, ~WRL0001.tmp), editors'
@@ -33,6 +33,13 @@ JUNK = (".*", "~*", "*~", "#*#", "*.swp", "*.swo", "*.swx", "*.tmp", "*.bak", "*
 def is_source(name: str) -> bool:
     """Tell whether Pelican reads a file of this name as an article or a page."""
     return os.path.splitext(name)[1][1:] in SOURCE_EXTENSIONS
+
+
+def kind_of(settings: dict, source_path: str) -> str:
+    """Tell whether a content file is a page (under PAGE_PATHS) or an article."""
+    relative = os.path.relpath(source_path, settings["PATH"]).replace(os.sep, "/")
+    pages = [p.rstrip("/") + "/" for p in settings.get("PAGE_PATHS", [PAGES])]
+    return "page" if any(relative.startswith(p) for p in pages) else "article"
 
 
 def source_files(content: str, folders: list[str]) -> list[str]:
@@ -69,7 +76,7 @@ def stray_file_errors(settings: dict, show: Callable[[str], str]) -> list[Conten
     registry = os.path.normpath(settings.get("BULLETIN_REGISTRY") or "units.yml")
     shown = show(content)
     folders = {key: f"{shown}/{(settings.get(setting) or [default])[0]}" for key, setting, default in
-               (("articles", "ARTICLE_PATHS", "articles"), ("pages", "PAGE_PATHS", "pages"), ("images", "STATIC_PATHS", "images"))}
+               (("articles", "ARTICLE_PATHS", ARTICLES), ("pages", "PAGE_PATHS", PAGES), ("images", "STATIC_PATHS", IMAGES))}
     errors = []
     for parent, dirs, files in os.walk(content):
         here = os.path.relpath(parent, content)
@@ -94,7 +101,7 @@ def _advice(full: str, shown: str, in_sources: bool, articles: str, pages: str, 
     """Say why a file is not published and what to do with it (Vietnamese)."""
     name = os.path.basename(full)
     stem, extension = _split(name)
-    if extension in MARKDOWN_TYPES or extension in ("", ".txt", ".text") and _has_front_matter(full):
+    if extension in MARKDOWN_TYPES or (extension in ("", ".txt", ".text") and _has_front_matter(full)):
         renamed = "" if name == f"{stem}.md" else f' và đổi tên thành "{stem}.md"'
         if in_sources:
             return f'tệp này không được đăng vì đuôi tệp không phải .md — hãy đổi tên thành "{stem}.md"'

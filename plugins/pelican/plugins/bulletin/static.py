@@ -9,12 +9,13 @@ svg.rebuild writes them, never as the editor's file.
 from __future__ import annotations
 
 import os
-from typing import Callable
+from collections.abc import Callable
 
 from . import filetypes, svg
 from .errors import ContentError
-from .sources import DOCUMENTS, is_junk
 from .settings import STATE_KEY
+from .sources import is_junk
+from .urls import DOCUMENTS
 
 KINDS = ", ".join(("JPG", "PNG", "WebP", "GIF", "AVIF", "SVG"))
 DOCUMENT_NAMES = ", ".join(("PDF", "Word", "Excel", "PowerPoint", "OpenDocument"))

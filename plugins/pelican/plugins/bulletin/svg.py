@@ -175,9 +175,9 @@ class _Builder:
                 continue
             if namespace == XML and name in ("space", "lang"):
                 kept.append((f"xml:{name}", value))
-            elif namespace == "" and (name in ATTRIBUTES or ARIA.match(name)):
-                if self._styles_allowed(value if name == "style" or "url(" in value.lower() else ""):
-                    kept.append((name, value))
+            elif namespace == "" and (name in ATTRIBUTES or ARIA.match(name)) \
+                    and self._styles_allowed(value if name == "style" or "url(" in value.lower() else ""):
+                kept.append((name, value))
         return kept
 
     def _address_allowed(self, element: str, value: str) -> bool:
