@@ -15,6 +15,7 @@ from pelican.plugins.bulletin import build as builder
 
 CONTENT = "content"
 OUTPUT = "output"
+PREVIEW = ".preview"  # the live preview's own folder (scheduled articles included): never output/, never published
 HOST, PORT = "127.0.0.1", 8000
 
 # Tasks that take any number of files after their name (`invoke check a.md b.md`, a shell glob): task -> its list
@@ -101,12 +102,29 @@ def serve(c, output=OUTPUT, port=PORT):
     serve_forever(output, HOST, int(port))
 
 
-@task(help={"content": "thư mục nội dung", "output": "thư mục xuất", "port": "cổng"})
-def livereload(c, content=CONTENT, output=OUTPUT, port=PORT):
-    """Preview with scheduled articles shown: rebuild on every save and refresh the browser."""
+@task(help={"content": "thư mục nội dung", "output": "thư mục của bản xem trước (không phải output/)", "port": "cổng"})
+def livereload(c, content=CONTENT, output=PREVIEW, port=PORT):
+    """Preview with scheduled articles shown, built into .preview/: rebuild on every save and refresh the browser."""
     from pelican.plugins.bulletin.serve import preview
 
     preview(settings_file(False), content, output, HOST, int(port))
+
+
+@task(help={"content": "thư mục nội dung (trong một kho git)", "output": "thư mục của bản xem trước (không phải output/)",
+            "port": "cổng của bản xem trước"})
+def edit(c, content=CONTENT, output=PREVIEW, port=PORT):
+    """Web editor at 127.0.0.1:8000/quan-tri/ with the live preview and a local git backend (Ctrl-C stops both)."""
+    from pelican.plugins.bulletin.editor import EditorError, run
+
+    try:
+        run(settings_file(False), content, output, int(port))
+    except EditorError as error:
+        print(f"Không mở được trình soạn thảo: {error}", file=sys.stderr)
+        raise Exit(code=1)
+    except OSError as error:  # the preview's port is taken
+        print(f"Không mở được trình soạn thảo: cổng {port} không dùng được ({error.strerror}) — "
+              "hãy dừng chương trình đang dùng cổng đó hoặc chọn cổng khác (--port)", file=sys.stderr)
+        raise Exit(code=1)
 
 
 @task(help={"output": "thư mục xuất cần xóa"})
@@ -116,7 +134,7 @@ def clean(c, output=OUTPUT):
     if refusal:
         print(refusal, file=sys.stderr)
         raise Exit(code=1)
-    for path in (output, ".cache"):
+    for path in (output, PREVIEW, ".cache"):
         if os.path.isdir(path):
             shutil.rmtree(os.path.realpath(path))  # an output that is a link: empty what it points to, keep the link
             print(f"Đã xóa {path}/")

