@@ -5,7 +5,7 @@
 //   - listens on 127.0.0.1 (decap-server's own entry point listens on every interface unless BIND_HOST is set);
 //   - answers only requests addressed to 127.0.0.1 or localhost (a page on another name that resolves here, DNS
 //     rebinding, gets 403) and, for the browser, only the editor's own page (CORS: ORIGIN);
-//   - refuses any path outside the content folder (decap-server itself only keeps paths inside the repository);
+//   - refuses any path outside the content folder, or hidden (decap-server itself only keeps paths inside the repository);
 //   - refuses to write while the working tree has changes nobody committed: decap-server commits with `git add .`
 //     and switches branches in that tree, which would carry them into an article's commit.
 //
@@ -50,9 +50,11 @@ function pathsIn(value, found = []) {
   return found;
 }
 
+// Inside the content folder, and no hidden file or folder (a name starting with "."): the site never publishes those.
 function insideContent(file) {
   const normal = path.posix.normalize(String(file).split('\\').join('/'));
-  return !path.posix.isAbsolute(normal) && (normal === content || normal.startsWith(content + '/'));
+  const inside = !path.posix.isAbsolute(normal) && (normal === content || normal.startsWith(content + '/'));
+  return inside && !normal.slice(content.length).split('/').some((part) => part.startsWith('.'));
 }
 
 function uncommitted() {
@@ -77,7 +79,8 @@ app.post('/api/v1', (request, response, next) => {
   const body = request.body || {};
   const outside = pathsIn(body.params).filter((file) => !insideContent(file));
   if (outside.length) {
-    return refuse(response, 403, `Trình soạn thảo chỉ được ghi trong thư mục ${content}/ — từ chối: ${outside.join(', ')}`);
+    return refuse(response, 403, `Trình soạn thảo chỉ ghi tệp trong thư mục ${content}/ và không ghi tệp ẩn (tên bắt đầu ` +
+      `bằng dấu chấm) — từ chối: ${outside.join(', ')}`);
   }
   if (WRITES.has(body.action)) {
     const changed = uncommitted();

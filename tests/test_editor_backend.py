@@ -109,7 +109,8 @@ def test_other_pages_cannot_use_it(backend):
         assert response.headers.get("Access-Control-Allow-Origin") != "http://127.0.0.1:9999"
 
 
-@pytest.mark.parametrize("path", ["tasks.py", "content/../tasks.py", "../ngoai/bai.md", "/etc/bai.md", "noi-dung/bai.md"])
+@pytest.mark.parametrize("path", ["tasks.py", "content/../tasks.py", "../ngoai/bai.md", "/etc/bai.md", "noi-dung/bai.md",
+                                  "content/articles/2022/..-..-bai.md", "content/.git/bai.md"])
 def test_nothing_is_written_outside_the_content_folder(backend, path):
     url, repo, _port = backend
     status, answer = call(url, persist(path))

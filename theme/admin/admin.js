@@ -32,8 +32,60 @@
     return nfc(text).toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd');
   }
 
+  // One tone placement for open oa, oe, uy syllables (hoà -> hòa, uỷ -> ủy), as text.py canon() does: never after
+  // qu- (quả, quý), never before a final consonant (hoàng, khuỷu stay).
+  var TONES = '\u0300\u0309\u0303\u0301\u0323';
+  var CONSONANTS = 'bcdđghklmnpqrstvx';
+
+  function canonWord(word) {
+    var chars = Array.from(word.normalize('NFD'));
+    var tones = chars.filter(function (c) { return TONES.indexOf(c) >= 0; });
+    if (tones.length !== 1) return word;
+    var bare = chars.filter(function (c) { return TONES.indexOf(c) < 0; });
+    var lower = bare.join('').toLowerCase();
+    var pair = lower.slice(-2);
+    if (lower.length < 2 || ['oa', 'oe', 'uy'].indexOf(pair) < 0) return word;
+    var onset = lower.slice(0, -2);
+    if (onset === 'q' || Array.from(onset).some(function (c) { return CONSONANTS.indexOf(c) < 0; })) return word;
+    var bases = [];
+    bare.forEach(function (c, i) { if (!/\p{M}/u.test(c)) bases.push(i); });
+    var at = bases[bases.length - 2] + 1;
+    while (at < bare.length && /\p{M}/u.test(bare[at])) at++;
+    bare.splice(at, 0, tones[0]);
+    return bare.join('').normalize('NFC');
+  }
+
+  // The key under which two spellings of one name compare equal (text.py lookup_key): case, spaces, tone placement.
+  function lookupKey(text) {
+    return nfc(text).replace(/Ð/g, 'Đ').replace(/ð/g, 'đ').replace(/\p{L}+/gu, canonWord).toLowerCase().split(/\s+/).filter(Boolean).join(' ');
+  }
+
   function sameName(a, b) {
-    return nfc(a).toLowerCase().split(/\s+/).join(' ') === nfc(b).toLowerCase().split(/\s+/).join(' ');
+    return lookupKey(a) === lookupKey(b);
+  }
+
+  // A photo's file name as the site can serve it (schema.static_file_errors' rule): its last part only, ASCII
+  // without marks, words joined by "-". Decap would keep "../../Hội trường.jpg" as "..-..-hoi-truong.jpg", a
+  // hidden file that the site never copies.
+  function safeFileName(name) {
+    var base = String(name).split(/[\\/]/).pop();
+    var dot = base.lastIndexOf('.');
+    var stem = dot > 0 ? base.slice(0, dot) : base;
+    var extension = dot > 0 ? base.slice(dot).toLowerCase().replace(/[^.a-z0-9]/g, '') : '';
+    return (fold(stem).replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'anh') + extension;
+  }
+
+  // Rename the files an editor picks before Decap reads them (this listener runs before React's).
+  function renamePickedFiles(event) {
+    var input = event.target;
+    if (!(input instanceof HTMLInputElement) || input.type !== 'file' || !input.files || !input.files.length) return;
+    var files = Array.from(input.files);
+    if (files.every(function (file) { return safeFileName(file.name) === file.name; })) return;
+    var renamed = new DataTransfer();
+    files.forEach(function (file) {
+      renamed.items.add(new File([file], safeFileName(file.name), {type: file.type, lastModified: file.lastModified}));
+    });
+    input.files = renamed.files;
   }
 
   function invalid(message) {
@@ -646,7 +698,8 @@
   function start(config) {
     var CMS = window.CMS;
     bulletin = config.bulletin;
-    window.BULLETIN_EDITOR = {readDate: readDate, showDate: showDate, longDate: longDate, readTerm: readTerm, fromFile: fromFile, toFile: toFile};
+    window.BULLETIN_EDITOR = {safeFileName: safeFileName, lookupKey: lookupKey, readDate: readDate, showDate: showDate, longDate: longDate, readTerm: readTerm, fromFile: fromFile, toFile: toFile};
+    document.addEventListener('change', renamePickedFiles, true);
     CMS.registerLocale('vi', merge(CMS.getLocale('vi'), window.BULLETIN_LOCALE_VI));
     CMS.registerCustomFormat('bulletin', 'md', {fromFile: fromFile, toFile: toFile});
     var markdownPreview = CMS.getWidget('markdown').preview;

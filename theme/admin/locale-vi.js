@@ -77,7 +77,7 @@ window.BULLETIN_LOCALE_VI = {
     editorControl: {
       field: {
         optional: 'không bắt buộc',
-        widgetLabel: 'ô %{widgetLabel}',
+        widgetLabel: 'Ô nhập',  // Decap passes the widget's name (image, text…), not a word an editor reads
       },
     },
     editorControlPane: {

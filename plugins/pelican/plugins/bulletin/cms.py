@@ -217,7 +217,7 @@ def csp(editor: dict) -> str:
 
     Decap compiles its configuration schema with `new Function` (ajv): 'unsafe-eval' on this page only. Its
     components style themselves with <style> elements (emotion): 'unsafe-inline' for styles only, never scripts.
-    Previews of new photos are blob: URLs.
+    A photo added in the editor is a blob: URL until it is saved (shown, then read back to be sent).
     """
     backend = backend_config(editor)
     remote = {"proxy": backend.get("proxy_url", ""), "github": "https://api.github.com",
@@ -230,7 +230,7 @@ def csp(editor: dict) -> str:
         "style-src": "'self' 'unsafe-inline'",
         "img-src": f"'self' blob: data:{images}",
         "font-src": "'self'",
-        "connect-src": f"'self' {origin}",
+        "connect-src": f"'self' blob: {origin}",  # Decap reads a new photo back from its blob: URL to save it
         "frame-src": "'self'",
         "worker-src": "'self' blob:",
         "object-src": "'none'",
@@ -290,6 +290,19 @@ def write_editor(output: str, settings: dict, cancel=None) -> list[str]:
     return []
 
 
+def read_content(settings: dict):
+    """Check every article and page as `invoke check` does and keep them in a build state (for write_editor when no
+    build ran: the editor of `invoke edit` opens even while the content has errors, so that they can be fixed)."""
+    from .sources import source_files
+    from .state import display_path, start_build
+
+    state = start_build(settings)
+    for kind, key in (("article", "ARTICLE_PATHS"), ("page", "PAGE_PATHS")):
+        for full in source_files(settings["PATH"], settings[key]):
+            state.record(schema.check_file(full, display_path(full), kind, state.context))
+    return state
+
+
 def _digest(path: str) -> str:
     """Return a short hash of a file's bytes."""
     with open(path, "rb") as handle:
@@ -338,15 +351,24 @@ def check_entry(data: dict, kind: str, path: str, ctx: schema.Context, pending: 
     problems += [(ContentError(path, doc.body_line + line - 1, message), "warning")
                  for line, message in sanitize.placed(doc.body, removed)]
     fields = _fields_by_line(doc)
-    labels = {key: form.label for key, form in (FORM if kind == "article" else PAGE_FORM).items()}
+    labels = {key: form.label for key, form in (FORM if kind == "article" else PAGE_FORM).items()} | {"body": BODY.label}
     found = []
     for error, level in problems:
         if any(f'"{p}"' in error.message for p in pending):
             continue
         key = "body" if error.line >= doc.body_line - 1 else fields.get(error.line) or _named_key(error.message, kind)
-        found.append({"field": key, "label": BODY.label if key == "body" else labels.get(key, ""),
-                      "message": error.message, "level": level})
+        if key in labels and _blank(data.get(key)):
+            continue  # an empty field: the form itself asks for it when it is required
+        message = error.message
+        for name, label in labels.items():  # the form shows labels, not the file's keys
+            message = message.replace(f'"{name}"', f"“{label}”")
+        found.append({"field": key, "label": labels.get(key, ""), "message": message, "level": level})
     return found
+
+
+def _blank(value) -> bool:
+    """Tell whether a form value is empty (nothing, spaces only, an empty list)."""
+    return not (value.strip() if isinstance(value, str) else value)
 
 
 def _named_key(message: str, kind: str) -> str:

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import subprocess
+import tempfile
 import threading
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -21,6 +23,7 @@ from . import cms
 from .registry import load_registry
 from .schema import Context
 from .serve import PreviewHandler, preview
+from .settings import STATE_KEY
 
 LAUNCHER = os.path.join(cms.PROJECT, "scripts", "decap-backend.cjs")
 HOST = "127.0.0.1"
@@ -132,11 +135,20 @@ def stop_backend(process: subprocess.Popen) -> None:
             process.wait()
 
 
-def make_handler(content: str, registry_file: str, zone: str, folder: str):
-    """Return the preview's request handler with the editor's entry check (POST cms.CHECK_PATH)."""
+def make_handler(content: str, registry_file: str, zone: str, folder: str, fallback: str):
+    """Return the preview's request handler with the editor's entry check (POST cms.CHECK_PATH).
+
+    /quan-tri/ comes from the last successful preview build, else from `fallback` (written when the editor started):
+    content with errors stops the build, and the editor is where they get fixed."""
 
     class EditorHandler(PreviewHandler):
         """The preview, plus: the editor's pages are served as they are; the preview pane's check."""
+
+        def translate_path(self, path: str) -> str:
+            served = super().translate_path(path)
+            if path.startswith(f"/{cms.ADMIN}/") and not os.path.isfile(os.path.join(self.directory, cms.ADMIN, "config.json")):
+                return os.path.join(fallback, os.path.relpath(served, self.directory))
+            return served
 
         def decorate(self, body: bytes) -> bytes:
             if self.path.startswith(f"/{cms.ADMIN}/"):
@@ -190,13 +202,20 @@ def run(conf: str, content: str, output: str, port: int) -> None:
               "chúng được lưu (git commit) hoặc bỏ đi, để chúng không lẫn vào bài của biên tập viên.", flush=True)
     backend_port = free_port()
     origin = f"http://{HOST}:{port}"
-    backend = start_backend(repo, backend_port, origin)
-    settings = read_settings(conf, content)
     editor = {"backend": "local", "url": f"http://{HOST}:{backend_port}/api/v1", "branch": repo.branch, "folder": repo.folder}
-    registry_file = os.path.join(os.path.abspath(content), settings.get("BULLETIN_REGISTRY") or "units.yml")
-    handler = make_handler(content, registry_file, settings.get("TIMEZONE") or "Asia/Ho_Chi_Minh", repo.folder)
+    settings = read_settings(conf, content, overrides={"BULLETIN_EDITOR": editor})
+    fallback = tempfile.mkdtemp(prefix="ban-tin-quan-tri-")
+    settings[STATE_KEY] = cms.read_content(settings)
+    problems = cms.write_editor(fallback, settings)
+    if problems:
+        shutil.rmtree(fallback, ignore_errors=True)
+        raise EditorError("; ".join(problems))
+    registry_file = os.path.join(settings["PATH"], settings["BULLETIN_REGISTRY"])
+    handler = make_handler(content, registry_file, settings.get("TIMEZONE") or "Asia/Ho_Chi_Minh", repo.folder, fallback)
+    backend = start_backend(repo, backend_port, origin)
     try:
         preview(conf, content, output, HOST, port, overrides={"BULLETIN_EDITOR": editor}, handler=handler,
                 announce=f"Trình soạn thảo trên web: {origin}/{cms.ADMIN}/ (bài lưu vào git, nhánh {repo.branch})")
     finally:
         stop_backend(backend)
+        shutil.rmtree(fallback, ignore_errors=True)
