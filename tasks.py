@@ -218,6 +218,16 @@ def test(c, k="", quick=False):
         raise Exit(code=result.exited)
 
 
+@task(help={"folder": "thư mục ghi ảnh (mặc định docs/anh)"})
+def screenshots(c, folder="docs/anh"):
+    """Take the editor guide's screenshots again: the web editor's browser tests, keeping their pictures."""
+    os.makedirs(folder, exist_ok=True)
+    c.config.run.env = {"BULLETIN_SCREENSHOTS": os.path.abspath(folder)}
+    result = c.run(f"{shlex.quote(sys.executable)} -m pytest -q tests/test_editor.py", pty=False, warn=True)
+    if result.exited:
+        raise Exit(code=result.exited)
+
+
 @task(name="bench-search", help={"articles": "số bài viết tổng hợp (mặc định 10000)"})
 def bench_search(c, articles=10000):
     """Benchmark search on a synthetic site: index time and memory, bytes and time to results vs Pagefind's stock UI."""

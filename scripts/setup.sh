@@ -6,9 +6,10 @@ cd "$(dirname "$0")/.."
 
 say() { printf '%s\n' "$*"; }
 
-# 1. Debian packages: a browser for the tests and previews, a Java runtime for the HTML checker.
+# 1. Debian packages: a browser for the tests and previews, a Java runtime for the HTML checker, git for the editor.
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v git >/dev/null 2>&1 || missing+=(git)  # the web editor saves, approves and publishes with git
 command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
 fc-list 2>/dev/null | grep -qi 'dejavu' || missing+=(fonts-dejavu-core)
 if [ ${#missing[@]} -gt 0 ]; then

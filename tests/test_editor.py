@@ -320,7 +320,14 @@ def test_write_photo_approve_and_publish_a_new_article(session, editor):
     shots.take(page, "chen-anh")
     page.get_by_role("button", name="Chèn ảnh vào bài").click()
     assert re.search(r'!\[Quang cảnh hội nghị\.\]\(images/2022/[a-z0-9-]+\.jpg "Quang cảnh hội nghị\."\)', body.input_value())
-    page.locator("iframe").first.content_frame.get_by_text("Thứ Tư, 13/04/2022, 08:30").wait_for()
+    preview = page.locator("iframe").first.content_frame
+    preview.get_by_text("Thứ Tư, 13/04/2022, 08:30").wait_for()  # the date in Vietnamese, as the article page shows it
+    figure = preview.locator(".article-body figure")  # the photo as the site shows it: a figure with its caption
+    expect(figure.locator("figcaption")).to_have_text("Quang cảnh hội nghị.")
+    assert figure.locator("img").evaluate("img => img.complete && img.naturalWidth") == 64
+    assert preview.locator(".article-meta").inner_text().split("\n")[3] == "Đảng ủy xã Tân Khai, Huyện ủy Hớn Quản"
+    shots.take(page, "noi-dung")
+    title.scroll_into_view_if_needed()
     shots.take(page, "viet-bai")
     slug = "hoi-nghi-dang-uy-xa-tan-khai-quan-triet-nghi-quyet"
     branch = f"cms/articles/2022/{slug}"
@@ -452,6 +459,24 @@ def test_what_the_form_cannot_check_is_shown_in_the_preview(session, editor):
         editor.git("rm", "-q", UNKNOWN_UNIT)
         editor.git("commit", "-q", "-m", "Bỏ bài có đơn vị gõ sai")
     assert wait_for(lambda: preview_errors(editor) == [])
+
+
+def test_a_refused_save_says_why_in_vietnamese(session, editor):
+    """Someone changed a file on the machine without committing it: the backend refuses to write, the editor says why."""
+    page, _requests, _shots = session
+    stray = editor.repo / "content" / "ghi-chu.txt"
+    stray.write_text("ghi chú chưa lưu\n", encoding="utf-8")
+    try:
+        open_new_article(page, editor)
+        field_input(page, "Tiêu đề").fill("Bài chưa lưu được")
+        page.locator(".bt-units").get_by_label(re.compile("^Tỉnh ủy Bình Phước")).check()
+        page.locator(".bt-markdown textarea").fill("Nội dung.")
+        page.get_by_role("button", name="Lưu", exact=True).click()
+        notice = page.locator(".Toastify").get_by_text(re.compile("^Không lưu được bài:"))
+        expect(notice).to_have_text(re.compile(r"^Không lưu được bài: Kho bài có thay đổi chưa lưu vào git \(content/ghi-chu\.txt\)"))
+        assert "bai-chua-luu-duoc" not in editor.git("branch", "--list", "cms/*")
+    finally:
+        stray.unlink()
 
 
 # ---------------------------------------------------------------- Vietnamese everywhere, nothing from elsewhere

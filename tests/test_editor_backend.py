@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import signal
 import subprocess
 import sys
 import urllib.error
@@ -163,3 +164,28 @@ def test_edit_refuses_a_cms_branch(tmp_path):
     subprocess.run(["git", "-C", str(repo), "switch", "-q", "-c", "cms/articles/2022/bai"], check=True)
     result = run_edit("--content", str(repo / "content"), "--port", str(free_port()), "--output", str(tmp_path / "xem"))
     assert result.returncode == 1 and "git switch main" in result.stderr
+
+
+def test_ctrl_c_stops_the_preview_and_the_backend(tmp_path):
+    repo = make_repository(tmp_path / "kho")
+    port = free_port()
+    process = subprocess.Popen([str(Path(sys.executable).parent / "invoke"), "edit", "--content", str(repo / "content"),
+                                "--port", str(port), "--output", str(tmp_path / "xem")], cwd=ROOT, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    lines = []
+    try:
+        for line in process.stdout:
+            lines.append(line)
+            if "Trình soạn thảo trên web:" in line:
+                break
+        assert f"http://127.0.0.1:{port}/quan-tri/" in lines[-1], lines
+        config = json.loads((tmp_path / "xem" / "quan-tri" / "config.json").read_text(encoding="utf-8"))
+        backend = int(config["decap"]["backend"]["proxy_url"].split(":")[2].split("/")[0])
+        assert listening_addresses(port) == {LOOPBACK} and listening_addresses(backend) == {LOOPBACK}
+        os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C sends to the terminal's foreground processes
+        assert process.wait(30) == 0
+        assert listening_addresses(port) == set() and listening_addresses(backend) == set()
+        assert "Traceback" not in process.stdout.read()
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)

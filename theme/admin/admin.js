@@ -88,6 +88,25 @@
     input.files = renamed.files;
   }
 
+  // Decap shows a failed request as "Không lưu được bài: API_ERROR: <the server's Vietnamese sentence>": drop the
+  // error's English type name from every notice.
+  var ERROR_NAME = /\b(?:[A-Z][A-Z_]*_ERROR|[A-Za-z]*Error): /g;
+
+  function cleanNotices(records) {
+    records.forEach(function (record) {
+      Array.from(record.addedNodes).concat(record.type === 'characterData' ? [record.target] : []).forEach(function (node) {
+        var walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
+        var text = node.nodeType === Node.TEXT_NODE ? node : walker.nextNode();
+        for (; text; text = walker.nextNode()) {
+          if (ERROR_NAME.test(text.data) && text.parentElement && text.parentElement.closest('.Toastify')) {
+            text.data = text.data.replace(ERROR_NAME, '');
+          }
+          ERROR_NAME.lastIndex = 0;
+        }
+      });
+    });
+  }
+
   function invalid(message) {
     return {error: {type: 'CUSTOM', message: message}};
   }
@@ -592,6 +611,44 @@
 
   // ---------------------------------------------------------------- the article preview
 
+  // The body as the site shows it: Decap's Markdown preview, with each photo read through Decap (a new one is still
+  // in the browser, an older one comes from the repository) and a photo alone in its paragraph shown as a figure with
+  // its title as the caption (markup.py FigureProcessor).
+  function bodyPreview(markdownPreview) {
+    return createClass({
+      componentDidMount: function () { this.resolve(); },
+      componentDidUpdate: function () { this.resolve(); },
+      resolve: function () {
+        var self = this;
+        if (!this.box) return;
+        Array.from(this.box.querySelectorAll('img')).forEach(function (img) {
+          var written = img.getAttribute('data-written') || img.getAttribute('src') || '';
+          if (/^(blob:|data:|https?:)/.test(written)) return;
+          img.setAttribute('data-written', written);
+          var asset = self.props.getAsset(written, self.props.field);
+          var url = asset ? asset.toString() : '';
+          if (url && img.getAttribute('src') !== url) img.setAttribute('src', url);
+          var paragraph = img.parentElement;
+          if (paragraph && paragraph.tagName === 'P' && paragraph.childNodes.length === 1) {
+            var figure = document.createElement('figure');
+            paragraph.replaceWith(figure);
+            figure.appendChild(img);
+            if (img.title) {
+              var caption = document.createElement('figcaption');
+              caption.textContent = img.title;
+              figure.appendChild(caption);
+              img.removeAttribute('title');
+            }
+          }
+        });
+      },
+      render: function () {
+        var self = this;
+        return h('div', {ref: function (box) { self.box = box; }}, h(markdownPreview, this.props));
+      },
+    });
+  }
+
   var CheckBox = createClass({
     getInitialState: function () {
       return {problems: []};
@@ -700,6 +757,7 @@
     bulletin = config.bulletin;
     window.BULLETIN_EDITOR = {safeFileName: safeFileName, lookupKey: lookupKey, readDate: readDate, showDate: showDate, longDate: longDate, readTerm: readTerm, fromFile: fromFile, toFile: toFile};
     document.addEventListener('change', renamePickedFiles, true);
+    new MutationObserver(cleanNotices).observe(document.body, {childList: true, subtree: true, characterData: true});
     CMS.registerLocale('vi', merge(CMS.getLocale('vi'), window.BULLETIN_LOCALE_VI));
     CMS.registerCustomFormat('bulletin', 'md', {fromFile: fromFile, toFile: toFile});
     var markdownPreview = CMS.getWidget('markdown').preview;
@@ -707,7 +765,7 @@
     CMS.registerWidget('bulletin-units', UnitsControl);
     CMS.registerWidget('bulletin-terms', TermsControl);
     CMS.registerWidget('bulletin-tags', TagsControl);
-    CMS.registerWidget('bulletin-markdown', MarkdownControl, markdownPreview);
+    CMS.registerWidget('bulletin-markdown', MarkdownControl, bodyPreview(markdownPreview));
     CMS.registerPreviewStyle(bulletin.site.css);
     CMS.registerPreviewStyle('admin.css');
     CMS.registerPreviewTemplate('articles', ArticlePreview);

@@ -274,8 +274,8 @@ def write_editor(output: str, settings: dict, cancel=None) -> list[str]:
     versions = {}
     for name in sorted(os.listdir(decap)):
         if _DECAP_FILE.match(name):
-            shutil.copyfile(os.path.join(decap, name), os.path.join(folder, name))
-    shutil.copyfile(os.path.join(PROJECT, YAML_JS), os.path.join(folder, "js-yaml.min.js"))
+            _copy(os.path.join(decap, name), os.path.join(folder, name))
+    _copy(os.path.join(PROJECT, YAML_JS), os.path.join(folder, "js-yaml.min.js"))
     theme = settings["THEME"]
     for name in ADMIN_FILES:
         source = os.path.join(theme, "admin", name)
@@ -301,6 +301,15 @@ def read_content(settings: dict):
         for full in source_files(settings["PATH"], settings[key]):
             state.record(schema.check_file(full, display_path(full), kind, state.context))
     return state
+
+
+def _copy(source: str, target: str) -> None:
+    """Copy a file unless the same one is there (the live preview's fast updates run the finishers again)."""
+    if os.path.isfile(target):
+        there, here = os.stat(target), os.stat(source)
+        if (there.st_size, there.st_mtime_ns) == (here.st_size, here.st_mtime_ns):
+            return
+    shutil.copy2(source, target)
 
 
 def _digest(path: str) -> str:
