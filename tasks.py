@@ -120,11 +120,11 @@ def edit(c, content=CONTENT, output=PREVIEW, port=PORT):
         run(settings_file(False), content, output, int(port))
     except EditorError as error:
         print(f"Không mở được trình soạn thảo: {error}", file=sys.stderr)
-        raise Exit(code=1)
+        raise Exit(code=1) from None
     except OSError as error:  # the preview's port is taken
         print(f"Không mở được trình soạn thảo: cổng {port} không dùng được ({error.strerror}) — "
               "hãy dừng chương trình đang dùng cổng đó hoặc chọn cổng khác (--port)", file=sys.stderr)
-        raise Exit(code=1)
+        raise Exit(code=1) from None
 
 
 @task(help={"output": "thư mục xuất cần xóa"})

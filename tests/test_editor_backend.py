@@ -189,3 +189,15 @@ def test_ctrl_c_stops_the_preview_and_the_backend(tmp_path):
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
+
+
+def test_the_previews_build_into_their_own_ignored_folder():
+    """livereload and edit show scheduled articles: they never build into output/, the folder that is published."""
+    import inspect
+
+    import tasks
+
+    for task in (tasks.livereload, tasks.edit):
+        assert inspect.signature(task.body).parameters["output"].default == tasks.PREVIEW != tasks.OUTPUT
+    for path in (f"{tasks.PREVIEW}/2027/index.html", f".{tasks.PREVIEW}.tmp-abc/index.html"):  # built, being built
+        assert subprocess.run(["git", "-C", str(ROOT), "check-ignore", "-q", path], check=False).returncode == 0, path

@@ -183,7 +183,7 @@ def decap_config(editor: dict) -> dict:
     }
 
 
-def editor_data(state, settings: dict, site_css: str, editor: dict) -> dict:
+def editor_data(state, site_css: str, editor: dict) -> dict:
     """Return what the editor's own scripts need besides Decap's configuration: units, terms, tags, the site's CSS."""
     units = [{"code": u.code, "name": u.name, "short_name": u.short_name, "aliases": list(u.aliases),
               "parent": u.parent, "depth": u.depth} for u in state.registry.walk()]
@@ -197,8 +197,7 @@ def editor_data(state, settings: dict, site_css: str, editor: dict) -> dict:
         "units": units,
         "terms": [{"code": t.code, "label": t.label} for t in sorted(terms)],
         "tags": sorted(tags.values(), key=sort_key),
-        "site": {"name": settings.get("SITENAME", ""), "css": site_css,
-                 "url": (settings.get("SITEURL") or "").rstrip("/") + "/"},
+        "site": {"css": site_css},
         "check": CHECK_PATH if editor.get("backend") == "local" else "",
     }
 
@@ -232,7 +231,6 @@ def csp(editor: dict) -> str:
         "font-src": "'self'",
         "connect-src": f"'self' blob: {origin}",  # Decap reads a new photo back from its blob: URL to save it
         "frame-src": "'self'",
-        "worker-src": "'self' blob:",
         "object-src": "'none'",
         "base-uri": "'self'",
         "form-action": "'none'",
@@ -282,7 +280,7 @@ def write_editor(output: str, settings: dict, cancel=None) -> list[str]:
         shutil.copyfile(source, os.path.join(folder, name))
         versions[name] = _digest(source)
     versions["decap-cms.js"] = _digest(os.path.join(decap, "decap-cms.js"))
-    payload = {"decap": config, "bulletin": editor_data(state, settings, site_css(output, settings), editor)}
+    payload = {"decap": config, "bulletin": editor_data(state, site_css(output, settings), editor)}
     with open(os.path.join(folder, "config.json"), "w", encoding="utf-8") as handle:
         json.dump(payload, handle, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     with open(os.path.join(folder, "index.html"), "w", encoding="utf-8") as handle:
