@@ -464,7 +464,7 @@ def test_what_the_form_cannot_check_is_shown_in_the_preview(session, editor):
         preview = page.locator("iframe").first.content_frame
         check = preview.locator(".bt-check")
         check.wait_for()
-        assert "Đơn vị: đơn vị \"Huyen uy Hon Quan\" không có trong" in check.inner_text()
+        assert "Đơn vị: đơn vị \"Huyen uy Hon Quan\" không có trong content/units.yml" in check.inner_text()
         assert "Huyện ủy Hớn Quản" in check.inner_text()  # with the build's suggestion
         assert page.locator(".bt-units .bt-unknown").inner_text().startswith("Huyen uy Hon Quan")
         body = page.locator(".bt-markdown textarea")

@@ -343,17 +343,20 @@ def front_matter(data: dict, kind: str) -> str:
     return "\n".join(lines + ["---", "", str(data.get("body") or "").rstrip(), ""])
 
 
-def check_entry(data: dict, kind: str, path: str, ctx: schema.Context, pending: tuple[str, ...] = ()) -> list[dict]:
+def check_entry(data: dict, kind: str, path: str, ctx: schema.Context, pending: tuple[str, ...] = (),
+                source: str | None = None) -> list[dict]:
     """Check an entry of the form as the build would; return each problem with its field.
 
-    `path` is where the file is (or will be), relative to the content folder. `pending` lists photos the editor
-    has just added and that are saved with the entry: they are not in the content folder yet.
+    `path` names the file in messages; `source` is where it is (or will be), for links relative to it (by default
+    `path` inside the content folder). `pending` lists photos the editor has just added and that are saved with the
+    entry: they are not in the content folder yet.
     """
     doc = schema.parse_document(nfc(front_matter(data, kind)), path, kind, ctx)
     html = markup.convert(markup.make_markdown(), doc.body)
     _, removed = sanitize.clean(html)
     problems = [(e, "error") for e in doc.errors]
-    problems += [(e, "error") for e in markup.reference_errors(html, doc, os.path.join(ctx.content_dir, path), ctx.content_dir)]
+    source = source or os.path.join(ctx.content_dir, path)
+    problems += [(e, "error") for e in markup.reference_errors(html, doc, source, ctx.content_dir)]
     problems += [(e, "warning") for e in doc.warnings]
     problems += [(ContentError(path, doc.body_line + line - 1, message), "warning")
                  for line, message in sanitize.placed(doc.body, removed)]

@@ -184,11 +184,13 @@ def check_request(request: dict, content: str, registry_file: str, zone: str, fo
         path = path[len(folder) + 1:]
     if not path:  # a new entry: where it will be (its folder decides how relative links resolve)
         path = "pages/moi.md" if kind == "page" else f"articles/{str(data.get('date') or '')[:4] or 'moi'}/moi.md"
-    registry, errors = load_registry(registry_file, os.path.relpath(registry_file))
+    # Paths as the repository names them (content/units.yml), wherever the preview runs from.
+    registry_shown = f"{folder}/{os.path.relpath(registry_file, content)}".replace(os.sep, "/")
+    registry, errors = load_registry(registry_file, registry_shown)
     ctx = Context(registry=registry, zone=ZoneInfo(zone), content_dir=os.path.abspath(content),
-                  registry_path=os.path.relpath(registry_file), registry_ok=not errors)
-    shown = os.path.relpath(os.path.join(content, path)).replace(os.sep, "/")
-    return cms.check_entry(data, kind, shown, ctx, tuple(str(p) for p in request.get("pending") or ()))
+                  registry_path=registry_shown, registry_ok=not errors)
+    return cms.check_entry(data, kind, f"{folder}/{path}", ctx, tuple(str(p) for p in request.get("pending") or ()),
+                           source=os.path.join(ctx.content_dir, path))
 
 
 def run(conf: str, content: str, output: str, port: int) -> None:
