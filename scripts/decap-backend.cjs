@@ -101,6 +101,9 @@ registerLocalGit(app, { logLevel: process.env.LOG_LEVEL || 'warn' }).then(() => 
   const stop = () => listener.close(() => process.exit(0));
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+  // The editor (invoke edit) holds this pipe open: when it ends, however it ended, so does this server.
+  process.stdin.on('end', stop);
+  process.stdin.resume();
 }).catch((error) => {
   console.error(`Không khởi động được máy chủ cục bộ của trình soạn thảo: ${error.message}`);
   process.exit(1);

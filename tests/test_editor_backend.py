@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -166,7 +167,9 @@ def test_edit_refuses_a_cms_branch(tmp_path):
     assert result.returncode == 1 and "git switch main" in result.stderr
 
 
-def test_ctrl_c_stops_the_preview_and_the_backend(tmp_path):
+@pytest.mark.parametrize("how", ["ctrl-c", "killed"])
+def test_stopping_the_editor_stops_the_backend(tmp_path, how):
+    """Ctrl-C (SIGINT to the terminal's foreground processes) stops both; so does the editor dying any other way."""
     repo = make_repository(tmp_path / "kho")
     port = free_port()
     process = subprocess.Popen([str(Path(sys.executable).parent / "invoke"), "edit", "--content", str(repo / "content"),
@@ -182,10 +185,17 @@ def test_ctrl_c_stops_the_preview_and_the_backend(tmp_path):
         config = json.loads((tmp_path / "xem" / "quan-tri" / "config.json").read_text(encoding="utf-8"))
         backend = int(config["decap"]["backend"]["proxy_url"].split(":")[2].split("/")[0])
         assert listening_addresses(port) == {LOOPBACK} and listening_addresses(backend) == {LOOPBACK}
-        os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C sends to the terminal's foreground processes
-        assert process.wait(30) == 0
+        if how == "ctrl-c":
+            os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C sends to the terminal's foreground processes
+            assert process.wait(30) == 0
+            assert "Traceback" not in process.stdout.read()
+        else:
+            process.kill()  # the editor alone, with no chance to clean up
+            process.wait(30)
+        end = time.monotonic() + 30
+        while listening_addresses(backend) and time.monotonic() < end:
+            time.sleep(0.1)
         assert listening_addresses(port) == set() and listening_addresses(backend) == set()
-        assert "Traceback" not in process.stdout.read()
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)

@@ -86,7 +86,8 @@ def start_backend(repo: Repository, port: int, origin: str) -> subprocess.Popen:
     if not os.path.isfile(os.path.join(cms.PROJECT, "node_modules", "decap-server", "package.json")):
         raise EditorError("chưa cài decap-server (node_modules) — hãy chạy 'make setup'")
     process = subprocess.Popen(["node", LAUNCHER, repo.root, repo.folder, str(port), origin], cwd=cms.PROJECT,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=git_identity(repo.root))
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               env=git_identity(repo.root))  # stdin: the backend stops when this process ends
     line = _first_line(process, START_SECONDS)
     if not line.startswith(READY):
         stop_backend(process)
