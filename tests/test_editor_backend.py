@@ -160,6 +160,13 @@ def test_edit_needs_a_git_repository(tmp_path):
     assert not (tmp_path / "xem").exists()
 
 
+def test_edit_needs_a_first_commit(tmp_path):
+    write_content(tmp_path / "content", {})
+    subprocess.run(["git", "-C", str(tmp_path), "init", "-q", "-b", "main"], check=True)
+    result = run_edit("--content", str(tmp_path / "content"), "--port", str(free_port()), "--output", str(tmp_path / "xem"))
+    assert result.returncode == 1 and "chưa có lần lưu (commit) nào" in result.stderr
+
+
 def test_edit_refuses_a_cms_branch(tmp_path):
     repo = make_repository(tmp_path / "kho")
     subprocess.run(["git", "-C", str(repo), "switch", "-q", "-c", "cms/articles/2022/bai"], check=True)

@@ -53,7 +53,7 @@ def git(folder: str, *args: str) -> str:
     except FileNotFoundError:
         raise EditorError("chưa cài git — trình soạn thảo lưu bài bằng git (sudo apt-get install git)") from None
     if done.returncode:
-        raise EditorError(done.stderr.strip() or f"git {' '.join(args)} thất bại")
+        raise EditorError(f"lệnh git {' '.join(args)} không chạy được ({done.stderr.strip() or done.returncode})")
     return done.stdout.rstrip("\n")
 
 
@@ -66,6 +66,11 @@ def find_repository(content: str) -> Repository:
     except EditorError:
         raise EditorError(f"{content} không nằm trong một kho git — trình soạn thảo lưu, duyệt và đăng bài bằng git; "
                           "hãy tạo kho (git init, git add, git commit) rồi chạy lại") from None
+    try:
+        git(content, "rev-parse", "--verify", "--quiet", "HEAD")
+    except EditorError:
+        raise EditorError("kho git chưa có lần lưu (commit) nào — hãy lưu nội dung lần đầu: "
+                          "git add -A && git commit -m \"Nội dung ban đầu\"") from None
     branch = git(content, "rev-parse", "--abbrev-ref", "HEAD")
     if branch == "HEAD" or branch.startswith("cms/"):
         raise EditorError(f"kho git đang ở {branch}, không phải một nhánh để đăng bài — hãy chuyển về nhánh chính (git switch main)")
