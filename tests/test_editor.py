@@ -279,7 +279,14 @@ def leave_editor(page, editor: Editor) -> None:
     """Close the editor's page and wait for the backend to be back on the published branch (decap-server switches the
     working tree to a draft's branch to read it), before the test itself touches the repository."""
     page.goto("about:blank")
-    assert wait_for(lambda: editor.git("rev-parse", "--abbrev-ref", "HEAD").strip() == "main")
+    on_main = lambda: editor.git("rev-parse", "--abbrev-ref", "HEAD").strip() == "main"  # noqa: E731
+    settled = []  # a request the page sent just before it closed may still switch branches: wait for a quiet spell
+
+    def quiet() -> bool:
+        settled.append(on_main())
+        return len(settled) >= 6 and all(settled[-6:])
+
+    assert wait_for(quiet)
 
 
 def has_branch(editor: Editor, branch: str) -> bool:
@@ -458,7 +465,9 @@ def test_what_the_form_cannot_check_is_shown_in_the_preview(session, editor):
     editor.git("add", "-A")
     editor.git("commit", "-q", "-m", "Bài có đơn vị gõ sai")
     try:
-        assert wait_for(lambda: any(UNKNOWN_UNIT + ":5: đơn vị \"Huyen uy Hon Quan\"" in e for e in preview_errors(editor)))
+        assert editor.git("branch", "--show-current").strip() == "main"
+        assert wait_for(lambda: any(UNKNOWN_UNIT + ":5: đơn vị \"Huyen uy Hon Quan\"" in e for e in preview_errors(editor))), \
+            (preview_errors(editor), editor.log[-10:])
         slug = UNKNOWN_UNIT.removeprefix("content/articles/").removesuffix(".md")
         visit(page, editor, f"#/collections/articles/entries/{slug}")
         preview = page.locator("iframe").first.content_frame
