@@ -377,6 +377,9 @@ def parse_document(text: str, path: str, kind: str, ctx: Context) -> Document:
             doc.warnings.append(ContentError(path, 1, f'bản nháp chưa có khóa "{key}" — cần điền trước khi đăng{_EXAMPLES[key]}'))
         else:
             doc.errors.append(ContentError(path, 1, f'thiếu khóa bắt buộc "{key}"{_EXAMPLES[key]}'))
+    if kind == "article" and not draft and not doc.body.strip():
+        doc.errors.append(ContentError(path, doc.body_line - 1, "bài chưa có nội dung — hãy viết nội dung sau dòng --- thứ hai "
+                                                                 '(hoặc để bài là bản nháp: status: draft)'))
     if doc.meta.get("image_caption") and "image" not in doc.meta:
         doc.errors.append(ContentError(path, doc.lines["image_caption"], '"image_caption" cần đi kèm "image" (đường dẫn ảnh)'))
     return doc

@@ -12,6 +12,7 @@ DEFAULTS = {
     "BULLETIN_WORKERS": None,  # processes that read and render (None: one per core; 0 or 1: this process only)
     "BULLETIN_CACHE": ".cache/bulletin",  # Markdown -> HTML cache, by body hash and code version ("": none)
     "BULLETIN_PUBLISH": False,  # public build: hashed asset names, CSP, sitemap, robots.txt, .gz/.br (publish.py)
+    "BULLETIN_EDITOR": None,  # the web editor at /quan-tri/: {"backend": "local"|"github"|"forgejo"|"gitea", …} (cms.py)
     # The footer of every page: what an agency's news site must show. The public build needs the first two.
     "BULLETIN_AGENCY": "",  # cơ quan chủ quản
     "BULLETIN_RESPONSIBLE": "",  # người chịu trách nhiệm nội dung (name, and title if wished)

@@ -30,6 +30,7 @@ URLS = {
     "year": "{year}/",
     "month": "{year}/{month:02d}/",
     "search": "tim-kiem/",
+    "editor": "quan-tri/",  # the web editor (cms.py), only when BULLETIN_EDITOR names a backend; never in the sitemap
     "not_found": "404.html",
 }
 _FIELDS = {"year": r"\d{4}", "month:02d": r"\d{2}", "code": r"[^/]+", "slug": r"[^/]+"}
