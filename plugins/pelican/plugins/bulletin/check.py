@@ -6,6 +6,7 @@ import json
 import os
 import sys
 
+from . import images
 from .build import read_settings
 from .errors import ContentError
 from .generator import URLS, collisions, save_as, slug_line, unpublished_link_errors
@@ -32,6 +33,7 @@ def check_content(conf: str, content: str, paths: list[str], notices: list[Conte
             doc = check_file(full, display_path(full), kind, state.context)
             html = convert(md, doc.body)
             doc.errors += reference_errors(html, doc, full, settings["PATH"])
+            doc.errors += images.check(doc, html, full, settings)
             if kind == "article" and (doc.meta.get("status") == "draft" or doc.meta.get("date") and state.withheld(doc.meta["date"])):
                 hidden.add(os.path.realpath(full))
             else:

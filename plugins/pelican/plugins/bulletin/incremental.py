@@ -22,6 +22,7 @@ from pelican.paginator import Paginator
 from pelican.writers import Writer
 
 from . import build as builder
+from . import images
 from .parallel import LIVE_KEY, finish_reading
 from .state import get_state
 
@@ -142,6 +143,7 @@ class LiveSite:
                 context_sender=generator,
             )
             finish_reading(settings)  # closes the cache connection: the next full build forks
+            state.errors.extend(images.publish(settings, self.output))  # a photo new to the site: its variants
             if state.errors:
                 outcome.errors = builder.format_errors(state.errors)
                 return outcome

@@ -8,7 +8,7 @@ from datetime import datetime
 from pelican.readers import BaseReader
 from pelican.urlwrappers import Author, Category
 
-from . import markup, parallel, sanitize, schema
+from . import images, markup, parallel, sanitize, schema
 from .errors import ContentError
 from .state import get_state
 
@@ -39,6 +39,9 @@ class BulletinReader(BaseReader):
         doc.errors.extend(broken)
         state.errors.extend(broken)
         metadata = pelican_metadata(doc, html, state)
+        html, unusable = images.attach(doc, html, metadata, source_path, self.settings)
+        doc.errors.extend(unusable)
+        state.errors.extend(unusable)
         if doc.kind == "article":
             # Pelican's draft writer reads .category even when categories are off.
             metadata["category"] = Category(self.settings["DEFAULT_CATEGORY"], self.settings)
