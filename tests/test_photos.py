@@ -208,6 +208,9 @@ def test_only_published_photos_are_published_and_svg_stays_as_it_is(site):
     assert not [n for n in names if n.startswith(("nhap", "khong-dung"))]  # a draft's photo, an unused photo
     assert not [n for n in names if n.endswith((".png", ".jpeg")) or " " in n or not n.isascii()]
     assert any(n.startswith("anh-toan-canh-hoi-nghi-672w.") for n in names)
+    # A photo that leads no article gets no thumbnail and no Open Graph card.
+    assert any(n.startswith("anh-toan-canh-hoi-nghi-1200x630.") for n in names)
+    assert [n for n in names if n.startswith("phat-bieu-")] and not [n for n in names if re.match(r"phat-bieu-\d+x\d+", n)]
 
 
 def test_article_markup_has_srcset_sizes_dimensions_and_loading(site):

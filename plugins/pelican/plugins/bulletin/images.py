@@ -353,6 +353,7 @@ class Photos:
     hashes_changed: bool = False
     known: dict = field(default_factory=dict)  # real path -> Source or PhotoError
     needed: dict = field(default_factory=dict)  # key -> Source
+    variants: dict = field(default_factory=dict)  # key -> names of the variants pages show (only those are published)
     uses: dict = field(default_factory=dict)  # key -> [Use]
 
     def source(self, path: str) -> Source:
@@ -382,10 +383,13 @@ class Photos:
         self.hashes_changed = True
         return digest
 
-    def need(self, source: Source, use: Use) -> None:
-        """Note that a published page shows this source."""
+    def need(self, source: Source, use: Use | None, variants: tuple[str, ...] = ("article",)) -> None:
+        """Note that a published page shows these variants of this source (at `use`, for errors)."""
         self.needed.setdefault(source.key, source)
-        self.uses.setdefault(source.key, []).append(use)
+        self.variants.setdefault(source.key, set()).update(variants)
+        uses = self.uses.setdefault(source.key, [])
+        if use is not None:
+            uses.append(use)
 
 
 def photos_of(settings: dict) -> Photos:
@@ -482,6 +486,8 @@ def attach(doc, html_text: str, metadata: dict, source_path: str, settings: dict
     if doc.kind == "article" and lead is not None:
         metadata["og_image"] = picture(lead, "og", siteurl)
         metadata["thumb"] = picture(lead, "thumb", siteurl)
+        if published:
+            photos.need(lead, None, ("og", "thumb"))
     if doc.kind == "article" and image is not None and not is_photo(image.path):  # an SVG: as it is, sized by CSS
         metadata["thumb"] = Picture(src=f"{siteurl}/{image.path}", width=160, height=100)
     return html_text, errors
@@ -516,13 +522,23 @@ def make_variants(path: str, folder: str, width: int, height: int) -> None:
         raise PhotoError(f"không giải mã được ({error}) — hãy mở ảnh trên máy, lưu lại thành JPEG rồi chép đè lên "
                          "tệp này") from None
     icc = srgb_profile() if tagged else None
+    made = [picture_]  # what a file may be resized from: the picture, then each uncropped size made (cheaper)
     for name, variant in VARIANTS.items():
-        box = crop_box(*picture_.size, variant.aspect)
-        region = picture_.crop(box) if box != (0, 0, *picture_.size) else picture_
-        for w, h in sizes_of(variant, *picture_.size):
-            resized = region.resize((w, h), Image.Resampling.LANCZOS, reducing_gap=3.0) if (w, h) != region.size else region
+        for w, h in sorted({(r.width, r.height) for r in files if r.variant == name}, reverse=True):
+            base = min((m for m in made if _holds(m.size, w, h, variant.aspect)), key=lambda m: m.width, default=picture_)
+            box = crop_box(*base.size, variant.aspect)
+            resized = base if (w, h) == base.size and variant.aspect is None else base.resize(
+                (w, h), Image.Resampling.LANCZOS, box=box, reducing_gap=3.0)
             for fmt in variant.formats:
                 _save(resized, os.path.join(folder, Rendition(name, fmt, w, h).name), fmt, icc)
+            if variant.aspect is None:
+                made.append(resized)
+
+
+def _holds(size: tuple[int, int], width: int, height: int, aspect: tuple[int, int] | None) -> bool:
+    """Tell whether a picture of this size, cropped to the aspect, has at least width × height pixels."""
+    left, top, right, bottom = crop_box(*size, aspect)
+    return right - left >= width and bottom - top >= height
 
 
 def _draft(image: Image.Image, files: tuple[Rendition, ...], width: int, height: int) -> None:
@@ -635,7 +651,7 @@ def publish(settings: dict, output: str) -> list[ContentError]:
         now = time.time()
         for key, source in photos.needed.items():
             if not failed.get(key):
-                link_variants(source, entry_folder(cache, key), output)
+                link_variants(source, entry_folder(cache, key), output, photos.variants[key])
                 with contextlib.suppress(OSError):
                     os.utime(entry_folder(cache, key), (now, now))  # kept: used just now
         if photos.cache:
@@ -660,9 +676,10 @@ def run_jobs(jobs: list[tuple], workers: int) -> list[tuple[str, str]]:
         return list(pool.imap_unordered(_encode, jobs))
 
 
-def link_variants(source: Source, folder: str, output: str) -> None:
-    """Put a source's files into the output under their published names (hard links to the cache; copies if need be)."""
-    for rendition in plan(source.width, source.height):
+def link_variants(source: Source, folder: str, output: str, variants: set[str]) -> None:
+    """Put a source's files of these variants into the output under their published names (hard links to the cache;
+    copies if need be)."""
+    for rendition in (r for r in plan(source.width, source.height) if r.variant in variants):
         target = os.path.join(output, published_name(source, rendition))
         if os.path.exists(target):
             continue
