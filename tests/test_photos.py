@@ -333,7 +333,7 @@ def test_bad_photos_fail_the_build_at_the_article_line_and_keep_the_site(tmp_pat
     assert checked == {(stem, line) for stem, (line, _) in expected.items() if stem != "cut-jpg"}
 
 
-def test_a_new_photo_shows_in_the_live_preview_without_a_full_build(tmp_path):
+def test_a_new_photo_is_made_when_copied_in_and_shows_in_the_live_preview_on_the_fast_path(tmp_path):
     content, output = tmp_path / "content", tmp_path / "output"
     target = content / "articles" / "2022" / "bai.md"
     write_content(content, {"articles/2022/bai.md": article(body="Chưa có ảnh.")})
@@ -344,9 +344,12 @@ def test_a_new_photo_shows_in_the_live_preview_without_a_full_build(tmp_path):
     photo.write_bytes(jpeg(1000, 750, orientation=3))
     outcome, fast = live.update({str(photo)})
     assert outcome.ok and not list(output.rglob("moi-*"))  # nobody shows it yet: nothing published
+    made = {p: p.stat().st_mtime_ns for p in (tmp_path / "cache").rglob("*.webp")}
+    assert len(made) == 5  # 480, 672, 1000 and two thumbnails: its variants are made now, before an article shows it
     target.write_text(article(body="Có ảnh mới.\n\n![Ảnh mới](images/2022/moi.jpg)\n"), encoding="utf-8")
     outcome, fast = live.update({str(target)})
     assert outcome.ok and fast, outcome.errors
+    assert {p: p.stat().st_mtime_ns for p in (tmp_path / "cache").rglob("*.webp")} == made  # the save only links them
     img = BeautifulSoup((output / "2022/04/bai/index.html").read_text(encoding="utf-8"), "html.parser").select_one("picture img")
     shown = Image.open(published(tmp_path, img["src"])).convert("RGB")
     assert _near(shown.getpixel((shown.width - 10, shown.height - 10)), RED)  # orientation 3: turned half a circle

@@ -637,15 +637,7 @@ def publish(settings: dict, output: str) -> list[ContentError]:
     scratch = None if photos.cache else tempfile.mkdtemp(prefix="ban-tin-anh-")
     cache = photos.cache or scratch
     try:
-        os.makedirs(cache, exist_ok=True)
-        jobs = []
-        for key, source in sorted(photos.needed.items()):
-            folder = entry_folder(cache, key)
-            if not complete(source, folder):
-                shutil.rmtree(folder, ignore_errors=True)  # a file of it was deleted by hand: made again
-                os.makedirs(os.path.dirname(folder), exist_ok=True)
-                jobs.append((key, source.path, folder, source.width, source.height))
-        failed = dict(run_jobs(jobs, worker_count(settings)))
+        failed = dict(run_jobs(missing(photos.needed.values(), cache), worker_count(settings)))
         errors = [ContentError(u.path, u.line, f'ảnh "{u.shown}" {failed[key]}')
                   for key in sorted(failed) if failed[key] for u in photos.uses[key]]
         now = time.time()
@@ -660,6 +652,37 @@ def publish(settings: dict, output: str) -> list[ContentError]:
     finally:
         if scratch:
             shutil.rmtree(scratch, ignore_errors=True)
+
+
+def missing(sources, cache: str) -> list[tuple[str, str, str, int, int]]:
+    """Return the encoding jobs of the sources whose cache folder is missing or incomplete."""
+    os.makedirs(cache, exist_ok=True)
+    jobs = []
+    for source in sorted(sources, key=lambda s: s.key):
+        folder = entry_folder(cache, source.key)
+        if not complete(source, folder):
+            shutil.rmtree(folder, ignore_errors=True)  # a file of it was deleted by hand: made again
+            os.makedirs(os.path.dirname(folder), exist_ok=True)
+            jobs.append((source.key, source.path, folder, source.width, source.height))
+    return jobs
+
+
+def cache_ahead(paths, settings: dict) -> None:
+    """Make the variants of photos just copied into the content folder before any article shows them (the live
+    preview: the save that puts the photo in an article then only links files)."""
+    from .parallel import worker_count
+
+    photos = photos_of(settings)
+    sources = []
+    for path in sorted(paths):
+        real = os.path.realpath(path)
+        if photos.cache and is_photo(real) and real.startswith(photos.content_dir + os.sep) and os.path.isfile(real):
+            photos.known.pop(real, None)  # read again: it may be a new version of a photo the site shows
+            with contextlib.suppress(PhotoError):  # reported at the article that shows it
+                sources.append(photos.source(real))
+    if sources:
+        run_jobs(missing(sources, photos.cache), worker_count(settings))
+        save_hashes(photos)
 
 
 def complete(source: Source, folder: str) -> bool:

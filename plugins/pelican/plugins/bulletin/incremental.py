@@ -92,6 +92,8 @@ class LiveSite:
 
     def update(self, changed: set[str]) -> tuple[builder.Outcome, bool]:
         """Bring the preview up to date after these files changed; tell whether the fast path was used."""
+        if self.holder is not None:  # a photo copied in: its variants are made now, before an article shows it
+            images.cache_ahead(changed, self.articles_generator().settings)
         article = self.fast_path_for(changed)
         if article is None:
             return self.build_all(), False
