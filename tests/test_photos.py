@@ -383,3 +383,14 @@ def test_the_browser_picks_a_variant_for_the_screen(site, serve_dir, browser, wi
         assert int(re.search(r"-(\d+)x", chosen).group(1)) >= box["width"] * density * 0.9
     finally:
         context.close()
+
+
+def test_an_article_without_a_photo_shares_the_site_card(site):
+    for url in ("2022/04/minh-hoa", "2022/04/hoi-nghi"):
+        page = soup(site, url)
+        og = page.select_one("meta[property='og:image']")["content"]
+        card = Image.open(published(site, og))
+        assert card.size == (1200, 630) and card.format == "JPEG"
+        assert ("the-chia-se" in og) == (url == "2022/04/minh-hoa")
+    data = soup(site, "2022/04/minh-hoa").select_one("script[type='application/ld+json']").string
+    assert '"image":"/images/2022/bieu-do.svg"' in data  # structured data names the article's own picture

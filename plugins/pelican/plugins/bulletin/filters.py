@@ -7,7 +7,7 @@ import json
 from markupsafe import Markup
 
 from .dates import format_date, format_datetime, format_month, format_short_date
-from .images import picture_filter
+from .images import is_card, picture_filter
 
 # Characters that must not appear raw inside <script> (they could close it or open a comment).
 _SCRIPT_SAFE = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026", 0x2028: "\\u2028", 0x2029: "\\u2029"}
@@ -45,7 +45,7 @@ def news_article_json(article, siteurl: str, sitename: str) -> Markup:
     }
     if article.byline:
         data["author"] = {"@type": "Person", "name": article.byline}
-    if getattr(article, "og_image", None):
+    if getattr(article, "og_image", None) and not is_card(article.og_image):
         data["image"] = article.og_image.src
     elif article.image:
         data["image"] = f"{siteurl}/{article.image.path}"

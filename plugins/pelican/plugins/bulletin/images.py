@@ -27,6 +27,7 @@ import multiprocessing
 import os
 import re
 import shutil
+import subprocess
 import tempfile
 import time
 import warnings
@@ -36,7 +37,7 @@ from io import BytesIO
 from urllib.parse import unquote
 
 from markupsafe import Markup
-from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError, features
+from PIL import Image, ImageCms, ImageDraw, ImageOps, UnidentifiedImageError, features
 
 from .errors import ContentError
 from .sanitize import locate
@@ -92,6 +93,9 @@ FORMATS = {
     "webp": Format("image/webp", "webp", {"format": "WEBP", "quality": 75, "method": 4}),
     "jpeg": Format("image/jpeg", "jpg", {"format": "JPEG", "quality": 80, "optimize": True, "progressive": True}),
 }
+# The Open Graph card of an article without a photo: the site's name and subtitle on the theme's colours.
+CARD = {"size": (1200, 630), "paper": (251, 246, 236), "band": (163, 27, 31), "star": (242, 193, 78), "ink": (27, 27, 27),
+        "muted": (89, 89, 89), "title_font": "DejaVu Serif:bold", "subtitle_font": "DejaVu Sans", "name": "the-chia-se"}
 PHOTOS_KEY = "_BULLETIN_PHOTOS"  # this build's Photos, in the settings
 CACHE_FOLDER = "photos"  # under BULLETIN_CACHE
 HASHES_FILE = "sources.json"  # (path, size, mtime, inode) -> content hash: a rebuild reads no photo again
@@ -355,6 +359,8 @@ class Photos:
     needed: dict = field(default_factory=dict)  # key -> Source
     variants: dict = field(default_factory=dict)  # key -> names of the variants pages show (only those are published)
     uses: dict = field(default_factory=dict)  # key -> [Use]
+    card: tuple | None = None  # (key, title, subtitle, font files) of the site's card, once asked for; () without fonts
+    card_needed: bool = False
 
     def source(self, path: str) -> Source:
         """Return the Source of a photo file (real path), reading it once per build; raise PhotoError."""
@@ -490,7 +496,98 @@ def attach(doc, html_text: str, metadata: dict, source_path: str, settings: dict
             photos.need(lead, None, ("og", "thumb"))
     if doc.kind == "article" and image is not None and not is_photo(image.path):  # an SVG: as it is, sized by CSS
         metadata["thumb"] = Picture(src=f"{siteurl}/{image.path}", width=160, height=100)
+    if doc.kind == "article" and lead is None and (card := site_card(photos, settings)) is not None:
+        metadata["og_image"] = card
+        photos.card_needed = photos.card_needed or published
     return html_text, errors
+
+
+# ---------------------------------------------------------------- the site's card
+
+def font_file(pattern: str) -> str | None:
+    """Return the font file fontconfig picks for a pattern (DejaVu comes with the project's setup), or None."""
+    try:
+        found = subprocess.run(["fc-match", "--format=%{file}", pattern], capture_output=True, text=True, timeout=20)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    path = found.stdout.strip()
+    return path if found.returncode == 0 and os.path.isfile(path) else None
+
+
+def site_card(photos: Photos, settings: dict) -> Picture | None:
+    """Return the Open Graph card of articles without a photo (None when no font is found), worked out once a build."""
+    if photos.card is None:
+        fonts = (font_file(CARD["title_font"]), font_file(CARD["subtitle_font"]))
+        if None in fonts:
+            photos.card = ()
+        else:
+            title, subtitle = settings.get("SITENAME", ""), settings.get("SITESUBTITLE") or ""
+            digest = hashlib.sha256(json.dumps([title, subtitle, CARD, settings_version()]).encode())
+            for font in fonts:
+                digest.update(file_digest(font).encode())
+            photos.card = (digest.hexdigest(), title, subtitle, fonts)
+    if not photos.card:
+        return None
+    width, height = CARD["size"]
+    return Picture(src=f"{settings.get('SITEURL', '')}/{card_name(photos.card[0])}", width=width, height=height)
+
+
+def is_card(p: Picture) -> bool:
+    """Tell whether a picture is the site's card (not a photo of the article)."""
+    return f"/{CARD['name']}." in p.src
+
+
+def card_name(key: str) -> str:
+    """Return where the site's card is published."""
+    return f"images/{CARD['name']}.{key[:HASH_LENGTH]}.jpg"
+
+
+def draw_card(title: str, subtitle: str, fonts: tuple[str, str]) -> Image.Image:
+    """Draw the card: red bands, a gold star on a red disc, the site's name and its subtitle (wrapped, centred)."""
+    from PIL import ImageFont
+
+    width, height = CARD["size"]
+    card = Image.new("RGB", (width, height), CARD["paper"])
+    draw = ImageDraw.Draw(card)
+    draw.rectangle([0, 0, width, 24], fill=CARD["band"])
+    draw.rectangle([0, height - 24, width, height], fill=CARD["band"])
+    big, small = ImageFont.truetype(fonts[0], 64), ImageFont.truetype(fonts[1], 34)
+    blocks = [(line, big, 84, CARD["ink"]) for line in _wrap(draw, title, big, width - 280)[:3]]
+    blocks += [(line, small, 50, CARD["muted"]) for line in _wrap(draw, subtitle, small, width - 260)[:2]]
+    top = y = (height - sum(step for _, _, step, _ in blocks) - (20 if subtitle else 0)) // 2
+    for index, (line, font, step, colour) in enumerate(blocks):
+        if font is small and index and blocks[index - 1][1] is big:
+            y += 20
+        draw.text((220, y), line, font=font, fill=colour)
+        y += step
+    cx, cy = 120, top + 42
+    draw.ellipse([cx - 56, cy - 56, cx + 56, cy + 56], fill=CARD["band"])
+    draw.polygon([(cx + r * math.cos(a), cy + r * math.sin(a))
+                  for i in range(10) for r, a in [((44, 17)[i % 2], -math.pi / 2 + i * math.pi / 5)]], fill=CARD["star"])
+    return card
+
+
+def _wrap(draw, text: str, font, width: int) -> list[str]:
+    """Split text into lines no wider than `width` pixels (at word boundaries)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and draw.textlength(f"{lines[-1]} {word}", font=font) <= width:
+            lines[-1] += f" {word}"
+        else:
+            lines.append(word)
+    return lines
+
+
+def publish_card(photos: Photos, cache: str, output: str) -> None:
+    """Draw the site's card once (cached by its text, fonts and settings) and put it into the output."""
+    key, title, subtitle, fonts = photos.card
+    kept = os.path.join(cache, "card", f"{key}.jpg")
+    if not os.path.isfile(kept):
+        os.makedirs(os.path.dirname(kept), exist_ok=True)
+        scratch = f"{kept}.tmp-{os.getpid()}"
+        _save(draw_card(title, subtitle, fonts), scratch, "jpeg", None)
+        os.replace(scratch, kept)
+    _link(kept, os.path.join(output, card_name(key)))
 
 
 def check(doc, html_text: str, source_path: str, settings: dict) -> list[ContentError]:
@@ -630,7 +727,7 @@ def publish(settings: dict, output: str) -> list[ContentError]:
     """Make the variants the published pages need that are not cached yet (on every core), link them all into the
     output; return an error at each use of a photo that could not be made."""
     photos = settings.get(PHOTOS_KEY)
-    if photos is None or not photos.needed:
+    if photos is None or not (photos.needed or photos.card_needed):
         return []
     from .parallel import worker_count
 
@@ -646,6 +743,8 @@ def publish(settings: dict, output: str) -> list[ContentError]:
                 link_variants(source, entry_folder(cache, key), output, photos.variants[key])
                 with contextlib.suppress(OSError):
                     os.utime(entry_folder(cache, key), (now, now))  # kept: used just now
+        if photos.card_needed:
+            publish_card(photos, cache, output)
         if photos.cache:
             save_hashes(photos)
         return errors
@@ -703,15 +802,18 @@ def link_variants(source: Source, folder: str, output: str, variants: set[str]) 
     """Put a source's files of these variants into the output under their published names (hard links to the cache;
     copies if need be)."""
     for rendition in (r for r in plan(source.width, source.height) if r.variant in variants):
-        target = os.path.join(output, published_name(source, rendition))
-        if os.path.exists(target):
-            continue
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        origin = os.path.join(folder, rendition.name)
-        try:
-            os.link(origin, target)
-        except OSError:
-            shutil.copyfile(origin, target)
+        _link(os.path.join(folder, rendition.name), os.path.join(output, published_name(source, rendition)))
+
+
+def _link(origin: str, target: str) -> None:
+    """Put a cached file into the output: a hard link (no copy), or a copy across file systems; kept if there."""
+    if os.path.exists(target):
+        return
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    try:
+        os.link(origin, target)
+    except OSError:
+        shutil.copyfile(origin, target)
 
 
 def save_hashes(photos: Photos) -> None:
