@@ -3,7 +3,7 @@ modern formats, without metadata (no GPS position, no camera serial, no comment)
 
 As data: VARIANTS names what each use of a photo needs (the article column, list thumbnails, the Open Graph card)
 and FORMATS how each format is encoded. A source photo is known by the hash of its bytes; its variants are a pure
-function of that hash and SETTINGS_VERSION (the two tables, Pillow and its codecs, this file), so they are made
+function of that hash and settings_version() (the tables, Pillow and its codecs, this file), so they are made
 once, kept in the cache under that key, and linked into every later build (two builds give the same bytes).
 
 - inspect(): a source's header (upright size, format, frames) and content hash: enough to plan and write the markup;
@@ -39,9 +39,9 @@ from urllib.parse import unquote
 from markupsafe import Markup
 from PIL import Image, ImageCms, ImageDraw, ImageOps, UnidentifiedImageError, features
 
+from . import schema
 from .errors import ContentError
 from .sanitize import locate
-from . import schema
 from .sources import HEIF_TYPES, RASTER_TYPES
 from .text import slugify
 
@@ -421,9 +421,11 @@ def _resolve(target: str, source_path: str, content_dir: str) -> str:
     return os.path.realpath(os.path.join(base, target.lstrip("/")))
 
 
-def attach(doc, html_text: str, metadata: dict, source_path: str, settings: dict) -> tuple[str, list[ContentError]]:
+def attach(doc, html_text: str, metadata: dict, source_path: str, settings: dict,
+           card: bool = True) -> tuple[str, list[ContentError]]:
     """Give an article or page its photos: <picture> markup in the body for each photo, and for an article its `photo`
-    (the `image` field), `thumb` (for lists) and `og_image` (the `image`, else the first photo of the body).
+    (the `image` field), `thumb` (for lists) and `og_image` (the `image`, else the first photo of the body, else the
+    site's card when `card`).
 
     Returns the new body and the errors (a photo that cannot be published, at its line). Only a published page's
     photos are noted for publish().
@@ -496,8 +498,8 @@ def attach(doc, html_text: str, metadata: dict, source_path: str, settings: dict
             photos.need(lead, None, ("og", "thumb"))
     if doc.kind == "article" and image is not None and not is_photo(image.path):  # an SVG: as it is, sized by CSS
         metadata["thumb"] = Picture(src=f"{siteurl}/{image.path}", width=160, height=100)
-    if doc.kind == "article" and lead is None and (card := site_card(photos, settings)) is not None:
-        metadata["og_image"] = card
+    if doc.kind == "article" and lead is None and card and (shared := site_card(photos, settings)) is not None:
+        metadata["og_image"] = shared
         photos.card_needed = photos.card_needed or published
     return html_text, errors
 
@@ -594,7 +596,7 @@ def check(doc, html_text: str, source_path: str, settings: dict) -> list[Content
     """Return the errors of the photos a checked file shows (`invoke check`: headers only, nothing is made)."""
     image = doc.meta.get("image")
     metadata = {"image": schema.Image(image) if image else None, "status": "draft"}
-    return attach(doc, html_text, metadata, source_path, settings)[1]
+    return attach(doc, html_text, metadata, source_path, settings, card=False)[1]
 
 
 # ---------------------------------------------------------------- making the files
