@@ -733,8 +733,9 @@ def publish(settings: dict, output: str) -> list[ContentError]:
         return []
     from .parallel import worker_count
 
-    scratch = None if photos.cache else tempfile.mkdtemp(prefix="ban-tin-anh-")
-    cache = photos.cache or scratch
+    cache = usable(photos.cache)
+    scratch = None if cache else tempfile.mkdtemp(prefix="ban-tin-anh-")
+    cache = cache or scratch
     try:
         failed = dict(run_jobs(missing(photos.needed.values(), cache), worker_count(settings)))
         errors = [ContentError(u.path, u.line, f'ảnh "{u.shown}" {failed[key]}')
@@ -747,12 +748,23 @@ def publish(settings: dict, output: str) -> list[ContentError]:
                     os.utime(entry_folder(cache, key), (now, now))  # kept: used just now
         if photos.card_needed:
             publish_card(photos, cache, output)
-        if photos.cache:
+        if cache == photos.cache:
             save_hashes(photos)
         return errors
     finally:
         if scratch:
             shutil.rmtree(scratch, ignore_errors=True)
+
+
+def usable(cache: str) -> str:
+    """Return the cache folder when it exists or can be made, else "" (a cache that cannot be used only costs speed)."""
+    try:
+        if cache:
+            os.makedirs(cache, exist_ok=True)
+            return cache
+    except OSError:
+        pass
+    return ""
 
 
 def missing(sources, cache: str) -> list[tuple[str, str, str, int, int]]:
@@ -781,7 +793,7 @@ def cache_ahead(paths, settings: dict) -> None:
             photos.known.pop(real, None)  # read again: it may be a new version of a photo the site shows
             with contextlib.suppress(PhotoError):  # reported at the article that shows it
                 sources.append(photos.source(real))
-    if sources:
+    if sources and usable(photos.cache):
         run_jobs(missing(sources, photos.cache), worker_count(settings))
         save_hashes(photos)
 
