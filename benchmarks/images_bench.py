@@ -24,6 +24,7 @@ import json
 import os
 import platform
 import random
+import resource
 import shutil
 import statistics
 import subprocess
@@ -42,12 +43,13 @@ WORK = HERE / "scratch" / "anh"
 RESULTS = HERE / "results"
 PYTHON = sys.executable
 sys.path[:0] = [str(HERE), str(ROOT / "scripts")]
-from bench import compare_trees, measure  # noqa: E402
+from bench import compare_trees, measure, project_env, snapshot_project  # noqa: E402
 from make_sample_photos import phone_jpeg, scene  # noqa: E402
 
 from pelican.plugins.bulletin import images  # noqa: E402
 from pelican.plugins.bulletin.serve import PREVIEW_SETTINGS, SiteHandler, make_server  # noqa: E402
 
+PROJECT = str(ROOT)  # the project's snapshot once main() has made it
 BASES = 8  # distinct scenes; every photo is one of them shifted, with its own details, so each has its own bytes
 UNIT = "dang-uy-xa-tan-khai"
 TEXT_TYPES = (".html", ".css", ".js", ".json", ".svg", ".xml")
@@ -137,12 +139,18 @@ def huge_photo(folder: Path) -> Path:
 # ---------------------------------------------------------------- builds
 
 def timed_build(content: Path, output: Path, cache: Path, workers: str = "") -> dict:
-    """Build once in a fresh process; return wall time and peak memory."""
+    """Build once in a fresh process (the project's snapshot: edits made meanwhile change nothing); return wall time,
+    processor time of the whole process tree and peak memory."""
     shutil.rmtree(output, ignore_errors=True)
-    result = measure([PYTHON, "-c", DRIVER, "pelicanconf.py", str(content), str(output), str(cache), workers], cwd=str(ROOT))
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    result = measure([PYTHON, "-c", DRIVER, "pelicanconf.py", str(content), str(output), str(cache), workers],
+                     cwd=PROJECT, env=project_env())
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if result["code"]:
         sys.exit(f"dựng thất bại:\n{result['stderr'][-3000:]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)  # the tree: every process waited for
     return {"wall_s": round(result["wall"], 2), "build_s": round(json.loads(result["stdout"].splitlines()[-1])["seconds"], 2),
+            "cpu_s": round(cpu, 1), "cores_used": round(cpu / result["wall"], 2),
             "tree_pss_mb": round(result["tree_pss_mb"], 1)}  # (ru_maxrss would count this big process's pages: fork)
 
 
@@ -241,7 +249,7 @@ def preview_latency(photos: list[str], new: list[str], work: str) -> dict:
     for path in (output, cache):
         shutil.rmtree(path, ignore_errors=True)
     write_site(content, photos[:8])  # four articles
-    live = LiveSite(str(ROOT / "pelicanconf.py"), str(content), str(output), {**PREVIEW_SETTINGS, "BULLETIN_CACHE": str(cache)})
+    live = LiveSite("pelicanconf.py", str(content), str(output), {**PREVIEW_SETTINGS, "BULLETIN_CACHE": str(cache)})
     assert live.build_all().ok
     article = content / "articles" / "2025" / "hoi-nghi-000.md"
     original = article.read_text(encoding="utf-8")
@@ -320,8 +328,8 @@ def avif_against_webp(photos: list[Path], widths=(672, 1344)) -> dict:
 def in_fresh_process(function: str, *args) -> dict:
     """Run one of this file's functions in a new process (as the preview runs: not in this one, big from the photos
     it drew and the browser it drove); return its result."""
-    result = subprocess.run([PYTHON, __file__, "--call", json.dumps([function, args])], cwd=str(ROOT),
-                            capture_output=True, text=True)
+    result = subprocess.run([PYTHON, __file__, "--call", json.dumps([function, args])], cwd=PROJECT,
+                            capture_output=True, text=True, env={**os.environ, **project_env()})
     if result.returncode:
         sys.exit(f"{function} thất bại:\n{result.stderr[-3000:]}")
     return json.loads(result.stdout.splitlines()[-1])
@@ -339,6 +347,8 @@ def main() -> None:
     parser.add_argument("--preview-runs", type=int, default=3)
     args = parser.parse_args()
     count = max(4, args.photos - args.photos % 2)
+    global PROJECT
+    PROJECT = snapshot_project()
     print(f"Ảnh điện thoại: {count} ảnh 4000 × 3000 (tạo một lần, giữ trong {WORK.relative_to(ROOT)})", flush=True)
     made = make_photos(WORK / f"goc-{count}-{args.seed}", count + args.preview_runs, args.seed)
     photos, new = made[:count], made[count:]  # the last ones are new to the preview's site
@@ -390,7 +400,8 @@ def report(f: dict) -> None:
     print(f"\n{f['photos']} ảnh, {f['machine']['cores']} lõi, Pillow {f['machine']['pillow']}")
     for label, key in (("bộ đệm rỗng, mọi lõi", "cold"), ("bộ đệm rỗng, một tiến trình", "cold_one_process"), ("bộ đệm sẵn", "warm")):
         r = f[key]
-        print(f"  dựng ({label}): {r['wall_s']} s, bộ nhớ đỉnh {r['tree_pss_mb']} MB (PSS cả cây tiến trình)")
+        print(f"  dựng ({label}): {r['wall_s']} s ({r['cpu_s']} s thời gian CPU, trung bình {r['cores_used']} lõi), "
+              f"bộ nhớ đỉnh {r['tree_pss_mb']} MB (PSS cả cây tiến trình)")
     print(f"  giống hệt từng byte: bộ đệm sẵn {f['identical']['warm']}, một tiến trình {f['identical']['one_process']}")
     b = f["bytes"]
     print(f"  byte: ảnh gốc {b['sources_mb']} MB ({b['source_per_photo_kb']} KB/ảnh) -> các bản đăng {b['published_mb']} MB "

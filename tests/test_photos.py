@@ -267,7 +267,7 @@ def test_lists_show_a_small_thumbnail_on_every_screen(site):
     photo = thumbs["Hội nghị cán bộ"]
     assert photo.find_parent("picture").source["sizes"] == photo["sizes"] == images.THUMB_SIZES
     listed = candidates(photo["srcset"])
-    assert [w for _, w in listed] == [160, 320]
+    assert [w for _, w in listed] == [160, 240, 320]
     assert all(Image.open(published(site, url)).size == (w, round(w * 2 / 3)) for url, w in listed)
     assert photo["alt"] == "" and photo["loading"] == "lazy"
     assert thumbs["Chỉ có ảnh trong bài"] is not None  # from the first photo of the body
@@ -322,16 +322,19 @@ def test_bad_photos_fail_the_build_at_the_article_line_and_keep_the_site(tmp_pat
         stem = re.sub(r"\W", "-", name.lower())
         files_[f"articles/2022/{stem}.md"] = text
         expected[stem] = (text.split("\n").index(next(l for l in text.split("\n") if name in l)) + 1, words)
+    files_["articles/2022/thieu-anh.md"] = article(title="Bài thiếu ảnh", body="Đoạn một.\n\n![Ảnh](images/2022/khong-co.jpg)\n")
     write_content(content, files_, units=None)
     code, out = run("build", "--content", str(content), "--output", str(output))
     assert code == 1 and "Traceback" not in out and "lỗi nội bộ" not in out, out
     assert snapshot(output) == before
+    missing = [m for m in out.splitlines() if "thieu-anh.md:" in m]
+    assert len(missing) == 1 and 'không tìm thấy tệp "images/2022/khong-co.jpg"' in missing[0], missing  # said once
     for stem, (line, words) in expected.items():
         lines = [m for m in out.splitlines() if re.match(rf".*articles/2022/{stem}\.md:{line}: ảnh \"images/2022/", m)]
         assert len(lines) == 1 and words in lines[0] and " — hãy " in lines[0], (stem, out)
     # `invoke check` finds the same problems without building, but for the truncated file (its end is read when decoding)
     checked = {(Path(e.path).stem, e.line) for e in check_content(str(ROOT / "pelicanconf.py"), str(content), [])}
-    assert checked == {(stem, line) for stem, (line, _) in expected.items() if stem != "cut-jpg"}
+    assert checked == {(stem, line) for stem, (line, _) in expected.items() if stem != "cut-jpg"} | {("thieu-anh", 10)}
 
 
 def test_a_new_photo_is_made_when_copied_in_and_shows_in_the_live_preview_on_the_fast_path(tmp_path):
@@ -346,7 +349,7 @@ def test_a_new_photo_is_made_when_copied_in_and_shows_in_the_live_preview_on_the
     outcome, fast = live.update({str(photo)})
     assert outcome.ok and not list(output.rglob("moi-*"))  # nobody shows it yet: nothing published
     made = {p: p.stat().st_mtime_ns for p in (tmp_path / "cache").rglob("*.webp")}
-    assert len(made) == 5  # 480, 672, 1000 and two thumbnails: its variants are made now, before an article shows it
+    assert len(made) == 6  # 480, 672, 1000 and three thumbnails: its variants are made now, before an article shows it
     target.write_text(article(body="Có ảnh mới.\n\n![Ảnh mới](images/2022/moi.jpg)\n"), encoding="utf-8")
     outcome, fast = live.update({str(target)})
     assert outcome.ok and fast, outcome.errors
@@ -380,7 +383,7 @@ def test_the_browser_picks_a_variant_for_the_screen(site, serve_dir, browser, wi
         box = tab.locator("picture > .thumb").first.bounding_box()
         assert box and 96 <= box["width"] <= 160 and abs(box["height"] - box["width"] * 2 / 3) < 2  # shown, phones too
         chosen = loaded_source(tab, "picture > .thumb")
-        assert re.search(r"-(160x107|320x213)\.[0-9a-f]{10}\.webp$", chosen), chosen
+        assert re.search(r"-(160x107|240x160|320x213)\.[0-9a-f]{10}\.webp$", chosen), chosen
         assert int(re.search(r"-(\d+)x", chosen).group(1)) >= box["width"] * density * 0.9
     finally:
         context.close()

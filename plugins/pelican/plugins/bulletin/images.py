@@ -83,11 +83,12 @@ ARTICLE_SIZES = "(min-width: 46rem) 42rem, (min-width: 25rem) 92vw, calc(100vw -
 THUMB_SIZES = "(min-width: 55.6rem) 10rem, (min-width: 38.9rem) 18vw, (min-width: 36rem) 7rem, 6.5rem"
 VARIANTS = {
     "article": Variant(widths=(480, 672, 1000, 1344), formats=("webp", "jpeg"), sizes=ARTICLE_SIZES, default=672),
-    "thumb": Variant(widths=(160, 320), formats=("webp", "jpeg"), sizes=THUMB_SIZES, default=160, aspect=(3, 2)),
+    "thumb": Variant(widths=(160, 240, 320), formats=("webp", "jpeg"), sizes=THUMB_SIZES, default=160, aspect=(3, 2)),
     "og": Variant(widths=(1200,), formats=("jpeg",), default=1200, aspect=(40, 21), exact=True),  # 1200 × 630
 }
-# AVIF is kept out of VARIANTS: measured with Pillow 13.0 (README), at the same quality it saves about a tenth over
-# WebP for three to seven times the encoding time. Adding "avif" before "webp" in a variant's formats turns it on.
+# AVIF is kept out of VARIANTS: measured with Pillow 13.0 (invoke bench-images, README), at the same similarity to the
+# source it saves 7 to 15 % over WebP for 2.6 to 11 times the encoding time. Adding "avif" before "webp" in a
+# variant's formats turns it on.
 FORMATS = {
     "avif": Format("image/avif", "avif", {"format": "AVIF", "quality": 58, "speed": 6, "max_threads": 1}),
     "webp": Format("image/webp", "webp", {"format": "WEBP", "quality": 75, "method": 4}),
@@ -409,7 +410,8 @@ def photos_of(settings: dict) -> Photos:
             with contextlib.suppress(OSError, ValueError):
                 with open(os.path.join(photos.cache, HASHES_FILE), encoding="utf-8") as handle:
                     loaded = json.load(handle)
-                photos.hashes = {k: v for k, v in loaded.items() if isinstance(v, list) and len(v) == 4}
+                if isinstance(loaded, dict):
+                    photos.hashes = {k: v for k, v in loaded.items() if isinstance(v, list) and len(v) == 4}
     return photos
 
 
@@ -436,8 +438,11 @@ def attach(doc, html_text: str, metadata: dict, source_path: str, settings: dict
     errors: list[ContentError] = []
 
     def use(relative: str, line: int, shown: str) -> Source | None:
+        path = _resolve(relative, source_path, photos.content_dir)
+        if not (path.startswith(photos.content_dir + os.sep) and os.path.isfile(path)):
+            return None  # the reference check says the file is not there
         try:
-            source = photos.source(_resolve(relative, source_path, photos.content_dir))
+            source = photos.source(path)
         except PhotoError as error:
             errors.append(ContentError(doc.path, line, f'ảnh "{shown}" {error}'))
             return None
@@ -486,7 +491,8 @@ def attach(doc, html_text: str, metadata: dict, source_path: str, settings: dict
         source = use(target, line_of(match.group(2).removeprefix("{static}").lstrip("/")), target.lstrip("/"))
         if source is None:
             return match.group(0)
-        largest = [r for r in plan(source.width, source.height) if r.variant == "article" and r.format == "jpeg"][-1]
+        fallback = VARIANTS["article"].formats[-1]  # a link opens the widest file every browser shows
+        largest = [r for r in plan(source.width, source.height) if r.variant == "article" and r.format == fallback][-1]
         return f"{match.group(1)}{html.escape(siteurl)}/{published_name(source, largest)}{match.group(3)}"
 
     if "{static}" in html_text:
