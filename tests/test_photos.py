@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
+import os
 import re
 import struct
 import zlib
@@ -398,3 +399,16 @@ def test_an_article_without_a_photo_shares_the_site_card(site):
         assert ("the-chia-se" in og) == (url == "2022/04/minh-hoa")
     data = soup(site, "2022/04/minh-hoa").select_one("script[type='application/ld+json']").string
     assert '"image":"/images/2022/bieu-do.svg"' in data  # structured data names the article's own picture
+
+
+def test_cached_photos_no_build_used_for_a_month_are_removed(tmp_path):
+    cache = tmp_path / "cache"
+    old, recent = cache / "photos" / "ab" / ("ab" * 32), cache / "photos" / "cd" / ("cd" * 32)
+    for folder in (old, recent):
+        folder.mkdir(parents=True)
+        (folder / "article-480w.webp").write_bytes(b"x")
+    month_ago = (old.stat().st_mtime - images.STALE_SECONDS - 60,) * 2
+    os.utime(old, month_ago)
+    (cache / "photos" / "ghi-chu.txt").write_text("not ours", encoding="utf-8")
+    images.prune({"BULLETIN_CACHE": str(cache)})
+    assert not old.exists() and recent.exists() and (cache / "photos" / "ghi-chu.txt").exists()
