@@ -4,12 +4,11 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # pelicanconf.py beside this file
-from pelicanconf import *  # noqa: E402,F403
+from pelicanconf import *  # noqa: F403
 
 # The full address, sub-path included: SITEURL=https://example.org/ban-tin (no slash at the end needed).
 SITEURL = os.environ.get("SITEURL", "").strip().rstrip("/")
 FEED_DOMAIN = SITEURL
 RELATIVE_URLS = False
-BULLETIN_PREVIEW = False
 WITH_FUTURE_DATES = False
 BULLETIN_PUBLISH = True

@@ -12,7 +12,10 @@ from invoke.exceptions import Exit
 from invoke.parser.parser import ParseMachine
 
 from pelican.plugins.bulletin import build as builder
+from pelican.plugins.bulletin.errors import Refusal
+from pelican.plugins.bulletin.finishers import FINISHERS
 
+PROJECT = os.path.dirname(os.path.abspath(__file__))
 CONTENT = "content"
 OUTPUT = "output"
 HOST, PORT = "127.0.0.1", 8000
@@ -44,7 +47,7 @@ def settings_file(production: bool) -> str:
 
 def run_build(content: str, output: str, production: bool = False, overrides: dict | None = None) -> builder.Outcome:
     """Build once, print the errors or the summary, and stop the task on failure."""
-    outcome = builder.build(settings_file(production), content, output, overrides, finishers=builder.FINISHERS)
+    outcome = builder.build(settings_file(production), content, output, overrides, finishers=FINISHERS)
     builder.report(outcome)
     if not outcome.ok:
         raise Exit(code=1)
@@ -64,10 +67,11 @@ def publish(c, content=CONTENT, output=OUTPUT, target=""):
 
     run_build(content, output, production=True)
     if target:
-        refusal = publisher.deploy(output, target, content)
-        if refusal:
+        try:
+            publisher.deploy(output, target, content)
+        except Refusal as refusal:
             print(refusal, file=sys.stderr)
-            raise Exit(code=1)
+            raise Exit(code=1) from None
         print(f"Đã chép bản công khai sang {target}.")
 
 
@@ -106,16 +110,19 @@ def livereload(c, content=CONTENT, output=OUTPUT, port=PORT):
     """Preview with scheduled articles shown: rebuild on every save and refresh the browser."""
     from pelican.plugins.bulletin.serve import preview
 
-    preview(settings_file(False), content, output, HOST, int(port))
+    preview(settings_file(False), content, output, HOST, int(port), FINISHERS)
 
 
 @task(help={"output": "thư mục xuất cần xóa"})
 def clean(c, output=OUTPUT):
     """Delete the built site (output/) and caches; never touches content/."""
-    refusal = builder.check_output_target(output, CONTENT)
-    if refusal:
+    from pelican.plugins.bulletin.folders import guard_output
+
+    try:
+        guard_output(output, CONTENT)
+    except Refusal as refusal:
         print(refusal, file=sys.stderr)
-        raise Exit(code=1)
+        raise Exit(code=1) from None
     for path in (output, ".cache"):
         if os.path.isdir(path):
             shutil.rmtree(os.path.realpath(path))  # an output that is a link: empty what it points to, keep the link
@@ -163,7 +170,7 @@ def new(c, title="", unit="", term=None, date=None, content=CONTENT):
                            registry_path=state.context.registry_path)
     except ScaffoldError as error:
         print(f"Không tạo được bài: {error}", file=sys.stderr)
-        raise Exit(code=1)
+        raise Exit(code=1) from None
     print(path)
 
 
@@ -189,7 +196,11 @@ def import_(c, files=None, dry_run=False, content=CONTENT):
 
 @task(help={"k": "chỉ chạy các kiểm thử khớp biểu thức", "quick": "bỏ qua kiểm thử trình duyệt và kiểm thử chậm"})
 def test(c, k="", quick=False):
-    """Run the whole test suite (browser tests included)."""
+    """Lint the code (ruff), then run the whole test suite (browser tests included); either failing fails the run."""
+    lint = c.run(f"{shlex.quote(sys.executable)} -m ruff check {shlex.quote(PROJECT)}", pty=False, warn=True)
+    if lint.exited:
+        print("Kiểm tra mã (ruff) chưa đạt: hãy sửa các dòng trên.", file=sys.stderr)
+        raise Exit(code=lint.exited)
     args = [sys.executable, "-m", "pytest", "-q"]
     if k:
         args += ["-k", k]

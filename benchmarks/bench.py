@@ -17,7 +17,6 @@ import platform
 import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -245,13 +244,6 @@ def compare_trees(expected: str, actual: str) -> list[str]:
 
 # ---------------------------------------------------------------- the preview
 
-def free_port() -> int:
-    """Return a TCP port nobody listens on."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def newest_article(content: str) -> tuple[str, list[str]]:
     """Return the newest article of a site and the output files that must show an edit of it."""
     from zoneinfo import ZoneInfo
@@ -261,6 +253,7 @@ def newest_article(content: str) -> tuple[str, list[str]]:
     from pelican.plugins.bulletin.dates import parse_date
     from pelican.plugins.bulletin.registry import load_registry
     from pelican.plugins.bulletin.terms import parse_term
+    from pelican.plugins.bulletin.urls import URLS, Links, save_as
 
     registry, _ = load_registry(os.path.join(content, "units.yml"))
     zone = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -276,9 +269,10 @@ def newest_article(content: str) -> tuple[str, list[str]]:
     (date, slug), path, meta = best
     units = {u.code for text in meta["units"] for u in [registry.resolve(text)]}
     units |= {a.code for code in list(units) for a in registry.ancestors(code)}
-    pages = [f"{date:%Y}/{date:%m}/{slug}/index.html", "index.html", f"{date:%Y}/index.html", f"{date:%Y}/{date:%m}/index.html"]
-    pages += [f"don-vi/{code}/index.html" for code in sorted(units)]
-    pages += [f"nhiem-ky/{parse_term(t).code}/index.html" for t in meta.get("terms") or []]
+    article = URLS["article"].format(year=date.year, month=date.month, slug=slug)
+    pages = [save_as(article), "index.html", save_as(Links.year(date.year)), save_as(Links.month(date.year, date.month))]
+    pages += [save_as(Links.unit(code)) for code in sorted(units)]
+    pages += [save_as(Links.term(parse_term(t))) for t in meta.get("terms") or []]
     return path, pages
 
 
@@ -303,6 +297,8 @@ def project_env() -> dict:
 
 def run_preview(paths: dict, output: str, runs: int) -> dict:
     """Start the live preview, edit the newest article `runs` times; time each save until its pages show it."""
+    from pelican.plugins.bulletin.serve import free_port
+
     shutil.rmtree(output, ignore_errors=True)
     port = free_port()
     article, pages = newest_article(paths["content"])
@@ -333,7 +329,7 @@ def run_preview(paths: dict, output: str, runs: int) -> dict:
         time.sleep(1.0)
         for number in range(1, runs + 1):
             token = f"bản sửa số {number}"
-            edited = re.sub(r'^title: "(.*)"$', lambda m: f'title: "{m.group(1)} ({token})"', original, count=1,
+            edited = re.sub(r'^title: "(.*)"$', lambda m, token=token: f'title: "{m.group(1)} ({token})"', original, count=1,
                             flags=re.M)
             began = time.perf_counter()
             with open(article, "w", encoding="utf-8") as handle:
@@ -391,7 +387,7 @@ def wait_for_line(lines: list[str], text: str, count: int, timeout: float) -> No
     while sum(text in line for line in lines) < count:
         if time.perf_counter() > deadline:
             sys.exit("bản xem trước không trở lại trạng thái chờ:\n" + "".join(lines[-20:]))
-        if sum("Đã cập nhật bản xem trước" in line for line in lines) > count and not any(text in l for l in lines):
+        if sum("Đã cập nhật bản xem trước" in line for line in lines) > count and not any(text in line for line in lines):
             time.sleep(1.0)  # a full rebuild ran instead of the fast path: it is done once it printed
             return
         time.sleep(0.05)
@@ -468,7 +464,7 @@ def bench_count(count: int, runs: int, seed: int, preview_runs: int) -> dict:
     say("Bản tin + chỉ mục tìm kiếm (bộ đệm sẵn)", row["ours_search"])
     row["search"] = row["ours_search"].get("search", 0.0)
     for name, problems in row["identical"].items():
-        print(f"  so với bản tham chiếu ({name}): {'giống hệt' if not problems else problems}", flush=True)
+        print(f"  so với bản tham chiếu ({name}): {problems or 'giống hệt'}", flush=True)
 
     if preview_runs:
         row["preview"] = run_preview(paths, out("xem-truoc"), preview_runs)

@@ -2,7 +2,7 @@
 
     python benchmarks/bench_build.py --content DIR --output DIR [--search] [--reference] [--preview]
 
---search     run every finisher of build.FINISHERS (the search index among them), each one timed
+--search     run every finisher of finishers.FINISHERS (the search index among them), each one timed
 --reference  turn every fast path off (one process, no cache): the output other builds must match
 --preview    build with the live preview's settings
 """
@@ -16,6 +16,7 @@ import sys
 import time
 
 from pelican.plugins.bulletin import build as builder
+from pelican.plugins.bulletin.finishers import FINISHERS
 from pelican.plugins.bulletin.settings import DEFAULTS
 
 REFERENCE = {"BULLETIN_WORKERS": 0, "BULLETIN_CACHE": ""}
@@ -52,7 +53,7 @@ def main() -> None:
 
         overrides.update(PREVIEW_SETTINGS)
     spent: dict[str, float] = {}
-    finishers = tuple(timed(f, spent) for f in builder.FINISHERS) if args.search else ()
+    finishers = tuple(timed(f, spent) for f in FINISHERS) if args.search else ()
     started = time.perf_counter()
     outcome = builder.build("pelicanconf.py", args.content, args.output, overrides, finishers=finishers)
     total = time.perf_counter() - started

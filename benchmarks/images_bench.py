@@ -29,10 +29,8 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
-from functools import partial
 from pathlib import Path
 
 from PIL import Image, ImageChops, ImageDraw
@@ -47,6 +45,7 @@ from bench import compare_trees, measure, project_env, snapshot_project  # noqa:
 from make_sample_photos import phone_jpeg, scene  # noqa: E402
 
 from pelican.plugins.bulletin import images  # noqa: E402
+from pelican.plugins.bulletin.browser import launch as browser_launch  # noqa: E402
 from pelican.plugins.bulletin.serve import PREVIEW_SETTINGS, SiteHandler, make_server  # noqa: E402
 
 PROJECT = str(ROOT)  # the project's snapshot once main() has made it
@@ -55,9 +54,6 @@ UNIT = "dang-uy-xa-tan-khai"
 TEXT_TYPES = (".html", ".css", ".js", ".json", ".svg", ".xml")
 VIEWS = {"phone": {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True},
          "desktop": {"viewport": {"width": 1280, "height": 800}, "device_scale_factor": 1}}
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 # One build in a fresh process: prints {"seconds": …} or the errors.
 DRIVER = """
 import json, sys, time
@@ -163,7 +159,7 @@ def folder_bytes(folder: Path, suffixes: tuple[str, ...]) -> int:
 class GzipHandler(SiteHandler):
     """The site server, sending text files gzip-compressed (as a server with gzip_static does)."""
 
-    def do_GET(self):
+    def do_GET(self):  # noqa: N802 (the base class's name)
         path = self.translate_path(self.path)
         if os.path.isdir(path):
             path = os.path.join(path, "index.html")
@@ -222,7 +218,7 @@ def measure_downloads(output: Path, article: str) -> dict:
         threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+            browser = browser_launch(playwright)
             try:
                 for server_name, server in servers.items():
                     base = f"http://127.0.0.1:{server.server_address[1]}"

@@ -16,47 +16,38 @@ import os
 import platform
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
+from pelican.plugins.bulletin.browser import launch
+from pelican.plugins.bulletin.serve import free_port
+
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]
 ARTICLE_URL = re.compile(r"^(\d{4})/")
-
-
-def free_port() -> int:
-    """Return a free TCP port on the loopback interface."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def pick_article(content: Path) -> tuple[Path, str]:
     """Return an article file with a plain first paragraph, and the URL it is published at."""
     sys.path.insert(0, str(ROOT / "plugins"))
-    from pelican.plugins.bulletin.dates import parse_date
     from zoneinfo import ZoneInfo
+
+    from pelican.plugins.bulletin.dates import parse_date
 
     for path in sorted(content.glob("articles/*/*.md")):
         text = path.read_text(encoding="utf-8")
-        head, _, body = text.partition("\n---\n")
+        head = text.partition("\n---\n")[0]
         if "status: draft" in head:
             continue
         date = re.search(r'^date:\s*"?([^"\n]+)"?', head, re.M)
         slug = re.search(r'^slug:\s*"?([^"\n]+)"?', head, re.M)
         moment = parse_date(date.group(1), ZoneInfo("Asia/Ho_Chi_Minh"))
-        if moment > datetime.now(timezone.utc):
+        if moment > datetime.now(UTC):
             continue
         name = slug.group(1) if slug else path.stem
         return path, f"{moment:%Y}/{moment:%m}/{name}/"
@@ -100,7 +91,7 @@ def measure(content: Path, runs: int) -> dict:
             head, separator, body = original.partition("\n---\n")
             seconds = []
             with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+                browser = launch(playwright)
                 page = browser.new_page()
                 page.goto(base + url_path, wait_until="load")
                 for number in range(1, runs + 1):
@@ -129,7 +120,7 @@ def measure(content: Path, runs: int) -> dict:
             "max_seconds": round(max(seconds), 3),
             "rebuild_seconds": builds[1:],  # the first is the start-up build
             "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
-            "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
         }
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -19,7 +19,6 @@ import http.server
 import json
 import os
 import re
-import resource
 import shutil
 import statistics
 import subprocess
@@ -34,11 +33,9 @@ sys.path.insert(0, HERE)
 
 from pelican.plugins.bulletin import build as builder  # noqa: E402
 from pelican.plugins.bulletin import search  # noqa: E402
+from pelican.plugins.bulletin.browser import launch  # noqa: E402
 from pelican.plugins.bulletin.registry import load_registry  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 STOCK = "_giao-dien-goc"  # URL folder of the scratch page with Pagefind's stock UI
 FIRST_QUERY = "quy hoach can bo"
 LATER_QUERIES = [
@@ -125,8 +122,10 @@ def write_content(content: str, articles: int) -> None:
     from synth import write_site
 
     marker = os.path.join(content, ".articles")
-    if os.path.exists(marker) and open(marker).read() == str(articles):
-        return
+    if os.path.exists(marker):
+        with open(marker) as handle:
+            if handle.read() == str(articles):
+                return
     shutil.rmtree(content, ignore_errors=True)
     write_site(content, articles, seed=0)
     with open(marker, "w") as handle:
@@ -352,7 +351,7 @@ def run(articles: int, work: str, reuse: bool = False) -> dict:
     try:
         with sync_playwright() as playwright:
             figures["load_average_before"] = [round(x, 2) for x in os.getloadavg()]
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+            browser = launch(playwright)
             try:
                 figures["ours"] = measure(browser, f"{base}/tim-kiem/", OURS_QUERY, counter, OURS_FACETS)
                 figures["stock"] = measure(browser, f"{base}/{STOCK}/", STOCK_QUERY, counter)

@@ -1,26 +1,34 @@
-"""Shared fixtures: build a real site with Pelican in tmp_path, serve it, drive Debian's Chromium."""
+"""Shared fixtures and helpers: build a real site with Pelican in tmp_path, run invoke as an editor would, serve a
+folder on 127.0.0.1, drive Debian's Chromium."""
 
 from __future__ import annotations
 
 import os
-import socket
+import subprocess
+import sys
 import textwrap
 import threading
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from bs4 import BeautifulSoup
 
 from pelican.plugins.bulletin import build as builder
-from pelican.plugins.bulletin.serve import make_server
+from pelican.plugins.bulletin.browser import CHROMIUM, launch
+from pelican.plugins.bulletin.finishers import FINISHERS
+from pelican.plugins.bulletin.serve import free_port, make_server
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-]
+INVOKE = [sys.executable, "-m", "invoke"]  # the project's invoke, from this .venv, whatever the working folder
+# The theme and plugin folders, pinned: tests build from anywhere.
+OVERRIDES = {"THEME": str(ROOT / "theme"), "PLUGIN_PATHS": [str(ROOT / "plugins")]}
+# The public build the publish and verify tests share: a sub-path address and a fixed moment.
+BASE = "https://example.org/ban-tin"
+NOW = datetime(2026, 11, 1, 12, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+PUBLIC = {"SITEURL": BASE, "FEED_DOMAIN": BASE, "BULLETIN_NOW": NOW}
 
 # A small registry on three levels, with two names that differ only by tone marks.
 UNITS_YML = textwrap.dedent("""\
@@ -99,6 +107,22 @@ def write_content(content: Path, files: dict[str, str | bytes], units: str | Non
             path.write_text(data, encoding="utf-8")
 
 
+def overrides(**extra) -> dict:
+    """Return the settings every test build uses (theme and plugin pinned), plus extra ones."""
+    return {**OVERRIDES, **extra}
+
+
+def build_into(content: str | os.PathLike, output: str | os.PathLike, settings: dict | None = None,
+               conf: str = "pelicanconf.py", finishers=()) -> builder.Outcome:
+    """Build a content folder into an output folder with one of the project's settings files."""
+    return builder.build(str(ROOT / conf), str(content), str(output), overrides(**(settings or {})), finishers)
+
+
+def build_public(content: str | os.PathLike, output: str | os.PathLike) -> builder.Outcome:
+    """Build a content folder with publishconf.py at the sub-path address, with every finisher."""
+    return build_into(content, output, PUBLIC, "publishconf.py", FINISHERS)
+
+
 @pytest.fixture
 def build_site(tmp_path):
     """Build a site from {relative path: text} into tmp_path/output; return a Site."""
@@ -106,18 +130,41 @@ def build_site(tmp_path):
     def build(files: dict[str, str | bytes], settings: dict | None = None, units: str | None = UNITS_YML,
               conf: str = "pelicanconf.py", finishers=()) -> Site:
         write_content(tmp_path / "content", files, units)
-        overrides = {"THEME": str(ROOT / "theme"), "PLUGIN_PATHS": [str(ROOT / "plugins")], **(settings or {})}
-        outcome = builder.build(str(ROOT / conf), str(tmp_path / "content"), str(tmp_path / "output"), overrides, finishers)
-        return Site(tmp_path, outcome)
+        return Site(tmp_path, build_into(tmp_path / "content", tmp_path / "output", settings, conf, finishers))
 
     return build
 
 
-def free_port() -> int:
-    """Return a free TCP port on the loopback interface."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory) -> Path:
+    """The sample site built for publishing at a sub-path."""
+    output = tmp_path_factory.mktemp("public") / "output"
+    outcome = build_public(ROOT / "content", output)
+    assert outcome.ok, outcome.errors
+    return output
+
+
+def run_invoke(*args: str, cwd: str | os.PathLike = ROOT, env: dict | None = None, timeout: float = 300,
+               ) -> subprocess.CompletedProcess:
+    """Run an invoke task as an editor would (no CI annotations, no debug traces unless `env` asks; None unsets)."""
+    environment = {**os.environ, "GITHUB_ACTIONS": "", "BULLETIN_DEBUG": "", **(env or {})}
+    environment = {name: value for name, value in environment.items() if value is not None}
+    return subprocess.run([*INVOKE, *args], cwd=cwd, env=environment, capture_output=True, text=True, encoding="utf-8",
+                          timeout=timeout)
+
+
+def serve_folder(folder: str | os.PathLike):
+    """Serve a folder on 127.0.0.1 in a background thread; return the server and its base URL."""
+    port = free_port()
+    server = make_server(str(folder), "127.0.0.1", port)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{port}"
+
+
+def stop_serving(server) -> None:
+    """Stop a server started by serve_folder."""
+    server.shutdown()
+    server.server_close()
 
 
 @pytest.fixture
@@ -126,16 +173,13 @@ def serve_dir():
     servers = []
 
     def serve(folder: str | os.PathLike) -> str:
-        port = free_port()
-        server = make_server(str(folder), "127.0.0.1", port)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+        server, url = serve_folder(folder)
         servers.append(server)
-        return f"http://127.0.0.1:{port}"
+        return url
 
     yield serve
     for server in servers:
-        server.shutdown()
-        server.server_close()
+        stop_serving(server)
 
 
 @pytest.fixture(scope="session")
@@ -146,7 +190,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        chromium = launch(playwright)
         yield chromium
         chromium.close()
 

@@ -7,14 +7,18 @@ import hashlib
 import io
 import os
 import re
-import subprocess
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, UNITS_YML, article, write_content
+from conftest import ROOT, UNITS_YML, article, build_into, run_invoke, write_content
 from pelican.plugins.bulletin import build as builder
+from pelican.plugins.bulletin import limits
+from pelican.plugins.bulletin.check import check_content
+from pelican.plugins.bulletin.errors import display_path
+from pelican.plugins.bulletin.finishers import FINISHERS
 
 GOOD = {
     "articles/2022/hoi-nghi.md": article(),
@@ -87,6 +91,17 @@ CASES = {
     "whitespace-only-file": Case({BAD: "  \n\n\t\n"}, ("tệp rỗng",), 1),
     "binary-file": Case({BAD: b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"}, ("tệp nhị phân",), 1),
     "not-utf8": Case({BAD: front(*valid(title='title: "Hội nghị"')).encode("utf-8").replace("ộ".encode(), b"\xf4\xa3")}, ("UTF-8",), 2),
+    "title-control-escape": Case({BAD: front(*valid(title='title: "Hội\\u0007nghị"'))}, ("U+0007",), 2),
+    "unit-control-escape": Case({BAD: front(*valid(units='units: ["huyen-uy-hon-quan\\a"]'))}, ("U+0007",), 4),
+    "one-year-term": Case({BAD: front(*valid(), 'terms: ["2025-2026"]')}, ("dài 1 năm", "có phải 2025–2030?"), 5),
+    "wrong-year-folder": Case({"articles/2021/bai-loi.md": front(*valid())}, ("thư mục năm 2021", "năm 2022", "2022/"), 3,
+                              path="articles/2021/bai-loi.md"),
+    "slug-too-long": Case({BAD: front(*valid(), f'slug: "{"a" * 300}"')}, ("tối đa 200",), 5),
+    "deeply-nested-list": Case({BAD: front(*valid(), body="- " * 10_000 + "x")}, ("lồng nhau quá sâu",), 7),
+    "deeply-indented-list": Case({BAD: front(*valid(), body="\n".join("    " * i + "- mục" for i in range(300)))},
+                                 ("lồng nhau quá sâu",), 24),
+    "unclosed-brackets": Case({BAD: front(*valid(), body="Đoạn đầu.\n\n" + "[" * 5000 + "x")}, ("dấu ngoặc vuông",), 9),
+    "paragraph-too-long": Case({BAD: front(*valid(), body="Đảng bộ *a* [b](c) " * 2000)}, ("tối đa 10.000",), 7),
     "ten-megabyte-article": Case({BAD: front(*valid(), body="Đoạn văn rất dài. " * 600_000)}, ("tệp quá lớn",), 1),
     # Addresses
     # the file that sorts later is named, with the one whose address it takes
@@ -158,8 +173,7 @@ def test_bad_input_is_refused_clearly_and_keeps_the_previous_site(previous, tmp_
     if units is None:
         os.remove(previous.content / "units.yml")
     write_content(previous.content, case.files, units=units)
-    outcome = builder.build(str(ROOT / "pelicanconf.py"), str(previous.content), str(previous.output),
-                            {"THEME": str(ROOT / "theme"), "PLUGIN_PATHS": [str(ROOT / "plugins")]}, builder.FINISHERS)
+    outcome = build_into(previous.content, previous.output, finishers=FINISHERS)
     assert not outcome.ok
     assert hashes(previous.output) == before
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".output.tmp-")]
@@ -202,9 +216,19 @@ def test_what_editors_tools_leave_beside_their_files_is_neither_an_error_nor_pub
     assert not site.exists(f"images/{name}")
 
 
-@pytest.mark.parametrize("name", ["articles/2022/bai.markdown", "images/quy-che.pdf", "images/bai.docx"])
+def office_package() -> bytes:
+    """Return the bytes of a minimal Word package (what a .docx file is: a ZIP with a content-type list)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as package:
+        package.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
+        package.writestr("word/document.xml", "<w:document/>")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("name", ["articles/2022/bai.markdown", "tai-lieu/quy-che.pdf", "tai-lieu/bai.docx"])
 def test_files_that_are_published_are_not_errors(build_site, name):
-    site = build_site({**GOOD, name: article() if name.endswith(".markdown") else b"%PDF-1.4"})
+    data = {".markdown": article(), ".pdf": b"%PDF-1.4\n", ".docx": office_package()}[os.path.splitext(name)[1]]
+    site = build_site({**GOOD, name: data})
     assert site.outcome.ok, site.outcome.errors
     assert site.exists("2022/04/bai/" if name.endswith(".markdown") else name.removeprefix("articles/"))
 
@@ -216,9 +240,11 @@ def test_a_file_name_with_spaces_and_vietnamese_letters_builds_with_an_ascii_add
 
 
 def test_script_injection_in_the_body_is_cleaned_with_a_warning_not_an_error(build_site):
-    site = build_site({"articles/2022/bai.md": article(body='<p>Chữ</p>\n\n<script>alert(1)</script>\n\n<img src="x.svg" alt="" onerror="alert(2)">')})
+    site = build_site({"articles/2022/bai.md": article(body='<p>Chữ</p>\n\n<script>alert(1)</script>\n\n<img src="images/anh.svg" alt="" onerror="alert(2)">'),
+                       "images/anh.svg": GOOD["images/anh.svg"]})
     assert site.outcome.ok, site.outcome.errors
     assert not site.html("2022/04/bai/").select(".article-body script, [onerror]")
+    assert site.html("2022/04/bai/").select_one(".article-body img")["src"] == "/images/anh.svg"
     assert len(site.outcome.notices) == 2 and all("bai.md:" in n for n in site.outcome.notices)
 
 
@@ -256,7 +282,7 @@ def test_the_failure_summary_says_whether_an_old_site_is_kept(build_site, built_
     site = build_site({**GOOD, BAD: front(*valid(date='date: "31/02/2022"'))})
     stream = io.StringIO()
     builder.report(site.outcome, stream)
-    assert stream.getvalue().splitlines()[-1] == summary.format(output=builder.display(str(site.output)))
+    assert stream.getvalue().splitlines()[-1] == summary.format(output=display_path(str(site.output)))
 
 
 # The real command line, for a representative subset: exit code, message on stderr, no traceback, output kept.
@@ -269,13 +295,13 @@ def test_invoke_build_refuses_bad_input(tmp_path, name):
     case = CASES[name]
     content, output = tmp_path / "content", tmp_path / "output"
     write_content(content, GOOD)
-    invoke = [str(ROOT / ".venv" / "bin" / "invoke"), "build", "--content", str(content), "--output", str(output)]
-    first = subprocess.run(invoke, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    build = ("build", "--content", str(content), "--output", str(output))
+    first = run_invoke(*build)
     assert first.returncode == 0, first.stderr
     before = hashes(output)
     prepare(tmp_path, name, case)
     write_content(content, case.files, units=case.units if name.startswith("units-") else UNITS_YML)
-    result = subprocess.run(invoke, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    result = run_invoke(*build)
     assert result.returncode != 0
     assert "Traceback" not in result.stderr + result.stdout
     assert str(content / case.path) in result.stderr
@@ -286,7 +312,45 @@ def test_invoke_build_refuses_bad_input(tmp_path, name):
 
 @pytest.mark.slow
 def test_invoke_build_refuses_a_missing_content_folder(tmp_path):
-    result = subprocess.run([str(ROOT / ".venv" / "bin" / "invoke"), "build", "--content", str(tmp_path / "khong-co")],
-                            cwd=ROOT, capture_output=True, text=True, timeout=120)
+    result = run_invoke("build", "--content", str(tmp_path / "khong-co"))
     assert result.returncode == 1
     assert "Traceback" not in result.stderr and "không có thư mục nội dung" in result.stderr
+
+
+AGREEING = ["wrong-year-folder", "one-year-term", "title-control-escape", "unit-control-escape", "slug-too-long", "deeply-nested-list", "deeply-indented-list",
+            "unclosed-brackets", "paragraph-too-long", "control-character", "ten-megabyte-article", "svg-with-script"]
+
+
+@pytest.mark.parametrize("name", AGREEING)
+def test_check_reports_exactly_what_the_build_refuses(previous, name):
+    write_content(previous.content, CASES[name].files)
+    outcome = build_into(previous.content, previous.output)
+    checked = check_content(str(ROOT / "pelicanconf.py"), str(previous.content), [])
+    assert not outcome.ok
+    assert sorted(outcome.errors) == sorted(str(e) for e in checked)
+
+
+@pytest.mark.slow
+def test_an_article_at_the_size_limit_in_the_costliest_allowed_shape_builds(build_site):
+    """Every paragraph just under the limits, each packed with links and emphasis (the shapes whose cost grew
+    faster than their length): the whole Markdown path must be linear for this to finish."""
+    paragraph = ("Đảng bộ *a* [b](c) " * 600)[: limits.PARAGRAPH_CHARS - 100] + " [" * (limits.UNCLOSED_BRACKETS // 2)
+    count = limits.ARTICLE_BYTES // (len(paragraph.encode("utf-8")) + 2) - 1
+    site = build_site({"articles/2022/dai.md": article(body="\n\n".join([paragraph] * count))})
+    assert site.outcome.ok, site.outcome.errors[:3]
+    assert len(site.html("2022/04/dai/").select("article p a[href='c']")) == count * paragraph.count("[b](c)")
+
+
+@pytest.mark.parametrize(("body", "says"), [
+    ("![Ảnh](https://example.org/anh.jpg)", "lấy từ trang khác"),
+    ('<img src="//example.org/anh.jpg" alt="Ảnh">', "lấy từ trang khác"),
+    ("![Ảnh](../../etc/passwd)", "không nằm trong thư mục images/"),
+    ('<img src="/tmp/anh.png" alt="Ảnh">', "không nằm trong thư mục images/"),
+    ("![Ảnh](images/khong-co.png)", "không tìm thấy tệp"),
+])
+def test_an_image_that_is_no_file_of_the_content_folder_is_an_error_in_check_and_build(build_site, body, says):
+    site = build_site({"articles/2022/bai.md": article(body=f"Đoạn đầu.\n\n{body}\n")})
+    path = site.content / "articles/2022/bai.md"
+    checked = [str(e) for e in check_content(str(ROOT / "pelicanconf.py"), str(site.content), [])]
+    assert site.outcome.errors == checked
+    assert len(checked) == 1 and checked[0].startswith(f"{path}:10: ") and says in checked[0], checked

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import article, write_content
-from test_new import invoke
+from conftest import run_invoke as invoke
 
 GOOD = article(title="Bài hợp lệ", date="04/04/2022 08:30", units=["huyen-uy-hon-quan"])
 # Line 3: an impossible date; line 5: a unit spelt without marks; line 6: an unknown key.

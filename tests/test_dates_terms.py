@@ -6,7 +6,13 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from pelican.plugins.bulletin.dates import (
-    DateError, format_date, format_datetime, format_month, format_short_date, parse_date, weekday_name,
+    DateError,
+    format_date,
+    format_datetime,
+    format_month,
+    format_short_date,
+    parse_date,
+    weekday_name,
 )
 from pelican.plugins.bulletin.terms import Term, TermError, find_terms, parse_term
 
@@ -135,6 +141,8 @@ def test_parse_term_normalises(given):
     ("2020-2025-2030", ["không đúng dạng"]),
     ("nhiệm kỳ 2020–2025 và 2025–2030", ["không đúng dạng"]),
     ("1800-1805", ["ngoài khoảng"]),
+    ("2025-2026", ["dài 1 năm", "có phải 2025–2030?"]),
+    ("2000-2030", ["dài 30 năm", "từ 2 đến 10 năm"]),
 ])
 def test_parse_term_errors(given, words):
     with pytest.raises(TermError) as caught:
@@ -156,5 +164,5 @@ def test_terms_order_newest_first_when_reversed():
 
 
 def test_find_terms_in_free_text():
-    text = "Đại hội nhiệm kỳ 2020-2025, hướng tới 2025 – 2030; nhắc lại 2020–2025; mã 12345-67890; 1990-2030."
+    text = "Đại hội nhiệm kỳ 2020-2025, hướng tới 2025 – 2030; nhắc lại 2020–2025; mã 12345-67890; 1990-2030; năm học 2024-2025."
     assert find_terms(text) == [Term(2020, 2025), Term(2025, 2030)]

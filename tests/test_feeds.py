@@ -5,8 +5,7 @@ import xml.etree.ElementTree as ET
 import feedparser
 import pytest
 
-from conftest import ROOT, Site, article, write_content
-from pelican.plugins.bulletin import build as builder
+from conftest import Site, article, build_into, write_content
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 FILES = {
@@ -26,8 +25,7 @@ FILES = {
 def site(tmp_path_factory):
     root = tmp_path_factory.mktemp("feeds")
     write_content(root / "content", FILES)
-    overrides = {"THEME": str(ROOT / "theme"), "PLUGIN_PATHS": [str(ROOT / "plugins")], "BULLETIN_FEED_ITEMS": 20}
-    outcome = builder.build(str(ROOT / "pelicanconf.py"), str(root / "content"), str(root / "output"), overrides)
+    outcome = build_into(root / "content", root / "output", {"BULLETIN_FEED_ITEMS": 20})
     assert outcome.ok, outcome.errors
     return Site(root, outcome)
 

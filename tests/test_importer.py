@@ -11,8 +11,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from pelican.plugins.bulletin import importer, legacy, markup
+from pelican.plugins.bulletin.importer.blocks import clean_line, escape
+from pelican.plugins.bulletin.importer.dateline import match_dateline
+from pelican.plugins.bulletin.importer.units import find_units
 from pelican.plugins.bulletin.registry import load_registry
 from pelican.plugins.bulletin.schema import Context, parse_document
+from pelican.plugins.bulletin.terms import find_terms
 
 RAW = Path(__file__).parent / "fixtures" / "raw"
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -244,7 +248,7 @@ def test_every_fixture_at_once_leaves_the_sources_untouched(content):
 
 
 def test_invoke_import_end_to_end(content, tmp_path):
-    from test_new import invoke
+    from conftest import run_invoke as invoke
 
     dry = invoke("import", "--dry-run", "--content", str(content), str(RAW / "ngay-dau-doan.txt"))
     assert dry.returncode == 0, dry.stderr
@@ -289,7 +293,7 @@ def test_a_first_line_too_long_for_a_title_is_left_for_the_editor(content, tmp_p
 ])
 def test_find_units(content, text, known, unknown):
     registry, _ = load_registry(str(content / "units.yml"))
-    found = importer.find_units(text, registry)
+    found = find_units(text, registry)
     assert [u.code for u in found.known] == known
     assert [name for name, _ in found.unknown] == unknown
 
@@ -416,7 +420,7 @@ def test_author_lines(content, tmp_path, closing, author, author_title, kept):
     ("niên khoá 2019 - 2024", []),  # "khóa" after "niên" is no label
 ])
 def test_find_terms(text, terms):
-    assert [t.label for t in importer.find_terms(text)] == terms
+    assert [t.label for t in find_terms(text)] == terms
 
 
 def test_related_links_longer_than_the_article_are_cut(content, tmp_path):
@@ -459,7 +463,7 @@ def test_related_links_longer_than_the_article_are_cut(content, tmp_path):
 def test_dates(content, tmp_path, lines, date, note):
     raw = "\n\n".join([*lines, "Các đảng viên thống nhất nội dung sinh hoạt của chi bộ.", "Trần Minh Khoa"]) + "\n"
     out, path, text, meta, body, errors = import_text(content, tmp_path, raw)
-    title = next(line for line in lines if not importer.match_dateline(line))
+    title = next(line for line in lines if not match_dateline(line))
     assert meta["title"] == title
     if date:
         assert f'date: "{date}"' in text and "date" not in str(errors)
@@ -469,7 +473,7 @@ def test_dates(content, tmp_path, lines, date, note):
         assert note in out
     else:
         assert "lưu ý ngày" not in out  # "" is in every report: say that no note was given
-    assert not any(importer.match_dateline(p) for p in body.split("\n\n"))  # the dateline went into the date
+    assert not any(match_dateline(p) for p in body.split("\n\n"))  # the dateline went into the date
 
 
 def vntimeh(text: str) -> bytes:
@@ -505,13 +509,13 @@ def test_a_file_of_datelines_only_has_no_title(content, tmp_path):
     ("Hội nghị & đại hội", "Hội nghị & đại hội"),
 ])
 def test_plain_text_that_looks_like_markup_stays_text(line, shown):
-    assert importer.escape(line) == shown
-    html = markup.convert(markup.make_markdown(), importer.escape(line))
+    assert escape(line) == shown
+    html = markup.convert(markup.make_markdown(), escape(line))
     assert markup.plain_text(html) == line and "<ol" not in html and "<hr" not in html
 
 
 def test_line_separators_inside_a_line_are_spaces():
-    assert importer.clean_line("Hội nghị\u2028cán\u2029bộ\u0085chủ\tchốt\u00a0tỉnh\u200b") == "Hội nghị cán bộ chủ chốt tỉnh"
+    assert clean_line("Hội nghị\u2028cán\u2029bộ\u0085chủ\tchốt\u00a0tỉnh\u200b") == "Hội nghị cán bộ chủ chốt tỉnh"
 
 
 def test_soft_hyphens_are_removed(content, tmp_path):

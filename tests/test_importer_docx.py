@@ -32,6 +32,7 @@ def png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
 
 
 IMAGE = png(24, 16, (180, 30, 30))
+EDITORS_IMAGE = png(8, 8, (20, 90, 160))  # already in the content folder under the name the import would take
 
 
 def make_docx(path: Path) -> None:
@@ -81,7 +82,7 @@ def test_docx_keeps_formatting_list_and_image_with_caption(tmp_path, word_file, 
     prepare(content)
     existing = content / "images" / "2025" / f"{SLUG}-1.png"
     existing.parent.mkdir(parents=True)
-    existing.write_bytes(b"an image the editor already has")
+    existing.write_bytes(EDITORS_IMAGE)
 
     code, out, err = run_import(content, word_file)
     assert code == 0, err
@@ -93,7 +94,7 @@ def test_docx_keeps_formatting_list_and_image_with_caption(tmp_path, word_file, 
     assert "**Huyện ủy Hớn Quản**" in text and "*Bí thư chi bộ giỏi*" in text
     assert "- Phần thi tình huống" in text
     # The existing image is untouched; the imported one takes the next free name.
-    assert existing.read_bytes() == b"an image the editor already has"
+    assert existing.read_bytes() == EDITORS_IMAGE
     image = content / "images" / "2025" / f"{SLUG}-2.png"
     assert image.read_bytes() == IMAGE
     assert f'![{CAPTION}](images/2025/{SLUG}-2.png "{CAPTION}")' in text
@@ -205,8 +206,8 @@ def test_docx_table_becomes_a_markdown_table(tmp_path, build_site):
     document.add_paragraph("09:00 12/08/2024")
     document.add_paragraph("Sáng 12/8, Đảng ujy xã Tân Khai công bố kết quả lấy phiếu giới thiệu quy hoạch.".replace("ujy", "ủy"))
     table = document.add_table(rows=3, cols=3)
-    for row, values in zip(table.rows, [("Chức danh", "Số phiếu", "Tỷ lệ"), ("Bí thư | Phó", "45", "90%"), ("Phó Bí thư", "40", "80%")]):
-        for cell, value in zip(row.cells, values):
+    for row, values in zip(table.rows, [("Chức danh", "Số phiếu", "Tỷ lệ"), ("Bí thư | Phó", "45", "90%"), ("Phó Bí thư", "40", "80%")], strict=True):
+        for cell, value in zip(row.cells, values, strict=True):
             cell.text = value
     frame = document.add_table(rows=1, cols=1)  # a one-cell table frames a paragraph: it stays a paragraph
     frame.rows[0].cells[0].text = "Hội nghị kết thúc lúc 11 giờ cùng ngày."

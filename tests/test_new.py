@@ -2,26 +2,17 @@
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
-import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from conftest import ROOT
+from conftest import run_invoke as invoke
 
-INVOKE = str(Path(sys.executable).parent / "invoke")
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
-
-
-def invoke(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    """Run an invoke task from the project folder."""
-    return subprocess.run([INVOKE, *args], cwd=ROOT, capture_output=True, text=True, timeout=120,
-                          env={**os.environ, "GITHUB_ACTIONS": "", **(env or {})})
 
 
 @pytest.fixture

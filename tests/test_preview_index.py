@@ -11,7 +11,7 @@ import pytest
 
 from conftest import ROOT, article
 from pelican.plugins.bulletin import search
-from pelican.plugins.bulletin.build import STALE_PREFIX
+from pelican.plugins.bulletin.folders import STALE_PREFIX
 from pelican.plugins.bulletin.incremental import LiveSite
 from pelican.plugins.bulletin.serve import IndexJob
 
@@ -98,7 +98,8 @@ def test_a_finished_index_run_replaces_the_index(site):
 
 
 def test_the_preview_indexes_an_edit_in_the_background_and_the_next_save_cancels_it(site, capsys):
-    from test_fast_paths import PREVIEW_SETTINGS, overrides
+    from conftest import overrides
+    from pelican.plugins.bulletin.serve import PREVIEW_SETTINGS
 
     live = LiveSite(str(ROOT / "pelicanconf.py"), str(site.content), str(site.output), overrides(**PREVIEW_SETTINGS),
                     (search.build_index,))
@@ -134,12 +135,13 @@ class SetWhenIndexerRuns(threading.Event):
 
 
 def test_cancelling_stops_the_real_indexer_not_only_its_wrapper(tmp_path):
-    from test_fast_paths import run
     from synth import write_site
+
+    from conftest import build_into
 
     content, output = tmp_path / "content", tmp_path / "output"
     write_site(str(content), 300, seed=5)
-    assert run(content, output).ok
+    assert build_into(content, output).ok
     with pytest.raises(search.Cancelled):
         search.build_index(str(output), {}, SetWhenIndexerRuns(output))
     assert not processes_writing_into(output), "bộ lập chỉ mục vẫn chạy sau khi hủy"

@@ -10,29 +10,18 @@ import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ElementTree
-from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import brotli
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import ROOT, article
-from pelican.plugins.bulletin import build as builder
+from conftest import BASE, INVOKE, ROOT, article, build_public, run_invoke
 from pelican.plugins.bulletin import publish, verify
+from pelican.plugins.bulletin.errors import Refusal
+from pelican.plugins.bulletin.folders import STALE_PREFIX
 
-BASE = "https://example.org/ban-tin"
-NOW = datetime(2026, 11, 1, 12, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
-PUBLIC = {"SITEURL": BASE, "FEED_DOMAIN": BASE, "BULLETIN_NOW": NOW}
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
-INVOKE = str(ROOT / ".venv" / "bin" / "invoke")
-
-
-def build_public(content: Path | str, output: Path | str) -> builder.Outcome:
-    """Build a content folder with publishconf.py at the sub-path address, with every finisher."""
-    overrides = {"THEME": str(ROOT / "theme"), "PLUGIN_PATHS": [str(ROOT / "plugins")], **PUBLIC}
-    return builder.build(str(ROOT / "publishconf.py"), str(content), str(output), overrides, builder.FINISHERS)
 
 
 def file_hashes(folder: Path | str) -> dict[str, str]:
@@ -44,15 +33,6 @@ def file_hashes(folder: Path | str) -> dict[str, str]:
             with open(path, "rb") as handle:
                 found[os.path.relpath(path, folder)] = hashlib.sha256(handle.read()).hexdigest()
     return found
-
-
-@pytest.fixture(scope="module")
-def sample(tmp_path_factory) -> Path:
-    """The sample site built for publishing at a sub-path."""
-    output = tmp_path_factory.mktemp("public") / "output"
-    outcome = build_public(ROOT / "content", output)
-    assert outcome.ok, outcome.errors
-    return output
 
 
 def soup(path: Path) -> BeautifulSoup:
@@ -184,13 +164,13 @@ def write_synthetic(content: Path, count: int) -> None:
 def run_build(content: Path, output: Path) -> subprocess.Popen:
     """Start `invoke build --production` in its own process group."""
     env = {**os.environ, "SITEURL": BASE}
-    return subprocess.Popen([INVOKE, "build", "--production", "--content", str(content), "--output", str(output)],
+    return subprocess.Popen([*INVOKE, "build", "--production", "--content", str(content), "--output", str(output)],
                             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
 
 
 def temporary_folders(output: Path) -> list[Path]:
     """Return the folders a build of `output` is writing into (or that a killed build left behind)."""
-    return [p for p in output.parent.iterdir() if p.name.startswith(f".{output.name}{builder.STALE_PREFIX}")]
+    return [p for p in output.parent.iterdir() if p.name.startswith(f".{output.name}{STALE_PREFIX}")]
 
 
 def count_files(folder: Path) -> int:
@@ -258,7 +238,7 @@ def test_killing_the_build_at_any_moment_keeps_the_previous_site(tmp_path):
 
 def invoke(*args: str, cwd: Path = ROOT, siteurl: str = BASE) -> subprocess.CompletedProcess:
     """Run an invoke task as an editor would."""
-    return subprocess.run([INVOKE, *args], cwd=cwd, env={**os.environ, "SITEURL": siteurl}, capture_output=True, text=True, timeout=300)
+    return run_invoke(*args, cwd=cwd, env={"SITEURL": siteurl})
 
 
 @pytest.mark.slow
@@ -293,8 +273,9 @@ def test_publish_refuses_a_target_that_is_not_an_earlier_copy(tmp_path, kind):
         target.mkdir()
         (target / "ghi-chu.docx").write_bytes(b"ban thao cua bien tap vien")
     before = file_hashes(target) if target.exists() else None
-    refusal = publish.deploy(str(output), str(target), str(content))
-    assert refusal and "chọn thư mục" in refusal
+    with pytest.raises(Refusal) as refusal:
+        publish.deploy(str(output), str(target), str(content))
+    assert "chọn thư mục" in str(refusal.value)
     assert (file_hashes(target) if target.exists() else None) == before
 
 

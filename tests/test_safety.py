@@ -11,6 +11,7 @@ from bs4 import BeautifulSoup
 from conftest import UNITS_YML, article
 from pelican.plugins.bulletin import build as builder
 from pelican.plugins.bulletin import markup, sanitize
+from pelican.plugins.bulletin.finishers import FINISHERS
 
 HOSTILE = '"><script>alert(1)</script></script><script>alert(2)</script>'
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -54,7 +55,6 @@ def test_sanitizer_removes_and_names_what_it_removes(raw, kinds, gone):
 @pytest.mark.parametrize("raw", [
     '<p>Chữ <strong>đậm</strong>, <em>nghiêng</em>, <a href="https://example.org/">liên kết</a>, <a href="/gioi-thieu/">trang</a>.</p>',
     '<figure><img src="{static}/images/a.svg" alt="Ảnh" loading="lazy" decoding="async"><figcaption>Chú thích</figcaption></figure>',
-    '<iframe src="https://www.youtube-nocookie.com/embed/abcdefgh" title="Video" width="560" height="315"></iframe>',
     '<table><thead><tr><th scope="col">Cột</th></tr></thead><tbody><tr><td colspan="2">Ô</td></tr></tbody></table>',
     '<p><a href="mailto:vanphong@example.org">thư</a> <a href="tel:+842713879000">gọi</a> <a href="#muc-1">mục</a></p>',
 ])
@@ -71,10 +71,19 @@ def test_markdown_table_alignment_becomes_a_class_not_a_style():
     assert removed == []
 
 
-def test_an_embedded_video_without_a_title_gets_one():
-    cleaned, removed = sanitize.clean('<iframe src="https://www.youtube-nocookie.com/embed/abcdefgh"></iframe>')
-    assert BeautifulSoup(cleaned, "html.parser").iframe["title"] == "Video YouTube"
-    assert removed == []
+@pytest.mark.parametrize(("frame", "text"), [
+    ('<iframe src="https://www.youtube-nocookie.com/embed/abcdefgh" title="Video" width="560" height="315"></iframe>',
+     "▶ Xem video “Video” trên YouTube"),
+    ('<iframe src="https://www.youtube-nocookie.com/embed/abcdefgh?start=30"></iframe>', "▶ Xem video trên YouTube"),
+    ('<iframe title="<b>Đại hội</b> &amp; bầu cử" src="https://www.youtube-nocookie.com/embed/abcdefgh"></iframe>',
+     "▶ Xem video “<b>Đại hội</b> & bầu cử” trên YouTube"),
+])
+def test_an_embedded_video_becomes_a_link_to_it_so_nothing_loads_from_another_host(frame, text):
+    cleaned, removed = sanitize.clean(frame)
+    soup = BeautifulSoup(cleaned, "html.parser")
+    assert removed == [] and not soup.select("iframe, b")
+    assert soup.select_one("p.video a")["href"] == "https://www.youtube.com/watch?v=abcdefgh"
+    assert soup.get_text() == text
 
 
 def test_locate_finds_the_line_of_a_removal():
@@ -163,7 +172,8 @@ def test_raw_html_in_an_article_is_cleaned_and_each_removal_is_a_warning(build_s
     assert "Chữ giữ lại" in content.get_text()
     assert not content.select("script, [onclick]")
     assert not [a for a in content.select("a[href]") if "javascript" in a["href"]]
-    assert [f["src"] for f in content.select("iframe")] == ["https://www.youtube-nocookie.com/embed/abcdefgh"]
+    assert not content.select("iframe")
+    assert [a["href"] for a in content.select("p.video a")] == ["https://www.youtube.com/watch?v=abcdefgh"]
     notices = site.outcome.notices
     path = str(site.content / "articles/2022/bai.md")
     lines = {n.split(": ", 1)[0].rsplit(":", 1)[1] for n in notices}
@@ -195,7 +205,7 @@ def hostile_site(build_site):
         "pages/trang.md": f'---\ntitle: "P {value}"\nsummary: "PS {value}"\n---\n\nTrang.\n',
         "images/anh.svg": '<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"></svg>',
     }
-    site = build_site(files, units=units, conf="publishconf.py", settings=PUBLIC, finishers=builder.FINISHERS)
+    site = build_site(files, units=units, conf="publishconf.py", settings=PUBLIC, finishers=FINISHERS)
     assert site.outcome.ok, site.outcome.errors
     return site
 
@@ -248,7 +258,7 @@ def test_no_script_runs_on_any_page_or_search_without_the_csp(build_site, serve_
     value = yaml_quoted(HOSTILE)
     site = build_site({"articles/2022/bai.md": article(title=f"T {value}", summary=f"S {value}", author=f"A {value}",
                                                        tags=[f"K {value}"], body=f"<p>{HOSTILE}</p>")},
-                      finishers=builder.FINISHERS)  # a local build: no CSP, so escaping alone must hold
+                      finishers=FINISHERS)  # a local build: no CSP, so escaping alone must hold
     assert site.outcome.ok, site.outcome.errors
     base = serve_dir(site.output)
     dialogs: list[str] = []

@@ -1,17 +1,13 @@
 """The committed sample content builds cleanly and covers what issue 2 asks of it."""
 
-import os
 import re
-import subprocess
-import sys
 import unicodedata
 from zoneinfo import ZoneInfo
 
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import ROOT
-from pelican.plugins.bulletin import build as builder
+from conftest import ROOT, build_into, run_invoke
 from pelican.plugins.bulletin.check import check_content
 from pelican.plugins.bulletin.registry import load_registry
 from pelican.plugins.bulletin.schema import Context, check_file
@@ -25,8 +21,7 @@ TERMS = {"2020–2025", "2021–2026", "2025–2030", "2026–2031"}
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     output = tmp_path_factory.mktemp("sample") / "output"
-    overrides = {"THEME": str(ROOT / "theme"), "PLUGIN_PATHS": [str(ROOT / "plugins")]}
-    outcome = builder.build(str(ROOT / "pelicanconf.py"), str(CONTENT), str(output), overrides)
+    outcome = build_into(CONTENT, output)
     assert outcome.errors == []
     return output
 
@@ -125,8 +120,7 @@ def test_two_builds_are_byte_identical(tmp_path):
     trees = []
     for seed in ("1", "2"):
         output = tmp_path / f"output-{seed}"
-        subprocess.run([sys.executable, "-m", "invoke", "build", "--content", str(CONTENT), "--output", str(output)],
-                       cwd=ROOT, check=True, capture_output=True, env={**os.environ, "PYTHONHASHSEED": seed})
+        assert run_invoke("build", "--content", str(CONTENT), "--output", str(output), env={"PYTHONHASHSEED": seed}).returncode == 0
         trees.append({p.relative_to(output).as_posix(): p.read_bytes() for p in output.rglob("*") if p.is_file()})
     assert len(trees[0]) > 100
     assert trees[0].keys() == trees[1].keys()

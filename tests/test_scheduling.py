@@ -9,7 +9,7 @@ from conftest import article
 from pelican.plugins.bulletin.serve import PREVIEW_SETTINGS
 
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
-PUBLISH = {"BULLETIN_PREVIEW": False, "WITH_FUTURE_DATES": False}
+PUBLISH = {"WITH_FUTURE_DATES": False}
 
 
 def files(date: str) -> dict[str, str]:

@@ -255,7 +255,7 @@ def test_image_symlink_out_of_content_is_refused(check, content, tmp_path):
     (b"  \n\n", 1, "tệp rỗng"),
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", 1, "tệp nhị phân"),
     # Latin-1 bytes on line 2 of an otherwise UTF-8 file
-    ("---\ntitle: Hội nghị\n".encode("utf-8").replace("ộ".encode("utf-8"), b"\xf4"), 2, "không phải mã UTF-8"),
+    ("---\ntitle: Hội nghị\n".encode().replace("ộ".encode(), b"\xf4"), 2, "không phải mã UTF-8"),
     # a whole file saved as Windows-1258
     ("---\ntitle: Đàm\ndate: 04/04/2022\nunits: [tinh-uy]\n---\nĐàm\n".encode("cp1258"), 2, "không phải mã UTF-8"),
 ])

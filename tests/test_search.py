@@ -5,16 +5,13 @@ One small site is built (real Pelican build + the Pagefind finisher) and served 
 
 from __future__ import annotations
 
-import threading
 import unicodedata
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
-from conftest import ROOT, article, free_port, write_content
 
-from pelican.plugins.bulletin import build as builder
+from conftest import article, build_into, serve_folder, stop_serving, write_content
 from pelican.plugins.bulletin import search
-from pelican.plugins.bulletin.serve import make_server
 
 pytestmark = pytest.mark.browser
 
@@ -68,16 +65,11 @@ def site_url(tmp_path_factory):
     """Build the test site with the search finisher and serve it on 127.0.0.1."""
     root = tmp_path_factory.mktemp("search-site")
     write_content(root / "content", ARTICLES)
-    overrides = {"THEME": str(ROOT / "theme"), "PLUGIN_PATHS": [str(ROOT / "plugins")]}
-    outcome = builder.build(str(ROOT / "pelicanconf.py"), str(root / "content"), str(root / "output"), overrides,
-                            (search.build_index,))
+    outcome = build_into(root / "content", root / "output", finishers=(search.build_index,))
     assert outcome.ok, outcome.errors
-    port = free_port()
-    server = make_server(str(root / "output"), "127.0.0.1", port)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{port}"
-    server.shutdown()
-    server.server_close()
+    server, url = serve_folder(root / "output")
+    yield url
+    stop_serving(server)
 
 
 def wait_done(page) -> str:

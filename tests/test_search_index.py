@@ -5,11 +5,10 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
-from conftest import UNITS_YML, article
 
+from conftest import UNITS_YML, article
 from pelican.plugins.bulletin import search
 from pelican.plugins.bulletin.registry import load_registry
-
 
 
 @pytest.mark.parametrize(

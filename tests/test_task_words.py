@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import ROOT, article, write_content
-from test_new import invoke
+from conftest import run_invoke as invoke
 
 GOOD = article(title="Bài hợp lệ", date="04/04/2022 08:30", units=["huyen-uy-hon-quan"])
 BAD = article(title="Bài sai ngày", date="31/02/2022", units=["huyen-uy-hon-quan"])

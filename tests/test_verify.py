@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import BASE, run_invoke
 from pelican.plugins.bulletin import publish, verify
-from test_publish import BASE, sample  # noqa: F401 (sample: the public sample site, a fixture)
 
 SITE = BASE + "/"
 ARTICLE = "2022/04/hoi-nghi-cot-can-lay-phieu-quy-hoach/index.html"
@@ -38,8 +35,7 @@ def pages(output: Path) -> list[verify.Page]:
 @pytest.mark.slow
 @pytest.mark.browser
 def test_invoke_verify_passes_on_the_sample_site():
-    env = {k: v for k, v in os.environ.items() if k != "SITEURL"}
-    result = subprocess.run([str(ROOT / ".venv" / "bin" / "invoke"), "verify"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
+    result = run_invoke("verify", env={"SITEURL": None}, timeout=900)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "Kiểm tra chất lượng: đạt" in result.stdout
 

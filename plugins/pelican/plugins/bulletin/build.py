@@ -3,25 +3,18 @@
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import fcntl
 import io
 import logging
 import os
 import shutil
 import sys
-import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
-from . import publish, search
-from .errors import ContentError, ContentErrors
-from .settings import STATE_KEY, SettingsError
-
-AT_FDCWD = -100
-RENAME_EXCHANGE = 2
-STALE_PREFIX = ".tmp-"
+from .errors import ContentError, ContentErrors, Refusal, SettingsError, display_path
+from .folders import fresh_beside, guard_output, one_build_at_a_time, remove_stale, swap_into_place
+from .settings import STATE_KEY
 
 
 @dataclass
@@ -72,45 +65,6 @@ def read_settings(conf: str, content: str | None = None, output: str | None = No
         quiet.setLevel(level)
 
 
-def check_output_target(output: str, content: str) -> str | None:
-    """Refuse an output folder that holds content or anything that does not look like a built site."""
-    target, source = os.path.realpath(output), os.path.realpath(content)
-    if target == source or source.startswith(target + os.sep) or target.startswith(source + os.sep):
-        return f"thư mục xuất {output} chứa hoặc nằm trong thư mục nội dung {content} — hãy chọn thư mục khác"
-    if os.path.exists(os.path.join(target, ".git")) or os.path.exists(os.path.join(target, "pelicanconf.py")):
-        return f"thư mục xuất {output} là thư mục dự án — hãy chọn thư mục khác"
-    if os.path.isdir(target) and os.listdir(target) and not os.path.exists(os.path.join(target, "index.html")):
-        return f"thư mục xuất {output} đã có tệp khác, không phải một trang đã dựng — sẽ không ghi đè; hãy chọn thư mục trống"
-    if os.path.exists(target) and not os.path.isdir(target):
-        return f"{output} là một tệp, không phải thư mục"
-    return None
-
-
-def swap_into_place(new: str, target: str) -> None:
-    """Make `new` the folder at `target` in one step; the old folder is removed afterwards."""
-    if not os.path.exists(target):
-        os.rename(new, target)
-        return
-    libc = ctypes.CDLL(None, use_errno=True)
-    renameat2 = getattr(libc, "renameat2", None)
-    if renameat2 and renameat2(AT_FDCWD, os.fsencode(new), AT_FDCWD, os.fsencode(target), RENAME_EXCHANGE) == 0:
-        shutil.rmtree(new)  # after the exchange, `new` holds the previous site
-        return
-    old = new + ".old"
-    os.rename(target, old)
-    os.rename(new, target)
-    shutil.rmtree(old)
-
-
-def remove_stale(target: str) -> None:
-    """Delete folders left by builds that were killed before they finished."""
-    parent, name = os.path.split(os.path.abspath(target))
-    prefix = f".{name}{STALE_PREFIX}"
-    for entry in os.listdir(parent or "."):
-        if entry.startswith(prefix):
-            shutil.rmtree(os.path.join(parent, entry), ignore_errors=True)
-
-
 def run_pelican(settings: dict) -> Outcome:
     """Run Pelican with these settings; collect content errors and logged problems."""
     from pelican import Pelican
@@ -154,6 +108,7 @@ def run_pelican(settings: dict) -> Outcome:
 
 # Steps that run on the finished site before it is swapped in: f(output_dir, settings, cancel=None) -> errors.
 # cancel (a threading.Event) lets the live preview stop a long step (the search index); the others ignore it.
+# The caller chooses them (finishers.FINISHERS for the site).
 Finisher = Callable[..., list[str]]
 
 
@@ -164,15 +119,16 @@ def build(conf: str, content: str | None = None, output: str | None = None, over
         return Outcome(output=output or "output", errors=[f"không có thư mục nội dung {content} — kiểm tra lại đường dẫn --content"])
     settings = read_settings(conf, content, output, overrides)
     target, source = settings["OUTPUT_PATH"], settings["PATH"]
-    refusal = check_output_target(target, source)
-    if refusal:
-        return Outcome(output=target, errors=[refusal])
+    try:
+        guard_output(target, source)
+    except Refusal as refusal:
+        return Outcome(output=target, errors=[str(refusal)])
     shown, target = target, os.path.realpath(target)  # an output that is a link (to a web root) stays a link
-    parent, name = os.path.split(target)
+    parent = os.path.dirname(target)
     os.makedirs(parent, exist_ok=True)
     with one_build_at_a_time(parent):  # else a second build would delete the first one's folder as stale
         remove_stale(target)
-        temporary = tempfile.mkdtemp(prefix=f".{name}{STALE_PREFIX}", dir=parent)
+        temporary = fresh_beside(target)
         settings["OUTPUT_PATH"] = temporary
         try:
             outcome = run_pelican(settings)
@@ -190,17 +146,6 @@ def build(conf: str, content: str | None = None, output: str | None = None, over
                 shutil.rmtree(temporary, ignore_errors=True)
 
 
-@contextlib.contextmanager
-def one_build_at_a_time(folder: str):
-    """Hold an exclusive lock on the folder the output lives in; a concurrent build waits for this one."""
-    handle = os.open(folder, os.O_RDONLY)
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(handle)
-
-
 def report(outcome: Outcome, stream=None) -> None:
     """Print a build's errors (path:line: message) and a one-line summary, in Vietnamese."""
     stream = stream or sys.stderr
@@ -209,26 +154,14 @@ def report(outcome: Outcome, stream=None) -> None:
     for line in outcome.errors:
         print(line, file=stream)
     if outcome.ok:
-        print(f"Đã dựng {outcome.articles} bài viết, {outcome.pages} trang vào {display(outcome.output)} "
+        print(f"Đã dựng {outcome.articles} bài viết, {outcome.pages} trang vào {display_path(outcome.output)} "
               f"trong {outcome.seconds:.1f} giây.", file=sys.stdout)
     elif os.path.isfile(os.path.join(outcome.output, "index.html")):
-        print(f"Dừng: {len(outcome.errors)} lỗi, trang cũ trong {display(outcome.output)} được giữ nguyên.", file=stream)
+        print(f"Dừng: {len(outcome.errors)} lỗi, trang cũ trong {display_path(outcome.output)} được giữ nguyên.", file=stream)
     else:  # a first build: there is no old site to keep
-        print(f"Dừng: {len(outcome.errors)} lỗi, chưa có trang nào được dựng vào {display(outcome.output)}.", file=stream)
-
-
-def display(path: str) -> str:
-    """Show a path relative to the working folder when it is inside it."""
-    relative = os.path.relpath(path)
-    return path if relative.startswith("..") else relative
+        print(f"Dừng: {len(outcome.errors)} lỗi, chưa có trang nào được dựng vào {display_path(outcome.output)}.", file=stream)
 
 
 def format_errors(errors: list[ContentError]) -> list[str]:
     """Render content errors as `path:line: message` lines."""
     return [str(e) for e in sorted(errors)]
-
-
-# Order matters: asset hashing and the CSP rewrite the pages first (the search index reads only their text);
-# the sitemap needs every page in place; compression comes last so it covers the search bundle and the sitemap.
-# The publish.* steps do nothing unless BULLETIN_PUBLISH (publishconf.py) is set.
-FINISHERS: tuple[Finisher, ...] = (publish.fingerprint, search.build_index, publish.sitemap, publish.compress)

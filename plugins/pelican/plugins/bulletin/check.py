@@ -8,12 +8,14 @@ import sys
 
 from . import images
 from .build import read_settings
-from .errors import ContentError
-from .generator import URLS, collisions, save_as, slug_line, unpublished_link_errors
-from .markup import convert, make_markdown, reference_errors
+from .errors import ContentError, display_path
+from .generator import collisions, slug_line, unpublished_link_errors
+from .markup import make_markdown, reference_errors, render
 from .schema import check_file
 from .sources import source_files
-from .state import display_path, start_build
+from .state import start_build
+from .urls import ARTICLES, PAGES, index_files, is_published, output_path
+
 
 def check_content(conf: str, content: str, paths: list[str], notices: list[ContentError] | None = None) -> list[ContentError]:
     """Check the registry and every article and page; keep the errors of `paths` when given.
@@ -25,33 +27,32 @@ def check_content(conf: str, content: str, paths: list[str], notices: list[Conte
     settings = read_settings(conf, content)
     state = start_build(settings)
     errors = list(state.errors)
-    entries, years = [], set()
+    entries, terms, periods = [], {}, {}
     md = make_markdown()
     hidden, bodies = set(), []  # unpublished articles (real paths); published bodies to check for links to them
     for kind, key in (("article", "ARTICLE_PATHS"), ("page", "PAGE_PATHS")):
         for full in source_files(settings["PATH"], settings[key]):
             doc = check_file(full, display_path(full), kind, state.context)
-            html = convert(md, doc.body)
+            html, _removed = render(md, doc.body)  # what the build publishes: converted, then sanitized
             doc.errors += reference_errors(html, doc, full, settings["PATH"])
             doc.errors += images.check(doc, html, full, settings)
-            if kind == "article" and (doc.meta.get("status") == "draft" or doc.meta.get("date") and state.withheld(doc.meta["date"])):
+            if not is_published(kind, doc.meta, state):
                 hidden.add(os.path.realpath(full))
             else:
                 bodies.append((doc, html, full))
             errors += doc.errors
             if notices is not None:
                 notices += doc.warnings
-            if doc.errors or not {"date", "slug"} <= doc.meta.keys() and kind == "article":
+            if doc.errors or (not {"date", "slug"} <= doc.meta.keys() and kind == "article"):
                 continue
+            fields = {"date": doc.meta["date"]} if kind == "article" else {}
+            entries.append((output_path(kind, settings, slug=doc.meta["slug"], **fields), doc.path, slug_line(doc)))
             if kind == "article":
-                entries.append((settings["ARTICLE_SAVE_AS"].format(date=doc.meta["date"], slug=doc.meta["slug"]), doc.path, slug_line(doc)))
-                years.add(doc.meta["date"].year)
-            else:
-                entries.append((settings["PAGE_SAVE_AS"].format(slug=doc.meta["slug"]), doc.path, slug_line(doc)))
+                periods.setdefault(doc.meta["date"].year, {})[doc.meta["date"].month] = None
+                terms.update(dict.fromkeys(doc.meta.get("terms") or ()))
     for doc, html, full in bodies:
         errors += unpublished_link_errors(doc, html, full, settings["PATH"], hidden)
-    reserved = [save_as(URLS[k]) for k in ("units", "terms", "archives", "search")] + [f"{y}/index.html" for y in years]
-    errors += collisions(entries, reserved)
+    errors += collisions(entries, index_files(state.registry.units, terms, periods))
     if paths:
         wanted = [display_path(os.path.abspath(p)) for p in paths]
         errors = [e for e in errors if any(_covers(w, e.path) for w in wanted)]
@@ -59,12 +60,12 @@ def check_content(conf: str, content: str, paths: list[str], notices: list[Conte
             notices[:] = [n for n in notices if any(_covers(w, n.path) for w in wanted)]
         checked = [display_path(f) for kind in ("ARTICLE_PATHS", "PAGE_PATHS") for f in source_files(settings["PATH"], settings[kind])]
         checked.append(display_path(os.path.join(settings["PATH"], settings["BULLETIN_REGISTRY"])))
-        for given, shown in zip(paths, wanted):
+        for given, shown in zip(paths, wanted, strict=True):
             if not os.path.exists(given):
                 errors.append(ContentError(shown, 1, "không tìm thấy tệp hoặc thư mục này"))
             elif not any(_covers(shown, c) for c in checked + [e.path for e in errors]):
                 errors.append(ContentError(shown, 1, f"không có bài viết hay trang nào ở đây — chỉ kiểm tra được tệp .md trong "
-                                                     f"{display_path(settings['PATH'])}/articles và {display_path(settings['PATH'])}/pages"))
+                                                     f"{display_path(settings['PATH'])}/{ARTICLES} và {display_path(settings['PATH'])}/{PAGES}"))
     return sorted(set(errors))
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
+
+from .errors import DateError
 
 FIRST_YEAR, LAST_YEAR = 1930, 2100  # a year outside this range is a typo (2202 for 2022), not news
 WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
@@ -27,10 +29,6 @@ PATTERNS = (
 )
 _SHORT_YEAR = re.compile(r"^\d{1,2}[/.-]\d{1,2}[/.-]\d{2}(\s|$)")
 _NO_YEAR = re.compile(r"^\d{1,2}[/.-]\d{1,2}$")
-
-
-class DateError(ValueError):
-    """A date an editor wrote that cannot be read; the message is Vietnamese."""
 
 
 def parse_date(value: str, zone: ZoneInfo) -> datetime:
@@ -87,7 +85,7 @@ def _swapped(match: re.Match, text: str) -> str:
 def _offset(written: str, text: str) -> timezone:
     """Read a UTC offset (Z, +07, +0700, +07:00); one beyond ±14:00 is a typo."""
     if written == "Z":
-        return timezone.utc
+        return UTC
     digits = written[1:].replace(":", "")
     hours, minutes = int(digits[:2]), int(digits[2:] or 0)
     if hours > 14 or minutes > 59:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 
 from markupsafe import Markup
 
 from .dates import format_date, format_datetime, format_month, format_short_date
 from .images import is_card, picture_filter
+from .wrapping import headline, keep_ranges
 
 # Characters that must not appear raw inside <script> (they could close it or open a comment).
 _SCRIPT_SAFE = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026", 0x2028: "\\u2028", 0x2029: "\\u2029"}
@@ -21,6 +23,11 @@ def iso(moment) -> str:
 def number(value: int) -> str:
     """Format a count the Vietnamese way (1.234)."""
     return f"{value:,}".replace(",", ".")
+
+
+def tel_href(phone) -> str:
+    """Return the tel: address of a phone number as people write it (0271 000 0000 -> tel:02710000000)."""
+    return "tel:" + re.sub(r"[^\d+]", "", str(phone))
 
 
 def script_json(data) -> Markup:
@@ -62,4 +69,7 @@ FILTERS = {
     "vn_number": number,
     "news_article_json": news_article_json,
     "picture": picture_filter,
+    "headline": headline,
+    "keep_ranges": keep_ranges,
+    "tel_href": tel_href,
 }

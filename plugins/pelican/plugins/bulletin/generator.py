@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import cache, cached_property, partial
 
 from pelican.generators import Generator
@@ -14,66 +14,9 @@ from .errors import ContentError
 from .registry import Registry
 from .sanitize import locate
 from .state import get_state
+from .urls import URLS, Links, index_files, output_path, save_as
 
-# Where each index lives (relative to SITEURL); "{...}" fields are filled per unit, term or period.
-URLS = {
-    "units": "don-vi/",
-    "unit": "don-vi/{code}/",
-    "unit_feed": "don-vi/{code}/atom.xml",
-    "terms": "nhiem-ky/",
-    "term": "nhiem-ky/{code}/",
-    "term_feed": "nhiem-ky/{code}/atom.xml",
-    "archives": "luu-tru/",
-    "year": "{year}/",
-    "month": "{year}/{month:02d}/",
-    "search": "tim-kiem/",
-    "not_found": "404.html",
-}
 PAGINATED = ("unit", "term", "period")
-
-
-def save_as(url: str) -> str:
-    """Return the output file of a URL (folders get index.html)."""
-    return url + "index.html" if url.endswith("/") else url
-
-
-class Links:
-    """URL builders for templates: `links.unit(unit)`, `links.month(2022, 4)`…, all relative to SITEURL."""
-
-    units = URLS["units"]
-    terms = URLS["terms"]
-    archives = URLS["archives"]
-    search = URLS["search"]
-
-    @staticmethod
-    def unit(unit) -> str:
-        """Return the URL of a unit's page (unit object or code)."""
-        return URLS["unit"].format(code=getattr(unit, "code", unit))
-
-    @staticmethod
-    def unit_feed(unit) -> str:
-        """Return the URL of a unit's Atom feed."""
-        return URLS["unit_feed"].format(code=getattr(unit, "code", unit))
-
-    @staticmethod
-    def term(term) -> str:
-        """Return the URL of a term's page."""
-        return URLS["term"].format(code=term.code)
-
-    @staticmethod
-    def term_feed(term) -> str:
-        """Return the URL of a term's Atom feed."""
-        return URLS["term_feed"].format(code=term.code)
-
-    @staticmethod
-    def year(year: int) -> str:
-        """Return the URL of a year's archive."""
-        return URLS["year"].format(year=year)
-
-    @staticmethod
-    def month(year: int, month: int) -> str:
-        """Return the URL of a month's archive."""
-        return URLS["month"].format(year=year, month=month)
 
 
 @dataclass(frozen=True)
@@ -184,10 +127,13 @@ class BulletinGenerator(Generator):
             )
             self.write_feed(writer, group.articles, links.term_feed(group.term), f"Nhiệm kỳ {group.term.label}")
         write(save_as(links.archives), self.get_template("archives"), self.context, url=links.archives, page_name="archives")
+        adjacent = indexes.adjacent_months(site.years)
         for year in site.years:
             self.write_period(write, links.year(year.year), year.articles, year=year, month=None)
             for month in year.months:
-                self.write_period(write, links.month(year.year, month.month), month.articles, year=year, month=month)
+                older, newer = adjacent[(month.year, month.month)]
+                self.write_period(write, links.month(year.year, month.month), month.articles, year=year, month=month,
+                                  older_month=older, newer_month=newer)
         write(save_as(links.search), self.get_template("search"), self.context, url=links.search, page_name="search")
         write(URLS["not_found"], self.get_template("404"), self.context, url=URLS["not_found"], page_name="404")
 
@@ -209,7 +155,7 @@ def settle_feed(context: dict, feed) -> None:
     feed.feed["id"] = feed.feed["feed_url"]
     feed.feed["link"] = feed.feed["feed_url"].rsplit("/", 1)[0] + "/"  # don-vi/x/atom.xml -> don-vi/x/
     if not feed.items:
-        newest = max((a.date for a in context.get("articles") or ()), default=datetime(1970, 1, 1, tzinfo=timezone.utc))
+        newest = max((a.date for a in context.get("articles") or ()), default=datetime(1970, 1, 1, tzinfo=UTC))
         feed.latest_post_date = lambda: newest
 
 
@@ -238,11 +184,11 @@ def unpublished_link_errors(doc, fragment: str, source_path: str, content_dir: s
 def find_collisions(context: dict, settings: dict, site: Site, documents: dict) -> list[ContentError]:
     """Report every output path two sources would write (two articles, or a page and an index)."""
     entries = []
-    for kind, keys in (("ARTICLE", ("articles", "drafts", "hidden_articles")), ("PAGE", ("pages", "hidden_pages", "draft_pages"))):
-        pattern = settings[f"{kind}_SAVE_AS"]
-        entries += [(pattern.format(**c.url_format), c.source_path_shown, slug_line(documents.get(c.source_path_shown)))
+    for kind, keys in (("article", ("articles", "drafts", "hidden_articles")), ("page", ("pages", "hidden_pages", "draft_pages"))):
+        entries += [(output_path(kind, settings, **c.url_format), c.source_path_shown, slug_line(documents.get(c.source_path_shown)))
                     for key in keys for c in context.get(key, [])]
-    return collisions(entries, [save_as(url) for url in _index_urls(site)])
+    periods = {year.year: [month.month for month in year.months] for year in site.years}
+    return collisions(entries, index_files(site.registry.units, [group.term for group in site.terms], periods))
 
 
 def slug_line(doc) -> int:
@@ -261,15 +207,3 @@ def collisions(entries: list[tuple[str, str, int]], reserved: list[str]) -> list
         else:
             owners[target] = shown
     return errors
-
-
-def _index_urls(site: Site) -> list[str]:
-    """Return the URL of every page the generator writes."""
-    links = Links()
-    urls = [links.units, links.terms, links.archives, links.search, "", URLS["not_found"]]
-    urls += [links.unit(code) for code in site.registry.units]
-    urls += [links.term(group.term) for group in site.terms]
-    for year in site.years:
-        urls.append(links.year(year.year))
-        urls += [links.month(year.year, month.month) for month in year.months]
-    return urls

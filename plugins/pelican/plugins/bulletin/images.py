@@ -43,6 +43,7 @@ from . import schema
 from .errors import ContentError
 from .sanitize import locate
 from .sources import HEIF_TYPES, RASTER_TYPES
+from .state import get_state, worker_count
 from .text import slugify
 
 
@@ -97,7 +98,6 @@ FORMATS = {
 # The Open Graph card of an article without a photo: the site's name and subtitle on the theme's colours.
 CARD = {"size": (1200, 630), "paper": (251, 246, 236), "band": (163, 27, 31), "star": (242, 193, 78), "ink": (27, 27, 27),
         "muted": (89, 89, 89), "title_font": "DejaVu Serif:bold", "subtitle_font": "DejaVu Sans", "name": "the-chia-se"}
-PHOTOS_KEY = "_BULLETIN_PHOTOS"  # this build's Photos, in the settings
 CACHE_FOLDER = "photos"  # under BULLETIN_CACHE
 HASHES_FILE = "sources.json"  # (path, size, mtime, inode) -> content hash: a rebuild reads no photo again
 STALE_SECONDS = 30 * 86400  # a cached photo no build used for this long is removed
@@ -262,10 +262,7 @@ def sizes_of(variant: Variant, width: int, height: int) -> list[tuple[int, int]]
     left, top, right, bottom = crop_box(width, height, variant.aspect)
     kept_w, kept_h = right - left, bottom - top
     ratio = variant.aspect[1] / variant.aspect[0] if variant.aspect else kept_h / kept_w
-    if variant.exact:
-        wanted = [max(variant.widths)]
-    else:
-        wanted = sorted({min(w, kept_w) for w in variant.widths})
+    wanted = [max(variant.widths)] if variant.exact else sorted({min(w, kept_w) for w in variant.widths})
     return [(w, max(1, round(w * ratio))) for w in wanted]
 
 
@@ -400,12 +397,14 @@ class Photos:
 
 
 def photos_of(settings: dict) -> Photos:
-    """Return this build's Photos, made at the first photo (its hash memo read from the cache)."""
-    photos = settings.get(PHOTOS_KEY)
+    """Return this build's Photos (a field of the build state), made at the first photo, its hash memo read from the
+    cache."""
+    state = get_state(settings)
+    photos = state.photos
     if photos is None:
         folder = settings.get("BULLETIN_CACHE") or ""
-        photos = settings[PHOTOS_KEY] = Photos(content_dir=os.path.realpath(settings["PATH"]),
-                                               cache=os.path.join(folder, CACHE_FOLDER) if folder else "")
+        photos = state.photos = Photos(content_dir=os.path.realpath(settings["PATH"]),
+                                       cache=os.path.join(folder, CACHE_FOLDER) if folder else "")
         if photos.cache:
             with contextlib.suppress(OSError, ValueError):
                 with open(os.path.join(photos.cache, HASHES_FILE), encoding="utf-8") as handle:
@@ -451,9 +450,11 @@ def attach(doc, html_text: str, metadata: dict, source_path: str, settings: dict
         return source
 
     lead = None  # the picture the thumbnail and the Open Graph card are made from
+    lead_alt = ""  # what it shows, for og:image:alt
     image = metadata.get("image")
     if image is not None and is_photo(image.path):
         lead = use("/" + image.path, doc.lines.get("image", 1), image.path)
+        lead_alt = image.caption
         if lead is not None:
             metadata["photo"] = picture(lead, "article", siteurl)
     elif image is not None:
@@ -465,7 +466,7 @@ def attach(doc, html_text: str, metadata: dict, source_path: str, settings: dict
         return doc.body_line + (doc.body.count("\n", 0, index) if index >= 0 else locate(doc.body, target) - 1)
 
     def replace_image(match: re.Match) -> str:
-        nonlocal first, lead
+        nonlocal first, lead, lead_alt
         tag = match.group(0)
         attributes = {k: html.unescape(v) for k, v in _ATTRIBUTE.findall(tag)}
         src = attributes.get("src", "")
@@ -478,7 +479,8 @@ def attach(doc, html_text: str, metadata: dict, source_path: str, settings: dict
         source = use(target, line_of(src.removeprefix("{static}").lstrip("/")), target.lstrip("/"))
         if source is None:
             return tag
-        lead = lead or source
+        if lead is None:
+            lead, lead_alt = source, attributes.get("alt") or attributes.get("title", "")
         extra = {k: v for k, v in attributes.items() if k in ("id", "class", "title", "lang", "dir")}
         markup = picture_html(picture(source, "article", siteurl), attributes.get("alt", ""), first, attrs=extra)
         first = False
@@ -499,6 +501,7 @@ def attach(doc, html_text: str, metadata: dict, source_path: str, settings: dict
         html_text = _LINK.sub(replace_link, _IMG.sub(replace_image, html_text))
     if doc.kind == "article" and lead is not None:
         metadata["og_image"] = picture(lead, "og", siteurl)
+        metadata["og_alt"] = lead_alt
         metadata["thumb"] = picture(lead, "thumb", siteurl)
         if published:
             photos.need(lead, None, ("og", "thumb"))
@@ -506,6 +509,7 @@ def attach(doc, html_text: str, metadata: dict, source_path: str, settings: dict
         metadata["thumb"] = Picture(src=f"{siteurl}/{image.path}", width=160, height=100)
     if doc.kind == "article" and lead is None and card and (shared := site_card(photos, settings)) is not None:
         metadata["og_image"] = shared
+        metadata["og_alt"] = settings.get("SITENAME", "")
         photos.card_needed = photos.card_needed or published
     return html_text, errors
 
@@ -669,7 +673,7 @@ def upright_srgb(image: Image.Image) -> tuple[Image.Image, bool]:
     elif upright.mode == "F":
         upright = upright.point(lambda value: value * 255).convert("L")
     alpha = None
-    if upright.mode in ("RGBA", "LA", "PA", "RGBa", "La") or upright.mode == "P" and "transparency" in upright.info:
+    if upright.mode in ("RGBA", "LA", "PA", "RGBa", "La") or (upright.mode == "P" and "transparency" in upright.info):
         upright = upright.convert("RGBA")
         alpha = upright.getchannel("A")
         if alpha.getextrema() == (255, 255):
@@ -734,11 +738,9 @@ def _encode(job: tuple[str, str, str, int, int]) -> tuple[str, str]:
 def publish(settings: dict, output: str) -> list[ContentError]:
     """Make the variants the published pages need that are not cached yet (on every core), link them all into the
     output; return an error at each use of a photo that could not be made."""
-    photos = settings.get(PHOTOS_KEY)
+    photos = get_state(settings).photos
     if photos is None or not (photos.needed or photos.card_needed):
         return []
-    from .parallel import worker_count
-
     cache = usable(photos.cache)
     scratch = None if cache else tempfile.mkdtemp(prefix="ban-tin-anh-")
     cache = cache or scratch
@@ -789,8 +791,6 @@ def missing(sources, cache: str) -> list[tuple[str, str, str, int, int]]:
 def cache_ahead(paths, settings: dict) -> None:
     """Make the variants of photos just copied into the content folder before any article shows them (the live
     preview: the save that puts the photo in an article then only links files)."""
-    from .parallel import worker_count
-
     photos = photos_of(settings)
     sources = []
     for path in sorted(paths):
@@ -852,8 +852,7 @@ def save_hashes(photos: Photos) -> None:
 
 def prune(settings: dict) -> None:
     """Delete cached photos no build has used for STALE_SECONDS (an edited photo's old variants, other settings)."""
-    photos = settings.get(PHOTOS_KEY)
-    cache = photos.cache if photos is not None else os.path.join(settings.get("BULLETIN_CACHE") or "", CACHE_FOLDER)
+    cache = os.path.join(settings.get("BULLETIN_CACHE") or "", CACHE_FOLDER)
     if not settings.get("BULLETIN_CACHE") or not os.path.isdir(cache):
         return
     cutoff = time.time() - STALE_SECONDS

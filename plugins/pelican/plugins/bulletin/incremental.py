@@ -23,8 +23,9 @@ from pelican.writers import Writer
 
 from . import build as builder
 from . import images
-from .parallel import LIVE_KEY, finish_reading
-from .state import get_state
+from .prefetch import finish_reading
+from .state import LIVE_KEY, get_state
+from .writer import WriteJob
 
 # What decides where an article appears; when any of these changes, the whole site is built again.
 PLACE = ("date", "slug", "units", "terms", "status", "save_as", "url", "lang", "template")
@@ -33,7 +34,7 @@ KEPT = ("related", "older", "newer", "scheduled")  # set by the index generator;
 
 def keep_model(generators) -> None:
     """Remember a live preview build's generators (called once every file is read)."""
-    holder = generators[0].settings.get(LIVE_KEY)
+    holder = get_state(generators[0].settings).live
     if holder is not None:
         holder["generators"] = generators
 
@@ -159,12 +160,8 @@ class LiveSite:
             old.refresh_metadata_intersite_links()
             wanted, jobs = self.touched_pages(old)
             writer = _SelectiveWriter(self.output, settings, wanted)
-            for method, _name, args, kwargs in jobs:
-                if method == "write_file":
-                    template, rest = args[0], args[1:]
-                    writer.write_file(_name, _Select(template, wanted), *rest, **kwargs)
-                else:
-                    writer.write_feed(*args, **kwargs)
+            for job in jobs:
+                (job if job.is_feed else job.with_template(_Select(job.args[0], wanted))).run(writer)
         finally:
             root.removeHandler(collector)
         outcome.errors.extend(f"Pelican: {m}" for m in collector.errors)
@@ -182,24 +179,24 @@ class LiveSite:
             errors.extend(finish(self.output, settings, cancel))
         return errors
 
-    def touched_pages(self, article) -> tuple[set[str], list]:
+    def touched_pages(self, article) -> tuple[set[str], list[WriteJob]]:
         """Return the output files that show this article and the recorded jobs that write them."""
         settings = self.articles_generator().settings
         wanted: set[str] = set()
         jobs = []
         for job in self.holder["jobs"]:
-            method, name, args, kwargs = job
-            files = self.files_showing(article, method, name, args, kwargs, settings)
+            files = self.files_showing(article, job, settings)
             if files:
                 wanted |= files
                 jobs.append(job)
         return wanted, jobs
 
     @staticmethod
-    def files_showing(article, method, name, args, kwargs, settings) -> set[str]:
+    def files_showing(article, job: WriteJob, settings) -> set[str]:
         """Return the files of one job that show the article (none when the job does not show it)."""
-        if method == "write_feed":
-            return {name} if any(e is article for e in args[0]) else set()
+        name, kwargs = job.name, job.kwargs
+        if job.is_feed:
+            return {name} if any(e is article for e in job.args[0]) else set()
         shown = kwargs.get("article")
         if shown is article or (shown is not None and (
                 getattr(shown, "older", None) is article or getattr(shown, "newer", None) is article

@@ -26,7 +26,7 @@ class UnitNode:
 
     unit: Unit
     count: int
-    children: tuple["UnitNode", ...] = ()
+    children: tuple[UnitNode, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -99,6 +99,13 @@ def group_by_date(articles) -> list[YearGroup]:
         months = tuple(MonthGroup(year, m, newest_first(years[year][m])) for m in sorted(years[year], reverse=True))
         result.append(YearGroup(year, [a for m in months for a in m.articles], months))
     return result
+
+
+def adjacent_months(years: list[YearGroup]) -> dict[tuple[int, int], tuple[MonthGroup | None, MonthGroup | None]]:
+    """Map each (year, month) that has articles to the nearest (older, newer) months that have articles too."""
+    ordered = [month for year in reversed(years) for month in reversed(year.months)]  # oldest first
+    return {(month.year, month.month): (ordered[i - 1] if i > 0 else None, ordered[i + 1] if i + 1 < len(ordered) else None)
+            for i, month in enumerate(ordered)}
 
 
 def neighbours(articles) -> dict[int, tuple[object | None, object | None]]:

@@ -18,6 +18,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from .errors import EncodingUnsure
+
 # Tones in the order used by the tables below: none, huyền, hỏi, ngã, sắc, nặng.
 TONES = ("", "\u0300", "\u0309", "\u0303", "\u0301", "\u0323")
 VOWELS = ("a", "ă", "â", "e", "ê", "i", "o", "ô", "ơ", "u", "ư", "y")
@@ -226,10 +228,6 @@ MARGIN = 0.25  # how far ahead of the next candidate the winner must be
 MIN_WORDS = 3  # marked words needed before any verdict
 
 
-class EncodingUnsure(ValueError):
-    """The bytes are not UTF-8 and no legacy encoding fits clearly; the message is Vietnamese."""
-
-
 @dataclass(frozen=True)
 class Decoded:
     """Text read from bytes and the encoding it was in."""
@@ -247,7 +245,7 @@ def score(raw: bytes) -> dict[str, float]:
     """Return, per legacy encoding, the share of words with bytes above 0x7F that decode to Vietnamese."""
     marked = _marked_words(raw)
     if not marked:
-        return {name: 0.0 for name in DECODERS}
+        return dict.fromkeys(DECODERS, 0.0)
     return {name: sum(_reads_as_vietnamese(decode(t)) for t in marked) / len(marked) for name, decode in DECODERS.items()}
 
 

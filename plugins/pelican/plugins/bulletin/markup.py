@@ -6,14 +6,15 @@ import functools
 import html
 import os
 import re
-import xml.etree.ElementTree as etree
+import xml.etree.ElementTree as etree  # noqa: N813 (the name Python-Markdown's extensions use)
 from urllib.parse import unquote
 
 from markdown import Extension, Markdown
 from markdown.treeprocessors import Treeprocessor
 
 from .errors import ContentError
-from .sanitize import locate
+from .sanitize import Removal, clean, locate
+from .sources import static_link
 
 EXTENSIONS = ["extra", "sane_lists"]
 # Footnote back-links carry a tooltip; Python-Markdown's default is English.
@@ -21,6 +22,7 @@ EXTENSION_CONFIGS = {"extra": {"footnotes": {"BACKLINK_TITLE": "Quay lại chỗ
 _TAGS = re.compile(r"<[^>]+>")
 _PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_IMAGE_SOURCE = re.compile(r'<img\b[^>]*?\ssrc="([^"]*)"')
 _REFERENCE = re.compile(r'(?:src|href)="\{(?:static|filename|attach)\}([^"#?]*)')
 
 
@@ -35,15 +37,6 @@ def article_link(href: str) -> str:
     if path.lower().endswith(".md") and not _NOT_A_FILE.match(bare):
         return "{filename}" + bare
     return static_link(href)
-
-
-def static_link(src: str) -> str:
-    """Point a link to a file of content/images at Pelican's {static} placeholder."""
-    bare = src.strip()
-    while bare.startswith("../"):
-        bare = bare[3:]
-    bare = bare.lstrip("/")
-    return "{static}/" + bare if bare.startswith("images/") else src
 
 
 class FigureProcessor(Treeprocessor):
@@ -119,6 +112,11 @@ def convert(md: Markdown, body: str) -> str:
     return md.convert(body)
 
 
+def render(md: Markdown, body: str) -> tuple[str, list[Removal]]:
+    """Convert a Markdown body to HTML and pass it through the sanitizer's allowlist; say what it removed."""
+    return clean(convert(md, body)) if body.strip() else ("", [])
+
+
 def plain_text(fragment: str) -> str:
     """Return the text of an HTML fragment, tags removed and entities decoded."""
     return " ".join(html.unescape(_TAGS.sub(" ", fragment)).split())
@@ -164,4 +162,17 @@ def reference_errors(fragment: str, doc, source_path: str, content_dir: str) -> 
                 message = (f'không tìm thấy tệp "{shown}" (ảnh hoặc liên kết trong bài) — '
                            "đường dẫn tính từ thư mục content/, ví dụ images/2022/hoi-nghi.svg")
             errors.append(ContentError(doc.path, line, message))
+    for source in dict.fromkeys(html.unescape(m.group(1)) for m in _IMAGE_SOURCE.finditer(fragment)):
+        if not source.startswith("{static}"):
+            line = doc.body_line + locate(doc.body, source) - 1
+            errors.append(ContentError(doc.path, line, _outside_image(source)))
     return errors
+
+
+def _outside_image(source: str) -> str:
+    """Say why an image that is not a file of content/images cannot be shown, and what to do."""
+    if _NOT_A_FILE.match(source) and not source.startswith(("{", "#")):
+        return (f'ảnh "{source[:80]}" lấy từ trang khác — mỗi bạn đọc mở bài sẽ gửi yêu cầu tới máy chủ đó, và trang '
+                "công khai chặn ảnh này; hãy tải ảnh về, đặt vào images/<năm>/ rồi ghi ![chú thích](images/<năm>/ten-anh.jpg)")
+    return (f'ảnh "{source[:80]}" không nằm trong thư mục images/ của nội dung — hãy đặt ảnh vào images/<năm>/ và ghi '
+            "đường dẫn tính từ content/, ví dụ ![chú thích](images/2022/hoi-nghi.jpg)")

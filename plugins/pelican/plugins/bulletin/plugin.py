@@ -10,11 +10,13 @@ from .filters import FILTERS
 from .generator import PAGINATED, BulletinGenerator, settle_feed, skip_unwritten_taxonomies
 from .incremental import keep_model
 from .markup import real_folder
-from .parallel import finish_reading, flush_writes, note_read_order, writer_class
+from .prefetch import finish_reading, note_read_order, start_reading
 from .reader import BulletinReader
 from .sanitize import feed_items_as_text
 from .sources import HEIF_TYPES, IGNORED, RASTER_TYPES, any_case
 from .state import get_state, start_build
+from .static import hold_back_svgs, write_svgs
+from .writer import flush_writes, writer_class
 
 
 def initialize(pelican) -> None:
@@ -51,8 +53,10 @@ def note_articles(generator) -> None:
 
 
 def note_pages(generator) -> None:
-    """Tell the reading workers which page files come, in Pelican's order."""
+    """Tell the reading workers which page files come, in Pelican's order; every file is known now, so start them
+    (the page generator is made after the article generator, and both before anything is read)."""
     note_read_order(generator, "PAGE_PATHS", "PAGE_EXCLUDES")
+    start_reading(generator.settings)
 
 
 def stop_reading(generators) -> None:
@@ -87,6 +91,8 @@ def register() -> None:
     signals.all_generators_finalized.connect(make_photos)
     signals.all_generators_finalized.connect(stop_on_errors)
     signals.get_writer.connect(writer_class)
+    signals.static_generator_finalized.connect(hold_back_svgs)
     signals.finalized.connect(flush_writes)
+    signals.finalized.connect(write_svgs)
     signals.feed_generated.connect(feed_items_as_text)
     signals.feed_generated.connect(settle_feed)

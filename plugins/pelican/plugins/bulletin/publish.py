@@ -1,6 +1,7 @@
 """Finishers of the public build (BULLETIN_PUBLISH): hashed asset names, CSP, sitemap, robots.txt, compression.
 
-Each is f(output_dir, settings) -> errors, run by build.build on the finished temporary folder before the swap,
+Each is f(output_dir, settings) -> errors, run by build.build on the finished temporary folder before the swap
+(finishers.FINISHERS puts them in order),
 and does nothing in a local build. Every output is a pure function of the files, so two builds of one commit
 give the same bytes.
 
@@ -15,12 +16,15 @@ import gzip
 import hashlib
 import os
 import re
+import shutil
 from urllib.parse import quote
 from xml.sax.saxutils import escape
 
 import brotli
 
-from .sanitize import VIDEO_HOST
+from .errors import Refusal
+from .folders import fresh_beside, guard_output, remove_stale, swap_into_place
+from .urls import URLS
 
 HASHED = (".css", ".js")  # theme files whose names carry a content hash
 COMPRESSED = (".html", ".css", ".js", ".mjs", ".xml", ".json", ".svg", ".txt", ".map", ".webmanifest")
@@ -30,13 +34,13 @@ GZIP_MAGIC = b"\x1f\x8b"
 BROTLI_QUALITY = {".css": 11, ".js": 11, ".mjs": 11, ".svg": 11, ".json": 11}
 BROTLI_DEFAULT = 7
 HASH_LENGTH = 10
-SITEMAP, ROBOTS, NOT_FOUND = "sitemap.xml", "robots.txt", "404.html"
+SITEMAP, ROBOTS, NOT_FOUND = "sitemap.xml", "robots.txt", URLS["not_found"]
 CONTINUATION = re.compile(r"(^|/)trang/\d+/index\.html$")
 SKIPPED_FOLDERS = ("pagefind",)  # the search bundle: its own files, never a page of the site
 
 # Only the site itself. Pagefind compiles its WebAssembly in a worker (allowed by 'self'); when the worker fails it
 # falls back to the page, which then needs 'wasm-unsafe-eval' (nothing broader: no 'unsafe-eval', no inline code;
-# tests/test_publish.py shows both paths). Videos only from the host the sanitizer allows. A <meta> policy cannot
+# tests/test_publish.py shows both paths). No frames: videos are links (sanitize.py). A <meta> policy cannot
 # carry frame-ancestors.
 CSP = {
     "default-src": "'self'",
@@ -45,7 +49,7 @@ CSP = {
     "img-src": "'self'",
     "font-src": "'self'",
     "connect-src": "'self'",
-    "frame-src": VIDEO_HOST,
+    "frame-src": "'none'",
     "object-src": "'none'",
     "base-uri": "'self'",
     "form-action": "'self'",
@@ -182,27 +186,19 @@ def looks_published(folder: str) -> bool:
     return all(os.path.isfile(os.path.join(folder, name)) for name in ("index.html", SITEMAP, ROBOTS))
 
 
-def deploy(output: str, target: str, content: str) -> str | None:
-    """Copy a public build to another folder in one swap; return why not, or None when done."""
-    import shutil
-    import tempfile
-
-    from .build import STALE_PREFIX, check_output_target, remove_stale, swap_into_place
-
+def deploy(output: str, target: str, content: str) -> None:
+    """Copy a public build to another folder in one swap; raise Refusal (saying why) when it may not."""
     source, destination = os.path.realpath(output), os.path.realpath(target)
     if not looks_published(source):
-        return f"{output} không phải bản công khai — hãy dựng bằng 'invoke publish' trước"
+        raise Refusal(f"{output} không phải bản công khai — hãy dựng bằng 'invoke publish' trước")
     if destination == source or destination.startswith(source + os.sep) or source.startswith(destination + os.sep):
-        return f"thư mục đích {target} trùng hoặc lồng với thư mục xuất {output} — hãy chọn thư mục khác"
-    refusal = check_output_target(target, content)
-    if refusal:
-        return refusal
+        raise Refusal(f"thư mục đích {target} trùng hoặc lồng với thư mục xuất {output} — hãy chọn thư mục khác")
+    guard_output(target, content)
     if os.path.isdir(destination) and os.listdir(destination) and not looks_published(destination):
-        return f"thư mục đích {target} đã có tệp khác, không phải bản công khai đã chép trước đây — sẽ không ghi đè; hãy chọn thư mục trống"
-    parent, name = os.path.split(destination)
-    os.makedirs(parent, exist_ok=True)
+        raise Refusal(f"thư mục đích {target} đã có tệp khác, không phải bản công khai đã chép trước đây — sẽ không ghi đè; hãy chọn thư mục trống")
+    os.makedirs(os.path.dirname(destination), exist_ok=True)
     remove_stale(destination)
-    temporary = tempfile.mkdtemp(prefix=f".{name}{STALE_PREFIX}", dir=parent)
+    temporary = fresh_beside(destination)
     try:
         shutil.copytree(source, temporary, dirs_exist_ok=True)
         os.chmod(temporary, 0o755)
@@ -210,4 +206,3 @@ def deploy(output: str, target: str, content: str) -> str | None:
     finally:
         if os.path.exists(temporary):
             shutil.rmtree(temporary, ignore_errors=True)
-    return None

@@ -4,13 +4,30 @@ from __future__ import annotations
 
 import os
 from datetime import datetime
+from typing import NamedTuple
 
 from pelican.readers import BaseReader
 from pelican.urlwrappers import Author, Category
 
-from . import images, markup, parallel, sanitize, schema
-from .errors import ContentError
+from . import images, markup, sanitize, schema
+from .errors import ContentError, display_path
+from .sources import kind_of
 from .state import get_state
+from .urls import is_published
+
+
+class Read(NamedTuple):
+    """A content file read: its checked Document, its body as sanitized HTML and what the sanitizer removed."""
+
+    doc: schema.Document
+    html: str
+    removed: list[sanitize.Removal]
+
+
+def check_and_render(full_path: str, kind: str, context: schema.Context, convert, md) -> Read:
+    """Check one content file and convert its body with `convert(md, body)` (markup.render, or the cache's)."""
+    doc = schema.check_file(full_path, display_path(full_path), kind, context)
+    return Read(doc, *convert(md, doc.body))
 
 
 class BulletinReader(BaseReader):
@@ -23,16 +40,14 @@ class BulletinReader(BaseReader):
         super().__init__(settings)
         self._markdown = markup.make_markdown()
 
-    def kind_of(self, source_path: str) -> str:
-        """Tell whether a file is a page (under PAGE_PATHS) or an article."""
-        relative = os.path.relpath(source_path, self.settings["PATH"]).replace(os.sep, "/")
-        pages = [p.rstrip("/") + "/" for p in self.settings.get("PAGE_PATHS", ["pages"])]
-        return "page" if any(relative.startswith(p) for p in pages) else "article"
-
     def read(self, source_path: str):
-        """Return (html, metadata) for one file."""
+        """Return (html, metadata) for one file: from the reading pool when it read it, else read here."""
         state = get_state(self.settings)
-        doc, html, removed = parallel.read_document(self, source_path, state)
+        found = state.prefetch.take(os.path.abspath(source_path)) if state.prefetch is not None else None
+        if found is None:
+            convert = state.cache.convert if state.cache is not None else markup.render
+            found = check_and_render(source_path, kind_of(self.settings, source_path), state.context, convert, self._markdown)
+        doc, html, removed = found
         state.record(doc)
         report_removals(removed, doc, state)
         broken = markup.reference_errors(html, doc, source_path, state.context.content_dir)
@@ -77,8 +92,7 @@ def pelican_metadata(doc: schema.Document, html: str, state) -> dict:
             byline_title=meta.get("author_title") or "",
             image=schema.Image(image, meta.get("image_caption") or "") if image else None,
         )
-    # A file with errors never reaches the site; the build stops once every file is checked.
-    result["status"] = "draft" if doc.errors else (meta.get("status") or "published")
-    if doc.kind == "article" and result["status"] == "published" and state.withheld(result["date"]):
-        result["status"] = "draft"  # scheduled: the first build on or after its date publishes it
+    # A file with errors never reaches the site; the build stops once every file is checked. A scheduled article
+    # is a draft until the first build on or after its date.
+    result["status"] = "published" if not doc.errors and is_published(doc.kind, meta, state) else "draft"
     return result

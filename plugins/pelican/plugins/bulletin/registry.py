@@ -85,6 +85,11 @@ class Registry:
         return [u for root in self.roots for u in self.descendants(root)]
 
 
+def unit_choices(units: list[Unit], quoted: bool = True) -> str:
+    """Name units for an editor to choose between: "Huyện ủy Hớn Quản" (huyen-uy-hon-quan) hay "…" (…)."""
+    return " hay ".join(f'"{u.name}" ({u.code})' if quoted else f"{u.name} ({u.code})" for u in units)
+
+
 def load_registry(path: str, display_path: str | None = None) -> tuple[Registry, list[ContentError]]:
     """Read units.yml; return the registry (possibly partial) and every problem found in it."""
     shown = display_path or path
@@ -148,7 +153,7 @@ class _Builder:
             return None
         short_name = self._text(values.get("short_name"), node, "short_name", required=False) or ""
         aliases = self._aliases(values.get("aliases"))
-        self.fields[code] = dict(code=code, name=name, short_name=short_name, aliases=aliases, parent=parent, depth=depth)
+        self.fields[code] = {"code": code, "name": name, "short_name": short_name, "aliases": aliases, "parent": parent, "depth": depth}
         for label, label_node in [(code, values["code"]), (name, values["name"])] + [(a, n) for a, n in aliases]:
             self._claim(label, code, label_node)
         if short_name:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import html
-import os
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
 import nh3
 
-from .errors import ContentError
+from .sources import static_link
 
 # Elements an article body may hold; everything else is unwrapped (its text kept) or, for SCRUBBED, dropped whole.
 TAGS = frozenset({
@@ -38,12 +37,14 @@ URL_ATTRIBUTES = frozenset({"href", "src", "cite", "action", "formaction", "post
 FORM_TAGS = frozenset({"form", "input", "button", "select", "textarea", "option", "fieldset", "label", "output"})
 # The one video host whose players may be embedded: the privacy-enhanced YouTube player, embed URLs only.
 VIDEO_EMBED = re.compile(r"^https://www\.youtube-nocookie\.com/embed/[A-Za-z0-9_-]{6,64}(\?[A-Za-z0-9_=&;.%-]*)?$")
-VIDEO_HOST = "https://www.youtube-nocookie.com"
+# An allowed video is published as a link that opens it on YouTube: a frame would make every reader's browser
+# request YouTube's servers when the page loads, before anyone chose to watch.
+VIDEO_PAGE = "https://www.youtube.com/watch?v={}"
+_VIDEO_FRAME = re.compile(r'<iframe\b[^>]*?\ssrc="https://www\.youtube-nocookie\.com/embed/([A-Za-z0-9_-]+)[^"]*"[^>]*>.*?</iframe>', re.S)
+_FRAME_TITLE = re.compile(r'\stitle="([^"]*)"')
 # Markdown table alignment arrives as a style attribute, which the Content-Security-Policy blocks: use a class.
 _ALIGN = re.compile(r'<(th|td)( [^>]*)? style="text-align: (left|right|center);"')
 _EMPTY_IFRAME = re.compile(r"<iframe(?![^>]*\ssrc=)[^>]*>.*?</iframe>", re.S)
-_UNTITLED_IFRAME = re.compile(r"<iframe(?![^>]*\stitle=)")
-VIDEO_TITLE = "Video YouTube"  # a frame needs a name for screen readers (WCAG 4.1.2) when the editor gave none
 _SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.-]*):")
 
 MESSAGES = {
@@ -137,9 +138,12 @@ def allowed_url(value: str) -> bool:
 
 
 def _keep(tag: str, attribute: str, value: str) -> str | None:
-    """Let an iframe keep its src only when it is an allowlisted video embed."""
+    """Let an iframe keep its src only when it is an allowlisted video embed; point an <img> written in HTML at the
+    content folder's images as a Markdown image is (checked the same way, see markup.reference_errors)."""
     if tag == "iframe" and attribute == "src":
         return value if VIDEO_EMBED.match(value) else None
+    if tag == "img" and attribute == "src":
+        return static_link(value)
     return value
 
 
@@ -154,7 +158,16 @@ def clean(fragment: str) -> tuple[str, list[Removal]]:
         attribute_filter=_keep, url_schemes=set(URL_SCHEMES), link_rel=None, strip_comments=True,
     )
     cleaned = _EMPTY_IFRAME.sub("", cleaned)
-    return _UNTITLED_IFRAME.sub(f'<iframe title="{VIDEO_TITLE}"', cleaned), scanner.found
+    return _VIDEO_FRAME.sub(_video_link, cleaned), scanner.found
+
+
+def _video_link(frame: re.Match) -> str:
+    """Write an allowed video frame as a link to the video's page, named by the frame's title when it has one."""
+    title = _FRAME_TITLE.search(frame.group(0).split(">", 1)[0])
+    name = " ".join(html.unescape(title.group(1)).split()) if title else ""
+    text = f"Xem video “{html.escape(name)}” trên YouTube" if name else "Xem video trên YouTube"
+    link = VIDEO_PAGE.format(frame.group(1))
+    return f'<p class="video"><a href="{link}"><span aria-hidden="true">▶</span> {text}</a></p>'
 
 
 def locate(source: str, needle: str) -> int:
@@ -228,25 +241,3 @@ def feed_items_as_text(context: dict, feed) -> None:
             item["description"] = html.escape(article.summary, quote=False)
         if getattr(article, "byline", ""):
             item["author_name"] = article.byline
-
-
-# An SVG image is a document: opened on its own, its scripts run with the site's rights and no page CSP applies.
-_SVG_ACTIVE = re.compile(r"<script\b|<foreignObject\b|<iframe\b|<embed\b|<object\b|\son[a-z]+\s*=|javascript:", re.I)
-
-
-def svg_errors(content_dir: str, folders: list[str], show) -> list[ContentError]:
-    """Report every SVG image under the static folders that holds code (scripts, event handlers, javascript: links)."""
-    errors = []
-    for folder in folders:
-        for root, dirs, files in os.walk(os.path.join(content_dir, folder)):
-            dirs.sort()
-            for name in sorted(f for f in files if f.lower().endswith(".svg")):
-                path = os.path.join(root, name)
-                with open(path, encoding="utf-8", errors="replace") as handle:
-                    text = handle.read()
-                found = _SVG_ACTIVE.search(text)
-                if found:
-                    line = text.count("\n", 0, found.start()) + 1
-                    errors.append(ContentError(show(path), line, f'ảnh SVG chứa mã chạy được ("{found.group().strip()}") — '
-                                               "hãy xuất lại ảnh từ phần mềm vẽ (không kèm mã) hoặc dùng ảnh PNG/JPG"))
-    return errors

@@ -7,17 +7,16 @@ import os
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from .dates import DateError, parse_date
-from .registry import Registry, Unit
-from .terms import TermError, parse_term
+from .dates import parse_date
+from .errors import DateError, ScaffoldError, TermError
+from .registry import Registry, Unit, unit_choices
+from .schema import title_problem
+from .terms import parse_term
 from .text import fold, nfc, slugify
+from .urls import article_file
 
 MAX_SLUG = 80
 DATE_FORMAT = "%d/%m/%Y %H:%M"
-
-
-class ScaffoldError(ValueError):
-    """A value given to `invoke new` that cannot be used; the message is Vietnamese."""
 
 
 def resolve_unit(registry: Registry, text: str, registry_path: str = "content/units.yml") -> Unit:
@@ -32,11 +31,10 @@ def resolve_unit(registry: Registry, text: str, registry_path: str = "content/un
     if len(matches) == 1:
         return next(iter(matches.values()))
     if matches:
-        options = " hay ".join(f'"{u.name}" ({u.code})' for u in sorted(matches.values(), key=lambda u: u.code))
+        options = unit_choices(sorted(matches.values(), key=lambda u: u.code))
         raise ScaffoldError(f'đơn vị "{wanted}" viết không dấu ứng với nhiều đơn vị: {options} — hãy ghi mã đơn vị')
     near = registry.suggest(wanted)
-    hint = (" — có phải " + " hay ".join(f'"{u.name}" ({u.code})' for u in near) + "?") if near else \
-        " — hãy xem danh sách đơn vị trong tệp này"
+    hint = f" — có phải {unit_choices(near)}?" if near else " — hãy xem danh sách đơn vị trong tệp này"
     raise ScaffoldError(f'đơn vị "{wanted}" không có trong {registry_path}{hint}')
 
 
@@ -83,8 +81,9 @@ def new_article(content: str, registry: Registry, zone: ZoneInfo, title: str, un
     title = " ".join(nfc(title or "").split())
     if not title:
         raise ScaffoldError('thiếu tiêu đề — hãy ghi --title "Tiêu đề bài viết"')
-    if len(title) > 300:
-        raise ScaffoldError(f"tiêu đề dài {len(title)} ký tự — hãy rút gọn dưới 300 ký tự")
+    problem = title_problem(title)
+    if problem:
+        raise ScaffoldError(problem)
     found = resolve_unit(registry, nfc(unit or ""), registry_path)
     try:
         moment = parse_date(nfc(date), zone) if date else (now or datetime.now(zone)).astimezone(zone)
@@ -97,7 +96,7 @@ def new_article(content: str, registry: Registry, zone: ZoneInfo, title: str, un
     slug = make_slug(title)
     if not slug:
         raise ScaffoldError("tiêu đề không tạo được tên tệp — hãy dùng tiêu đề có chữ cái hoặc chữ số")
-    path = os.path.join(content, "articles", f"{moment:%Y}", slug + ".md")
+    path = article_file(content, moment.year, slug)
     os.makedirs(os.path.dirname(path), exist_ok=True)
     try:
         with open(path, "x", encoding="utf-8") as handle:

@@ -5,23 +5,24 @@ from __future__ import annotations
 import difflib
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 from zoneinfo import ZoneInfo
 
 import yaml
 
-from . import yamlsrc
-from .dates import DateError, parse_date
-from .errors import ContentError
-from .registry import CODE, Registry, Unit
+from . import limits, yamlsrc
+from .dates import parse_date
+from .errors import ContentError, DateError, TermError
+from .registry import CODE, Registry, Unit, unit_choices
 from .sources import HEIF_TYPES, IMAGE_TYPES, RASTER_TYPES, is_junk
-from .terms import Term, TermError, parse_term
+from .terms import Term, parse_term
 from .text import fold, lookup_key, nfc, slugify
 
-MAX_BYTES = 2 * 1024 * 1024
+MAX_TITLE = 300  # characters: a longer "title" is a paragraph pasted in its place
 STATUSES = ("published", "draft")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x85\u200b\u2028\u2029\ufeff\u202a-\u202e\u2066-\u2069]")
+# Hidden characters: an error in a content file (schema.read_source), dropped from imported text (importer).
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x85\u200b\u2028\u2029\ufeff\u202a-\u202e\u2066-\u2069]")
 # What a reported hidden character becomes in the text that is parsed: YAML counts U+0085, U+2028 and U+2029 as
 # line breaks (every later line number would be off) and stops at the others (the same problem, said twice).
 _PARSED_AS = {0x85: " ", 0x2028: " ", 0x2029: " "}
@@ -88,6 +89,9 @@ class _Field:
         if not value:
             self.error(f'"{self.key}" để trống — {_fill_in(self.key, self.doc.kind)}')
             return None
+        if found := CONTROL_CHARS.findall(value):  # written as a YAML escape ("\a", "\u0007"): only the parsed value has it
+            self.error(f'"{self.key}" {_controls(found)}')
+            return None
         return value
 
     def items(self) -> list[tuple[str, yaml.Node]]:
@@ -98,6 +102,8 @@ class _Field:
         for item in nodes:
             if not yamlsrc.is_scalar(item):
                 self.error(f'mỗi mục của "{self.key}" phải là một chuỗi chữ', item)
+            elif hidden := CONTROL_CHARS.findall(item.value):
+                self.error(f'mục "{CONTROL_CHARS.sub("", item.value).strip()}" của "{self.key}" {_controls(hidden)}', item)
             elif item.value.strip():
                 found.append((" ".join(item.value.split()), item))
         if not found and len(self.doc.errors) == before:
@@ -105,11 +111,19 @@ class _Field:
         return found
 
 
+def title_problem(title: str) -> str | None:
+    """Say why a title cannot be used (it is too long), or None when it can."""
+    if len(title) > MAX_TITLE:
+        return f"tiêu đề dài {len(title)} ký tự — hãy rút gọn dưới {MAX_TITLE} ký tự"
+    return None
+
+
 def parse_title(f: _Field, ctx: Context):
     """Check the title: one line of text."""
     value = f.text()
-    if value and len(value) > 300:
-        f.error(f"tiêu đề dài {len(value)} ký tự — hãy rút gọn dưới 300 ký tự")
+    problem = title_problem(value) if value else None
+    if problem:
+        f.error(problem)
         return None
     return value
 
@@ -148,8 +162,7 @@ def _unknown_unit(value: str, ctx: Context) -> str:
         return message + f" — nhiều đơn vị phải viết dạng danh sách: {listed}"
     near = ctx.registry.suggest(value)
     if near:
-        options = " hay ".join(f'"{u.name}" ({u.code})' for u in near)
-        message += f" — có phải {options}?"
+        message += f" — có phải {unit_choices(near)}?"
     else:
         message += " — hãy thêm đơn vị vào danh sách hoặc sửa lại tên"
     return message
@@ -220,6 +233,9 @@ def parse_slug(f: _Field, ctx: Context):
     if not CODE.match(value):
         f.error(f'slug "{value}" chỉ được gồm chữ thường không dấu, số và dấu gạch nối — có phải "{slugify(value)}"?')
         return None
+    if len(value) > limits.SLUG_CHARS:
+        f.error(f"slug dài {len(value)} ký tự — tối đa {limits.SLUG_CHARS}; hãy rút gọn (slug là phần cuối địa chỉ bài)")
+        return None
     return value
 
 
@@ -266,8 +282,9 @@ def read_source(full_path: str, path: str) -> tuple[str | None, list[ContentErro
     """Read a content file as NFC text, refusing binary, non-UTF-8, oversized and control-character files."""
     try:
         size = os.path.getsize(full_path)
-        if size > MAX_BYTES:
-            return None, [ContentError(path, 1, f"tệp quá lớn ({size / 1048576:.1f} MB) — một bài viết tối đa {MAX_BYTES // 1048576} MB; hãy tách bài hoặc bỏ ảnh nhúng")]
+        if size > limits.ARTICLE_BYTES:
+            return None, [ContentError(path, 1, f"tệp quá lớn ({size / 1048576:.1f} MB) — một bài viết tối đa "
+                                                f"{limits.ARTICLE_BYTES // 1048576} MB; hãy tách bài hoặc bỏ ảnh nhúng")]
         with open(full_path, "rb") as handle:
             raw = handle.read()
     except OSError as error:
@@ -283,9 +300,9 @@ def read_source(full_path: str, path: str) -> tuple[str | None, list[ContentErro
         return None, [ContentError(path, line, "tệp không phải mã UTF-8 — hãy lưu lại với mã hóa UTF-8, hoặc dùng 'invoke import' để chuyển mã")]
     text = nfc(text.replace("\r\n", "\n").replace("\r", "\n"))
     errors = [ContentError(path, number, _controls(found))
-              for number, line in enumerate(text.split("\n"), 1) if (found := _CONTROL.findall(line))]
+              for number, line in enumerate(text.split("\n"), 1) if (found := CONTROL_CHARS.findall(line))]
     if errors:  # reported above; the text is read without them, so nothing else is said about them
-        text = _CONTROL.sub(lambda m: _PARSED_AS.get(ord(m.group(0)), ""), text)
+        text = CONTROL_CHARS.sub(lambda m: _PARSED_AS.get(ord(m.group(0)), ""), text)
     return text, errors
 
 
@@ -320,6 +337,9 @@ def parse_document(text: str, path: str, kind: str, ctx: Context) -> Document:
     yaml_text, doc.body_line = split(text, doc)
     if yaml_text is None:
         return doc
+    if too_big := limits.body_problems(doc.body):  # the body is not converted: the build stops on these anyway
+        doc.errors += [ContentError(path, doc.body_line + p.line - 1, p.message) for p in too_big]
+        doc.body = ""
     root, errors = yamlsrc.compose(yaml_text, path, 2)
     yaml_lines = yaml_text.split("\n")
     doc.errors.extend(errors)
@@ -430,8 +450,17 @@ def check_file(full_path: str, path: str, kind: str, ctx: Context) -> Document:
         return Document(path=path, kind=kind, errors=errors)
     doc = parse_document(text, path, kind, ctx)
     doc.errors[:0] = errors
+    folder = os.path.basename(os.path.dirname(full_path))
+    if kind == "article" and re.fullmatch(r"\d{4}", folder) and doc.meta.get("date") and doc.meta["date"].year != int(folder):
+        year = doc.meta["date"].year
+        doc.errors.append(ContentError(path, doc.lines.get("date", 1), f"bài nằm trong thư mục năm {folder} nhưng ngày đăng "
+                                                                        f"là năm {year} — hãy chuyển tệp sang thư mục {year}/ "
+                                                                        "(hoặc sửa lại ngày)"))
     if not doc.meta.get("slug"):
         doc.meta["slug"] = default_slug(path)
+        if len(doc.meta["slug"]) > limits.SLUG_CHARS:
+            doc.errors.append(ContentError(path, 1, f"tên tệp dài quá (địa chỉ bài {len(doc.meta['slug'])} ký tự, tối đa "
+                                                    f"{limits.SLUG_CHARS}) — hãy đặt tên tệp ngắn hơn hoặc thêm khóa slug"))
         if not doc.meta["slug"]:
             doc.errors.append(ContentError(path, 1, 'tên tệp không tạo được địa chỉ — hãy thêm khóa slug (ví dụ slug: "hoi-nghi-can-bo")'))
     return doc

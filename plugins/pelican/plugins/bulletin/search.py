@@ -10,6 +10,7 @@ anything. The public pages stay as written.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import re
@@ -18,6 +19,7 @@ import signal
 import subprocess
 import tempfile
 
+from .folders import fresh_beside, remove_stale, swap_into_place
 from .settings import STATE_KEY
 from .text import canon, nfc
 
@@ -193,10 +195,8 @@ def kill_tree(pid: int) -> None:
     (Not a process group of its own: Ctrl+C on a build, or a kill of the build's group, must reach the indexer too.)
     """
     for member in reversed(process_tree(pid)):  # children first
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.kill(member, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
 
 
 def build_index(output: str, settings: dict, cancel=None) -> list[str]:
@@ -205,18 +205,14 @@ def build_index(output: str, settings: dict, cancel=None) -> list[str]:
     The bundle is written beside the old one and swapped in, so the search page keeps working while a preview
     re-indexes, and an index run that is cancelled (`cancel`, a threading.Event) leaves the old bundle whole.
     """
-    from .build import STALE_PREFIX, swap_into_place
-
     indexer = find_indexer()
     if indexer is None:
         return [f"không tìm thấy bộ lập chỉ mục tìm kiếm {INDEXER} — chạy 'make setup' để cài"]
     state = settings.get(STATE_KEY)
     registry = state.registry if state is not None else None
     bundle = os.path.join(output, BUNDLE)
-    for entry in os.listdir(output):  # left by a run that was cancelled or killed
-        if entry.startswith(f".{BUNDLE}{STALE_PREFIX}"):
-            shutil.rmtree(os.path.join(output, entry), ignore_errors=True)
-    fresh = tempfile.mkdtemp(prefix=f".{BUNDLE}{STALE_PREFIX}", dir=output)
+    remove_stale(bundle)  # left by a run that was cancelled or killed
+    fresh = fresh_beside(bundle)
     try:
         with tempfile.TemporaryDirectory(prefix="search-") as copy:
             if write_index_copy(output, copy, registry, cancel) == 0:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import sys
 import threading
 import time
@@ -12,6 +13,7 @@ from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 from . import build as builder
+from .finishers import FINISHERS
 
 RELOAD_PATH = "/__xem-truoc/trang-thai"
 # Injected into HTML responses by the preview server only; never written to output/.
@@ -41,7 +43,7 @@ RELOAD_SCRIPT = """<script>
 class SiteHandler(SimpleHTTPRequestHandler):
     """Serve files from the output folder; unknown paths get the site's 404 page."""
 
-    def log_message(self, format, *args):  # noqa: A002 (the base class names it so)
+    def log_message(self, format, *args):
         """Keep the console for build messages."""
 
     def send_error(self, code, message=None, explain=None):
@@ -130,6 +132,13 @@ class PreviewStatus:
             return self.version, list(self.errors)
 
 
+def free_port(host: str = "127.0.0.1") -> int:
+    """Return a TCP port nobody listens on (tests and benchmarks serve on it)."""
+    with socket.socket() as probe:
+        probe.bind((host, 0))
+        return probe.getsockname()[1]
+
+
 def make_server(output: str, host: str, port: int, handler=SiteHandler) -> ThreadingHTTPServer:
     """Create an HTTP server for a folder."""
     ThreadingHTTPServer.allow_reuse_address = True
@@ -153,17 +162,17 @@ def serve_forever(output: str, host: str, port: int) -> None:
         server.server_close()
 
 
-PREVIEW_SETTINGS = {"BULLETIN_PREVIEW": True, "WITH_FUTURE_DATES": True}
+PREVIEW_SETTINGS = {"WITH_FUTURE_DATES": True}  # scheduled articles shown, marked as such
 
 
-def preview(conf: str, content: str, output: str, host: str, port: int) -> None:
+def preview(conf: str, content: str, output: str, host: str, port: int, finishers: tuple = FINISHERS) -> None:
     """Build, serve with live reload, and rebuild whenever content, theme or settings change."""
     from watchfiles import watch
 
     from .incremental import LiveSite
 
     status = PreviewStatus()
-    site = LiveSite(conf, content, output, PREVIEW_SETTINGS, builder.FINISHERS)
+    site = LiveSite(conf, content, output, PREVIEW_SETTINGS, finishers)
     index = IndexJob(site)
     rebuild(site, status)
     handler = type("Handler", (PreviewHandler,), {"status": status})

@@ -11,15 +11,17 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-from typing import Callable
+from collections.abc import Callable
 
 from .errors import ContentError
+from .urls import ARTICLES, DOCUMENTS, IMAGES, PAGES
 
 SOURCE_EXTENSIONS = ("md", "markdown")  # as Pelican compares them: case matters
 # An article saved under another extension: x.MD, x.mkd; x.txt or Notepad's x.md.txt when it starts with ---.
 MARKDOWN_TYPES = (".md", ".markdown", ".mkd", ".mdown", ".mkdn")
 TEXT_TYPES = (*MARKDOWN_TYPES, ".txt", ".text")
 WORD_TYPES = (".docx", ".doc", ".odt", ".rtf")
+STATIC_FOLDERS = (f"{IMAGES}/", f"{DOCUMENTS}/")  # links to files there become {static} links
 IMAGE_TYPES = (".svg", ".png", ".jpg", ".jpeg", ".webp", ".gif", ".avif")  # what an article may show
 RASTER_TYPES = tuple(t for t in IMAGE_TYPES if t != ".svg")  # published as resized variants (images.py), never as they are
 HEIF_TYPES = (".heic", ".heif")  # iPhone photos: no browser shows them; images.py says how to convert them
@@ -33,6 +35,13 @@ JUNK = (".*", "~*", "*~", "#*#", "*.swp", "*.swo", "*.swx", "*.tmp", "*.bak", "*
 def is_source(name: str) -> bool:
     """Tell whether Pelican reads a file of this name as an article or a page."""
     return os.path.splitext(name)[1][1:] in SOURCE_EXTENSIONS
+
+
+def kind_of(settings: dict, source_path: str) -> str:
+    """Tell whether a content file is a page (under PAGE_PATHS) or an article."""
+    relative = os.path.relpath(source_path, settings["PATH"]).replace(os.sep, "/")
+    pages = [p.rstrip("/") + "/" for p in settings.get("PAGE_PATHS", [PAGES])]
+    return "page" if any(relative.startswith(p) for p in pages) else "article"
 
 
 def source_files(content: str, folders: list[str]) -> list[str]:
@@ -69,7 +78,7 @@ def stray_file_errors(settings: dict, show: Callable[[str], str]) -> list[Conten
     registry = os.path.normpath(settings.get("BULLETIN_REGISTRY") or "units.yml")
     shown = show(content)
     folders = {key: f"{shown}/{(settings.get(setting) or [default])[0]}" for key, setting, default in
-               (("articles", "ARTICLE_PATHS", "articles"), ("pages", "PAGE_PATHS", "pages"), ("images", "STATIC_PATHS", "images"))}
+               (("articles", "ARTICLE_PATHS", ARTICLES), ("pages", "PAGE_PATHS", PAGES), ("images", "STATIC_PATHS", IMAGES))}
     errors = []
     for parent, dirs, files in os.walk(content):
         here = os.path.relpath(parent, content)
@@ -94,7 +103,7 @@ def _advice(full: str, shown: str, in_sources: bool, articles: str, pages: str, 
     """Say why a file is not published and what to do with it (Vietnamese)."""
     name = os.path.basename(full)
     stem, extension = _split(name)
-    if extension in MARKDOWN_TYPES or extension in ("", ".txt", ".text") and _has_front_matter(full):
+    if extension in MARKDOWN_TYPES or (extension in ("", ".txt", ".text") and _has_front_matter(full)):
         renamed = "" if name == f"{stem}.md" else f' và đổi tên thành "{stem}.md"'
         if in_sources:
             return f'tệp này không được đăng vì đuôi tệp không phải .md — hãy đổi tên thành "{stem}.md"'
@@ -108,8 +117,10 @@ def _advice(full: str, shown: str, in_sources: bool, articles: str, pages: str, 
                 "tệp .docx đó, và chuyển các tệp gốc ra khỏi thư mục nội dung")
     if extension in PHOTO_TYPES:
         return f"ảnh nằm ngoài {images}/ nên không được đưa lên trang — hãy chuyển vào {images}/<năm>/ và sửa đường dẫn trong bài"
-    return (f"tệp này không được đưa lên trang: chỉ bài .md trong {articles}/, {pages}/ và các tệp trong {images}/ được đăng "
-            f"— tệp đăng kèm bài hãy chuyển vào {images}/, tệp khác hãy chuyển ra khỏi thư mục nội dung")
+    documents = f"{os.path.dirname(images)}/{DOCUMENTS}"
+    return (f"tệp này không được đưa lên trang: chỉ bài .md trong {articles}/, {pages}/, ảnh trong {images}/ và tài liệu "
+            f"trong {documents}/ được đăng — ảnh hãy chuyển vào {images}/, tài liệu đăng kèm bài vào {documents}/, "
+            "tệp khác hãy chuyển ra khỏi thư mục nội dung")
 
 
 def _split(name: str) -> tuple[str, str]:
@@ -128,3 +139,12 @@ def _has_front_matter(full: str) -> bool:
     except OSError:
         return False
     return start.removeprefix(b"\xef\xbb\xbf").startswith(b"---")
+
+
+def static_link(src: str) -> str:
+    """Point a link to a file of content/images or content/tai-lieu at Pelican's {static} placeholder."""
+    bare = src.strip()
+    while bare.startswith("../"):
+        bare = bare[3:]
+    bare = bare.lstrip("/")
+    return "{static}/" + bare if bare.startswith(STATIC_FOLDERS) else src

@@ -1,20 +1,30 @@
-"""One build's state: the registry, the documents read and the errors found. Lives in the settings dict."""
+"""One build's state: the registry, the documents read, the errors found and the build's moving parts (the Markdown
+cache, the reading pool, the writer's jobs). It lives in the settings dict, under STATE_KEY, and nowhere else."""
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from .errors import ContentError
+from .errors import ContentError, display_path
 from .registry import Registry, load_registry
-from .sanitize import svg_errors
 from .schema import Context, Document, static_file_errors
 from .settings import STATE_KEY, check_settings
 from .sources import stray_file_errors
+from .static import static_type_errors
 
-FUTURE_KEY = "_BULLETIN_WITH_FUTURE_DATES"  # the value WITH_FUTURE_DATES had before the plugin took over
+if TYPE_CHECKING:
+    from .htmlcache import HtmlCache
+    from .images import Photos
+    from .prefetch import Prefetch
+    from .writer import ParallelWriter
+
+# The live preview hands the build a dict to keep the model in through this settings override (it is set before
+# Pelican starts); start_build moves it into the state.
+LIVE_KEY = "_BULLETIN_LIVE"
 
 
 @dataclass
@@ -29,6 +39,14 @@ class BuildState:
     documents: dict[str, Document] = field(default_factory=dict)
     published: int = 0  # articles on the site (set once the indexes are built)
     show_future: bool = False  # preview: articles dated after `now` are shown, marked as scheduled
+    workers: int = 1  # processes that read and render (1: everything stays in this process)
+    read_order: list[str] = field(default_factory=list)  # the files Pelican will read, in the order it asks for them
+    cache: HtmlCache | None = None  # the Markdown cache, once reading starts (None: no cache)
+    prefetch: Prefetch | None = None  # the reading pool, while it runs
+    writer: ParallelWriter | None = None  # the writer holding the page jobs until the end of the build
+    live: dict | None = None  # the live preview's holder: keeps the generators and the writer's jobs
+    svgs: list[tuple[str, str]] = field(default_factory=list)  # (source, save_as): published rebuilt (static.py)
+    photos: Photos | None = None  # the photos read and the ones published pages show, from the first one (images.py)
 
     def withheld(self, moment: datetime) -> bool:
         """Tell whether an article dated `moment` waits for a later build (dated after now, not a preview)."""
@@ -41,15 +59,18 @@ class BuildState:
         self.warnings.extend(doc.warnings)
 
 
-def display_path(path: str) -> str:
-    """Show a path relative to the working folder when it is inside it, as editors see it."""
-    relative = os.path.relpath(path)
-    return path if relative.startswith("..") else relative.replace(os.sep, "/")
+def worker_count(settings: dict) -> int:
+    """Return how many processes may work (1: everything stays in this process)."""
+    wanted = settings.get("BULLETIN_WORKERS")
+    if wanted is None:
+        wanted = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, int(wanted))
 
 
 def start_build(settings: dict) -> BuildState:
     """Check the settings, load the unit registry and store a fresh state in the settings."""
     check_settings(settings)
+    previous = settings.get(STATE_KEY)
     zone = ZoneInfo(settings.get("TIMEZONE") or "Asia/Ho_Chi_Minh")
     content_dir = settings["PATH"]
     registry_file = os.path.join(content_dir, settings["BULLETIN_REGISTRY"])
@@ -61,13 +82,15 @@ def start_build(settings: dict) -> BuildState:
         now = now.replace(tzinfo=zone)
     # Pelican's own WITH_FUTURE_DATES check reads the real clock; the plugin decides from `now` instead,
     # so a build pinned with BULLETIN_NOW publishes exactly what a build at that moment would.
-    show_future = settings.setdefault(FUTURE_KEY, bool(settings.get("WITH_FUTURE_DATES")))
+    show_future = previous.show_future if previous else bool(settings.get("WITH_FUTURE_DATES"))
     settings["WITH_FUTURE_DATES"] = True
     errors = [*errors, *static_file_errors(content_dir, settings.get("STATIC_PATHS") or [], display_path)]
-    errors += svg_errors(content_dir, settings.get("STATIC_PATHS") or [], display_path)
+    errors += static_type_errors(content_dir, settings.get("STATIC_PATHS") or [], display_path)
     errors += stray_file_errors(settings, display_path)
     context = Context(registry=registry, zone=zone, content_dir=content_dir, registry_path=shown, registry_ok=registry_ok)
-    state = BuildState(registry=registry, context=context, now=now, errors=list(errors), show_future=show_future)
+    live = settings.pop(LIVE_KEY) if LIVE_KEY in settings else previous.live if previous else None
+    state = BuildState(registry=registry, context=context, now=now, errors=list(errors), show_future=show_future,
+                       workers=worker_count(settings), live=live)
     settings[STATE_KEY] = state
     return state
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .text import fold
+from .dates import FIRST_YEAR, LAST_YEAR
+from .errors import TermError
+from .text import canon, fold
 
 _PREFIX = r"(?:(?:nhiem\s*ky|nk|giai\s*doan|khoa)\s*:?\s*)?(?P<start>\d{4})\s*(?:-|–|—|‒|−|~|/|den|toi)\s*"
 _TERM = re.compile(_PREFIX + r"(?P<end>\d{4})")
 _SHORT_END = re.compile(_PREFIX + r"(?P<end>\d{2})")  # 2020-25: the end year cut to two digits
-FIRST_YEAR, LAST_YEAR = 1930, 2100
+SHORTEST, LONGEST = 2, 10  # years a term may span: a congress term is 5, a cell's used to be 2 or 3
 
 
 @dataclass(frozen=True, order=True)
@@ -34,10 +36,6 @@ class Term:
         return self.label
 
 
-class TermError(ValueError):
-    """A term written in a form that cannot be read; the message is Vietnamese."""
-
-
 def parse_term(value: str) -> Term:
     """Read "2020-2025", "2020 – 2025" or "nhiệm kỳ 2020–2025" as a Term."""
     text = " ".join(str(value).split())
@@ -49,6 +47,10 @@ def parse_term(value: str) -> Term:
         raise TermError(f'nhiệm kỳ "{text}" có năm ngoài khoảng {FIRST_YEAR}–{LAST_YEAR}')
     if end <= start:
         raise TermError(f'nhiệm kỳ "{text}": năm kết thúc phải sau năm bắt đầu')
+    if not SHORTEST <= end - start <= LONGEST:
+        usual = Term(start, start + 5).label
+        raise TermError(f'nhiệm kỳ "{text}" dài {end - start} năm — một nhiệm kỳ dài từ {SHORTEST} đến {LONGEST} năm '
+                        f"(thường là 5 năm); có phải {usual}?")
     return Term(start, end)
 
 
@@ -66,11 +68,33 @@ def _full_end(text: str) -> str:
     return f" — năm kết thúc phải đủ bốn chữ số: có phải {Term(start, end).label}?"
 
 
+_TERM_IN_TEXT = re.compile(
+    r"(?<!\w)(?:(?P<label>nhiem\s+ky|nk|giai\s+doan|khoa)\s*:?\s*)?(?<!\d)(?P<start>\d{4})"
+    r"\s*(?:[-–—‒−]|(?P<word>den|toi)(?:\s+nam)?)\s*(?P<end>\d{4})(?!\d)")
+# A range of years right after these is a school year, a crop season or a plain span, never a term
+# ("khóa" after "niên" is no label). Read on folded text: none of them is also a place name.
+_NOT_TERM_BEFORE = re.compile(r"(?<!\w)(?:nam\s+hoc|nien\s+khoa|mua\s+vu)\s*:?\s*$")
+# "năm" is read with its marks (or as "nam" in small letters, written without marks): "Nam" ends place names
+# (Việt Nam, Hà Nam), and a range after a place is still a term.
+_YEAR_BEFORE = re.compile(r"(?<!\w)(?:(?i:năm)|nam)\s*:?\s*$")
+TERM_YEARS = 5
+
+
 def find_terms(text: str) -> list[Term]:
-    """Return every well-formed term mentioned in free text, in order of first mention."""
+    """Return the terms of office the text mentions, in order of first mention.
+
+    "nhiệm kỳ", "giai đoạn" or "khóa" before a range of years makes it a term (2020 – 2025, 2020 đến 2025);
+    a bare range counts only when it spans five years, and never right after "năm", "năm học", "niên khóa", "mùa vụ".
+    """
     found: dict[Term, None] = {}
-    for match in re.finditer(r"(?<!\d)(\d{4})\s*(?:-|–|—|‒|−)\s*(\d{4})(?!\d)", text):
-        start, end = int(match[1]), int(match[2])
-        if FIRST_YEAR <= start < end <= LAST_YEAR and end - start <= 10:
+    written = canon(text)
+    folded = "".join(fold(ch)[:1] or " " for ch in written)  # one character for each, so positions match
+    for match in _TERM_IN_TEXT.finditer(folded):
+        start, end = int(match["start"]), int(match["end"])
+        years = match.start("start")  # what stands right before the years: the label, if any, or the word before
+        if _NOT_TERM_BEFORE.search(folded, 0, years) or _YEAR_BEFORE.search(written, 0, years) \
+                or not FIRST_YEAR <= start < end <= LAST_YEAR or not SHORTEST <= end - start <= LONGEST:
+            continue
+        if match["label"] or (not match["word"] and end - start == TERM_YEARS):
             found.setdefault(Term(start, end))
     return list(found)

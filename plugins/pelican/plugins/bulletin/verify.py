@@ -19,18 +19,15 @@ from html.parser import HTMLParser
 from urllib.parse import unquote, urljoin, urlsplit
 
 from . import publish
+from .browser import CHROMIUM, launch
+from .urls import URLS, file_pattern, save_as
 
 PROJECT = os.path.abspath(os.path.join(os.path.dirname(__file__), *[os.pardir] * 4))  # holds node_modules/
 VNU = os.path.join(PROJECT, "node_modules", "vnu-jar", "build", "dist", "vnu.jar")
 AXE = os.path.join(PROJECT, "node_modules", "axe-core", "axe.min.js")
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]
 VNU_BATCH = 5000  # pages per Nu HTML Checker run
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-SEARCH_WITH_RESULTS = "tim-kiem/?q=h%E1%BB%99i%20ngh%E1%BB%8B"  # the search page showing results ("hội nghị")
+SEARCH_WITH_RESULTS = URLS["search"] + "?q=h%E1%BB%99i%20ngh%E1%BB%8B"  # the search page showing results ("hội nghị")
 WIDTHS = (320, 1280)
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -39,7 +36,7 @@ DATA_SCRIPT = "application/ld+json"
 REFERENCES = {"a": ("href",), "link": ("href",), "script": ("src",), "img": ("src",), "source": ("src",),
               "iframe": ("src",), "form": ("action",), "video": ("src", "poster"), "audio": ("src",)}
 _CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
-_HASHED_NAME = re.compile(r"\.[0-9a-f]{%d}\.(css|js)$" % publish.HASH_LENGTH)
+_HASHED_NAME = re.compile(rf"\.[0-9a-f]{{{publish.HASH_LENGTH}}}\.(css|js)$")
 
 
 @dataclass
@@ -247,12 +244,11 @@ def check_html(output: str, files: list[str]) -> list[str]:
 def sample_pages(output: str) -> list[str]:
     """Pick the pages axe checks: home, an article, a unit, a term, the archive, a month, search, 404."""
     pages = publish.walk(output, (".html",))
-    picks = ["index.html", "luu-tru/index.html", "tim-kiem/index.html", SEARCH_WITH_RESULTS, publish.NOT_FOUND]
-    patterns = (r"^\d{4}/\d{2}/[^/]+/index\.html$", r"^don-vi/[^/]+/index\.html$", r"^nhiem-ky/[^/]+/index\.html$",
-                r"^\d{4}/\d{2}/index\.html$")
-    for pattern in patterns:
-        picks += [p for p in pages if re.match(pattern, p)][:1]
-    return [p for p in picks if p in pages or (p == SEARCH_WITH_RESULTS and "tim-kiem/index.html" in pages)]
+    search = save_as(URLS["search"])
+    picks = ["index.html", save_as(URLS["archives"]), search, SEARCH_WITH_RESULTS, publish.NOT_FOUND]
+    for kind in ("article", "unit", "term", "month"):
+        picks += [p for p in pages if file_pattern(kind).match(p)][:1]
+    return [p for p in picks if p in pages or (p == SEARCH_WITH_RESULTS and search in pages)]
 
 
 def serve_route(output: str, base: str):
@@ -287,7 +283,7 @@ def check_accessibility(output: str, base: str, pages: list[str] | None = None, 
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        chromium = launch(playwright)
         try:
             return _run_axe(chromium, output, base, pages, axe)
         finally:
@@ -303,7 +299,7 @@ def _run_axe(browser, output: str, base: str, pages: list[str], axe: str) -> lis
         context.route(re.compile(r"^(?!" + re.escape(base) + ")https?://.*"), lambda route: route.abort())
         tab = context.new_page()
         refused: list[str] = []
-        tab.on("console", lambda message: refused.append(message.text) if "content security policy" in message.text.lower() else None)
+        tab.on("console", lambda message, refused=refused: refused.append(message.text) if "content security policy" in message.text.lower() else None)
         try:
             for page in pages:
                 refused.clear()
