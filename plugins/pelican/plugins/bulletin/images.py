@@ -88,7 +88,7 @@ VARIANTS = {
     "og": Variant(widths=(1200,), formats=("jpeg",), default=1200, aspect=(40, 21), exact=True),  # 1200 × 630
 }
 # AVIF is kept out of VARIANTS: measured with Pillow 13.0 (invoke bench-images, README), at the same similarity to the
-# source it saves 7 to 15 % over WebP for 1.6 to 11 times the encoding time. Adding "avif" before "webp" in a
+# source it saves 7 to 15 % over WebP for 1.5 to 13 times the encoding time. Adding "avif" before "webp" in a
 # variant's formats turns it on.
 FORMATS = {
     "avif": Format("image/avif", "avif", {"format": "AVIF", "quality": 58, "speed": 6, "max_threads": 1}),
