@@ -256,6 +256,14 @@ def bench_preview(c, runs=5, content=CONTENT):
         raise Exit(code=result.exited)
 
 
+@task(name="bench-images", help={"photos": "số ảnh điện thoại trong bản tin tổng hợp (mặc định 200)"})
+def bench_images(c, photos=200):
+    """Benchmark photos: cold and warm build, memory, bytes, what a phone downloads (Chromium), AVIF vs WebP; write JSON."""
+    result = c.run(f"{shlex.quote(sys.executable)} benchmarks/images_bench.py --photos {int(photos)}", pty=False, warn=True)
+    if result.exited:
+        raise Exit(code=result.exited)
+
+
 @task(help={"articles": "số bài viết, cách nhau bằng dấu phẩy (mặc định 10000)", "runs": "số lần đo mỗi loại, lấy trung vị",
             "preview_runs": "số lần sửa bài trong bản xem trước (0: bỏ qua)"})
 def bench(c, articles="10000", runs=3, preview_runs=3):
