@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
 import shlex
 import shutil
@@ -12,7 +14,7 @@ from invoke.exceptions import Exit
 from invoke.parser.parser import ParseMachine
 
 from pelican.plugins.bulletin import build as builder
-from pelican.plugins.bulletin.errors import Refusal
+from pelican.plugins.bulletin.errors import BulletinError, Refusal
 from pelican.plugins.bulletin.finishers import FINISHERS
 
 PROJECT = os.path.dirname(os.path.abspath(__file__))
@@ -69,7 +71,7 @@ def publish(c, content=CONTENT, output=OUTPUT, target=""):
     if target:
         try:
             publisher.deploy(output, target, content)
-        except Refusal as refusal:
+        except BulletinError as refusal:  # a Refusal or a WriteFailure: the target is as it was
             print(refusal, file=sys.stderr)
             raise Exit(code=1) from None
         print(f"Đã chép bản công khai sang {target}.")
@@ -115,18 +117,31 @@ def livereload(c, content=CONTENT, output=OUTPUT, port=PORT):
 
 @task(help={"output": "thư mục xuất cần xóa"})
 def clean(c, output=OUTPUT):
-    """Delete the built site (output/) and caches; never touches content/."""
+    """Delete the built site (output/, only if the build wrote all of it) and the build cache; never content/."""
+    from pelican.plugins.bulletin.errors import failure_reason
     from pelican.plugins.bulletin.folders import guard_output
+    from pelican.plugins.bulletin.settings import DEFAULTS
 
     try:
-        guard_output(output, CONTENT)
+        guard_output(output, CONTENT, action="xóa")
     except Refusal as refusal:
         print(refusal, file=sys.stderr)
         raise Exit(code=1) from None
-    for path in (output, ".cache"):
-        if os.path.isdir(path):
-            shutil.rmtree(os.path.realpath(path))  # an output that is a link: empty what it points to, keep the link
-            print(f"Đã xóa {path}/")
+    cache = DEFAULTS["BULLETIN_CACHE"]  # only what the build keeps there: .cache/ may hold other programs' files
+    for path in (output, cache):
+        if not os.path.isdir(path):
+            continue
+        folder = os.path.realpath(path)  # an output that is a link: empty what it points to, keep the link
+        try:
+            if not os.access(os.path.dirname(folder), os.W_OK):  # rmtree would empty it, then fail on the folder
+                raise OSError(errno.EROFS if os.statvfs(folder).f_flag & os.ST_RDONLY else errno.EACCES, "read-only")
+            shutil.rmtree(folder)
+        except OSError as error:
+            print(f"không xóa được {path}: {failure_reason(error)}.", file=sys.stderr)
+            raise Exit(code=1) from None
+        print(f"Đã xóa {path}/")
+    with contextlib.suppress(OSError):
+        os.rmdir(os.path.dirname(cache))  # .cache/ when nothing else is left in it
 
 
 @task(iterable=["paths"], help={"paths": "tệp hoặc thư mục cần kiểm tra (mặc định: cả content/); ghi thẳng sau tên lệnh", "content": "thư mục nội dung", "format": "text hoặc json"})
