@@ -14,7 +14,7 @@ from invoke.exceptions import Exit
 from invoke.parser.parser import ParseMachine
 
 from pelican.plugins.bulletin import build as builder
-from pelican.plugins.bulletin.errors import BulletinError, Refusal
+from pelican.plugins.bulletin.errors import BulletinError, Refusal, display_path
 from pelican.plugins.bulletin.finishers import FINISHERS
 
 PROJECT = os.path.dirname(os.path.abspath(__file__))
@@ -43,8 +43,14 @@ ParseMachine.handle = _handle_file_words
 
 
 def settings_file(production: bool) -> str:
-    """Return the settings file of a local or a production build."""
-    return "publishconf.py" if production else "pelicanconf.py"
+    """Return the settings file of a local or a production build (the project's, from any working folder)."""
+    return os.path.join(PROJECT, "publishconf.py" if production else "pelicanconf.py")
+
+
+def in_project(folder: str | None, default: str) -> str:
+    """Return the folder the user gave (relative to where they are), or when they gave none the project's own
+    (content/, output/): a task run from a subfolder of the project works on the project."""
+    return folder or display_path(os.path.join(PROJECT, default))
 
 
 def run_build(content: str, output: str, production: bool = False, overrides: dict | None = None) -> builder.Outcome:
@@ -57,16 +63,18 @@ def run_build(content: str, output: str, production: bool = False, overrides: di
 
 
 @task(help={"content": "thư mục nội dung", "output": "thư mục xuất", "production": "dựng bản công khai (publishconf.py)"})
-def build(c, content=CONTENT, output=OUTPUT, production=False):
+def build(c, content=None, output=None, production=False):
     """Build the site into output/ (strict: stops on any content error; the old output stays until success)."""
+    content, output = in_project(content, CONTENT), in_project(output, OUTPUT)
     run_build(content, output, production)
 
 
 @task(help={"content": "thư mục nội dung", "output": "thư mục xuất", "target": "thư mục đích để chép bản công khai (tùy chọn)"})
-def publish(c, content=CONTENT, output=OUTPUT, target=""):
+def publish(c, content=None, output=None, target=""):
     """Build the public site (address from SITEURL) into output/; with --target DIR, copy it there atomically."""
     from pelican.plugins.bulletin import publish as publisher
 
+    content, output = in_project(content, CONTENT), in_project(output, OUTPUT)
     run_build(content, output, production=True)
     if target:
         try:
@@ -79,12 +87,13 @@ def publish(c, content=CONTENT, output=OUTPUT, target=""):
 
 @task(help={"output": "bản công khai đã dựng cần kiểm tra (mặc định: dựng bản mới vào thư mục tạm)", "content": "thư mục nội dung",
             "skip_browser": "bỏ qua kiểm tra khả năng tiếp cận trên trình duyệt"})
-def verify(c, output="", content=CONTENT, skip_browser=False):
+def verify(c, output="", content=None, skip_browser=False):
     """Quality gate for the public site: valid HTML, no broken reference, WCAG 2.1 AA (axe), Atom feeds, sitemap."""
     import tempfile
 
     from pelican.plugins.bulletin import verify as checker
 
+    content = in_project(content, CONTENT)
     with tempfile.TemporaryDirectory(prefix="ban-tin-verify-") as scratch:
         if not output:
             os.environ.setdefault("SITEURL", "https://example.org/ban-tin")  # a sub-path, to check every link under it
@@ -96,34 +105,40 @@ def verify(c, output="", content=CONTENT, skip_browser=False):
     if problems:
         print(f"Kiểm tra chất lượng: {len(problems)} vấn đề — chưa được xuất bản.", file=sys.stderr)
         raise Exit(code=1)
-    print("Kiểm tra chất lượng: đạt (HTML hợp lệ, liên kết đủ, WCAG 2.1 AA, nguồn tin Atom, sơ đồ trang).")
+    if skip_browser:
+        print("Kiểm tra chất lượng: đạt (HTML hợp lệ, liên kết đủ, nguồn tin Atom, sơ đồ trang). CHƯA kiểm tra khả năng "
+              "tiếp cận WCAG 2.1 AA vì đã bỏ qua trình duyệt (--skip-browser): hãy chạy lại không có tùy chọn này trước khi xuất bản.")
+    else:
+        print("Kiểm tra chất lượng: đạt (HTML hợp lệ, liên kết đủ, WCAG 2.1 AA, nguồn tin Atom, sơ đồ trang).")
 
 
 @task(help={"output": "thư mục cần phục vụ", "port": "cổng"})
-def serve(c, output=OUTPUT, port=PORT):
+def serve(c, output=None, port=PORT):
     """Serve the built site on 127.0.0.1:8000."""
     from pelican.plugins.bulletin.serve import serve_forever
 
-    serve_forever(output, HOST, int(port))
+    serve_forever(in_project(output, OUTPUT), HOST, int(port))
 
 
 @task(help={"content": "thư mục nội dung", "output": "thư mục xuất", "port": "cổng"})
-def livereload(c, content=CONTENT, output=OUTPUT, port=PORT):
+def livereload(c, content=None, output=None, port=PORT):
     """Preview with scheduled articles shown: rebuild on every save and refresh the browser."""
     from pelican.plugins.bulletin.serve import preview
 
+    content, output = in_project(content, CONTENT), in_project(output, OUTPUT)
     preview(settings_file(False), content, output, HOST, int(port), FINISHERS)
 
 
 @task(help={"output": "thư mục xuất cần xóa"})
-def clean(c, output=OUTPUT):
+def clean(c, output=None):
     """Delete the built site (output/, only if the build wrote all of it) and the build cache; never content/."""
     from pelican.plugins.bulletin.errors import failure_reason
     from pelican.plugins.bulletin.folders import guard_output
     from pelican.plugins.bulletin.settings import DEFAULTS
 
+    output = in_project(output, OUTPUT)
     try:
-        guard_output(output, CONTENT, action="xóa")
+        guard_output(output, in_project(None, CONTENT), action="xóa")
     except Refusal as refusal:
         print(refusal, file=sys.stderr)
         raise Exit(code=1) from None
@@ -145,12 +160,12 @@ def clean(c, output=OUTPUT):
 
 
 @task(iterable=["paths"], help={"paths": "tệp hoặc thư mục cần kiểm tra (mặc định: cả content/); ghi thẳng sau tên lệnh", "content": "thư mục nội dung", "format": "text hoặc json"})
-def check(c, paths=None, content=CONTENT, format="text"):
+def check(c, paths=None, content=None, format="text"):
     """Check content without building: every error as path:line: message; exit 1 if any."""
     from pelican.plugins.bulletin import check as checker
 
     notices = []
-    errors = checker.check_content(settings_file(False), content, list(paths or []) + shlex.split(c.remainder or ""), notices)
+    errors = checker.check_content(settings_file(False), in_project(content, CONTENT), list(paths or []) + shlex.split(c.remainder or ""), notices)
     checker.print_report(errors, format, notices)
     if errors:
         raise Exit(code=1)
@@ -175,10 +190,11 @@ def content_state(content: str):
 @task(help={"title": "tiêu đề bài viết", "unit": "đơn vị: mã, tên, tên gọi khác hoặc viết không dấu",
             "term": "nhiệm kỳ, ví dụ 2020-2025", "date": "ngày đăng dd/mm/yyyy HH:MM (mặc định: bây giờ)",
             "content": "thư mục nội dung"})
-def new(c, title="", unit="", term=None, date=None, content=CONTENT):
+def new(c, title="", unit="", term=None, date=None, content=None):
     """Write a new article file with valid front matter (never overwrites); print its path."""
     from pelican.plugins.bulletin.scaffold import ScaffoldError, new_article
 
+    content = in_project(content, CONTENT)
     state = content_state(content)
     try:
         path = new_article(content, state.registry, state.context.zone, title, unit, term, date,
@@ -191,7 +207,7 @@ def new(c, title="", unit="", term=None, date=None, content=CONTENT):
 
 @task(name="import", iterable=["files"], help={"files": "tệp .txt/.docx, thư mục hoặc mẫu như 'tho/*.txt'; ghi thẳng sau tên lệnh",
                                                  "dry_run": "chỉ in Markdown ra màn hình, không ghi tệp", "content": "thư mục nội dung"})
-def import_(c, files=None, dry_run=False, content=CONTENT):
+def import_(c, files=None, dry_run=False, content=None):
     """Import raw articles (.txt in any Vietnamese encoding, .docx) as Markdown; never overwrites."""
     from pelican.plugins.bulletin import importer
 
@@ -199,6 +215,7 @@ def import_(c, files=None, dry_run=False, content=CONTENT):
     if not files:
         print("Cách dùng: invoke import [--dry-run] [--content THƯ_MỤC] TỆP [TỆP_KHÁC …]", file=sys.stderr)
         raise Exit(code=2)
+    content = in_project(content, CONTENT)
     state = content_state(content)
     sources = importer.expand_sources(files)
     if not sources:
@@ -235,7 +252,7 @@ def bench_search(c, articles=10000):
 
 
 @task(name="bench-preview", help={"runs": "số lần sửa bài để đo (mặc định 5)", "content": "thư mục nội dung (được chép ra thư mục tạm)"})
-def bench_preview(c, runs=5, content=CONTENT):
+def bench_preview(c, runs=5, content=None):
     """Measure save-to-refreshed-page in the live preview (Chromium); print the figures and write JSON."""
     result = c.run(f"{shlex.quote(sys.executable)} benchmarks/preview_latency.py --runs {int(runs)} --content {shlex.quote(content)}",
                    pty=False, warn=True)

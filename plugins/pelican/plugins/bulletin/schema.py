@@ -291,6 +291,9 @@ def read_source(full_path: str, path: str) -> tuple[str | None, list[ContentErro
         return None, [ContentError(path, 1, f"không đọc được tệp ({error.strerror})")]
     if not raw.strip():
         return None, [ContentError(path, 1, "tệp rỗng — hãy viết phần khai báo và nội dung, hoặc xóa tệp")]
+    if utf16(raw):
+        return None, [ContentError(path, 1, "tệp lưu ở mã UTF-16, không phải UTF-8 — hãy mở bằng trình soạn thảo và lưu lại với "
+                                            "mã hóa UTF-8 (Notepad: Lưu thành…, ô Mã hóa chọn UTF-8)")]
     if b"\x00" in raw:
         return None, [ContentError(path, 1, "tệp nhị phân, không phải văn bản Markdown — hãy xóa hoặc chuyển ra khỏi thư mục bài viết")]
     try:
@@ -304,6 +307,24 @@ def read_source(full_path: str, path: str) -> tuple[str | None, list[ContentErro
     if errors:  # reported above; the text is read without them, so nothing else is said about them
         text = CONTROL_CHARS.sub(lambda m: _PARSED_AS.get(ord(m.group(0)), ""), text)
     return text, errors
+
+
+def utf16(raw: bytes) -> bool:
+    """Tell whether bytes are text saved as UTF-16 (Windows Notepad's "Unicode"): a byte-order mark, or bytes that
+    decode as UTF-16 into text (no NUL, few control characters, mostly ASCII as front matter and Vietnamese are)."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    if len(raw) % 2 or b"\x00" not in raw:
+        return False
+    for codec in ("utf-16-le", "utf-16-be"):
+        try:
+            text = raw.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" not in text and len(CONTROL_CHARS.findall(text)) <= len(text) // 100 \
+                and sum(c < "\x80" for c in text) * 2 >= len(text):
+            return True
+    return False
 
 
 def _controls(found: list[str]) -> str:
