@@ -85,7 +85,7 @@ class WriteFailure(BulletinError):
 WRITE_FAILURES = {
     errno.ENOSPC: "ổ đĩa đã đầy — hãy giải phóng chỗ trống rồi chạy lại",
     errno.EDQUOT: "đã hết hạn mức dung lượng của tài khoản — hãy giải phóng chỗ trống rồi chạy lại",
-    errno.EROFS: "ổ đĩa chỉ cho đọc, không cho ghi — hãy chọn thư mục trên ổ đĩa khác",
+    errno.EROFS: "ổ đĩa chỉ cho đọc, không cho ghi hay xóa — hãy chọn thư mục trên ổ đĩa khác",
     errno.EACCES: "không có quyền ghi — hãy chọn thư mục khác hoặc nhờ người quản trị máy cấp quyền",
     errno.EPERM: "không có quyền ghi — hãy chọn thư mục khác hoặc nhờ người quản trị máy cấp quyền",
 }
@@ -98,8 +98,7 @@ def failure_reason(error: OSError) -> str:
 
 def write_failure(error: OSError, where: str) -> str:
     """Say in Vietnamese why writing into a folder failed, what to do, and that nothing there was replaced."""
-    place = f" ({display_path(error.filename)})" if isinstance(error.filename, str) and error.filename != where else ""
-    return f"không ghi được vào {where}{place}: {failure_reason(error)}. Thư mục cũ (nếu có) được giữ nguyên."
+    return f"không ghi được vào {where}: {failure_reason(error)}. Thư mục cũ (nếu có) được giữ nguyên."
 
 
 def display_path(path: str) -> str:
