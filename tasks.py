@@ -179,9 +179,10 @@ def content_state(content: str):
         print(f"{content}: không có thư mục nội dung này — kiểm tra lại đường dẫn --content", file=sys.stderr)
         raise Exit(code=1)
     state = start_build(builder.read_settings(settings_file(False), content))
-    if state.errors:
+    if not state.context.registry_ok:  # other problems of the content folder are for check and build to report
         for error in state.errors:
-            print(error, file=sys.stderr)
+            if error.path == state.context.registry_path:
+                print(error, file=sys.stderr)
         print("Hãy sửa danh sách đơn vị trước.", file=sys.stderr)
         raise Exit(code=1)
     return state

@@ -358,6 +358,7 @@ def parse_document(text: str, path: str, kind: str, ctx: Context) -> Document:
     yaml_text, doc.body_line = split(text, doc)
     if yaml_text is None:
         return doc
+    written = bool(doc.body.strip())
     if too_big := limits.body_problems(doc.body):  # the body is not converted: the build stops on these anyway
         doc.errors += [ContentError(path, doc.body_line + p.line - 1, p.message) for p in too_big]
         doc.body = ""
@@ -398,6 +399,9 @@ def parse_document(text: str, path: str, kind: str, ctx: Context) -> Document:
             doc.warnings.append(ContentError(path, 1, f'bản nháp chưa có khóa "{key}" — cần điền trước khi đăng{_EXAMPLES[key]}'))
         else:
             doc.errors.append(ContentError(path, 1, f'thiếu khóa bắt buộc "{key}"{_EXAMPLES[key]}'))
+    if kind == "article" and not draft and not written:  # at the closing ---: the body goes below it
+        doc.errors.append(ContentError(path, doc.body_line - 1, "bài chưa có nội dung — hãy viết bài bên dưới dòng --- "
+                                                                 "này, hoặc ghi status: draft nếu bài chưa xong"))
     if doc.meta.get("image_caption") and "image" not in doc.meta:
         doc.errors.append(ContentError(path, doc.lines["image_caption"], '"image_caption" cần đi kèm "image" (đường dẫn ảnh)'))
     return doc
