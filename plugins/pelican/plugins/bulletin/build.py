@@ -121,7 +121,7 @@ def build(conf: str, content: str | None = None, output: str | None = None, over
     settings = read_settings(conf, content, output, overrides)
     target, source = settings["OUTPUT_PATH"], settings["PATH"]
     try:
-        guard_output(display_path(target), source)
+        guard_output(display_path(target), source, deep=False)  # all of it is looked at before the swap
     except Refusal as refusal:
         return Outcome(output=target, errors=[str(refusal)])
     shown, target = target, os.path.realpath(target)  # an output that is a link (to a web root) stays a link

@@ -22,15 +22,16 @@ RENAME_EXCHANGE = 2
 STALE_PREFIX = ".tmp-"
 
 
-def guard_output(output: str, content: str, role: str = "thư mục xuất", action: str = "thay") -> None:
+def guard_output(output: str, content: str, role: str = "thư mục xuất", action: str = "thay", deep: bool = True) -> None:
     """Refuse (Refusal) a folder that holds content, is a project, or holds anything an earlier build of ours did not
-    write (marks.refuse_unless_ours); `role` and `action` say in the refusal what the folder is and what would be done."""
+    write (marks.refuse_unless_ours); `role` and `action` say in the refusal what the folder is and what would be
+    done; deep=False looks only at its first level (before a build, which looks again at all of it at the end)."""
     target, source = os.path.realpath(output), os.path.realpath(content)
     if target == source or source.startswith(target + os.sep) or target.startswith(source + os.sep):
         raise Refusal(f"{role} {output} chứa hoặc nằm trong thư mục nội dung {content} — hãy chọn thư mục khác")
     if os.path.exists(os.path.join(target, ".git")) or os.path.exists(os.path.join(target, "pelicanconf.py")):
         raise Refusal(f"{role} {output} là thư mục dự án — hãy chọn thư mục khác")
-    marks.refuse_unless_ours(target, output, role, action)
+    marks.refuse_unless_ours(target, output, role, action, deep)
 
 
 def fresh_beside(target: str) -> str:

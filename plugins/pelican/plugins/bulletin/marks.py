@@ -130,13 +130,13 @@ def recording(folder: str):
             _write(os.path.join(folder, MARK), (known - (before - after)) | (after - before))
 
 
-def foreign(folder: str) -> list[str] | None:
+def foreign(folder: str, found: set[str] | None = None) -> list[str] | None:
     """Return the entries of a marked folder that its mark does not list (only the topmost of a foreign folder's
-    contents), sorted; None when the folder carries no mark."""
+    contents), sorted; None when the folder carries no mark. `found`: its entries, when already read."""
     known = listed(folder)
     if known is None:
         return None
-    extra = entries(folder) - known
+    extra = (entries(folder) if found is None else found) - known
     return sorted(e for e in extra if not any(p in extra for p in _parents(e)))
 
 
@@ -157,23 +157,37 @@ def leftover(folder: str) -> bool:
     return building(folder) or foreign(folder) == []
 
 
-def refuse_unless_ours(folder: str, shown: str, role: str = "thư mục xuất", action: str = "thay") -> None:
+def top_level(names) -> set[str]:
+    """Return the first level of entries ('a/b/c' -> 'a/', 'x' -> 'x')."""
+    return {e.split("/", 1)[0] + "/" if "/" in e else e for e in names}
+
+
+def refuse_unless_ours(folder: str, shown: str, role: str = "thư mục xuất", action: str = "thay", deep: bool = True) -> None:
     """Raise Refusal unless a folder may be replaced or deleted: absent, empty, or marked with nothing unlisted.
 
     `shown` is the folder as the user gave it; `role` names it ("thư mục xuất", "thư mục đích"), `action` is what
-    would be done ("thay", "xóa").
+    would be done ("thay", "xóa"). With deep=False only the folder's first level is compared with the mark (a quick
+    look before a build starts; the build looks at everything again before it replaces the folder).
     """
     if not os.path.lexists(folder):
         return
     if not os.path.isdir(folder):
         raise Refusal(f"{shown} là một tệp, không phải thư mục — sẽ không {action}; hãy chọn thư mục khác")
     try:
-        found = sorted(entries(folder))
+        found = entries(folder) if deep else top_level(e + "/" if os.path.isdir(os.path.join(folder, e))
+                                                       and not os.path.islink(os.path.join(folder, e)) else e
+                                                       for e in os.listdir(folder) if e not in OWN)
     except OSError as error:
         raise Refusal(f"không đọc được {role} {shown} ({error.strerror}) — sẽ không {action} thư mục này") from None
     if not found:  # empty, or only our marks: nothing to lose
         return
-    extra = foreign(folder)
+    if deep:
+        extra = foreign(folder, found)
+    else:
+        known = listed(folder)
+        extra = None if known is None else sorted(found - top_level(known))
+        if extra:  # refused: name everything that is not ours, at any depth
+            extra = foreign(folder)
     if extra is None:
         top = sorted({e.split("/", 1)[0] + ("/" if "/" in e else "") for e in found})
         if os.path.isfile(os.path.join(folder, "index.html")):
