@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
 import shlex
 import shutil
@@ -12,7 +14,7 @@ from invoke.exceptions import Exit
 from invoke.parser.parser import ParseMachine
 
 from pelican.plugins.bulletin import build as builder
-from pelican.plugins.bulletin.errors import Refusal
+from pelican.plugins.bulletin.errors import BulletinError, Refusal, display_path
 from pelican.plugins.bulletin.finishers import FINISHERS
 
 PROJECT = os.path.dirname(os.path.abspath(__file__))
@@ -42,8 +44,14 @@ ParseMachine.handle = _handle_file_words
 
 
 def settings_file(production: bool) -> str:
-    """Return the settings file of a local or a production build."""
-    return "publishconf.py" if production else "pelicanconf.py"
+    """Return the settings file of a local or a production build (the project's, from any working folder)."""
+    return os.path.join(PROJECT, "publishconf.py" if production else "pelicanconf.py")
+
+
+def in_project(folder: str | None, default: str) -> str:
+    """Return the folder the user gave (relative to where they are), or when they gave none the project's own
+    (content/, output/): a task run from a subfolder of the project works on the project."""
+    return folder or display_path(os.path.join(PROJECT, default))
 
 
 def run_build(content: str, output: str, production: bool = False, overrides: dict | None = None) -> builder.Outcome:
@@ -56,21 +64,23 @@ def run_build(content: str, output: str, production: bool = False, overrides: di
 
 
 @task(help={"content": "thư mục nội dung", "output": "thư mục xuất", "production": "dựng bản công khai (publishconf.py)"})
-def build(c, content=CONTENT, output=OUTPUT, production=False):
+def build(c, content=None, output=None, production=False):
     """Build the site into output/ (strict: stops on any content error; the old output stays until success)."""
+    content, output = in_project(content, CONTENT), in_project(output, OUTPUT)
     run_build(content, output, production)
 
 
 @task(help={"content": "thư mục nội dung", "output": "thư mục xuất", "target": "thư mục đích để chép bản công khai (tùy chọn)"})
-def publish(c, content=CONTENT, output=OUTPUT, target=""):
+def publish(c, content=None, output=None, target=""):
     """Build the public site (address from SITEURL) into output/; with --target DIR, copy it there atomically."""
     from pelican.plugins.bulletin import publish as publisher
 
+    content, output = in_project(content, CONTENT), in_project(output, OUTPUT)
     run_build(content, output, production=True)
     if target:
         try:
             publisher.deploy(output, target, content)
-        except Refusal as refusal:
+        except BulletinError as refusal:  # a Refusal or a WriteFailure: the target is as it was
             print(refusal, file=sys.stderr)
             raise Exit(code=1) from None
         print(f"Đã chép bản công khai sang {target}.")
@@ -78,12 +88,13 @@ def publish(c, content=CONTENT, output=OUTPUT, target=""):
 
 @task(help={"output": "bản công khai đã dựng cần kiểm tra (mặc định: dựng bản mới vào thư mục tạm)", "content": "thư mục nội dung",
             "skip_browser": "bỏ qua kiểm tra khả năng tiếp cận trên trình duyệt"})
-def verify(c, output="", content=CONTENT, skip_browser=False):
+def verify(c, output="", content=None, skip_browser=False):
     """Quality gate for the public site: valid HTML, no broken reference, WCAG 2.1 AA (axe), Atom feeds, sitemap."""
     import tempfile
 
     from pelican.plugins.bulletin import verify as checker
 
+    content = in_project(content, CONTENT)
     with tempfile.TemporaryDirectory(prefix="ban-tin-verify-") as scratch:
         if not output:
             os.environ.setdefault("SITEURL", "https://example.org/ban-tin")  # a sub-path, to check every link under it
@@ -95,33 +106,38 @@ def verify(c, output="", content=CONTENT, skip_browser=False):
     if problems:
         print(f"Kiểm tra chất lượng: {len(problems)} vấn đề — chưa được xuất bản.", file=sys.stderr)
         raise Exit(code=1)
-    print("Kiểm tra chất lượng: đạt (HTML hợp lệ, liên kết đủ, WCAG 2.1 AA, nguồn tin Atom, sơ đồ trang).")
+    if skip_browser:
+        print("Kiểm tra chất lượng: đạt (HTML hợp lệ, liên kết đủ, nguồn tin Atom, sơ đồ trang). CHƯA kiểm tra khả năng "
+              "tiếp cận WCAG 2.1 AA vì đã bỏ qua trình duyệt (--skip-browser): hãy chạy lại không có tùy chọn này trước khi xuất bản.")
+    else:
+        print("Kiểm tra chất lượng: đạt (HTML hợp lệ, liên kết đủ, WCAG 2.1 AA, nguồn tin Atom, sơ đồ trang).")
 
 
 @task(help={"output": "thư mục cần phục vụ", "port": "cổng"})
-def serve(c, output=OUTPUT, port=PORT):
+def serve(c, output=None, port=PORT):
     """Serve the built site on 127.0.0.1:8000."""
     from pelican.plugins.bulletin.serve import serve_forever
 
-    serve_forever(output, HOST, int(port))
+    serve_forever(in_project(output, OUTPUT), HOST, int(port))
 
 
 @task(help={"content": "thư mục nội dung", "output": "thư mục của bản xem trước (không phải output/)", "port": "cổng"})
-def livereload(c, content=CONTENT, output=PREVIEW, port=PORT):
+def livereload(c, content=None, output=None, port=PORT):
     """Preview with scheduled articles shown, built into .preview/: rebuild on every save and refresh the browser."""
     from pelican.plugins.bulletin.serve import preview
 
+    content, output = in_project(content, CONTENT), in_project(output, PREVIEW)
     preview(settings_file(False), content, output, HOST, int(port), FINISHERS)
 
 
 @task(help={"content": "thư mục nội dung (trong một kho git)", "output": "thư mục của bản xem trước (không phải output/)",
             "port": "cổng của bản xem trước"})
-def edit(c, content=CONTENT, output=PREVIEW, port=PORT):
+def edit(c, content=None, output=None, port=PORT):
     """Web editor at 127.0.0.1:8000/quan-tri/ with the live preview and a local git backend (Ctrl-C stops both)."""
     from pelican.plugins.bulletin.editor import EditorError, run
 
     try:
-        run(settings_file(False), content, output, int(port))
+        run(settings_file(False), in_project(content, CONTENT), in_project(output, PREVIEW), int(port))
     except EditorError as error:
         print(f"Không mở được trình soạn thảo: {error}", file=sys.stderr)
         raise Exit(code=1) from None
@@ -132,28 +148,44 @@ def edit(c, content=CONTENT, output=PREVIEW, port=PORT):
 
 
 @task(help={"output": "thư mục xuất cần xóa"})
-def clean(c, output=OUTPUT):
-    """Delete the built site (output/) and caches; never touches content/."""
+def clean(c, output=None):
+    """Delete the built site (output/) and the preview's (.preview/), each only if the build wrote all of it, and the
+    build cache; never content/."""
+    from pelican.plugins.bulletin.errors import failure_reason
     from pelican.plugins.bulletin.folders import guard_output
+    from pelican.plugins.bulletin.settings import DEFAULTS
 
-    try:
-        guard_output(output, CONTENT)
-    except Refusal as refusal:
-        print(refusal, file=sys.stderr)
-        raise Exit(code=1) from None
-    for path in (output, PREVIEW, ".cache"):
-        if os.path.isdir(path):
-            shutil.rmtree(os.path.realpath(path))  # an output that is a link: empty what it points to, keep the link
-            print(f"Đã xóa {path}/")
+    output, preview = in_project(output, OUTPUT), in_project(None, PREVIEW)
+    for folder in (output, preview):  # each only when the build wrote all of it
+        try:
+            guard_output(folder, in_project(None, CONTENT), action="xóa")
+        except Refusal as refusal:
+            print(refusal, file=sys.stderr)
+            raise Exit(code=1) from None
+    cache = in_project(None, DEFAULTS["BULLETIN_CACHE"])  # only the build's own: .cache/ may hold other programs' files
+    for path in (output, preview, cache):
+        if not os.path.isdir(path):
+            continue
+        folder = os.path.realpath(path)  # an output that is a link: empty what it points to, keep the link
+        try:
+            if not os.access(os.path.dirname(folder), os.W_OK):  # rmtree would empty it, then fail on the folder
+                raise OSError(errno.EROFS if os.statvfs(folder).f_flag & os.ST_RDONLY else errno.EACCES, "read-only")
+            shutil.rmtree(folder)
+        except OSError as error:
+            print(f"không xóa được {path}: {failure_reason(error)}.", file=sys.stderr)
+            raise Exit(code=1) from None
+        print(f"Đã xóa {path}/")
+    with contextlib.suppress(OSError):
+        os.rmdir(os.path.dirname(cache))  # .cache/ when nothing else is left in it
 
 
 @task(iterable=["paths"], help={"paths": "tệp hoặc thư mục cần kiểm tra (mặc định: cả content/); ghi thẳng sau tên lệnh", "content": "thư mục nội dung", "format": "text hoặc json"})
-def check(c, paths=None, content=CONTENT, format="text"):
+def check(c, paths=None, content=None, format="text"):
     """Check content without building: every error as path:line: message; exit 1 if any."""
     from pelican.plugins.bulletin import check as checker
 
     notices = []
-    errors = checker.check_content(settings_file(False), content, list(paths or []) + shlex.split(c.remainder or ""), notices)
+    errors = checker.check_content(settings_file(False), in_project(content, CONTENT), list(paths or []) + shlex.split(c.remainder or ""), notices)
     checker.print_report(errors, format, notices)
     if errors:
         raise Exit(code=1)
@@ -167,9 +199,10 @@ def content_state(content: str):
         print(f"{content}: không có thư mục nội dung này — kiểm tra lại đường dẫn --content", file=sys.stderr)
         raise Exit(code=1)
     state = start_build(builder.read_settings(settings_file(False), content))
-    if state.errors:
+    if not state.context.registry_ok:  # other problems of the content folder are for check and build to report
         for error in state.errors:
-            print(error, file=sys.stderr)
+            if error.path == state.context.registry_path:
+                print(error, file=sys.stderr)
         print("Hãy sửa danh sách đơn vị trước.", file=sys.stderr)
         raise Exit(code=1)
     return state
@@ -178,10 +211,11 @@ def content_state(content: str):
 @task(help={"title": "tiêu đề bài viết", "unit": "đơn vị: mã, tên, tên gọi khác hoặc viết không dấu",
             "term": "nhiệm kỳ, ví dụ 2020-2025", "date": "ngày đăng dd/mm/yyyy HH:MM (mặc định: bây giờ)",
             "content": "thư mục nội dung"})
-def new(c, title="", unit="", term=None, date=None, content=CONTENT):
+def new(c, title="", unit="", term=None, date=None, content=None):
     """Write a new article file with valid front matter (never overwrites); print its path."""
     from pelican.plugins.bulletin.scaffold import ScaffoldError, new_article
 
+    content = in_project(content, CONTENT)
     state = content_state(content)
     try:
         path = new_article(content, state.registry, state.context.zone, title, unit, term, date,
@@ -194,7 +228,7 @@ def new(c, title="", unit="", term=None, date=None, content=CONTENT):
 
 @task(name="import", iterable=["files"], help={"files": "tệp .txt/.docx, thư mục hoặc mẫu như 'tho/*.txt'; ghi thẳng sau tên lệnh",
                                                  "dry_run": "chỉ in Markdown ra màn hình, không ghi tệp", "content": "thư mục nội dung"})
-def import_(c, files=None, dry_run=False, content=CONTENT):
+def import_(c, files=None, dry_run=False, content=None):
     """Import raw articles (.txt in any Vietnamese encoding, .docx) as Markdown; never overwrites."""
     from pelican.plugins.bulletin import importer
 
@@ -202,6 +236,7 @@ def import_(c, files=None, dry_run=False, content=CONTENT):
     if not files:
         print("Cách dùng: invoke import [--dry-run] [--content THƯ_MỤC] TỆP [TỆP_KHÁC …]", file=sys.stderr)
         raise Exit(code=2)
+    content = in_project(content, CONTENT)
     state = content_state(content)
     sources = importer.expand_sources(files)
     if not sources:
@@ -248,7 +283,7 @@ def bench_search(c, articles=10000):
 
 
 @task(name="bench-preview", help={"runs": "số lần sửa bài để đo (mặc định 5)", "content": "thư mục nội dung (được chép ra thư mục tạm)"})
-def bench_preview(c, runs=5, content=CONTENT):
+def bench_preview(c, runs=5, content=None):
     """Measure save-to-refreshed-page in the live preview (Chromium); print the figures and write JSON."""
     result = c.run(f"{shlex.quote(sys.executable)} benchmarks/preview_latency.py --runs {int(runs)} --content {shlex.quote(content)}",
                    pty=False, warn=True)

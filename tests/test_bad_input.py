@@ -109,6 +109,9 @@ CASES = {
                           path="articles/2022/hoi-nghi.md"),
     "slug-takes-an-index-page": Case({"pages/don-vi.md": '---\ntitle: "Đơn vị"\n---\n\nx\n'}, ("trùng với một trang mục lục",), 1, path="pages/don-vi.md"),
     "symlink-outside-content": Case({}, ("ra ngoài thư mục nội dung",), 1),
+    "symlink-loop": Case({}, ("liên kết thư mục", "vòng lặp", "hãy xóa liên kết"), 1, path="articles/2022/vong"),
+    "utf16-article": Case({BAD: article().encode("utf-16")}, ("UTF-16", "lưu lại với mã hóa UTF-8"), 1),
+    "utf16-article-without-mark": Case({BAD: article().encode("utf-16-le")}, ("UTF-16",), 1),
     "svg-with-script": Case({"images/bieu-do.svg": '<svg xmlns="http://www.w3.org/2000/svg">\n<script>alert(1)</script>\n</svg>'},
                             ("ảnh SVG chứa mã chạy được", "<script"), 2, path="images/bieu-do.svg"),
     "svg-with-event-handler": Case({"images/bieu-do.svg": '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"></svg>'},
@@ -153,6 +156,8 @@ def prepare(tmp_path: Path, name: str, case: Case) -> Path:
         outside = tmp_path / "ngoai.md"
         outside.write_text(article(), encoding="utf-8")
         (content / BAD).symlink_to(outside)
+    if name == "symlink-loop":  # Pelican follows links: it would read the articles again under every longer path
+        (content / "articles" / "2022" / "vong").symlink_to("..", target_is_directory=True)
     return content
 
 
@@ -286,7 +291,8 @@ def test_the_failure_summary_says_whether_an_old_site_is_kept(build_site, built_
 
 
 # The real command line, for a representative subset: exit code, message on stderr, no traceback, output kept.
-CLI_CASES = ["yaml-tab-indent", "unknown-unit", "binary-file", "duplicate-url", "units-yaml-error", "symlink-outside-content"]
+CLI_CASES = ["yaml-tab-indent", "unknown-unit", "binary-file", "duplicate-url", "units-yaml-error", "symlink-outside-content",
+             "symlink-loop"]
 
 
 @pytest.mark.slow
@@ -318,16 +324,26 @@ def test_invoke_build_refuses_a_missing_content_folder(tmp_path):
 
 
 AGREEING = ["wrong-year-folder", "one-year-term", "title-control-escape", "unit-control-escape", "slug-too-long", "deeply-nested-list", "deeply-indented-list",
-            "unclosed-brackets", "paragraph-too-long", "control-character", "ten-megabyte-article", "svg-with-script"]
+            "unclosed-brackets", "paragraph-too-long", "control-character", "ten-megabyte-article", "svg-with-script",
+            "symlink-loop", "utf16-article"]
 
 
 @pytest.mark.parametrize("name", AGREEING)
-def test_check_reports_exactly_what_the_build_refuses(previous, name):
+def test_check_reports_exactly_what_the_build_refuses(previous, tmp_path, name):
+    prepare(tmp_path, name, CASES[name])
     write_content(previous.content, CASES[name].files)
     outcome = build_into(previous.content, previous.output)
     checked = check_content(str(ROOT / "pelicanconf.py"), str(previous.content), [])
     assert not outcome.ok
     assert sorted(outcome.errors) == sorted(str(e) for e in checked)
+
+
+def test_a_folder_link_loop_is_one_error_naming_the_link(previous, tmp_path):
+    prepare(tmp_path, "symlink-loop", CASES["symlink-loop"])
+    outcome = build_into(previous.content, previous.output)
+    assert outcome.errors == [f'{previous.content}/articles/2022/vong:1: "articles/2022/vong" là liên kết thư mục trỏ '
+                              "ngược lên thư mục articles/ chứa chính nó (một vòng lặp: các tệp trong đó sẽ bị đọc lại "
+                              "vô số lần) — hãy xóa liên kết này"]
 
 
 @pytest.mark.slow

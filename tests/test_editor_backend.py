@@ -214,7 +214,9 @@ def test_the_previews_build_into_their_own_ignored_folder():
 
     import tasks
 
-    for task in (tasks.livereload, tasks.edit):
-        assert inspect.signature(task.body).parameters["output"].default == tasks.PREVIEW != tasks.OUTPUT
+    assert tasks.PREVIEW != tasks.OUTPUT
+    for task in (tasks.livereload, tasks.edit):  # an output given on the command line, else the project's .preview/
+        assert inspect.signature(task.body).parameters["output"].default is None
+        assert "in_project(output, PREVIEW)" in inspect.getsource(task.body)
     for path in (f"{tasks.PREVIEW}/2027/index.html", f".{tasks.PREVIEW}.tmp-abc/index.html"):  # built, being built
         assert subprocess.run(["git", "-C", str(ROOT), "check-ignore", "-q", path], check=False).returncode == 0, path

@@ -10,7 +10,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from conftest import ROOT
 from conftest import run_invoke as invoke
+from pelican.plugins.bulletin.check import check_content
 
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -44,6 +46,7 @@ def test_new_writes_a_valid_article_dated_now_in_vietnam(content):
     assert before - timedelta(minutes=1) <= moment <= after
     assert path.parent.name == str(year)
     assert re.search(r"^units:\n  - huyen-uy-hon-quan\b", meta, re.M)
+    assert re.search(r"^status: draft\b", meta, re.M)  # a draft until the editor publishes it
     checked = invoke("check", "--content", str(content))
     assert checked.returncode == 0, checked.stderr
     assert "Nội dung hợp lệ" in checked.stdout
@@ -98,3 +101,46 @@ def test_new_refuses_bad_dates_and_terms(content, args, message):
     assert result.returncode == 1
     assert message in result.stderr and "Traceback" not in result.stderr
     assert not list(content.glob("articles/*/*.md"))
+
+
+def check(content: Path) -> list[str]:
+    """Check a content folder as `invoke check` does; return the errors as path:line: message."""
+    return [str(e) for e in check_content(str(ROOT / "pelicanconf.py"), str(content), [])]
+
+
+def test_every_commented_line_of_a_new_file_stays_valid_when_uncommented(content):
+    path = Path(new(content, "--title", "Hội nghị chuyên đề", "--unit", "tinh-uy", "--term", "2020-2025").stdout.strip())
+    original = path.read_text(encoding="utf-8")
+    commented = [n for n, line in enumerate(original.split("\n")) if line.startswith("# ")]
+    assert len(commented) >= 3
+    for chosen in [[n] for n in commented] + [commented]:  # each one alone, then all of them
+        lines = original.split("\n")
+        for number in chosen:
+            lines[number] = lines[number].removeprefix("# ")  # what an editor's "uncomment" does
+        path.write_text("\n".join(lines), encoding="utf-8")
+        assert check(content) == [], lines
+
+
+def test_a_new_draft_is_published_by_changing_its_status_and_needs_a_body(content):
+    path = Path(new(content, "--title", "Hội nghị chuyên đề", "--unit", "tinh-uy", "--date", "01/02/2024").stdout.strip())
+    draft = path.read_text(encoding="utf-8")
+    closing = draft.split("\n").index("---", 1) + 1
+    for published in (draft.replace("status: draft", "status: published"),
+                      "\n".join(line for line in draft.split("\n") if not line.startswith("status:"))):
+        path.write_text(published, encoding="utf-8")
+        line = closing - (published.count("\n") < draft.count("\n"))
+        assert check(content) == [f"{path}:{line}: bài chưa có nội dung — hãy viết bài bên dưới dòng --- này, hoặc ghi "
+                                  "status: draft nếu bài chưa xong"]
+        path.write_text(published + "Nội dung bài viết.\n", encoding="utf-8")
+        assert check(content) == []
+
+
+@pytest.mark.parametrize("title, says", [
+    ("Hội nghị cán bộ\x07", "U+0007"),
+    ("Hội nghị\u200b cán bộ", "U+200B"),
+])
+def test_new_never_writes_what_check_would_refuse(content, title, says):
+    result = new(content, "--title", title, "--unit", "tinh-uy")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert says in result.stderr and "chưa ghi tệp nào" in result.stderr
+    assert not (content / "articles").exists()

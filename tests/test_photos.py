@@ -19,7 +19,7 @@ from PIL import ExifTags, Image
 
 from conftest import ROOT, article, build_into, overrides, write_content
 from pelican.plugins.bulletin import build as builder
-from pelican.plugins.bulletin import images
+from pelican.plugins.bulletin import images, marks
 from pelican.plugins.bulletin.check import check_content
 from pelican.plugins.bulletin.incremental import LiveSite
 from pelican.plugins.bulletin.serve import PREVIEW_SETTINGS
@@ -359,6 +359,8 @@ def test_a_new_photo_is_made_when_copied_in_and_shows_in_the_live_preview_on_the
     img = BeautifulSoup((output / "2022/04/bai/index.html").read_text(encoding="utf-8"), "html.parser").select_one("picture img")
     shown = Image.open(published(tmp_path, img["src"])).convert("RGB")
     assert _near(shown.getpixel((shown.width - 10, shown.height - 10)), RED)  # orientation 3: turned half a circle
+    assert marks.foreign(str(output)) == []  # its files are in the folder's mark: the next full build may replace it
+    assert live.build_all().ok
 
 
 def loaded_source(tab, selector: str) -> str:

@@ -17,7 +17,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import BASE, INVOKE, ROOT, article, build_public, run_invoke
-from pelican.plugins.bulletin import publish, verify
+from pelican.plugins.bulletin import marks, publish, verify
 from pelican.plugins.bulletin.errors import Refusal
 from pelican.plugins.bulletin.folders import STALE_PREFIX
 
@@ -263,6 +263,7 @@ def test_publish_refuses_a_target_that_is_not_an_earlier_copy(tmp_path, kind):
     output.mkdir()
     for name in ("index.html", "sitemap.xml", "robots.txt"):
         (output / name).write_text("x", encoding="utf-8")
+    marks.seal(str(output))  # a public build of ours, as far as its mark says
     project, content = tmp_path / "du-an", tmp_path / "du-an" / "content"
     (project / ".git").mkdir(parents=True)
     (project / "pelicanconf.py").write_text("SITENAME = 'x'\n", encoding="utf-8")

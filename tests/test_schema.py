@@ -417,9 +417,13 @@ def test_messages_say_what_to_do(check, lines, line, words):
         assert "xóa dòng này" not in message  # a required key cannot go
 
 
-@pytest.mark.parametrize("body", ["", "  \n\n\t"])
-def test_a_published_article_needs_a_body(check, body):
+@pytest.mark.parametrize("body", ["", "   \n\n\t", "\n"])
+def test_a_published_article_without_a_body_is_an_error_at_the_closing_line(check, body):
     line, message = only_error(check(fm(*GOOD, body=body)))
-    assert line == 5 and "chưa có nội dung" in message  # the closing --- (the body starts after it)
-    assert check(fm(*GOOD, 'status: "draft"', body=body)).ok  # a draft may be empty
-    assert check(fm(*GOOD, body="Một câu.")).ok
+    assert line == 5  # the closing ---: the body goes below it
+    assert "bài chưa có nội dung" in message and "status: draft" in message
+
+
+def test_a_draft_or_a_page_without_a_body_is_fine(check):
+    assert check(fm(*GOOD, "status: draft", body="")).errors == []
+    assert check(fm('title: "Giới thiệu"', body=""), kind="page").errors == []

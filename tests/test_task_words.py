@@ -63,8 +63,8 @@ def parse(argv: list[str]) -> dict[str, dict]:
 
 
 def test_a_file_named_like_a_task_is_a_file_for_check(tmp_path, monkeypatch):
-    assert parse(["check", "build"]) == {"check": {"paths": [], "content": "content", "format": "text"}, "build": {
-        "content": "content", "output": "output", "production": False}}  # no such file: two tasks
+    assert parse(["check", "build"]) == {"check": {"paths": [], "content": None, "format": "text"}, "build": {
+        "content": None, "output": None, "production": False}}  # no such file: two tasks
     monkeypatch.chdir(tmp_path)
     (tmp_path / "build").write_text(GOOD, encoding="utf-8")
-    assert parse(["check", "build", "--format", "json"]) == {"check": {"paths": ["build"], "content": "content", "format": "json"}}
+    assert parse(["check", "build", "--format", "json"]) == {"check": {"paths": ["build"], "content": None, "format": "json"}}

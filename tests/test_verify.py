@@ -40,6 +40,14 @@ def test_invoke_verify_passes_on_the_sample_site():
     assert "Kiểm tra chất lượng: đạt" in result.stdout
 
 
+@pytest.mark.slow
+def test_verify_without_the_browser_never_claims_wcag_was_checked(sample):
+    result = run_invoke("verify", "--output", str(sample), "--skip-browser", timeout=900)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "Kiểm tra chất lượng: đạt (HTML hợp lệ, liên kết đủ, nguồn tin Atom, sơ đồ trang)." in result.stdout
+    assert "CHƯA kiểm tra khả năng tiếp cận WCAG 2.1 AA" in result.stdout and "--skip-browser" in result.stdout
+
+
 def test_verify_reads_the_address_from_the_build(sample, tmp_path):
     assert verify.site_address(str(sample)) == (SITE, [])
     base, problems = verify.site_address(str(tmp_path))

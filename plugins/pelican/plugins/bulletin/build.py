@@ -12,7 +12,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .errors import ContentError, ContentErrors, Refusal, SettingsError, display_path
+from . import marks
+from .errors import ContentError, ContentErrors, Refusal, SettingsError, display_path, write_failure
 from .folders import fresh_beside, guard_output, one_build_at_a_time, remove_stale, swap_into_place
 from .settings import STATE_KEY
 
@@ -120,10 +121,20 @@ def build(conf: str, content: str | None = None, output: str | None = None, over
     settings = read_settings(conf, content, output, overrides)
     target, source = settings["OUTPUT_PATH"], settings["PATH"]
     try:
-        guard_output(target, source)
+        guard_output(display_path(target), source, deep=False)  # all of it is looked at before the swap
     except Refusal as refusal:
         return Outcome(output=target, errors=[str(refusal)])
     shown, target = target, os.path.realpath(target)  # an output that is a link (to a web root) stays a link
+    try:
+        return _build_beside(settings, shown, target, finishers)
+    except Refusal as refusal:  # files appeared in the output while this build ran
+        return Outcome(output=shown, errors=[str(refusal)])
+    except OSError as error:  # the machine refused a write: a read-only or full disk, no permission
+        return Outcome(output=shown, errors=[write_failure(error, shown)])
+
+
+def _build_beside(settings: dict, shown: str, target: str, finishers: tuple[Finisher, ...]) -> Outcome:
+    """Build into a marked temporary folder beside the target; mark it finished and swap it in on success."""
     parent = os.path.dirname(target)
     os.makedirs(parent, exist_ok=True)
     with one_build_at_a_time(parent):  # else a second build would delete the first one's folder as stale
@@ -137,7 +148,9 @@ def build(conf: str, content: str | None = None, output: str | None = None, over
                 if not outcome.ok:
                     break
             if outcome.ok:
+                marks.seal(temporary)  # last: it lists everything the build and its finishers wrote
                 os.chmod(temporary, 0o755)
+                guard_output(display_path(shown), settings["PATH"])  # again: a file may have been put there meanwhile
                 swap_into_place(temporary, target)
             outcome.output = shown
             return outcome

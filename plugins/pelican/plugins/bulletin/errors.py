@@ -9,12 +9,14 @@
     InputError       a value that cannot be read: DateError, TermError, EncodingUnsure
     ScaffoldError    what `invoke new` was given, ImportFailure: a file `invoke import` cannot take
     Refusal          a folder the tool will not write into or delete: it is not a site it built
+    WriteFailure     the machine refused a write (full or read-only disk, no permission); write_failure() words it
 - A check of a finished site (a finishing step, `invoke verify`) returns its problems as lines naming the file.
 Paths in messages are shown as the editor typed them: relative to the working folder when inside it (display_path).
 """
 
 from __future__ import annotations
 
+import errno
 import os
 from dataclasses import dataclass
 
@@ -73,6 +75,30 @@ class ImportFailure(BulletinError):
 
 class Refusal(BulletinError):
     """A folder the tool will not write into, replace or delete (it holds content or other people's files)."""
+
+
+class WriteFailure(BulletinError):
+    """The machine refused a write (a full or read-only disk, no permission); nothing was replaced."""
+
+
+# What an OSError of a write means for the user, by errno, and what to do.
+WRITE_FAILURES = {
+    errno.ENOSPC: "ổ đĩa đã đầy — hãy giải phóng chỗ trống rồi chạy lại",
+    errno.EDQUOT: "đã hết hạn mức dung lượng của tài khoản — hãy giải phóng chỗ trống rồi chạy lại",
+    errno.EROFS: "ổ đĩa chỉ cho đọc, không cho ghi hay xóa — hãy chọn thư mục trên ổ đĩa khác",
+    errno.EACCES: "không có quyền ghi — hãy chọn thư mục khác hoặc nhờ người quản trị máy cấp quyền",
+    errno.EPERM: "không có quyền ghi — hãy chọn thư mục khác hoặc nhờ người quản trị máy cấp quyền",
+}
+
+
+def failure_reason(error: OSError) -> str:
+    """Say in Vietnamese what an OSError of the machine means and what to do."""
+    return WRITE_FAILURES.get(error.errno, f"lỗi hệ thống: {error.strerror or error}")
+
+
+def write_failure(error: OSError, where: str) -> str:
+    """Say in Vietnamese why writing into a folder failed, what to do, and that nothing there was replaced."""
+    return f"không ghi được vào {where}: {failure_reason(error)}. Thư mục cũ (nếu có) được giữ nguyên."
 
 
 def display_path(path: str) -> str:

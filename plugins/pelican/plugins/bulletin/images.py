@@ -818,6 +818,16 @@ def run_jobs(jobs: list[tuple], workers: int) -> list[tuple[str, str]]:
         return list(pool.imap_unordered(_encode, jobs))
 
 
+def published_files(settings: dict) -> set[str]:
+    """Return the files publish() puts into the output, relative to it (the preview adds them to the folder's mark)."""
+    photos = get_state(settings).photos
+    if photos is None:
+        return set()
+    files = {published_name(source, r) for key, source in photos.needed.items()
+             for r in plan(source.width, source.height) if r.variant in photos.variants[key]}
+    return files | ({card_name(photos.card[0])} if photos.card_needed else set())
+
+
 def link_variants(source: Source, folder: str, output: str, variants: set[str]) -> None:
     """Put a source's files of these variants into the output under their published names (hard links to the cache;
     copies if need be)."""

@@ -22,7 +22,7 @@ from pelican.paginator import Paginator
 from pelican.writers import Writer
 
 from . import build as builder
-from . import images
+from . import images, marks
 from .prefetch import finish_reading
 from .state import LIVE_KEY, get_state
 from .writer import WriteJob
@@ -162,6 +162,7 @@ class LiveSite:
             writer = _SelectiveWriter(self.output, settings, wanted)
             for job in jobs:
                 (job if job.is_feed else job.with_template(_Select(job.args[0], wanted))).run(writer)
+            marks.add(self.output, wanted | images.published_files(settings))  # the folder stays replaceable
         finally:
             root.removeHandler(collector)
         outcome.errors.extend(f"Pelican: {m}" for m in collector.errors)
@@ -175,8 +176,9 @@ class LiveSite:
         """Run the finishers (the search index) on the preview folder after a fast update; `cancel` stops it."""
         settings = self.articles_generator().settings
         errors: list[str] = []
-        for finish in self.finishers:
-            errors.extend(finish(self.output, settings, cancel))
+        with marks.recording(self.output):  # what the steps add to the folder is added to its mark
+            for finish in self.finishers:
+                errors.extend(finish(self.output, settings, cancel))
         return errors
 
     def touched_pages(self, article) -> tuple[set[str], list[WriteJob]]:

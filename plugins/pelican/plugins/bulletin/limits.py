@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-ARTICLE_BYTES = 1024 * 1024  # one article file (Markdown); a long congress report is about 150 KB
+MB = 1024 * 1024
+ARTICLE_BYTES = MB  # one article file (Markdown); a long congress report is about 150 KB
 SLUG_CHARS = 200  # the last part of an article's address (a file name: at most 255 bytes on most disks)
 PARAGRAPH_CHARS = 10_000  # one paragraph (lines not separated by a blank line); a long one is about 2,000
 UNCLOSED_BRACKETS = 20  # "[" without a "]" in one paragraph, or "](" without a ")"
@@ -20,6 +21,15 @@ BRACKET_DEPTH = 4  # [ inside [ inside [ … (a photo inside a link is 2)
 NESTING = 16  # lists and quotes inside each other
 LIST_INDENT = 64  # columns of indentation before a list marker
 ABBREVIATIONS = 100  # definitions of abbreviations (*[UBND]: Ủy ban nhân dân) in one article
+
+# What `invoke import` takes, checked before it reads further (importer/sizes.py). A Word file's sizes come from its
+# zip directory, before anything is unpacked: Python's zipfile never unpacks a part beyond the size listed there.
+TEXT_FILE_BYTES = 2 * ARTICLE_BYTES  # a .txt source (saved as UTF-16 it takes two bytes a letter)
+WORD_FILE_BYTES = 100 * MB  # a .docx file, its photos included
+WORD_TEXT_BYTES = 10 * MB  # the XML of a .docx unpacked: a long article with rich formatting is about 2 MB
+WORD_UNPACKED_BYTES = 100 * MB  # every part of a .docx unpacked (a zip bomb lists far more)
+WORD_PARTS = 5_000  # parts in a .docx (a few dozen, and one per photo)
+IMAGE_BYTES = 20 * MB  # one photo embedded in a .docx (a phone's photo is 3 to 8 MB)
 
 _MARKERS = re.compile(r"\s{0,3}(?:[-*+]|\d{1,9}[.)])(?:[ \t]+|$)|\s{0,3}>[ \t]?")
 _LIST_ITEM = re.compile(r"^([ \t]*)(?:[-*+]|\d{1,9}[.)])[ \t]")

@@ -22,8 +22,9 @@ from xml.sax.saxutils import escape
 
 import brotli
 
-from .errors import Refusal
-from .folders import fresh_beside, guard_output, remove_stale, swap_into_place
+from . import marks
+from .errors import Refusal, WriteFailure, write_failure
+from .folders import copy_into, fresh_beside, guard_output, remove_stale, swap_into_place
 from .urls import URLS
 
 HASHED = (".css", ".js")  # theme files whose names carry a content hash
@@ -184,27 +185,35 @@ def compress(output: str, settings: dict, cancel=None) -> list[str]:
 
 
 def looks_published(folder: str) -> bool:
-    """Tell whether a folder holds a public build made by this tool (index, sitemap and robots.txt)."""
-    return all(os.path.isfile(os.path.join(folder, name)) for name in ("index.html", SITEMAP, ROBOTS))
+    """Tell whether a folder holds a public build made by this tool (index, sitemap and robots.txt) and nothing its
+    mark does not list."""
+    return all(os.path.isfile(os.path.join(folder, name)) for name in ("index.html", SITEMAP, ROBOTS)) \
+        and marks.foreign(folder) == []
 
 
 def deploy(output: str, target: str, content: str) -> None:
-    """Copy a public build to another folder in one swap; raise Refusal (saying why) when it may not."""
+    """Copy a public build to another folder in one swap; raise Refusal (saying why) when it may not, WriteFailure
+    when the machine refuses the copy (the target is then left as it was)."""
     source, destination = os.path.realpath(output), os.path.realpath(target)
     if not looks_published(source):
-        raise Refusal(f"{output} không phải bản công khai — hãy dựng bằng 'invoke publish' trước")
+        raise Refusal(f"{output} không phải bản công khai do bản tin dựng (hoặc có thêm tệp khác) — hãy dựng bằng "
+                      "'invoke publish' trước")
     if destination == source or destination.startswith(source + os.sep) or source.startswith(destination + os.sep):
         raise Refusal(f"thư mục đích {target} trùng hoặc lồng với thư mục xuất {output} — hãy chọn thư mục khác")
-    guard_output(target, content)
-    if os.path.isdir(destination) and os.listdir(destination) and not looks_published(destination):
-        raise Refusal(f"thư mục đích {target} đã có tệp khác, không phải bản công khai đã chép trước đây — sẽ không ghi đè; hãy chọn thư mục trống")
-    os.makedirs(os.path.dirname(destination), exist_ok=True)
-    remove_stale(destination)
-    temporary = fresh_beside(destination)
+    guard_output(target, content, role="thư mục đích")
     try:
-        shutil.copytree(source, temporary, dirs_exist_ok=True)
+        os.makedirs(os.path.dirname(destination), exist_ok=True)
+        remove_stale(destination)
+        temporary = fresh_beside(destination)
+    except OSError as error:
+        raise WriteFailure(write_failure(error, target)) from None
+    try:
+        copy_into(source, temporary)  # the mark comes along: it lists exactly what is copied
         os.chmod(temporary, 0o755)
+        guard_output(target, content, role="thư mục đích")  # again: a file may have been put there meanwhile
         swap_into_place(temporary, destination)
+    except OSError as error:
+        raise WriteFailure(write_failure(error, target)) from None
     finally:
         if os.path.exists(temporary):
             shutil.rmtree(temporary, ignore_errors=True)

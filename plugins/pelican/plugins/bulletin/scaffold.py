@@ -1,4 +1,9 @@
-"""`invoke new`: write a new article file with valid front matter, never over an existing file."""
+"""`invoke new`: write a new article file with valid front matter, never over an existing file.
+
+The file is a draft (status: draft) until the editor publishes it. Its text is checked with the schema, as the build
+reads it, before it is written: nothing `invoke check` would refuse is ever written. Every commented line of the
+template stays valid when an editor uncomments it (removes the "# " in front).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,7 @@ from zoneinfo import ZoneInfo
 from .dates import parse_date
 from .errors import DateError, ScaffoldError, TermError
 from .registry import Registry, Unit, unit_choices
-from .schema import title_problem
+from .schema import Context, parse_document, title_problem
 from .terms import parse_term
 from .text import fold, nfc, slugify
 from .urls import article_file
@@ -63,12 +68,11 @@ def front_matter(title: str, moment: datetime, unit: Unit, term_label: str | Non
     if term_label:
         lines += ["terms:", f"  - {quote_yaml(term_label)}"]
     lines += [
-        "# Bản nháp: bài chưa có nội dung nên chưa được đăng; viết xong thì xóa dòng status dưới đây.",
-        "status: draft",
-        "# Các khóa không bắt buộc — bỏ dấu # ở đầu dòng và điền:",
-        '# author: "Họ và tên tác giả"',
+        "status: draft  # bản nháp, chưa đăng: viết xong thì đổi draft thành published (hoặc xóa dòng này)",
+        '# author: "Họ và tên tác giả"  # các dòng # này không bắt buộc: bỏ "# " ở đầu dòng rồi điền',
         '# author_title: "Đơn vị công tác của tác giả"',
         '# summary: "Một hai câu tóm tắt bài viết"',
+        '# tags: ["từ khóa một", "từ khóa hai"]',
         "---",
         "",
         "",
@@ -98,10 +102,14 @@ def new_article(content: str, registry: Registry, zone: ZoneInfo, title: str, un
     if not slug:
         raise ScaffoldError("tiêu đề không tạo được tên tệp — hãy dùng tiêu đề có chữ cái hoặc chữ số")
     path = article_file(content, moment.year, slug)
+    text = front_matter(title, moment.replace(second=0, microsecond=0), found, term_label)
+    doc = parse_document(text, path, "article", Context(registry, zone, content, registry_path))  # as the build reads it
+    if doc.errors:
+        raise ScaffoldError("; ".join(e.message for e in sorted(doc.errors)) + " (chưa ghi tệp nào)")
     os.makedirs(os.path.dirname(path), exist_ok=True)
     try:
         with open(path, "x", encoding="utf-8") as handle:
-            handle.write(front_matter(title, moment.replace(second=0, microsecond=0), found, term_label))
+            handle.write(text)
     except FileExistsError:
         raise ScaffoldError(f"đã có tệp {path} — không ghi đè; hãy đổi tiêu đề hoặc sửa tệp đó") from None
     return path

@@ -291,6 +291,9 @@ def read_source(full_path: str, path: str) -> tuple[str | None, list[ContentErro
         return None, [ContentError(path, 1, f"không đọc được tệp ({error.strerror})")]
     if not raw.strip():
         return None, [ContentError(path, 1, "tệp rỗng — hãy viết phần khai báo và nội dung, hoặc xóa tệp")]
+    if utf16(raw):
+        return None, [ContentError(path, 1, "tệp lưu ở mã UTF-16, không phải UTF-8 — hãy mở bằng trình soạn thảo và lưu lại với "
+                                            "mã hóa UTF-8 (Notepad: Lưu thành…, ô Mã hóa chọn UTF-8)")]
     if b"\x00" in raw:
         return None, [ContentError(path, 1, "tệp nhị phân, không phải văn bản Markdown — hãy xóa hoặc chuyển ra khỏi thư mục bài viết")]
     try:
@@ -304,6 +307,24 @@ def read_source(full_path: str, path: str) -> tuple[str | None, list[ContentErro
     if errors:  # reported above; the text is read without them, so nothing else is said about them
         text = CONTROL_CHARS.sub(lambda m: _PARSED_AS.get(ord(m.group(0)), ""), text)
     return text, errors
+
+
+def utf16(raw: bytes) -> bool:
+    """Tell whether bytes are text saved as UTF-16 (Windows Notepad's "Unicode"): a byte-order mark, or bytes that
+    decode as UTF-16 into text (no NUL, few control characters, mostly ASCII as front matter and Vietnamese are)."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    if len(raw) % 2 or b"\x00" not in raw:
+        return False
+    for codec in ("utf-16-le", "utf-16-be"):
+        try:
+            text = raw.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" not in text and len(CONTROL_CHARS.findall(text)) <= len(text) // 100 \
+                and sum(c < "\x80" for c in text) * 2 >= len(text):
+            return True
+    return False
 
 
 def _controls(found: list[str]) -> str:
@@ -337,6 +358,7 @@ def parse_document(text: str, path: str, kind: str, ctx: Context) -> Document:
     yaml_text, doc.body_line = split(text, doc)
     if yaml_text is None:
         return doc
+    written = bool(doc.body.strip())
     if too_big := limits.body_problems(doc.body):  # the body is not converted: the build stops on these anyway
         doc.errors += [ContentError(path, doc.body_line + p.line - 1, p.message) for p in too_big]
         doc.body = ""
@@ -377,9 +399,9 @@ def parse_document(text: str, path: str, kind: str, ctx: Context) -> Document:
             doc.warnings.append(ContentError(path, 1, f'bản nháp chưa có khóa "{key}" — cần điền trước khi đăng{_EXAMPLES[key]}'))
         else:
             doc.errors.append(ContentError(path, 1, f'thiếu khóa bắt buộc "{key}"{_EXAMPLES[key]}'))
-    if kind == "article" and not draft and not doc.body.strip():
-        doc.errors.append(ContentError(path, doc.body_line - 1, "bài chưa có nội dung — hãy viết nội dung sau dòng --- thứ hai "
-                                                                 '(hoặc để bài là bản nháp: status: draft)'))
+    if kind == "article" and not draft and not written:  # at the closing ---: the body goes below it
+        doc.errors.append(ContentError(path, doc.body_line - 1, "bài chưa có nội dung — hãy viết bài bên dưới dòng --- "
+                                                                 "này, hoặc ghi status: draft nếu bài chưa xong"))
     if doc.meta.get("image_caption") and "image" not in doc.meta:
         doc.errors.append(ContentError(path, doc.lines["image_caption"], '"image_caption" cần đi kèm "image" (đường dẫn ảnh)'))
     return doc

@@ -11,6 +11,7 @@ import time
 from functools import partial
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import unquote
 
 from . import build as builder
 from .finishers import FINISHERS
@@ -46,6 +47,22 @@ class SiteHandler(SimpleHTTPRequestHandler):
     def log_message(self, format, *args):
         """Keep the console for build messages."""
 
+    def do_GET(self):
+        if self.impossible_path():
+            self.send_error(HTTPStatus.NOT_FOUND)
+            return
+        super().do_GET()
+
+    def do_HEAD(self):
+        if self.impossible_path():
+            self.send_error(HTTPStatus.NOT_FOUND)
+            return
+        super().do_HEAD()
+
+    def impossible_path(self) -> bool:
+        """Tell whether the path names no file any disk can hold (a NUL byte, %00: opening it would raise)."""
+        return "\x00" in unquote(self.path.split("?", 1)[0].split("#", 1)[0])
+
     def send_error(self, code, message=None, explain=None):
         """Answer a missing page with 404.html when the site has one."""
         page = os.path.join(self.directory, "404.html")
@@ -74,6 +91,9 @@ class PreviewHandler(SiteHandler):
     def do_GET(self):
         if self.path.startswith(RELOAD_PATH):
             self.answer_status()
+            return
+        if self.impossible_path():
+            super().do_GET()
             return
         path = self.translate_path(self.path)
         if os.path.isdir(path):
@@ -143,11 +163,23 @@ def free_port(host: str = "127.0.0.1") -> int:
         return probe.getsockname()[1]
 
 
+class QuietServer(ThreadingHTTPServer):
+    """An HTTP server that keeps the console for build messages: a reader who closes a page mid-answer is no error,
+    and a failure inside a request is one line, never a traceback."""
+
+    allow_reuse_address = True
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        error = sys.exc_info()[1]
+        if isinstance(error, (ConnectionError, TimeoutError)):
+            return
+        print(f"lỗi khi trả lời một yêu cầu ({type(error).__name__}: {error}) — máy chủ vẫn chạy", file=sys.stderr, flush=True)
+
+
 def make_server(output: str, host: str, port: int, handler=SiteHandler) -> ThreadingHTTPServer:
     """Create an HTTP server for a folder."""
-    ThreadingHTTPServer.allow_reuse_address = True
-    server = ThreadingHTTPServer((host, port), partial(handler, directory=os.path.abspath(output)))
-    server.daemon_threads = True
+    server = QuietServer((host, port), partial(handler, directory=os.path.abspath(output)))
     return server
 
 

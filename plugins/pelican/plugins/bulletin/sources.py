@@ -94,6 +94,38 @@ def stray_file_errors(settings: dict, show: Callable[[str], str]) -> list[Conten
     return errors
 
 
+EXCLUDES = ("ARTICLE_EXCLUDES", "PAGE_EXCLUDES", "STATIC_EXCLUDES")
+
+
+def folder_link_errors(settings: dict, show: Callable[[str], str]) -> list[ContentError]:
+    """Report every link to a folder of the content folder found in the folders Pelican reads, and keep Pelican out
+    of it (it follows links: a link to a folder above itself is a loop it would walk until the path is too long,
+    reading the same articles again under every longer path, and a link to another folder reads it twice)."""
+    content = settings["PATH"]
+    root = os.path.realpath(content)
+    folders = [*settings.get("ARTICLE_PATHS", []), *settings.get("PAGE_PATHS", []), *(settings.get("STATIC_PATHS") or [])]
+    errors = []
+    for folder in dict.fromkeys(folders):
+        for parent, dirs, _files in os.walk(os.path.join(content, folder)):
+            for name in [d for d in dirs if os.path.islink(os.path.join(parent, d))]:
+                dirs.remove(name)
+                full = os.path.join(parent, name)
+                target = os.path.realpath(full)
+                if target != root and not target.startswith(root + os.sep):
+                    continue  # out of the content folder: its files are refused one by one (schema, static)
+                relative = os.path.relpath(full, content).replace(os.sep, "/")
+                for key in EXCLUDES:
+                    settings[key] = [*settings.get(key, []), relative]
+                aimed = os.path.relpath(target, root).replace(os.sep, "/")
+                aimed = "thư mục nội dung" if aimed == "." else f"thư mục {aimed}/"
+                if os.path.realpath(parent) == target or os.path.realpath(parent).startswith(target + os.sep):
+                    what = f"trỏ ngược lên {aimed} chứa chính nó (một vòng lặp: các tệp trong đó sẽ bị đọc lại vô số lần)"
+                else:
+                    what = f"trỏ tới {aimed} (các tệp trong đó sẽ bị đọc hai lần, trùng địa chỉ)"
+                errors.append(ContentError(show(full), 1, f'"{relative}" là liên kết thư mục {what} — hãy xóa liên kết này'))
+    return errors
+
+
 def _under(relative: str, folders: list[str]) -> bool:
     """Tell whether a path relative to the content folder lies in one of these folders."""
     return any(not folder or relative.startswith(os.path.normpath(folder) + os.sep) for folder in folders)

@@ -13,7 +13,7 @@ from .errors import ContentError, display_path
 from .registry import Registry, load_registry
 from .schema import Context, Document, static_file_errors
 from .settings import STATE_KEY, check_settings
-from .sources import stray_file_errors
+from .sources import folder_link_errors, stray_file_errors
 from .static import static_type_errors
 
 if TYPE_CHECKING:
@@ -87,6 +87,7 @@ def start_build(settings: dict) -> BuildState:
     errors = [*errors, *static_file_errors(content_dir, settings.get("STATIC_PATHS") or [], display_path)]
     errors += static_type_errors(content_dir, settings.get("STATIC_PATHS") or [], display_path)
     errors += stray_file_errors(settings, display_path)
+    errors += folder_link_errors(settings, display_path)  # and keeps Pelican from following them
     context = Context(registry=registry, zone=zone, content_dir=content_dir, registry_path=shown, registry_ok=registry_ok)
     live = settings.pop(LIVE_KEY) if LIVE_KEY in settings else previous.live if previous else None
     state = BuildState(registry=registry, context=context, now=now, errors=list(errors), show_future=show_future,

@@ -18,6 +18,7 @@ from .author import find_author, strip_junk
 from .blocks import SOFT_HYPHEN, Block, Picture, text_blocks
 from .captions import attach_captions, caption_like, mark_captions
 from .dateline import TITLE_AFTER, FoundDate, find_date, match_dateline
+from .sizes import check_text
 from .units import UnitFindings, find_units
 from .word import WORD, docx_blocks
 
@@ -42,11 +43,25 @@ class Article:
     removed: list[str] = field(default_factory=list)
     name: str = ""  # the file name chosen when the title's was taken by another article
     renamed_from: str = ""
+    units_stated: bool = False  # a unit found is named in the title or is the author's office, not only in the body
 
     @property
     def missing(self) -> list[str]:
-        """Return the required fields the source did not give."""
-        return [name for name, value in (("title", self.title), ("date", self.date.moment), ("units", self.units.known)) if not value]
+        """Return what the source did not give and a published article needs: the required fields, a body."""
+        body = any(b.md or (b.kind == "img" and self.pictures[b.image].path) for b in self.body)
+        return [name for name, value in (("title", self.title), ("date", self.date.moment), ("units", self.units.known),
+                                         ("body", body)) if not value]
+
+    @property
+    def units_guessed(self) -> bool:
+        """Tell whether the units were only guessed from names the body mentions (a mention is not what it is about)."""
+        return bool(self.units.known) and not self.units_stated
+
+    @property
+    def lone_captions(self) -> list[str]:
+        """Return the captions left without their photo (a web page's text, or a picture that was not written)."""
+        return [b.text for b in self.body if b.kind == "caption"] + \
+            [p.caption for p in self.pictures if p.caption and not p.path]
 
     @property
     def slug(self) -> str:
@@ -60,6 +75,7 @@ def read_article(path: str, registry: Registry, zone: ZoneInfo) -> Article:
     extension = os.path.splitext(path)[1].lower()
     if extension == ".docx":
         blocks, article.pictures = docx_blocks(path)
+        check_text("\n".join(b.md for b in blocks))
         article.encoding = WORD
         font = legacy.font_encoding("\n".join(b.text for b in blocks))
         if font:  # typed with a .VnTime or VNI font: the file holds the font's bytes as Latin letters
@@ -74,6 +90,7 @@ def read_article(path: str, registry: Registry, zone: ZoneInfo) -> Article:
         except (EncodingUnsure, UnicodeDecodeError) as error:
             raise ImportFailure(str(error) if isinstance(error, EncodingUnsure) else "tệp không đọc được bằng bảng mã đã khai báo") from None
         article.encoding = decoded.encoding
+        check_text(decoded.text)
         blocks = text_blocks(decoded.text)
     else:
         raise ImportFailure(f"chỉ nhập được tệp {', '.join(SOURCE_TYPES)}")
@@ -98,6 +115,9 @@ def read_article(path: str, registry: Registry, zone: ZoneInfo) -> Article:
     blocks = [b for b in blocks if b is not dateline]
     full_text = "\n".join([article.title] + [b.text for b in blocks])
     article.units = find_units(full_text, registry)
+    named = {u.code for u in find_units(article.title, registry).known}
+    office = registry.resolve(article.author_title) if article.author_title else None
+    article.units_stated = any(u.code in named or u == office for u in article.units.known)
     article.terms = find_terms(full_text)
     if article.pictures:
         article.body = attach_captions(blocks, article.pictures)

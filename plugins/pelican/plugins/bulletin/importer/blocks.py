@@ -35,6 +35,7 @@ class Picture:
     alt: str = ""
     caption: str = ""
     path: str = ""  # relative to the content folder, once written
+    problem: str = ""  # why it is not written (not an image, an SVG that could run code, too large), in Vietnamese
 
 
 def clean_line(line: str) -> str:

@@ -9,11 +9,12 @@ import sys
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from ..errors import ImportFailure
+from ..errors import ImportFailure, failure_reason
 from ..registry import Registry
 from ..urls import article_file, image_folder
 from .article import SOURCE_TYPES, Article, read_article
 from .render import render, report
+from .sizes import check_article, check_source
 
 
 def target_path(article: Article, content: str, now: datetime) -> str:
@@ -22,27 +23,42 @@ def target_path(article: Article, content: str, now: datetime) -> str:
     return article_file(content, year, article.slug)
 
 
-def place_pictures(article: Article, content: str, year: int, write: bool) -> list[str]:
-    """Give each image a free name under content/images/<yyyy>/ and write it (never over an existing file)."""
-    written = []
+def name_pictures(article: Article, content: str, year: int) -> None:
+    """Give each picture that may be written a free name under content/images/<yyyy>/ (none is written yet)."""
     folder = os.path.join(content, image_folder(year))
     number = 1
     for picture in article.pictures:
-        if not picture.extension:
+        if not picture.extension or picture.problem:
             continue
         while True:
             name = f"{article.slug}-{number}{picture.extension}"
             number += 1
-            full = os.path.join(folder, name)
-            if not os.path.exists(full):
+            if not os.path.exists(os.path.join(folder, name)):
                 break
         picture.path = f"{image_folder(year)}/{name}"
-        if write:
-            os.makedirs(folder, exist_ok=True)
-            with open(full, "xb") as handle:  # x: fail rather than replace a file that appeared meanwhile
-                handle.write(picture.data)
-            written.append(full)
+
+
+def write_pictures(article: Article, content: str) -> list[str]:
+    """Write the named pictures (never over an existing file); return the files written."""
+    written = []
+    try:
+        for picture in article.pictures:
+            if picture.path:
+                full = os.path.join(content, picture.path)
+                os.makedirs(os.path.dirname(full), exist_ok=True)
+                with open(full, "xb") as handle:  # x: fail rather than replace a file that appeared meanwhile
+                    handle.write(picture.data)
+                written.append(full)
+    except FileExistsError as error:
+        remove(written)
+        raise ImportFailure(f"đã có tệp {error.filename} — không ghi đè; hãy nhập lại") from None
     return written
+
+
+def remove(written: list[str]) -> None:
+    """Delete the images this run just wrote for an article it could not write."""
+    for image in written:
+        os.remove(image)
 
 
 def _front_matter_lines(text: str) -> set[str]:
@@ -103,19 +119,20 @@ def import_file(path: str, content: str, registry: Registry, zone: ZoneInfo, now
     planned = {} if planned is None else planned
     if not os.path.isfile(path):
         raise ImportFailure("không tìm thấy tệp")
+    check_source(path)
     article = read_article(path, registry, zone)
     target = choose_target(article, content, now, planned)
-    year = int(os.path.basename(os.path.dirname(target)))
-    written = place_pictures(article, content, year, write=not dry_run)
+    name_pictures(article, content, int(os.path.basename(os.path.dirname(target))))
     markdown = render(article)
+    check_article(markdown, target, content, registry, zone)  # before anything is written
     if not dry_run:
+        written = write_pictures(article, content)
         os.makedirs(os.path.dirname(target), exist_ok=True)
         try:
             with open(target, "x", encoding="utf-8") as handle:
                 handle.write(markdown)
         except FileExistsError:
-            for image in written:
-                os.remove(image)  # images this run just wrote for an article it could not write
+            remove(written)
             raise ImportFailure(f"đã có tệp {target} — không ghi đè") from None
     planned[target] = markdown
     return markdown, report(article, target, path)
@@ -133,6 +150,10 @@ def run(paths: list[str], content: str, registry: Registry, zone: ZoneInfo, dry_
             markdown, lines = import_file(path, content, registry, zone, now, dry_run, planned)
         except ImportFailure as error:
             print(f"{path}: {error}", file=err)
+            failed += 1
+            continue
+        except OSError as error:  # the machine: a read-only or full disk, no permission
+            print(f"{path}: không đọc hay ghi được ({failure_reason(error)})", file=err)
             failed += 1
             continue
         if dry_run:

@@ -27,12 +27,16 @@ def render(article: Article) -> str:
         lines.append(f"author_title: {quote_yaml(article.author_title)}")
     if article.missing:
         lines.append(f"# Cần điền: {', '.join(FIELD_NAMES[m] for m in article.missing)}; xong thì xóa dòng status dưới đây.")
+    if article.units_guessed:
+        lines.append("# Đơn vị được đoán từ các tên bài nhắc tới: hãy kiểm tra units; đúng thì xóa dòng status dưới đây.")
+    if article.missing or article.units_guessed:
         lines.append("status: draft")
     lines += ["---", ""]
     for block in article.body:
         if block.kind == "img":
             picture = article.pictures[block.image]
-            if not picture.path:
+            if not picture.path:  # not written: its caption stays, as a caption without a photo
+                lines += [f"*{escape(picture.caption)}*", ""] if picture.caption else []
                 continue
             caption = picture.caption
             alt = caption or picture.alt or "Ảnh"
@@ -44,7 +48,9 @@ def render(article: Article) -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-FIELD_NAMES = {"title": "tiêu đề (title)", "date": "ngày đăng (date)", "units": "đơn vị (units)"}
+FIELD_NAMES = {"title": "tiêu đề (title)", "date": "ngày đăng (date)", "units": "đơn vị (units)",
+               "body": "nội dung bài (dưới dòng --- thứ hai)"}
+SHOWN_CAPTIONS = 3
 
 
 def report(article: Article, target: str, shown: str) -> list[str]:
@@ -75,13 +81,25 @@ def report(article: Article, target: str, shown: str) -> list[str]:
         lines.append(f"  bảng: {tables} — đã chuyển thành bảng Markdown, hãy xem lại")
     if article.captions:
         lines.append(f"  chú thích ảnh: {article.captions}")
+    lone = article.lone_captions
+    if lone:
+        shown = "; ".join(f"«{c}»" for c in lone[:SHOWN_CAPTIONS]) + (f" và {len(lone) - SHOWN_CAPTIONS} chú thích khác"
+                                                                      if len(lone) > SHOWN_CAPTIONS else "")
+        lines.append(f"  chú thích không có ảnh đi kèm ({len(lone)}): {shown} — ảnh không có trong tệp nguồn hoặc không "
+                     "được ghi; hãy thêm ảnh vào content/images/<năm>/ và chèn vào bài, hoặc xóa dòng chú thích")
     images = [p.path for p in article.pictures if p.path]
     if images:
         lines.append("  ảnh: " + ", ".join(images))
+    for number, picture in enumerate(article.pictures, 1):
+        if picture.problem:
+            lines.append(f"  ảnh thứ {number} trong tệp Word: {picture.problem}")
     if article.removed:
         lines.append(f"  đã bỏ phần cuối trang: {' / '.join(article.removed[:5])}")
     if article.missing:
         lines.append(f"  CẦN ĐIỀN: {', '.join(FIELD_NAMES[m] for m in article.missing)} — bài để ở trạng thái nháp (status: draft)")
-    else:
+    if article.units_guessed:
+        lines.append("  ĐƠN VỊ CHỈ LÀ ĐOÁN: tiêu đề và dòng tác giả không nêu đơn vị nào, units lấy từ các tên bài nhắc tới — "
+                     "bài để ở trạng thái nháp (status: draft); hãy kiểm tra units rồi xóa dòng status: draft")
+    if not article.missing and not article.units_guessed:
         lines.append("  đủ các khóa bắt buộc — hãy đọc lại bài trước khi đăng")
     return lines

@@ -34,14 +34,23 @@ def _label_pattern(label: str) -> str:
     return r"\s+".join(re.escape(w) for w in label.split())
 
 
-def _blank(text: str, start: int, end: int) -> str:
-    """Replace a span with spaces so it is not matched again."""
-    return text[:start] + " " * (end - start) + text[end:]
+def _blank(text: str, spans: list[tuple[int, int]]) -> str:
+    """Replace spans (sorted) with spaces so they are not matched again; one pass over the text."""
+    parts, done = [], 0
+    for start, end in spans:
+        start = max(start, done)  # overlapping spans: blank each character once
+        if end > start:
+            parts += [text[done:start], " " * (end - start)]
+            done = end
+    return "".join(parts) + text[done:]
+
+
+_NEXT_INITIAL = re.compile(r"\s+(\w)")
 
 
 def _continues_name(text: str, end: int, label: str) -> bool:
     """Tell whether a capitalised word follows a label that ends in a lower-case word (a longer name)."""
-    following = re.match(r"\s+(\w)", text[end:])
+    following = _NEXT_INITIAL.match(text, end)
     return bool(following and following.group(1).isupper() and label.split()[-1][0].islower())
 
 
@@ -60,19 +69,20 @@ def find_units(text: str, registry: Registry) -> UnitFindings:
     # Names that go on with a capitalised word (Ban Tổ chức Tỉnh ủy Bình Phước, a title in capitals or title case):
     # the unit written in full if the text names it elsewhere; else a longer, unknown name.
     unsure: list[tuple[str, tuple[int, int]]] = []
+    taken: list[tuple[int, int]] = []  # spans of one label, blanked together once its matches are all seen
 
     def take(span: tuple[int, int], code: str, label: str) -> bool:
-        nonlocal work
         if _continues_name(work, span[1], label):
             unsure.append((code, span))
             return False
-        work = _blank(work, *span)
+        taken.append(span)
         return True
 
     for label, code in labels:
-        for match in list(re.finditer(rf"(?<!\w){_label_pattern(label)}(?!\w)", work, re.I)):
+        for match in re.finditer(rf"(?<!\w){_label_pattern(label)}(?!\w)", work, re.I):
             if take(match.span(), code, label):
                 add(registry.get(code), match.start())
+        work, taken[:] = _blank(work, taken), []
     folded = fold(work)
     if len(folded) == len(work):
         by_fold: dict[str, set[str]] = {}
@@ -82,7 +92,8 @@ def find_units(text: str, registry: Registry) -> UnitFindings:
             by_fold.setdefault(key, set()).add(code)
             spelt.setdefault(key, label)
         for key in sorted(by_fold, key=len, reverse=True):
-            for match in list(re.finditer(rf"(?<!\w){_label_pattern(key)}(?!\w)", folded)):
+            blanked: list[tuple[int, int]] = []
+            for match in re.finditer(rf"(?<!\w){_label_pattern(key)}(?!\w)", folded):
                 span = work[match.start():match.end()]
                 units = sorted((registry.get(c) for c in by_fold[key]), key=lambda u: u.code)
                 if fold(span) != span.lower() or not take(match.span(), units[0].code if len(units) == 1 else "", spelt[key]):
@@ -91,10 +102,10 @@ def find_units(text: str, registry: Registry) -> UnitFindings:
                     add(units[0], match.start())
                 elif not any(s == span for s, _ in result.ambiguous):
                     result.ambiguous.append((span, units))
-                folded = _blank(folded, *match.span())
-    for code, span in unsure:
-        if code in first:
-            work = _blank(work, *span)
+                blanked.append(match.span())
+            work, taken[:] = _blank(work, taken), []
+            folded = _blank(folded, blanked)
+    work = _blank(work, sorted(span for code, span in unsure if code in first))
     seen = {lookup_key(registry.get(code).name) for code in first}
     for at, name in _candidates(work):
         key = lookup_key(name)

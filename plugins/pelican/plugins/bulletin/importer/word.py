@@ -1,15 +1,49 @@
 """Word files (.docx) through mammoth: paragraphs, headings, lists (bold, italic, links kept), tables as Markdown
-tables, and the embedded pictures."""
+tables, and the embedded pictures.
+
+A picture is what its bytes say, whatever the file calls it (the rule of content/images, static.py): a JPG, PNG,
+GIF, WebP or AVIF is kept as it is, an SVG only rebuilt from the allowlist (svg.rebuild; one that could run code is
+refused), a picture over limits.IMAGE_BYTES is never read whole; anything else is not written, and the report says
+why for each one.
+"""
 
 from __future__ import annotations
 
+from .. import filetypes, limits, static, svg
 from ..errors import ImportFailure
 from .blocks import Block, Picture, clean_line, escape
 
 WORD = "Word (.docx)"
-# The pictures a Word file may hold, by content type, and the extension each is saved with.
-PICTURE_EXTENSIONS = {"image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif", "image/webp": ".webp",
-                      "image/svg+xml": ".svg"}
+# Formats Word itself holds that no browser shows, by the content type the file gives them.
+WORD_ONLY = {"image/x-emf": "EMF", "image/x-wmf": "WMF", "image/emf": "EMF", "image/wmf": "WMF"}
+
+
+def picture(data: bytes, content_type: str, alt: str) -> Picture:
+    """Make a Picture of an embedded image's bytes (read up to one byte over the limit): kept, rebuilt or refused."""
+    found = Picture(data=b"", extension="", alt=alt)
+    if len(data) > limits.IMAGE_BYTES:
+        found.problem = (f"ảnh lớn hơn {limits.IMAGE_BYTES // limits.MB} MB — không ghi; hãy nén ảnh trong Word (chọn ảnh → "
+                         "Định dạng ảnh → Nén ảnh) rồi nhập lại, hoặc thêm ảnh đã thu nhỏ vào bài sau")
+        return found
+    kind = filetypes.sniff(data[: filetypes.SNIFF_BYTES])
+    if kind == "svg":
+        try:
+            found.data, found.extension = svg.rebuild(data), ".svg"
+        except svg.SvgRefused as refused:
+            first = refused.problems[0]
+            found.problem = f"ảnh SVG bị từ chối, không ghi (dòng {first.line} của ảnh: {svg.refusal(first)})"
+        return found
+    extensions = filetypes.extensions_of(kind)
+    if kind in filetypes.IMAGE_KINDS and extensions:
+        found.data, found.extension = data, extensions[0]
+    elif kind in {name for name, _ in filetypes.OTHER_IMAGES}:  # HEIC, TIFF, BMP: say how to convert
+        found.problem = f"không ghi: {static.ADVICE[kind]}"
+    elif content_type in WORD_ONLY:
+        found.problem = (f"ảnh {WORD_ONLY[content_type]} của Word, trình duyệt không hiển thị được — không ghi; hãy lưu ảnh "
+                         "thành PNG hoặc JPG (bấm chuột phải vào ảnh → Lưu thành ảnh) rồi thêm vào bài")
+    else:
+        found.problem = f"không phải ảnh ({static.KINDS}) dù tệp Word gọi nó là {content_type or 'ảnh'} — không ghi"
+    return found
 
 
 def docx_blocks(path: str) -> tuple[list[Block], list[Picture]]:
@@ -21,9 +55,8 @@ def docx_blocks(path: str) -> tuple[list[Block], list[Picture]]:
 
     def keep(image) -> dict:
         with image.open() as stream:
-            data = stream.read()
-        extension = PICTURE_EXTENSIONS.get(image.content_type or "", "")
-        pictures.append(Picture(data=data, extension=extension, alt=clean_line(image.alt_text or "")))
+            data = stream.read(limits.IMAGE_BYTES + 1)  # never more: one byte over says it is too large
+        pictures.append(picture(data, image.content_type or "", clean_line(image.alt_text or "")))
         return {"src": f"bulletin-image:{len(pictures) - 1}"}
 
     try:
