@@ -1,0 +1,304 @@
+"""The printed edition: each edition (editions.py) laid out as an A4 PDF by WeasyPrint from the same articles as the site.
+
+- print_document(): the edition as one HTML document (theme/print/edition.html and edition.css): a cover with the
+  masthead and the lead photo, the table of contents (page numbers by CSS target-counter), the articles, the legal
+  information of the footer at the end; pictures prepared for print (printphotos.py) into the print cache;
+- lay_out(): WeasyPrint renders it (only files of the print cache can be read: no request to another host) and says
+  on which page each article starts;
+- make(): lays out, on every core, the editions whose document changed (the cache key is a hash of the document,
+  which names each picture by the hash of its source, and of the layout code, template, style, fonts and versions)
+  and copies each PDF into the output.
+
+Deterministic: no creation date, a PDF identifier from the content, fonts subset the same way, so two builds of one
+commit give the same bytes.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import multiprocessing
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from importlib import metadata
+from urllib.parse import unquote
+
+from bs4 import BeautifulSoup, NavigableString
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+
+from . import printphotos
+from .editions import Edition
+from .filters import FILTERS
+from .printphotos import PrintSize
+from .urls import IMAGES, SITE_EDITION, Links
+from .wrapping import keep_ranges
+
+# Printed widths, in millimetres: A4 (210 mm) less 18 mm margins is a 174 mm text block; the body runs in two
+# columns 6 mm apart (84 mm each). edition.css uses the same numbers through the variables the template writes.
+PAGE = {"width": 210, "margin": 18, "gap": 6}
+TEXT_WIDTH = PAGE["width"] - 2 * PAGE["margin"]
+COLUMN_WIDTH = (TEXT_WIDTH - PAGE["gap"]) / 2
+SIZES = {
+    "cover": PrintSize(TEXT_WIDTH, (3, 2)),  # the lead photo on the cover, 3:2
+    "lead": PrintSize(TEXT_WIDTH),  # an article's own photo, across both columns
+    "column": PrintSize(COLUMN_WIDTH),  # a picture in the body, one column wide
+}
+FONT_FAMILIES = ("Charis SIL",)  # Debian's fonts-sil-charis: full Vietnamese coverage, stacked marks done right
+CACHE_FOLDER = "ban-in"  # under BULLETIN_CACHE: images/ (prepared pictures) and <key>.pdf + <key>.json
+CODE_FILES = ("printing.py", "printphotos.py", "editions.py", "wrapping.py", "svg.py")
+THEME_FILES = ("edition.html", "edition.css")
+PRINT_THEME = "print"  # theme/print/: not published (Pelican copies theme/static only)
+ANCHOR = "bai-{}"
+SCRATCH_KEY = "_BULLETIN_PRINT_SCRATCH"  # the settings key of a build's scratch print folder (cache off)
+
+
+@dataclass(frozen=True)
+class Laid:
+    """A laid-out edition: its PDF (in the cache), its page count, size and the page each article starts on."""
+
+    pdf: str
+    pages: int
+    size: int
+    starts: tuple[int, ...]
+
+
+# ---------------------------------------------------------------- the document
+
+def theme_folder(settings: dict) -> str:
+    """Return theme/print/ of the build's theme."""
+    return os.path.join(settings["THEME"], PRINT_THEME)
+
+
+@functools.cache
+def environment(folder: str) -> Environment:
+    """Return the Jinja environment of the print template (the site's filters)."""
+    env = Environment(loader=FileSystemLoader(folder), autoescape=select_autoescape(default=True), trim_blocks=True,
+                      lstrip_blocks=True)
+    env.filters.update(FILTERS)
+    return env
+
+
+def print_document(edition: Edition, settings: dict, images: str) -> str:
+    """Return an edition as one HTML document for WeasyPrint; prepare its pictures into `images`."""
+    folder = theme_folder(settings)
+    with open(os.path.join(folder, "edition.css"), encoding="utf-8") as handle:
+        css = handle.read()
+    lead = edition.lead
+    articles = [print_article(a, i, settings, images) for i, a in enumerate(edition.articles, 1)]
+    cover = None
+    if lead is not None:
+        cover = {"src": picture(lead.image.path, settings, images, SIZES["cover"]), "caption": lead.image.caption,
+                 "anchor": ANCHOR.format(edition.articles.index(lead) + 1), "title": lead.title}
+    widths = {name: f"{size.width_mm:g}mm" for name, size in SIZES.items()}
+    return environment(folder).get_template("edition.html").render(
+        edition=edition, articles=articles, cover=cover, css=Markup(css), widths=widths, page=PAGE,
+        fonts=FONT_FAMILIES, site=settings.get("SITENAME", ""), siteurl=settings.get("SITEURL", ""),
+        edition_url=Links.edition(edition), whole_site=edition.code == SITE_EDITION,
+        legal={key: settings.get(key) or "" for key in ("BULLETIN_AGENCY", "BULLETIN_RESPONSIBLE", "BULLETIN_LICENSE",
+                                                       "BULLETIN_ADDRESS", "BULLETIN_PHONE", "BULLETIN_EMAIL")},
+    )
+
+
+def print_article(article, number: int, settings: dict, images: str) -> dict:
+    """Return what the template prints of one article: its fields and its body ready for print."""
+    image = None
+    if article.image:
+        image = {"src": picture(article.image.path, settings, images, SIZES["lead"]), "caption": article.image.caption}
+    siteurl = settings.get("SITEURL", "")
+    return {
+        "anchor": ANCHOR.format(number), "title": article.title, "date": article.date, "units": article.units,
+        "terms": article.terms, "standfirst": article.standfirst, "image": image,
+        "body": print_body(article.content, settings, images), "byline": article.byline,
+        "byline_title": article.byline_title, "url": f"{siteurl}/{article.url}" if siteurl else "",
+    }
+
+
+def picture(path: str, settings: dict, images: str, size: PrintSize) -> str:
+    """Prepare a picture of the content folder for print; return its file name in `images`."""
+    return printphotos.prepare_into(images, os.path.join(settings["PATH"], path), size)
+
+
+def print_body(fragment: str, settings: dict, images: str) -> Markup:
+    """Return an article body for print: pictures from the originals, one column wide; year ranges kept whole."""
+    soup = BeautifulSoup(fragment, "html.parser")
+    prefix = settings.get("SITEURL", "").rstrip("/") + "/"
+    for picture_element in soup.find_all("picture"):
+        picture_element.unwrap()
+    for source in soup.find_all("source"):
+        source.decompose()
+    for img in soup.find_all("img"):
+        relative = unquote(img.get("src", "")).removeprefix(prefix).lstrip("/")
+        full = os.path.join(settings["PATH"], relative)
+        if not (relative.startswith(IMAGES + "/") and os.path.isfile(full)):
+            img.decompose()  # the build reports such an image; nothing to print
+            continue
+        img["src"] = printphotos.prepare_into(images, full, SIZES["column"])
+        for name in ("loading", "decoding", "srcset", "sizes", "width", "height"):
+            img.attrs.pop(name, None)
+    for text in list(soup.find_all(string=_YEAR_RANGE)):
+        if isinstance(text, NavigableString) and text.parent.name not in ("script", "style"):
+            text.replace_with(BeautifulSoup(str(keep_ranges(str(text))), "html.parser"))
+    return Markup(str(soup))
+
+
+_YEAR_RANGE = re.compile(r"\d{4}\s?[–—-]\s?\d{4}")
+
+
+# ---------------------------------------------------------------- layout
+
+@functools.cache
+def layout_version(theme: str) -> str:
+    """Return a hash of what decides an edition's bytes besides its document: code, template, style, the fonts and
+    the versions of WeasyPrint, Pango and Pillow."""
+    digest = hashlib.sha256()
+    here = os.path.dirname(os.path.abspath(__file__))
+    for path in [os.path.join(here, n) for n in CODE_FILES] + [os.path.join(theme, n) for n in THEME_FILES]:
+        with open(path, "rb") as handle:
+            digest.update(handle.read())
+    for package in ("weasyprint", "pydyf", "fonttools", "pillow"):
+        digest.update(f"{package}={metadata.version(package)};".encode())
+    for path in font_files():
+        stat = os.stat(path)
+        digest.update(f"{path}:{stat.st_size}:{int(stat.st_mtime)};".encode())
+    return digest.hexdigest()
+
+
+@functools.cache
+def font_files() -> tuple[str, ...]:
+    """Return the font files fontconfig uses for the print families (empty when fc-list is missing)."""
+    files = set()
+    for family in FONT_FAMILIES:
+        try:
+            found = subprocess.run(["fc-list", family, "file"], capture_output=True, text=True, check=False).stdout
+        except OSError:
+            return ()
+        files |= {line.strip().rstrip(":") for line in found.splitlines() if line.strip()}
+    return tuple(sorted(files))
+
+
+def missing_fonts() -> list[str]:
+    """Return the print families fontconfig does not have (an edition would fall back to another font)."""
+    have = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True, check=False).stdout
+    return [family for family in FONT_FAMILIES if family not in have]
+
+
+def cache_key(document: str, theme: str) -> str:
+    """Return the key of an edition in the cache: its document and the layout's version."""
+    return hashlib.sha256(layout_version(theme).encode() + document.encode("utf-8")).hexdigest()
+
+
+def _fetcher(images: str):
+    """Return a WeasyPrint URL fetcher that reads files of `images` and nothing else (no network, no other file)."""
+    from weasyprint import URLFetcher
+
+    root = os.path.realpath(images) + os.sep
+
+    class PrintFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            path = os.path.realpath(unquote(url.removeprefix("file://")))
+            if not url.startswith("file://") or not path.startswith(root):
+                raise ValueError(f"không đọc tệp ngoài thư mục ảnh in: {url}")
+            return super().fetch(url, headers)
+
+    return PrintFetcher(allowed_protocols=("file",))
+
+
+def lay_out(document: str, images: str, anchors: int) -> tuple[bytes, int, tuple[int, ...]]:
+    """Render a document to PDF bytes; return them, the page count and the page each of `anchors` articles starts on."""
+    from weasyprint import HTML
+
+    base = "file://" + os.path.realpath(images) + "/"
+    rendered = HTML(string=document, base_url=base, url_fetcher=_fetcher(images)).render()
+    found: dict[str, int] = {}
+    for number, page in enumerate(rendered.pages, 1):
+        for anchor in page.anchors:
+            found.setdefault(anchor, number)
+    starts = tuple(found.get(ANCHOR.format(i), 0) for i in range(1, anchors + 1))
+    pdf = rendered.write_pdf(pdf_identifier=True)  # the identifier is a hash of the file's objects
+    return pdf, len(rendered.pages), starts
+
+
+def _lay_out_into(job: tuple[str, str, str, int]) -> tuple[str, int, tuple[int, ...]]:
+    """Lay out one edition into the cache folder (a worker's task); return its key, pages and starts."""
+    key, document, folder, anchors = job
+    pdf, pages, starts = lay_out(document, os.path.join(folder, "images"), anchors)
+    write_atomic(os.path.join(folder, key + ".pdf"), pdf)
+    write_atomic(os.path.join(folder, key + ".json"), json.dumps({"pages": pages, "starts": starts}).encode())
+    return key, pages, starts
+
+
+def write_atomic(path: str, data: bytes) -> None:
+    """Write a file under a temporary name, then rename it (a reader never sees half a file)."""
+    temporary = f"{path}.{os.getpid()}.tmp"
+    with open(temporary, "wb") as handle:
+        handle.write(data)
+    os.replace(temporary, path)
+
+
+def cached(folder: str, key: str) -> Laid | None:
+    """Return an edition laid out earlier, or None."""
+    try:
+        with open(os.path.join(folder, key + ".json"), encoding="utf-8") as handle:
+            facts = json.load(handle)
+        pdf = os.path.join(folder, key + ".pdf")
+        return Laid(pdf, facts["pages"], os.path.getsize(pdf), tuple(facts["starts"]))
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def make(editions: list[Edition], settings: dict, workers: int = 1) -> dict[Edition, Laid]:
+    """Lay out the editions not in the cache (on `workers` processes), then return every edition's Laid."""
+    folder = cache_folder(settings)
+    images = os.path.join(folder, "images")
+    theme = theme_folder(settings)
+    documents = {edition: print_document(edition, settings, images) for edition in editions}
+    keys = {edition: cache_key(document, theme) for edition, document in documents.items()}
+    jobs = {keys[e]: (keys[e], documents[e], folder, len(e.articles)) for e in editions if cached(folder, keys[e]) is None}
+    ordered = sorted(jobs.values(), key=lambda job: -len(job[1]))  # the longest first: the cores finish together
+    if len(ordered) > 1 and workers > 1:
+        with multiprocessing.get_context("fork").Pool(min(workers, len(ordered)), maxtasksperchild=8) as pool:
+            list(pool.imap_unordered(_lay_out_into, ordered))
+    else:
+        for job in ordered:
+            _lay_out_into(job)
+    return {edition: cached(folder, keys[edition]) for edition in editions}
+
+
+def cache_folder(settings: dict) -> str:
+    """Return the print cache (BULLETIN_CACHE/ban-in), or a scratch folder of this build when the cache is off."""
+    base = settings.get("BULLETIN_CACHE") or ""
+    if base:
+        folder = os.path.join(os.path.abspath(base), CACHE_FOLDER)
+        try:
+            os.makedirs(os.path.join(folder, "images"), exist_ok=True)
+            return folder
+        except OSError:
+            pass  # a cache that cannot be made only costs time
+    scratch = settings.get(SCRATCH_KEY) or settings.setdefault(SCRATCH_KEY, tempfile.mkdtemp(prefix="ban-in-"))
+    os.makedirs(os.path.join(scratch, "images"), exist_ok=True)
+    return scratch
+
+
+def clean_scratch(settings: dict) -> None:
+    """Remove the build's scratch print folder (made when the cache is off)."""
+    scratch = settings.pop(SCRATCH_KEY, None)
+    if scratch:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def publish(laid: Laid, output: str, relative: str) -> None:
+    """Put an edition's PDF into the output (a hard link to the cached file when possible, else a copy)."""
+    target = os.path.join(output, relative)
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    if os.path.exists(target):
+        os.remove(target)
+    try:
+        os.link(laid.pdf, target)
+    except OSError:
+        shutil.copyfile(laid.pdf, target)
