@@ -193,28 +193,35 @@ def cache_key(document: str, theme: str) -> str:
     return hashlib.sha256(layout_version(theme).encode() + document.encode("utf-8")).hexdigest()
 
 
-def _fetcher(images: str):
-    """Return a WeasyPrint URL fetcher that reads files of `images` and nothing else (no network, no other file)."""
-    from weasyprint import URLFetcher
+# The address the document gives its pictures: the same wherever the cache is, since WeasyPrint names each picture
+# in the PDF after its address (a real path would make the bytes depend on the folder the site is built in).
+PICTURES_URL = "file:///ban-in/"
+MIME = {".jpg": "image/jpeg", ".png": "image/png", ".svg": "image/svg+xml"}
 
-    root = os.path.realpath(images) + os.sep
+
+def _fetcher(images: str):
+    """Return a WeasyPrint URL fetcher that reads the pictures of `images` (at PICTURES_URL) and nothing else: no
+    network, no other file."""
+    from weasyprint import URLFetcher
+    from weasyprint.urls import URLFetcherResponse
 
     class PrintFetcher(URLFetcher):
         def fetch(self, url, headers=None):
-            path = os.path.realpath(unquote(url.removeprefix("file://")))
-            if not url.startswith("file://") or not path.startswith(root):
+            name = unquote(url.removeprefix(PICTURES_URL)) if url.startswith(PICTURES_URL) else ""
+            extension = os.path.splitext(name)[1]
+            if "/" in name or extension not in MIME or not os.path.isfile(os.path.join(images, name)):
                 raise ValueError(f"không đọc tệp ngoài thư mục ảnh in: {url}")
-            return super().fetch(url, headers)
+            with open(os.path.join(images, name), "rb") as handle:
+                return URLFetcherResponse(url, handle.read(), {"Content-Type": MIME[extension]})
 
-    return PrintFetcher(allowed_protocols=("file",))
+    return PrintFetcher()
 
 
 def lay_out(document: str, images: str, anchors: int) -> tuple[bytes, int, tuple[int, ...]]:
     """Render a document to PDF bytes; return them, the page count and the page each of `anchors` articles starts on."""
     from weasyprint import HTML
 
-    base = "file://" + os.path.realpath(images) + "/"
-    rendered = HTML(string=document, base_url=base, url_fetcher=_fetcher(images)).render()
+    rendered = HTML(string=document, base_url=PICTURES_URL, url_fetcher=_fetcher(images)).render()
     found: dict[str, int] = {}
     for number, page in enumerate(rendered.pages, 1):
         for anchor in page.anchors:
