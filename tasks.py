@@ -274,6 +274,16 @@ def bench_preview(c, runs=5, content=CONTENT):
         raise Exit(code=result.exited)
 
 
+@task(name="bench-edition", help={"month_articles": "số bài của tháng đo, mỗi bài hai ảnh (mặc định 30)",
+                                  "articles": "số bài của trang tổng hợp dựng bản công khai có và không có bản in (0: bỏ qua)"})
+def bench_edition(c, month_articles=30, articles=1000):
+    """Benchmark the printed edition: a month with WeasyPrint vs Chromium, and every edition in a cold public build."""
+    result = c.run(f"{shlex.quote(sys.executable)} benchmarks/bench_edition.py --month-articles {int(month_articles)} "
+                   f"--articles {int(articles)}", pty=False, warn=True)
+    if result.exited:
+        raise Exit(code=result.exited)
+
+
 @task(help={"articles": "số bài viết, cách nhau bằng dấu phẩy (mặc định 10000)", "runs": "số lần đo mỗi loại, lấy trung vị",
             "preview_runs": "số lần sửa bài trong bản xem trước (0: bỏ qua)"})
 def bench(c, articles="10000", runs=3, preview_runs=3):

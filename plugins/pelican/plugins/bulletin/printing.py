@@ -269,7 +269,9 @@ def make(editions: list[Edition], settings: dict, workers: int = 1) -> dict[Edit
     jobs = {keys[e]: (keys[e], documents[e], folder, len(e.articles)) for e in editions if cached(folder, keys[e]) is None}
     ordered = sorted(jobs.values(), key=lambda job: -len(job[1]))  # the longest first: the cores finish together
     if len(ordered) > 1 and workers > 1:
-        with multiprocessing.get_context("fork").Pool(min(workers, len(ordered)), maxtasksperchild=8) as pool:
+        import weasyprint  # noqa: F401 (loaded once here, before the workers are forked, not once in each)
+
+        with multiprocessing.get_context("fork").Pool(min(workers, len(ordered))) as pool:
             list(pool.imap_unordered(_lay_out_into, ordered))
     else:
         for job in ordered:
