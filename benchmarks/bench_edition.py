@@ -102,7 +102,8 @@ with sync_playwright() as playwright:
         tab.set_content(numbered, wait_until="load")
         tab.pdf(path=target, **options)
         pages = pages_of(target)
-        starts = {a: next((n for n, text in enumerate(pages[2:], 3) if title in text), 0) for a, title in plain}
+        last = next(n for n, text in enumerate(pages[1:], 1) if plain[-1][1] in text)  # the contents' last page
+        starts = {a: next((n for n, text in enumerate(pages[last + 1:], last + 2) if title in text), 0) for a, title in plain}
         numbered = html.replace("</head>", css + "</head>")
         for anchor, page in starts.items():
             numbered = numbered.replace(f'href="#{anchor}">', f'href="#{anchor}"><span class="page-number">{page}</span>', 1)
@@ -169,11 +170,12 @@ def toc_check(pdf: str, html: str) -> dict:
               for t in re.findall(r'<h2 class="article-title">(.*?)</h2>', html, re.S)]
     text = subprocess.run(["pdftotext", "-enc", "UTF-8", pdf, "-"], capture_output=True, text=True).stdout
     pages = [" ".join(page.split()) for page in text.split("\f")]
-    toc = " ".join(pages[1:4])
+    last_toc = next(n for n, page in enumerate(pages[1:], 2) if titles[-1] in page)  # the contents list every title first
+    toc = " ".join(pages[1:last_toc])
     right = 0
     for title in titles:
         listed = re.search(re.escape(title) + r"[ .]*(\d+)", toc) or re.search(r"(\d+) " + re.escape(title), toc)
-        start = next((n for n, page in enumerate(pages[2:], 3) if title in page and not page.startswith("Mục lục")), 0)
+        start = next((n for n, page in enumerate(pages[last_toc:], last_toc + 1) if title in page), 0)
         right += bool(listed) and int(listed[1]) == start
     return {"entries": len(titles), "page_numbers_right": right}
 

@@ -213,9 +213,9 @@ def test_photos_are_printed_from_the_original_at_300_dpi_upright_and_without_met
     rows = [line.split() for line in subprocess.run(["pdfimages", "-list", str(hon_quan)], capture_output=True,
                                                     text=True, check=True).stdout.splitlines()[2:]]
     images = {(int(r[3]), int(r[4])): (int(r[12]), int(r[13])) for r in rows}  # (width, height) -> (x-ppi, y-ppi)
-    cover, lead, column = (round(w / 25.4 * 300) for w in (174, 174, 84))
-    assert (cover, round(cover * 2 / 3)) in images  # the cover: the lead photo cropped to 3:2
-    assert (lead, round(lead * 2000 / 3000)) in images
+    cover, column = (round(w / 25.4 * 300) for w in (174, 84))
+    assert (cover, round(cover * 2 / 3)) in images  # the cover: the lead photo cropped to 3:2, across the page
+    assert (column, round(column * 2000 / 3000)) in images  # the same photo at the top of its article, a column wide
     upright = (column, round(column * 2400 / 1800))  # stored sideways (EXIF orientation 6), printed upright
     assert upright in images and abs(images[upright][0] - 300) <= 2
     assert all(abs(ppi[0] - 300) <= 2 for size, ppi in images.items() if size[0] >= column)  # the small one has fewer
@@ -258,14 +258,24 @@ def test_an_unchanged_month_is_not_laid_out_again(built, tmp_path):
     shutil.copytree(built / "content", content)
     cache = tmp_path / "cache"
     shutil.copytree(built / "cache", cache)
-    before = {p.name: p.stat().st_mtime_ns for p in (cache / printing.CACHE_FOLDER).glob("*.pdf")}
+    folder = cache / printing.CACHE_FOLDER
+    month_ago = os.stat(folder).st_mtime - printing.STALE_SECONDS - 60
+    stale = [folder / ("0" * 64 + ".pdf"), folder / "images" / ("0" * 24 + ".jpg")]  # left by content long gone
+    for path in [*stale, *folder.glob("*.pdf"), *(folder / "images").iterdir()]:
+        path.touch()
+        os.utime(path, (month_ago, month_ago))
+    before = {p.name: p.stat().st_mtime_ns for p in (cache / printing.CACHE_FOLDER).glob("*.pdf") if p not in stale}
     edited = content / "articles" / "2022" / "c.md"  # Ban Tổ chức, April: its edition and the root's April change
     edited.write_text(edited.read_text(encoding="utf-8").replace("120 học viên", "125 học viên"), encoding="utf-8")
     outcome = build_into(content, tmp_path / "site", {**PUBLIC, **LEGAL, "BULLETIN_CACHE": str(cache)}, "publishconf.py")
     assert outcome.ok, outcome.errors
     after = {p.name: p.stat().st_mtime_ns for p in (cache / printing.CACHE_FOLDER).glob("*.pdf")}
-    assert {name: after[name] for name in before} == before  # nothing laid out before was laid out again
+    kept = set(before) & set(after)
+    assert len(kept) == 3 and {name: after[name] for name in kept} == {name: before[name] for name in kept}  # not laid out again
     assert len(set(after) - set(before)) == 2  # the two editions with the edited article
+    assert len(set(before) - set(after)) == 2  # their versions before the edit, unused and a month old: removed
+    assert not any(path.exists() for path in stale)
+    assert len(list((folder / "images").iterdir())) == 5
     unchanged = tmp_path / "site" / HON_QUAN_APRIL
     assert next(unchanged.glob("*.pdf")).read_bytes() == next((built / "site" / HON_QUAN_APRIL).glob("*.pdf")).read_bytes()
 

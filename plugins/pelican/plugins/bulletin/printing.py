@@ -15,6 +15,7 @@ commit give the same bytes.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
@@ -24,6 +25,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import time
 from dataclasses import dataclass
 from importlib import metadata
 from urllib.parse import unquote
@@ -40,14 +42,13 @@ from .urls import IMAGES, SITE_EDITION, Links
 from .wrapping import keep_ranges
 
 # Printed widths, in millimetres: A4 (210 mm) less 18 mm margins is a 174 mm text block; the body runs in two
-# columns 6 mm apart (84 mm each). edition.css uses the same numbers through the variables the template writes.
+# columns 6 mm apart (84 mm each). The template writes these numbers into the page's style, after edition.css.
 PAGE = {"width": 210, "margin": 18, "gap": 6}
 TEXT_WIDTH = PAGE["width"] - 2 * PAGE["margin"]
 COLUMN_WIDTH = (TEXT_WIDTH - PAGE["gap"]) / 2
 SIZES = {
-    "cover": PrintSize(TEXT_WIDTH, (3, 2)),  # the lead photo on the cover, 3:2
-    "lead": PrintSize(TEXT_WIDTH),  # an article's own photo, across both columns
-    "column": PrintSize(COLUMN_WIDTH),  # a picture in the body, one column wide
+    "cover": PrintSize(TEXT_WIDTH, (3, 2)),  # the lead photo on the cover, 3:2, across the page
+    "column": PrintSize(COLUMN_WIDTH),  # an article's own photo (at the top of its first column) and those in its body
 }
 FONT_FAMILIES = ("Charis SIL",)  # Debian's fonts-sil-charis: full Vietnamese coverage, stacked marks done right
 CACHE_FOLDER = "ban-in"  # under BULLETIN_CACHE: images/ (prepared pictures) and <key>.pdf + <key>.json
@@ -55,6 +56,8 @@ CODE_FILES = ("printing.py", "printphotos.py", "editions.py", "wrapping.py", "sv
 THEME_FILES = ("edition.html", "edition.css")
 PRINT_THEME = "print"  # theme/print/: not published (Pelican copies theme/static only)
 ANCHOR = "bai-{}"
+STALE_SECONDS = 30 * 86400  # a cached edition or picture no build used for this long is removed
+_PICTURE = re.compile(r'src="(?:' + re.escape("file:///ban-in/") + r')?([0-9a-f]{24}\.(?:jpg|png|svg))"')
 SCRATCH_KEY = "_BULLETIN_PRINT_SCRATCH"  # the settings key of a build's scratch print folder (cache off)
 
 
@@ -109,7 +112,7 @@ def print_article(article, number: int, settings: dict, images: str) -> dict:
     """Return what the template prints of one article: its fields and its body ready for print."""
     image = None
     if article.image:
-        image = {"src": picture(article.image.path, settings, images, SIZES["lead"]), "caption": article.image.caption}
+        image = {"src": picture(article.image.path, settings, images, SIZES["column"]), "caption": article.image.caption}
     siteurl = settings.get("SITEURL", "")
     return {
         "anchor": ANCHOR.format(number), "title": article.title, "date": article.date, "units": article.units,
@@ -276,7 +279,21 @@ def make(editions: list[Edition], settings: dict, workers: int = 1) -> dict[Edit
     else:
         for job in ordered:
             _lay_out_into(job)
-    return {edition: cached(folder, keys[edition]) for edition in editions}
+    laid = {edition: cached(folder, keys[edition]) for edition in editions}
+    prune(folder, set(keys.values()), documents.values())
+    return laid
+
+
+def prune(folder: str, keys: set[str], documents) -> None:
+    """Remove cached editions and pictures this build did not use and no build has written for STALE_SECONDS."""
+    images = os.path.join(folder, "images")
+    used = {name for document in documents for name in _PICTURE.findall(document)}
+    old = time.time() - STALE_SECONDS
+    for base, keep in ((folder, lambda name: name.split(".")[0] in keys), (images, lambda name: name in used)):
+        for entry in os.scandir(base):
+            if entry.is_file() and not keep(entry.name) and entry.stat().st_mtime < old:
+                with contextlib.suppress(OSError):
+                    os.remove(entry.path)
 
 
 def cache_folder(settings: dict) -> str:
