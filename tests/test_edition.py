@@ -195,7 +195,7 @@ def test_vietnamese_text_extracts_exactly(hon_quan):
 
 def test_year_ranges_are_kept_on_one_line(built):
     settings = {"PATH": str(built / "content"), "SITEURL": BASE}
-    body = printing.print_body("<p>Nhiệm kỳ 2020–2025 và 2020 – 2025; mã 2020-2025.</p>", settings, str(built / "scratch"))
+    body = printing.print_body("<p>Nhiệm kỳ 2020–2025 và 2020 – 2025; mã 2020-2025.</p>", settings, printing.Pictures(str(built / "scratch")))
     assert body.count('<span class="nowrap">') == 3
     assert ".nowrap { white-space: nowrap; }" in Path(printing.theme_folder({"THEME": "theme"}), "edition.css").read_text(encoding="utf-8")
 

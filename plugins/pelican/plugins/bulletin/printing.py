@@ -87,8 +87,30 @@ def environment(folder: str) -> Environment:
     return env
 
 
-def print_document(edition: Edition, settings: dict, images: str) -> str:
-    """Return an edition as one HTML document for WeasyPrint; prepare its pictures into `images`."""
+class Pictures:
+    """The print cache's pictures folder, as a document asks for pictures: prepared there (or, while `collecting`,
+    only noted, so that make() can prepare every picture of a build on every core first)."""
+
+    def __init__(self, folder: str, collecting: bool = False):
+        self.folder, self.collecting = folder, collecting
+        self.wanted: dict[tuple[str, PrintSize], None] = {}
+
+    def prepare(self, source: str, size: PrintSize) -> str:
+        """Return the file name, in the folder, of a source picture prepared to print at `size`."""
+        if self.collecting:
+            self.wanted[(source, size)] = None
+            return "collecting.jpg"
+        return printphotos.prepare_into(self.folder, source, size)
+
+
+def _prepare_one(job: tuple[str, str, PrintSize]) -> str:
+    """Prepare one picture into the pictures folder (a worker's task)."""
+    folder, source, size = job
+    return printphotos.prepare_into(folder, source, size)
+
+
+def print_document(edition: Edition, settings: dict, images: Pictures) -> str:
+    """Return an edition as one HTML document for WeasyPrint, its pictures prepared into `images`."""
     folder = theme_folder(settings)
     with open(os.path.join(folder, "edition.css"), encoding="utf-8") as handle:
         css = handle.read()
@@ -108,7 +130,7 @@ def print_document(edition: Edition, settings: dict, images: str) -> str:
     )
 
 
-def print_article(article, number: int, settings: dict, images: str) -> dict:
+def print_article(article, number: int, settings: dict, images: Pictures) -> dict:
     """Return what the template prints of one article: its fields and its body ready for print."""
     image = None
     if article.image:
@@ -122,12 +144,12 @@ def print_article(article, number: int, settings: dict, images: str) -> dict:
     }
 
 
-def picture(path: str, settings: dict, images: str, size: PrintSize) -> str:
+def picture(path: str, settings: dict, images: Pictures, size: PrintSize) -> str:
     """Prepare a picture of the content folder for print; return its file name in `images`."""
-    return printphotos.prepare_into(images, os.path.join(settings["PATH"], path), size)
+    return images.prepare(os.path.join(settings["PATH"], path), size)
 
 
-def print_body(fragment: str, settings: dict, images: str) -> Markup:
+def print_body(fragment: str, settings: dict, images: Pictures) -> Markup:
     """Return an article body for print: pictures from the originals, one column wide; year ranges kept whole."""
     soup = BeautifulSoup(fragment, "html.parser")
     prefix = settings.get("SITEURL", "").rstrip("/") + "/"
@@ -141,7 +163,7 @@ def print_body(fragment: str, settings: dict, images: str) -> Markup:
         if not (relative.startswith(IMAGES + "/") and os.path.isfile(full)):
             img.decompose()  # the build reports such an image; nothing to print
             continue
-        img["src"] = printphotos.prepare_into(images, full, SIZES["column"])
+        img["src"] = images.prepare(full, SIZES["column"])
         for name in ("loading", "decoding", "srcset", "sizes", "width", "height"):
             img.attrs.pop(name, None)
     for text in list(soup.find_all(string=_YEAR_RANGE)):
@@ -263,25 +285,35 @@ def cached(folder: str, key: str) -> Laid | None:
 
 
 def make(editions: list[Edition], settings: dict, workers: int = 1) -> dict[Edition, Laid]:
-    """Lay out the editions not in the cache (on `workers` processes), then return every edition's Laid."""
+    """Prepare every picture, then lay out the editions not in the cache (both on `workers` processes); return every
+    edition's Laid."""
     folder = cache_folder(settings)
     images = os.path.join(folder, "images")
     theme = theme_folder(settings)
-    documents = {edition: print_document(edition, settings, images) for edition in editions}
+    wanted = Pictures(images, collecting=True)
+    for edition in editions:
+        print_document(edition, settings, wanted)
+    run_all(_prepare_one, [(images, source, size) for source, size in wanted.wanted], workers)
+    documents = {edition: print_document(edition, settings, Pictures(images)) for edition in editions}
     keys = {edition: cache_key(document, theme) for edition, document in documents.items()}
     jobs = {keys[e]: (keys[e], documents[e], folder, len(e.articles)) for e in editions if cached(folder, keys[e]) is None}
     ordered = sorted(jobs.values(), key=lambda job: -len(job[1]))  # the longest first: the cores finish together
-    if len(ordered) > 1 and workers > 1:
+    if ordered:
         import weasyprint  # noqa: F401 (loaded once here, before the workers are forked, not once in each)
-
-        with multiprocessing.get_context("fork").Pool(min(workers, len(ordered))) as pool:
-            list(pool.imap_unordered(_lay_out_into, ordered))
-    else:
-        for job in ordered:
-            _lay_out_into(job)
+    run_all(_lay_out_into, ordered, workers)
     laid = {edition: cached(folder, keys[edition]) for edition in editions}
     prune(folder, set(keys.values()), documents.values())
     return laid
+
+
+def run_all(task, jobs: list, workers: int) -> None:
+    """Run task(job) for every job, on up to `workers` forked processes when there is more than one job."""
+    if len(jobs) > 1 and workers > 1:
+        with multiprocessing.get_context("fork").Pool(min(workers, len(jobs))) as pool:
+            list(pool.imap_unordered(task, jobs))
+    else:
+        for job in jobs:
+            task(job)
 
 
 def prune(folder: str, keys: set[str], documents) -> None:
