@@ -200,6 +200,13 @@ def test_year_ranges_are_kept_on_one_line(built):
     assert ".nowrap { white-space: nowrap; }" in Path(printing.theme_folder({"THEME": "theme"}), "edition.css").read_text(encoding="utf-8")
 
 
+def test_each_article_keeps_its_own_footnotes_in_the_issue(built):
+    settings = {"PATH": str(built / "content"), "SITEURL": BASE}
+    body = '<p>a<sup id="fnref:1"><a href="#fn:1">1</a></sup></p><ol><li id="fn:1">b <a href="#fnref:1">↩</a></li></ol>'
+    first, second = (printing.print_body(body, settings, printing.Pictures(str(built / "scratch")), f"bai-{n}") for n in (1, 2))
+    assert 'id="bai-1-fn:1"' in first and 'href="#bai-1-fn:1"' in first and 'href="#bai-2-fnref:1"' in second
+
+
 def test_fonts_are_embedded_and_pages_are_a4(hon_quan):
     fonts = subprocess.run(["pdffonts", str(hon_quan)], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
     assert fonts and any("Charis-SIL" in line for line in fonts)

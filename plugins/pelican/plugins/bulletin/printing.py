@@ -139,7 +139,7 @@ def print_article(article, number: int, settings: dict, images: Pictures) -> dic
     return {
         "anchor": ANCHOR.format(number), "title": article.title, "date": article.date, "units": article.units,
         "terms": article.terms, "standfirst": article.standfirst, "image": image,
-        "body": print_body(article.content, settings, images), "byline": article.byline,
+        "body": print_body(article.content, settings, images, ANCHOR.format(number)), "byline": article.byline,
         "byline_title": article.byline_title, "url": f"{siteurl}/{article.url}" if siteurl else "",
     }
 
@@ -149,9 +149,14 @@ def picture(path: str, settings: dict, images: Pictures, size: PrintSize) -> str
     return images.prepare(os.path.join(settings["PATH"], path), size)
 
 
-def print_body(fragment: str, settings: dict, images: Pictures) -> Markup:
-    """Return an article body for print: pictures from the originals, one column wide; year ranges kept whole."""
+def print_body(fragment: str, settings: dict, images: Pictures, anchor: str = "") -> Markup:
+    """Return an article body for print: pictures from the originals, one column wide; year ranges kept whole; its
+    ids (footnotes) prefixed with the article's anchor, since every article of the issue is in one document."""
     soup = BeautifulSoup(fragment, "html.parser")
+    for element in soup.find_all(id=True):
+        element["id"] = f"{anchor}-{element['id']}"
+    for link in soup.find_all("a", href=re.compile(r"^#.")):
+        link["href"] = f"#{anchor}-{link['href'][1:]}"
     prefix = settings.get("SITEURL", "").rstrip("/") + "/"
     for picture_element in soup.find_all("picture"):
         picture_element.unwrap()
@@ -298,12 +303,21 @@ def make(editions: list[Edition], settings: dict, workers: int = 1) -> dict[Edit
     keys = {edition: cache_key(document, theme) for edition, document in documents.items()}
     jobs = {keys[e]: (keys[e], documents[e], folder, len(e.articles)) for e in editions if cached(folder, keys[e]) is None}
     ordered = sorted(jobs.values(), key=lambda job: -len(job[1]))  # the longest first: the cores finish together
-    if ordered:
-        import weasyprint  # noqa: F401 (loaded once here, before the workers are forked, not once in each)
+    if len(ordered) > 1 and workers > 1:
+        warm_up()
     run_all(_lay_out_into, ordered, workers)
     laid = {edition: cached(folder, keys[edition]) for edition in editions}
     prune(folder, set(keys.values()), documents.values())
     return laid
+
+
+def warm_up() -> None:
+    """Load WeasyPrint and the print fonts (a line in each face, through to a PDF) before the workers are forked, so
+    each starts with them loaded instead of paying that in every process."""
+    from weasyprint import HTML
+
+    faces = "".join(f'<p style="font-family: \'{family}\'">Bản tin <b>Bản tin</b> <i>Bản tin</i></p>' for family in FONT_FAMILIES)
+    HTML(string=f'<html lang="vi"><body>{faces}</body></html>').write_pdf()
 
 
 def run_all(task, jobs: list, workers: int) -> None:
