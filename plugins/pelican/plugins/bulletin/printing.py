@@ -38,7 +38,7 @@ from . import printphotos
 from .editions import Edition
 from .filters import FILTERS
 from .printphotos import PrintSize
-from .urls import IMAGES, SITE_EDITION, Links
+from .urls import IMAGES, Links
 from .wrapping import keep_ranges
 
 # Printed widths, in millimetres: A4 (210 mm) less 18 mm margins is a 174 mm text block; the body runs in two
@@ -57,7 +57,6 @@ THEME_FILES = ("edition.html", "edition.css")
 PRINT_THEME = "print"  # theme/print/: not published (Pelican copies theme/static only)
 ANCHOR = "bai-{}"
 STALE_SECONDS = 30 * 86400  # a cached edition or picture no build used for this long is removed
-_PICTURE = re.compile(r'src="(?:' + re.escape("file:///ban-in/") + r')?([0-9a-f]{24}\.(?:jpg|png|svg))"')
 SCRATCH_KEY = "_BULLETIN_PRINT_SCRATCH"  # the settings key of a build's scratch print folder (cache off)
 
 
@@ -123,8 +122,7 @@ def print_document(edition: Edition, settings: dict, images: Pictures) -> str:
     widths = {name: f"{size.width_mm:g}mm" for name, size in SIZES.items()}
     return environment(folder).get_template("edition.html").render(
         edition=edition, articles=articles, cover=cover, css=Markup(css), widths=widths, page=PAGE,
-        fonts=FONT_FAMILIES, site=settings.get("SITENAME", ""), siteurl=settings.get("SITEURL", ""),
-        edition_url=Links.edition(edition), whole_site=edition.code == SITE_EDITION,
+        fonts=FONT_FAMILIES, siteurl=settings.get("SITEURL", ""), edition_url=Links.edition(edition),
         legal={key: settings.get(key) or "" for key in ("BULLETIN_AGENCY", "BULLETIN_RESPONSIBLE", "BULLETIN_LICENSE",
                                                        "BULLETIN_ADDRESS", "BULLETIN_PHONE", "BULLETIN_EMAIL")},
     )
@@ -193,6 +191,9 @@ def layout_version(theme: str) -> str:
             digest.update(handle.read())
     for package in ("weasyprint", "pydyf", "fonttools", "pillow"):
         digest.update(f"{package}={metadata.version(package)};".encode())
+    from weasyprint.text.ffi import pango
+
+    digest.update(f"pango={pango.pango_version()};".encode())
     for path in font_files():
         stat = os.stat(path)
         digest.update(f"{path}:{stat.st_size}:{int(stat.st_mtime)};".encode())
@@ -227,6 +228,7 @@ def cache_key(document: str, theme: str) -> str:
 # in the PDF after its address (a real path would make the bytes depend on the folder the site is built in).
 PICTURES_URL = "file:///ban-in/"
 MIME = {".jpg": "image/jpeg", ".png": "image/png", ".svg": "image/svg+xml"}
+_PICTURE = re.compile(r'src="(?:' + re.escape(PICTURES_URL) + r')?([0-9a-f]{24}\.(?:jpg|png|svg))"')  # in a document
 
 
 def _fetcher(images: str):
