@@ -289,14 +289,14 @@ def bench_site(articles: int) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--month-articles", type=int, default=30, help="bài trong tháng đo (mỗi bài hai ảnh)")
+    parser.add_argument("--month-articles", type=int, default=30, help="bài trong tháng đo, mỗi bài hai ảnh (0: bỏ qua)")
     parser.add_argument("--articles", type=int, default=1000, help="bài của trang tổng hợp dựng bản công khai (0: chỉ trang mẫu)")
     args = parser.parse_args()
     os.makedirs(WORK, exist_ok=True)
     load = os.getloadavg()
     result = {"machine": {"cores": len(os.sched_getaffinity(0)), "python": platform.python_version(),
                           "load_before": [round(v, 2) for v in load]},
-              "month": bench_month(args.month_articles), "sample": bench_site(0),
+              "month": bench_month(args.month_articles) if args.month_articles else None, "sample": bench_site(0),
               "site": bench_site(args.articles) if args.articles else None}
     result["machine"]["load_after"] = [round(v, 2) for v in os.getloadavg()]
     os.makedirs(RESULTS, exist_ok=True)

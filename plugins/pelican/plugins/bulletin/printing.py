@@ -16,8 +16,10 @@ commit give the same bytes.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import functools
 import hashlib
+import html
 import json
 import multiprocessing
 import os
@@ -87,25 +89,55 @@ def environment(folder: str) -> Environment:
 
 
 class Pictures:
-    """The print cache's pictures folder, as a document asks for pictures: prepared there (or, while `collecting`,
-    only noted, so that make() can prepare every picture of a build on every core first)."""
+    """The print cache's pictures folder, as documents ask for pictures; remembers what this build prepared and the
+    print body of each article (an article is in several editions: its unit's, its parent's…)."""
 
-    def __init__(self, folder: str, collecting: bool = False):
-        self.folder, self.collecting = folder, collecting
-        self.wanted: dict[tuple[str, PrintSize], None] = {}
+    def __init__(self, folder: str):
+        self.folder = folder
+        self.names: dict[tuple[str, PrintSize], str] = {}
+        self.bodies: dict[int, Markup] = {}
 
     def prepare(self, source: str, size: PrintSize) -> str:
         """Return the file name, in the folder, of a source picture prepared to print at `size`."""
-        if self.collecting:
-            self.wanted[(source, size)] = None
-            return "collecting.jpg"
-        return printphotos.prepare_into(self.folder, source, size)
+        if (source, size) not in self.names:
+            self.names[(source, size)] = printphotos.prepare_into(self.folder, source, size)
+        return self.names[(source, size)]
 
 
 def _prepare_one(job: tuple[str, str, PrintSize]) -> str:
     """Prepare one picture into the pictures folder (a worker's task)."""
     folder, source, size = job
     return printphotos.prepare_into(folder, source, size)
+
+
+def wanted_pictures(editions: list[Edition], settings: dict) -> list[tuple[str, PrintSize]]:
+    """Return every (source, size) the editions print: covers, articles' photos, pictures in bodies."""
+    found: dict[tuple[str, PrintSize], None] = {}
+    seen: set[int] = set()
+    for edition in editions:
+        if edition.lead is not None:
+            found[(os.path.join(settings["PATH"], edition.lead.image.path), SIZES["cover"])] = None
+        for article in edition.articles:
+            if id(article) in seen:
+                continue
+            seen.add(id(article))
+            if article.image:
+                found[(os.path.join(settings["PATH"], article.image.path), SIZES["column"])] = None
+            for src in _IMG_SRC.findall(article.content):
+                full = body_source(html.unescape(src), settings)
+                if full:
+                    found[(full, SIZES["column"])] = None
+    return list(found)
+
+
+def body_source(src: str, settings: dict) -> str | None:
+    """Return the file of content/images an article body's <img src> shows, or None (a build error reports those)."""
+    relative = unquote(src).removeprefix(settings.get("SITEURL", "").rstrip("/") + "/").lstrip("/")
+    full = os.path.join(settings["PATH"], relative)
+    return full if relative.startswith(IMAGES + "/") and os.path.isfile(full) else None
+
+
+_IMG_SRC = re.compile(r'<img\b[^>]*?\ssrc="([^"]*)"')
 
 
 def print_document(edition: Edition, settings: dict, images: Pictures) -> str:
@@ -134,10 +166,12 @@ def print_article(article, number: int, settings: dict, images: Pictures) -> dic
     if article.image:
         image = {"src": picture(article.image.path, settings, images, SIZES["column"]), "caption": article.image.caption}
     siteurl = settings.get("SITEURL", "")
+    if id(article) not in images.bodies:
+        images.bodies[id(article)] = print_body(article.content, settings, images, article.slug)
     return {
         "anchor": ANCHOR.format(number), "title": article.title, "date": article.date, "units": article.units,
         "terms": article.terms, "standfirst": article.standfirst, "image": image,
-        "body": print_body(article.content, settings, images, ANCHOR.format(number)), "byline": article.byline,
+        "body": images.bodies[id(article)], "byline": article.byline,
         "byline_title": article.byline_title, "url": f"{siteurl}/{article.url}" if siteurl else "",
     }
 
@@ -149,21 +183,19 @@ def picture(path: str, settings: dict, images: Pictures, size: PrintSize) -> str
 
 def print_body(fragment: str, settings: dict, images: Pictures, anchor: str = "") -> Markup:
     """Return an article body for print: pictures from the originals, one column wide; year ranges kept whole; its
-    ids (footnotes) prefixed with the article's anchor, since every article of the issue is in one document."""
+    ids (footnotes) prefixed with `anchor` (the article's slug), since every article of the issue is in one document."""
     soup = BeautifulSoup(fragment, "html.parser")
     for element in soup.find_all(id=True):
         element["id"] = f"{anchor}-{element['id']}"
     for link in soup.find_all("a", href=re.compile(r"^#.")):
         link["href"] = f"#{anchor}-{link['href'][1:]}"
-    prefix = settings.get("SITEURL", "").rstrip("/") + "/"
     for picture_element in soup.find_all("picture"):
         picture_element.unwrap()
     for source in soup.find_all("source"):
         source.decompose()
     for img in soup.find_all("img"):
-        relative = unquote(img.get("src", "")).removeprefix(prefix).lstrip("/")
-        full = os.path.join(settings["PATH"], relative)
-        if not (relative.startswith(IMAGES + "/") and os.path.isfile(full)):
+        full = body_source(img.get("src", ""), settings)
+        if not full:
             img.decompose()  # the build reports such an image; nothing to print
             continue
         img["src"] = images.prepare(full, SIZES["column"])
@@ -191,13 +223,19 @@ def layout_version(theme: str) -> str:
             digest.update(handle.read())
     for package in ("weasyprint", "pydyf", "fonttools", "pillow"):
         digest.update(f"{package}={metadata.version(package)};".encode())
-    from weasyprint.text.ffi import pango
-
-    digest.update(f"pango={pango.pango_version()};".encode())
+    digest.update(f"pango={pango_version()};".encode())
     for path in font_files():
         stat = os.stat(path)
         digest.update(f"{path}:{stat.st_size}:{int(stat.st_mtime)};".encode())
     return digest.hexdigest()
+
+
+def pango_version() -> int:
+    """Return the version of the Pango library WeasyPrint lays text out with (0 when it cannot be loaded)."""
+    try:
+        return ctypes.CDLL("libpango-1.0.so.0").pango_version()
+    except OSError:
+        return 0
 
 
 @functools.cache
@@ -297,11 +335,9 @@ def make(editions: list[Edition], settings: dict, workers: int = 1) -> dict[Edit
     folder = cache_folder(settings)
     images = os.path.join(folder, "images")
     theme = theme_folder(settings)
-    wanted = Pictures(images, collecting=True)
-    for edition in editions:
-        print_document(edition, settings, wanted)
-    run_all(_prepare_one, [(images, source, size) for source, size in wanted.wanted], workers)
-    documents = {edition: print_document(edition, settings, Pictures(images)) for edition in editions}
+    run_all(_prepare_one, [(images, source, size) for source, size in wanted_pictures(editions, settings)], workers)
+    pictures = Pictures(images)
+    documents = {edition: print_document(edition, settings, pictures) for edition in editions}
     keys = {edition: cache_key(document, theme) for edition, document in documents.items()}
     jobs = {keys[e]: (keys[e], documents[e], folder, len(e.articles)) for e in editions if cached(folder, keys[e]) is None}
     ordered = sorted(jobs.values(), key=lambda job: -len(job[1]))  # the longest first: the cores finish together
