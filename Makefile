@@ -1,7 +1,7 @@
 # Thin bootstrap: set up the machine, then hand over to the invoke tasks in tasks.py.
 INVOKE := .venv/bin/invoke
 
-.PHONY: setup serve test
+.PHONY: setup serve test edit
 setup:
 	@bash scripts/setup.sh
 
@@ -10,3 +10,6 @@ serve: setup
 
 test: setup
 	@$(INVOKE) test
+
+edit: setup
+	@$(INVOKE) edit

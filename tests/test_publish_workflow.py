@@ -12,6 +12,7 @@ import yaml
 from conftest import ROOT
 
 WORKFLOW = ROOT / ".github" / "workflows" / "publish.yml"
+CHECK = ROOT / ".github" / "workflows" / "check.yml"  # the content check of pull requests (the web editor's drafts)
 LINTER = ROOT / "scripts" / "lint-workflow.cjs"
 
 
@@ -42,7 +43,7 @@ def findings(tmp_path_factory) -> dict[str, list[dict]]:
         pytest.fail("không có node — hãy chạy 'make setup'")
     folder = tmp_path_factory.mktemp("workflows")
     text = WORKFLOW.read_text(encoding="utf-8")
-    files = {"real": WORKFLOW}
+    files = {"real": WORKFLOW, "check": CHECK}
     for name, (old, new) in ({name: change for name, (change, _) in BROKEN.items()} | VALID).items():
         assert old in text, name
         files[name] = folder / f"{name}.yml"
@@ -59,7 +60,13 @@ def findings(tmp_path_factory) -> dict[str, list[dict]]:
 
 
 def test_workflow_passes_actionlint(findings):
-    assert findings["real"] == []
+    assert findings["real"] == [] and findings["check"] == []
+
+
+def test_pull_requests_get_the_content_check():
+    flow = yaml.safe_load(CHECK.read_text(encoding="utf-8"))
+    assert "pull_request" in flow[True]
+    assert flow["jobs"]["check"]["steps"][-1]["run"] == ".venv/bin/invoke check"
 
 
 @pytest.mark.parametrize("name", sorted(VALID))
@@ -85,6 +92,7 @@ def test_workflow_tests_builds_and_deploys_to_pages():
     assert runs.index("make setup") < runs.index("make test")
     publish = next(step for step in build["steps"] if "invoke publish" in step.get("run", ""))
     assert publish["env"]["SITEURL"] == "${{ steps.pages.outputs.base_url }}"
+    assert publish["env"]["CMS_BACKEND"] == "${{ vars.CMS_BACKEND }}"  # the web editor, when configured
     assert any(u.startswith("actions/configure-pages@") for u in uses)
     assert any(u.startswith("actions/upload-pages-artifact@") for u in uses)
     assert deploy["needs"] == "build"

@@ -415,3 +415,11 @@ def test_messages_say_what_to_do(check, lines, line, words):
     assert got_line == line and message.startswith(words), message
     if "xóa dòng này" not in words:
         assert "xóa dòng này" not in message  # a required key cannot go
+
+
+@pytest.mark.parametrize("body", ["", "  \n\n\t"])
+def test_a_published_article_needs_a_body(check, body):
+    line, message = only_error(check(fm(*GOOD, body=body)))
+    assert line == 5 and "chưa có nội dung" in message  # the closing --- (the body starts after it)
+    assert check(fm(*GOOD, 'status: "draft"', body=body)).ok  # a draft may be empty
+    assert check(fm(*GOOD, body="Một câu.")).ok

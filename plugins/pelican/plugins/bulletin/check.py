@@ -6,6 +6,7 @@ import json
 import os
 import sys
 
+from . import images
 from .build import read_settings
 from .errors import ContentError, display_path
 from .generator import collisions, slug_line, unpublished_link_errors
@@ -34,6 +35,7 @@ def check_content(conf: str, content: str, paths: list[str], notices: list[Conte
             doc = check_file(full, display_path(full), kind, state.context)
             html, _removed = render(md, doc.body)  # what the build publishes: converted, then sanitized
             doc.errors += reference_errors(html, doc, full, settings["PATH"])
+            doc.errors += images.check(doc, html, full, settings)
             if not is_published(kind, doc.meta, state):
                 hidden.add(os.path.realpath(full))
             else:

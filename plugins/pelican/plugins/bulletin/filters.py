@@ -8,6 +8,7 @@ import re
 from markupsafe import Markup
 
 from .dates import format_date, format_datetime, format_month, format_short_date
+from .images import is_card, picture_filter
 from .wrapping import headline, keep_ranges
 
 # Characters that must not appear raw inside <script> (they could close it or open a comment).
@@ -58,7 +59,9 @@ def news_article_json(article, siteurl: str, sitename: str) -> Markup:
     }
     if article.byline:
         data["author"] = {"@type": "Person", "name": article.byline}
-    if article.image:
+    if getattr(article, "og_image", None) and not is_card(article.og_image):
+        data["image"] = article.og_image.src
+    elif article.image:
         data["image"] = f"{siteurl}/{article.image.path}"
     return script_json(data)
 
@@ -72,6 +75,7 @@ FILTERS = {
     "iso": iso,
     "vn_number": number,
     "news_article_json": news_article_json,
+    "picture": picture_filter,
     "headline": headline,
     "keep_ranges": keep_ranges,
     "tel_href": tel_href,

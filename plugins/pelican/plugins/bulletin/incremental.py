@@ -22,6 +22,7 @@ from pelican.paginator import Paginator
 from pelican.writers import Writer
 
 from . import build as builder
+from . import images
 from .prefetch import finish_reading
 from .state import LIVE_KEY, get_state
 from .writer import WriteJob
@@ -92,6 +93,8 @@ class LiveSite:
 
     def update(self, changed: set[str]) -> tuple[builder.Outcome, bool]:
         """Bring the preview up to date after these files changed; tell whether the fast path was used."""
+        if self.holder is not None:  # a photo copied in: its variants are made now, before an article shows it
+            images.cache_ahead(changed, self.articles_generator().settings)
         article = self.fast_path_for(changed)
         if article is None:
             return self.build_all(), False
@@ -143,6 +146,7 @@ class LiveSite:
                 context_sender=generator,
             )
             finish_reading(settings)  # closes the cache connection: the next full build forks
+            state.errors.extend(images.publish(settings, self.output))  # a photo new to the site: its variants
             if state.errors:
                 outcome.errors = builder.format_errors(state.errors)
                 return outcome

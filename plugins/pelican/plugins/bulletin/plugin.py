@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pelican import signals
 
+from . import images
 from .errors import ContentErrors
 from .filters import FILTERS
 from .generator import PAGINATED, BulletinGenerator, settle_feed, skip_unwritten_taxonomies
@@ -12,7 +13,7 @@ from .markup import real_folder
 from .prefetch import finish_reading, note_read_order, start_reading
 from .reader import BulletinReader
 from .sanitize import feed_items_as_text
-from .sources import IGNORED
+from .sources import HEIF_TYPES, IGNORED, RASTER_TYPES, any_case
 from .state import get_state, start_build
 from .static import hold_back_svgs, write_svgs
 from .writer import flush_writes, writer_class
@@ -21,7 +22,9 @@ from .writer import flush_writes, writer_class
 def initialize(pelican) -> None:
     """Start a fresh build state; add the Jinja filters and the paginated index templates."""
     settings = pelican.settings
-    settings["IGNORE_FILES"] = list(dict.fromkeys([*settings.get("IGNORE_FILES", []), *IGNORED]))
+    # Photos are published as variants (images.py), never as they are: Pelican does not copy them.
+    photos = [any_case(f"*{extension}") for extension in RASTER_TYPES + HEIF_TYPES]
+    settings["IGNORE_FILES"] = list(dict.fromkeys([*settings.get("IGNORE_FILES", []), *IGNORED, *photos]))
     real_folder.cache_clear()
     start_build(settings)
     settings["JINJA_FILTERS"] = {**FILTERS, **settings.get("JINJA_FILTERS", {})}
@@ -62,6 +65,13 @@ def stop_reading(generators) -> None:
     keep_model(generators)
 
 
+def make_photos(generators) -> None:
+    """Make the variants of the photos published pages show (cached, on every core) and put them into the output."""
+    settings = generators[0].settings
+    get_state(settings).errors.extend(images.publish(settings, settings["OUTPUT_PATH"]))
+    images.prune(settings)
+
+
 def stop_on_errors(generators) -> None:
     """Once every file is read and every index built, fail the build if any check found a problem."""
     state = get_state(generators[0].settings)
@@ -78,6 +88,7 @@ def register() -> None:
     signals.page_generator_init.connect(note_pages)
     signals.article_generator_finalized.connect(skip_unwritten_taxonomies)
     signals.all_generators_finalized.connect(stop_reading)
+    signals.all_generators_finalized.connect(make_photos)
     signals.all_generators_finalized.connect(stop_on_errors)
     signals.get_writer.connect(writer_class)
     signals.static_generator_finalized.connect(hold_back_svgs)

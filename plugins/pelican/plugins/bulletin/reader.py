@@ -9,7 +9,7 @@ from typing import NamedTuple
 from pelican.readers import BaseReader
 from pelican.urlwrappers import Author, Category
 
-from . import markup, sanitize, schema
+from . import images, markup, sanitize, schema
 from .errors import ContentError, display_path
 from .sources import kind_of
 from .state import get_state
@@ -54,6 +54,9 @@ class BulletinReader(BaseReader):
         doc.errors.extend(broken)
         state.errors.extend(broken)
         metadata = pelican_metadata(doc, html, state)
+        html, unusable = images.attach(doc, html, metadata, source_path, self.settings)
+        doc.errors.extend(unusable)
+        state.errors.extend(unusable)
         if doc.kind == "article":
             # Pelican's draft writer reads .category even when categories are off.
             metadata["category"] = Category(self.settings["DEFAULT_CATEGORY"], self.settings)

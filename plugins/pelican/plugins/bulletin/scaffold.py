@@ -52,7 +52,7 @@ def quote_yaml(value: str) -> str:
 
 
 def front_matter(title: str, moment: datetime, unit: Unit, term_label: str | None) -> str:
-    """Return the text of a new article: front matter and an empty body."""
+    """Return the text of a new article: front matter and an empty body (so a draft: an empty published article is an error)."""
     lines = [
         "---",
         f"title: {quote_yaml(title)}",
@@ -63,11 +63,12 @@ def front_matter(title: str, moment: datetime, unit: Unit, term_label: str | Non
     if term_label:
         lines += ["terms:", f"  - {quote_yaml(term_label)}"]
     lines += [
+        "# Bản nháp: bài chưa có nội dung nên chưa được đăng; viết xong thì xóa dòng status dưới đây.",
+        "status: draft",
         "# Các khóa không bắt buộc — bỏ dấu # ở đầu dòng và điền:",
         '# author: "Họ và tên tác giả"',
         '# author_title: "Đơn vị công tác của tác giả"',
         '# summary: "Một hai câu tóm tắt bài viết"',
-        "# status: draft   (bản nháp: không đăng cho đến khi xóa dòng này)",
         "---",
         "",
         "",

@@ -15,7 +15,7 @@ from . import limits, yamlsrc
 from .dates import parse_date
 from .errors import ContentError, DateError, TermError
 from .registry import CODE, Registry, Unit, unit_choices
-from .sources import IMAGE_TYPES, is_junk
+from .sources import HEIF_TYPES, IMAGE_TYPES, RASTER_TYPES, is_junk
 from .terms import Term, parse_term
 from .text import fold, lookup_key, nfc, slugify
 
@@ -250,7 +250,7 @@ def parse_image(f: _Field, ctx: Context):
     if not full.startswith(root + os.sep):
         f.error(f'ảnh "{value}" nằm ngoài thư mục nội dung — hãy chép ảnh vào content/images/')
         return None
-    if not relative.lower().endswith(IMAGE_TYPES):
+    if not relative.lower().endswith(IMAGE_TYPES + HEIF_TYPES):  # HEIC: images.py says how to convert it
         f.error(f'ảnh "{value}" không phải định dạng ảnh ({", ".join(IMAGE_TYPES)})')
         return None
     if not os.path.isfile(full):
@@ -377,6 +377,9 @@ def parse_document(text: str, path: str, kind: str, ctx: Context) -> Document:
             doc.warnings.append(ContentError(path, 1, f'bản nháp chưa có khóa "{key}" — cần điền trước khi đăng{_EXAMPLES[key]}'))
         else:
             doc.errors.append(ContentError(path, 1, f'thiếu khóa bắt buộc "{key}"{_EXAMPLES[key]}'))
+    if kind == "article" and not draft and not doc.body.strip():
+        doc.errors.append(ContentError(path, doc.body_line - 1, "bài chưa có nội dung — hãy viết nội dung sau dòng --- thứ hai "
+                                                                 '(hoặc để bài là bản nháp: status: draft)'))
     if doc.meta.get("image_caption") and "image" not in doc.meta:
         doc.errors.append(ContentError(path, doc.lines["image_caption"], '"image_caption" cần đi kèm "image" (đường dẫn ảnh)'))
     return doc
@@ -425,7 +428,8 @@ def static_file_errors(content_dir: str, folders: list[str], show: Callable[[str
                                                               "vào đây thay vì dùng liên kết (tệp ngoài sẽ không được đưa lên trang)"))
                     if name in dirs:
                         dirs.remove(name)
-                elif name in files and not _URL_SAFE.match(relative):
+                elif name in files and not _URL_SAFE.match(relative) and not name.lower().endswith(RASTER_TYPES + HEIF_TYPES):
+                    # (a photo is published under an ASCII name made from its own: images.published_name)
                     stem, ext = os.path.splitext(relative)
                     safe = "/".join(slugify(part) or "tep" for part in stem.split("/")) + ext.lower()
                     message = (f'tên tệp "{relative}" có dấu, dấu cách hoặc ký tự đặc biệt nên không làm được địa chỉ '

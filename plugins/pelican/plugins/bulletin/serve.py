@@ -101,7 +101,11 @@ class PreviewHandler(SiteHandler):
         except (IndexError, ValueError):
             after = -1
         version, errors = self.status.wait_newer(after, 25)
-        body = json.dumps({"version": version, "errors": errors}, ensure_ascii=False).encode()
+        self.send_json({"version": version, "errors": errors})
+
+    def send_json(self, data) -> None:
+        """Answer with JSON that no cache keeps."""
+        body = json.dumps(data, ensure_ascii=False).encode()
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "application/json; charset=utf-8")
         self.send_header("Cache-Control", "no-store")
@@ -165,20 +169,25 @@ def serve_forever(output: str, host: str, port: int) -> None:
 PREVIEW_SETTINGS = {"WITH_FUTURE_DATES": True}  # scheduled articles shown, marked as such
 
 
-def preview(conf: str, content: str, output: str, host: str, port: int, finishers: tuple = FINISHERS) -> None:
-    """Build, serve with live reload, and rebuild whenever content, theme or settings change."""
+def preview(conf: str, content: str, output: str, host: str, port: int, finishers: tuple = FINISHERS, *,
+            overrides: dict | None = None, handler: type[PreviewHandler] = PreviewHandler, announce: str = "") -> None:
+    """Build, serve with live reload, and rebuild whenever content, theme or settings change.
+
+    `overrides` are more settings for every build, `handler` a PreviewHandler subclass, `announce` a line printed
+    once the server runs (invoke edit passes the editor's)."""
     from watchfiles import watch
 
     from .incremental import LiveSite
 
     status = PreviewStatus()
-    site = LiveSite(conf, content, output, PREVIEW_SETTINGS, finishers)
+    site = LiveSite(conf, content, output, {**PREVIEW_SETTINGS, **(overrides or {})}, finishers)
     index = IndexJob(site)
     rebuild(site, status)
-    handler = type("Handler", (PreviewHandler,), {"status": status})
-    server = make_server(output, host, port, handler)
+    server = make_server(output, host, port, type("Handler", (handler,), {"status": status}))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(f"Xem trước tại http://{host}:{port}/ — lưu tệp là trang tự cập nhật (Ctrl+C để dừng)", flush=True)
+    if announce:
+        print(announce, flush=True)
     watched = [p for p in (content, "theme", conf, "plugins") if os.path.exists(p)]
     try:
         for changes in watch(*watched, debounce=100, step=20):

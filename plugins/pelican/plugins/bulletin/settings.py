@@ -12,6 +12,7 @@ DEFAULTS = {
     "BULLETIN_WORKERS": None,  # processes that read and render (None: one per core; 0 or 1: this process only)
     "BULLETIN_CACHE": ".cache/bulletin",  # Markdown -> HTML cache, by body hash and code version ("": none)
     "BULLETIN_PUBLISH": False,  # public build: hashed asset names, CSP, sitemap, robots.txt, .gz/.br (publish.py)
+    "BULLETIN_EDITOR": None,  # the web editor at /quan-tri/: {"backend": "local"|"github"|"forgejo"|"gitea", …} (cms.py)
     # Units that get a printed monthly edition (PDF, A4) in the public build: a list of unit codes, or None for the
     # registry's roots and their direct children; [] for none. The whole site's edition is its root's (editions.py).
     "BULLETIN_EDITION_UNITS": None,

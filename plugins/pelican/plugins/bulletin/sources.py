@@ -23,7 +23,9 @@ TEXT_TYPES = (*MARKDOWN_TYPES, ".txt", ".text")
 WORD_TYPES = (".docx", ".doc", ".odt", ".rtf")
 STATIC_FOLDERS = (f"{IMAGES}/", f"{DOCUMENTS}/")  # links to files there become {static} links
 IMAGE_TYPES = (".svg", ".png", ".jpg", ".jpeg", ".webp", ".gif", ".avif")  # what an article may show
-PHOTO_TYPES = (*IMAGE_TYPES, ".bmp", ".tif", ".tiff", ".heic", ".heif")  # what a photo in the wrong folder may be
+RASTER_TYPES = tuple(t for t in IMAGE_TYPES if t != ".svg")  # published as resized variants (images.py), never as they are
+HEIF_TYPES = (".heic", ".heif")  # iPhone photos: no browser shows them; images.py says how to convert them
+PHOTO_TYPES = (*IMAGE_TYPES, ".bmp", ".tif", ".tiff", *HEIF_TYPES)  # what a photo in the wrong folder may be
 # Hidden files (.DS_Store, macOS ._x, .~lock.x#), Office owner and temporary files (~$x.docx, ~WRL0001.tmp), editors'
 # backups and swap files. Also Pelican's IGNORE_FILES (plugin.initialize): its own "**/.*" never matches a bare name.
 JUNK = (".*", "~*", "*~", "#*#", "*.swp", "*.swo", "*.swx", "*.tmp", "*.bak", "*.orig", "*.crdownload", "*.part",

@@ -18,6 +18,7 @@ from .static import static_type_errors
 
 if TYPE_CHECKING:
     from .htmlcache import HtmlCache
+    from .images import Photos
     from .prefetch import Prefetch
     from .writer import ParallelWriter
 
@@ -45,6 +46,7 @@ class BuildState:
     writer: ParallelWriter | None = None  # the writer holding the page jobs until the end of the build
     live: dict | None = None  # the live preview's holder: keeps the generators and the writer's jobs
     svgs: list[tuple[str, str]] = field(default_factory=list)  # (source, save_as): published rebuilt (static.py)
+    photos: Photos | None = None  # the photos read and the ones published pages show, from the first one (images.py)
 
     def withheld(self, moment: datetime) -> bool:
         """Tell whether an article dated `moment` waits for a later build (dated after now, not a preview)."""

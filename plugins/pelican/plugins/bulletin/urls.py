@@ -32,6 +32,7 @@ URLS = {
     "search": "tim-kiem/",
     "edition": "ban-in/{code}/{year}/{month:02d}/",  # a unit's printed monthly edition: its page and its PDF
     "edition_pdf": "ban-in/{code}/{year}/{month:02d}/ban-tin-{code}-{year}-{month:02d}.pdf",
+    "editor": "quan-tri/",  # the web editor (cms.py), only when BULLETIN_EDITOR names a backend; never in the sitemap
     "not_found": "404.html",
 }
 # The code of the whole site's edition when the registry has several roots (with one root, the root's edition is the

@@ -66,6 +66,8 @@ class _PageParser(HTMLParser):
         for name in REFERENCES.get(tag, ()):
             if values.get(name):
                 self.page.links.append((tag, values[name], line))
+        if tag in ("img", "source") and values.get("srcset"):  # every candidate of a responsive picture
+            self.page.links += [(tag, candidate.split()[0], line) for candidate in values["srcset"].split(",") if candidate.strip()]
         for name, _value in attrs:
             if name.startswith("on"):
                 self.page.problems.append((line, f"thuộc tính sự kiện {name} trên <{tag}> (CSP chặn mã nội tuyến)"))
