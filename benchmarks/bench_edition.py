@@ -58,7 +58,7 @@ content, folder, code, year, month = sys.argv[1:6]
 kept = {}
 make = printing.make
 def keep(editions, settings, workers=1):
-    images = printing.Pictures(os.path.join(folder, "images"))
+    images = printing.Pictures(os.path.join(folder, "images"), settings)
     for edition in editions:
         kept["html"] = printing.print_document(edition, settings, images)
     return make(editions, settings, workers)

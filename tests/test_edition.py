@@ -195,7 +195,7 @@ def test_vietnamese_text_extracts_exactly(hon_quan):
 
 def test_year_ranges_are_kept_on_one_line(built):
     settings = {"PATH": str(built / "content"), "SITEURL": BASE}
-    body = printing.print_body("<p>Nhiệm kỳ 2020–2025 và 2020 – 2025; mã 2020-2025.</p>", settings, printing.Pictures(str(built / "scratch")))
+    body = printing.print_body("<p>Nhiệm kỳ 2020–2025 và 2020 – 2025; mã 2020-2025.</p>", settings, printing.Pictures(str(built / "scratch"), settings))
     assert body.count('<span class="nowrap">') == 3
     assert ".nowrap { white-space: nowrap; }" in Path(printing.theme_folder({"THEME": "theme"}), "edition.css").read_text(encoding="utf-8")
 
@@ -203,7 +203,7 @@ def test_year_ranges_are_kept_on_one_line(built):
 def test_each_article_keeps_its_own_footnotes_in_the_issue(built):
     settings = {"PATH": str(built / "content"), "SITEURL": BASE}
     body = '<p>a<sup id="fnref:1"><a href="#fn:1">1</a></sup></p><ol><li id="fn:1">b <a href="#fnref:1">↩</a></li></ol>'
-    first, second = (printing.print_body(body, settings, printing.Pictures(str(built / "scratch")), f"bai-{n}") for n in (1, 2))
+    first, second = (printing.print_body(body, settings, printing.Pictures(str(built / "scratch"), settings), f"bai-{n}") for n in (1, 2))
     assert 'id="bai-1-fn:1"' in first and 'href="#bai-1-fn:1"' in first and 'href="#bai-2-fnref:1"' in second
 
 

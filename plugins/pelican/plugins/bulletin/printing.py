@@ -39,7 +39,9 @@ from markupsafe import Markup
 from . import printphotos
 from .editions import Edition
 from .filters import FILTERS
+from .images import HASH_LENGTH as VARIANT_KEY_LENGTH
 from .printphotos import PrintSize
+from .settings import STATE_KEY
 from .urls import IMAGES, Links
 from .wrapping import keep_ranges
 
@@ -92,10 +94,11 @@ class Pictures:
     """The print cache's pictures folder, as documents ask for pictures; remembers what this build prepared and the
     print body of each article (an article is in several editions: its unit's, its parent's…)."""
 
-    def __init__(self, folder: str):
+    def __init__(self, folder: str, settings: dict):
         self.folder = folder
         self.names: dict[tuple[str, PrintSize], str] = {}
         self.bodies: dict[int, Markup] = {}
+        self.originals = photo_originals(settings)
 
     def prepare(self, source: str, size: PrintSize) -> str:
         """Return the file name, in the folder, of a source picture prepared to print at `size`."""
@@ -110,7 +113,14 @@ def _prepare_one(job: tuple[str, str, PrintSize]) -> str:
     return printphotos.prepare_into(folder, source, size)
 
 
-def wanted_pictures(editions: list[Edition], settings: dict) -> list[tuple[str, PrintSize]]:
+def photo_originals(settings: dict) -> dict[str, str]:
+    """Map the key in the name of each photo variant the build publishes (images.py) to the photo's original file."""
+    photos = getattr(settings.get(STATE_KEY), "photos", None)
+    needed = photos.needed if photos is not None else {}
+    return {key[:VARIANT_KEY_LENGTH]: source.path for key, source in needed.items()}
+
+
+def wanted_pictures(editions: list[Edition], settings: dict, pictures: Pictures) -> list[tuple[str, PrintSize]]:
     """Return every (source, size) the editions print: covers, articles' photos, pictures in bodies."""
     found: dict[tuple[str, PrintSize], None] = {}
     seen: set[int] = set()
@@ -124,20 +134,25 @@ def wanted_pictures(editions: list[Edition], settings: dict) -> list[tuple[str, 
             if article.image:
                 found[(os.path.join(settings["PATH"], article.image.path), SIZES["column"])] = None
             for src in _IMG_SRC.findall(article.content):
-                full = body_source(html.unescape(src), settings)
+                full = body_source(html.unescape(src), settings, pictures.originals)
                 if full:
                     found[(full, SIZES["column"])] = None
     return list(found)
 
 
-def body_source(src: str, settings: dict) -> str | None:
-    """Return the file of content/images an article body's <img src> shows, or None (a build error reports those)."""
+def body_source(src: str, settings: dict, originals: dict[str, str]) -> str | None:
+    """Return the original file of the picture an article body's <img src> shows: a file of content/images (an SVG),
+    or the photo a published variant was made from; None for anything else (a build error reports those)."""
     relative = unquote(src).removeprefix(settings.get("SITEURL", "").rstrip("/") + "/").lstrip("/")
     full = os.path.join(settings["PATH"], relative)
-    return full if relative.startswith(IMAGES + "/") and os.path.isfile(full) else None
+    if relative.startswith(IMAGES + "/") and os.path.isfile(full):
+        return full
+    variant = _VARIANT_KEY.search(relative)
+    return originals.get(variant[1]) if variant else None
 
 
 _IMG_SRC = re.compile(r'<img\b[^>]*?\ssrc="([^"]*)"')
+_VARIANT_KEY = re.compile(rf"\.([0-9a-f]{{{VARIANT_KEY_LENGTH}}})\.[a-z]+$")  # images.published_name: …-672.<key>.jpg
 
 
 def print_document(edition: Edition, settings: dict, images: Pictures) -> str:
@@ -194,7 +209,7 @@ def print_body(fragment: str, settings: dict, images: Pictures, anchor: str = ""
     for source in soup.find_all("source"):
         source.decompose()
     for img in soup.find_all("img"):
-        full = body_source(img.get("src", ""), settings)
+        full = body_source(img.get("src", ""), settings, images.originals)
         if not full:
             img.decompose()  # the build reports such an image; nothing to print
             continue
@@ -335,8 +350,8 @@ def make(editions: list[Edition], settings: dict, workers: int = 1) -> dict[Edit
     folder = cache_folder(settings)
     images = os.path.join(folder, "images")
     theme = theme_folder(settings)
-    run_all(_prepare_one, [(images, source, size) for source, size in wanted_pictures(editions, settings)], workers)
-    pictures = Pictures(images)
+    pictures = Pictures(images, settings)
+    run_all(_prepare_one, [(images, source, size) for source, size in wanted_pictures(editions, settings, pictures)], workers)
     documents = {edition: print_document(edition, settings, pictures) for edition in editions}
     keys = {edition: cache_key(document, theme) for edition, document in documents.items()}
     jobs = {keys[e]: (keys[e], documents[e], folder, len(e.articles)) for e in editions if cached(folder, keys[e]) is None}
