@@ -247,6 +247,52 @@ def import_(c, files=None, dry_run=False, content=None):
         raise Exit(code=code)
 
 
+EDITION_PREVIEWS = "ban-in-xem-truoc"  # where `invoke edition` puts its PDFs (never inside content/)
+
+
+@task(help={"unit": "đơn vị: mã, tên hoặc tên gọi khác", "month": "tháng của số báo, MM/YYYY (ví dụ 04/2022)",
+            "content": "thư mục nội dung", "output": "thư mục chứa bản in xem trước"})
+def edition(c, unit="", month="", content=CONTENT, output=EDITION_PREVIEWS):
+    """Lay out one unit's printed edition of a month (A4 PDF) for a preview; print the PDF's path."""
+    import re
+    import tempfile
+
+    from pelican.plugins.bulletin.generator import EDITION_PREVIEW
+    from pelican.plugins.bulletin.registry import unit_choices
+    from pelican.plugins.bulletin.urls import SITE_EDITION, URLS
+
+    wanted = re.fullmatch(r"\s*(\d{1,2})\s*/\s*(\d{4})\s*", month or "")
+    if not unit or not wanted or not 1 <= int(wanted[1]) <= 12:
+        print("Cách dùng: invoke edition --unit MÃ_ĐƠN_VỊ --month MM/YYYY (ví dụ --unit huyen-uy-hon-quan --month 04/2022)", file=sys.stderr)
+        raise Exit(code=2)
+    state = content_state(content)
+    found = state.registry.resolve(unit)
+    if found is None and unit != SITE_EDITION:
+        close = state.registry.suggest(unit)
+        hint = f" — có phải {unit_choices(close)}?" if close else ""
+        print(f'không có đơn vị "{unit}" trong danh sách đơn vị{hint}', file=sys.stderr)
+        raise Exit(code=1)
+    code, year, number = found.code if found else SITE_EDITION, int(wanted[2]), int(wanted[1])
+    if os.path.realpath(output).startswith(os.path.realpath(content) + os.sep):
+        print(f"{output}: thư mục bản in không được nằm trong thư mục nội dung", file=sys.stderr)
+        raise Exit(code=1)
+    with tempfile.TemporaryDirectory(prefix="ban-in-") as scratch:
+        site = os.path.join(scratch, "site")
+        outcome = builder.build(settings_file(False), content, site, {EDITION_PREVIEW: (code, year, number)}, finishers=())
+        if not outcome.ok:
+            builder.report(outcome)
+            raise Exit(code=1)
+        relative = URLS["edition_pdf"].format(code=code, year=year, month=number)
+        made = os.path.join(site, relative)
+        if not os.path.isfile(made):
+            print(f"{found.name if found else 'Toàn trang'} không có bài nào đã đăng trong tháng {number}/{year}: không có bản in.", file=sys.stderr)
+            raise Exit(code=1)
+        os.makedirs(output, exist_ok=True)
+        target = os.path.join(output, os.path.basename(relative))
+        shutil.copyfile(made, target)
+    print(target)
+
+
 @task(help={"k": "chỉ chạy các kiểm thử khớp biểu thức", "quick": "bỏ qua kiểm thử trình duyệt và kiểm thử chậm"})
 def test(c, k="", quick=False):
     """Lint the code (ruff), then run the whole test suite (browser tests included); either failing fails the run."""
@@ -287,6 +333,16 @@ def bench_preview(c, runs=5, content=None):
     """Measure save-to-refreshed-page in the live preview (Chromium); print the figures and write JSON."""
     result = c.run(f"{shlex.quote(sys.executable)} benchmarks/preview_latency.py --runs {int(runs)} --content {shlex.quote(content)}",
                    pty=False, warn=True)
+    if result.exited:
+        raise Exit(code=result.exited)
+
+
+@task(name="bench-edition", help={"month_articles": "số bài của tháng đo, mỗi bài hai ảnh (mặc định 30)",
+                                  "articles": "số bài của trang tổng hợp dựng bản công khai có và không có bản in (0: bỏ qua)"})
+def bench_edition(c, month_articles=30, articles=1000):
+    """Benchmark the printed edition: a month with WeasyPrint vs Chromium, and every edition in a cold public build."""
+    result = c.run(f"{shlex.quote(sys.executable)} benchmarks/bench_edition.py --month-articles {int(month_articles)} "
+                   f"--articles {int(articles)}", pty=False, warn=True)
     if result.exited:
         raise Exit(code=result.exited)
 

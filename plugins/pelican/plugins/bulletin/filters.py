@@ -25,6 +25,13 @@ def number(value: int) -> str:
     return f"{value:,}".replace(",", ".")
 
 
+def file_size(size: int) -> str:
+    """Format a file size the Vietnamese way: 850 KB, 1,2 MB."""
+    if size < 1_000_000:
+        return f"{max(1, round(size / 1000))} KB"
+    return f"{size / 1_000_000:.1f} MB".replace(".", ",")
+
+
 def tel_href(phone) -> str:
     """Return the tel: address of a phone number as people write it (0271 000 0000 -> tel:02710000000)."""
     return "tel:" + re.sub(r"[^\d+]", "", str(phone))
@@ -72,4 +79,5 @@ FILTERS = {
     "headline": headline,
     "keep_ranges": keep_ranges,
     "tel_href": tel_href,
+    "vn_size": file_size,
 }

@@ -9,8 +9,9 @@ from functools import cache, cached_property, partial
 
 from pelican.generators import Generator
 
-from . import indexes, markup
-from .errors import ContentError
+from . import editions as issues
+from . import indexes, markup, printing
+from .errors import ContentError, SettingsError
 from .registry import Registry
 from .sanitize import locate
 from .state import get_state
@@ -101,6 +102,8 @@ class BulletinGenerator(Generator):
         )
         self.context["bulletin"] = self.site
         self.context["links"] = Links()
+        self.editions = issues.Editions(planned_editions(self.settings, articles, state.registry))
+        self.context["editions"] = self.editions
         state.errors.extend(find_collisions(self.context, self.settings, self.site, state.documents))
         state.errors.extend(links_to_unpublished(self.context, state))
 
@@ -135,6 +138,7 @@ class BulletinGenerator(Generator):
                 self.write_period(write, links.month(year.year, month.month), month.articles, year=year, month=month,
                                   older_month=older, newer_month=newer)
         write(save_as(links.search), self.get_template("search"), self.context, url=links.search, page_name="search")
+        self.write_editions(write)
         write(URLS["not_found"], self.get_template("404"), self.context, url=URLS["not_found"], page_name="404")
 
     def write_period(self, write, url: str, articles: list, **period) -> None:
@@ -144,10 +148,42 @@ class BulletinGenerator(Generator):
             template_name="period", url=url, page_name="archives", **period,
         )
 
+    def write_editions(self, write) -> None:
+        """Lay out the printed editions (printing.py, cached), put each PDF in the output and write its page."""
+        if not self.editions:
+            return
+        if printing.missing_fonts():
+            raise SettingsError(f"thiếu phông chữ {', '.join(printing.missing_fonts())} để dựng bản in — hãy chạy 'make setup'")
+        laid = printing.make(self.editions.all, self.settings, get_state(self.settings).workers)
+        links = Links()
+        for edition in self.editions.all:
+            printing.publish(laid[edition], self.output_path, links.edition_pdf(edition))
+            url = links.edition(edition)
+            write(save_as(url), self.get_template("edition"), self.context, url=url, edition=edition,
+                  laid=laid[edition], contents=list(zip(edition.articles, laid[edition].starts, strict=True)),
+                  edition_unit=self.site.registry.units.get(edition.code), page_name="units")
+        printing.clean_scratch(self.settings)
+
     def write_feed(self, writer, articles: list, url: str, title: str) -> None:
         """Write an Atom feed of the newest articles of a unit or term."""
         items = articles[: self.settings["BULLETIN_FEED_ITEMS"]]
         writer.write_feed(items, self.context, path=url, url=url, feed_type="atom", feed_title=title)
+
+
+# The settings key of `invoke edition`'s build: (unit code, year, month) of the one edition it lays out.
+EDITION_PREVIEW = "_BULLETIN_EDITION"
+
+
+def planned_editions(settings: dict, articles: list, registry: Registry) -> list:
+    """Return the editions this build makes: all of them in the public build, the one asked for by `invoke edition`,
+    else none (a local build and the live preview make no PDF)."""
+    if settings.get(EDITION_PREVIEW):
+        code, year, month = settings[EDITION_PREVIEW]
+        return [e for e in issues.plan(articles, registry, [code] if code in registry.units else None, settings["SITENAME"])
+                if (e.code, e.year, e.month) == (code, year, month)]
+    if not settings.get("BULLETIN_PUBLISH"):
+        return []
+    return issues.plan(articles, registry, settings["BULLETIN_EDITION_UNITS"], settings["SITENAME"])
 
 
 def settle_feed(context: dict, feed) -> None:

@@ -13,6 +13,9 @@ DEFAULTS = {
     "BULLETIN_CACHE": ".cache/bulletin",  # Markdown -> HTML cache, by body hash and code version ("": none)
     "BULLETIN_PUBLISH": False,  # public build: hashed asset names, CSP, sitemap, robots.txt, .gz/.br (publish.py)
     "BULLETIN_EDITOR": None,  # the web editor at /quan-tri/: {"backend": "local"|"github"|"forgejo"|"gitea", …} (cms.py)
+    # Units that get a printed monthly edition (PDF, A4) in the public build: a list of unit codes, or None for the
+    # registry's roots and their direct children; [] for none. The whole site's edition is its root's (editions.py).
+    "BULLETIN_EDITION_UNITS": None,
     # The footer of every page: what an agency's news site must show. The public build needs the first two.
     "BULLETIN_AGENCY": "",  # cơ quan chủ quản
     "BULLETIN_RESPONSIBLE": "",  # người chịu trách nhiệm nội dung (name, and title if wished)

@@ -30,9 +30,14 @@ URLS = {
     "year": "{year}/",
     "month": "{year}/{month:02d}/",
     "search": "tim-kiem/",
+    "edition": "ban-in/{code}/{year}/{month:02d}/",  # a unit's printed monthly edition: its page and its PDF
+    "edition_pdf": "ban-in/{code}/{year}/{month:02d}/ban-tin-{code}-{year}-{month:02d}.pdf",
     "editor": "quan-tri/",  # the web editor (cms.py), only when BULLETIN_EDITOR names a backend; never in the sitemap
     "not_found": "404.html",
 }
+# The code of the whole site's edition when the registry has several roots (with one root, the root's edition is the
+# site's); a unit with this code is an error then (editions.py).
+SITE_EDITION = "toan-trang"
 _FIELDS = {"year": r"\d{4}", "month:02d": r"\d{2}", "code": r"[^/]+", "slug": r"[^/]+"}
 
 
@@ -86,6 +91,16 @@ class Links:
     def month(year: int, month: int) -> str:
         """Return the URL of a month's archive."""
         return URLS["month"].format(year=year, month=month)
+
+    @staticmethod
+    def edition(edition) -> str:
+        """Return the URL of a printed edition's page (editions.Edition: code, year, month)."""
+        return URLS["edition"].format(code=edition.code, year=edition.year, month=edition.month)
+
+    @staticmethod
+    def edition_pdf(edition) -> str:
+        """Return the URL of a printed edition's PDF."""
+        return URLS["edition_pdf"].format(code=edition.code, year=edition.year, month=edition.month)
 
 
 def index_files(units, terms, periods: dict[int, list[int]]) -> list[str]:

@@ -242,11 +242,12 @@ def check_html(output: str, files: list[str]) -> list[str]:
 
 
 def sample_pages(output: str) -> list[str]:
-    """Pick the pages axe checks: home, an article, a unit, a term, the archive, a month, search, 404."""
+    """Pick the pages axe checks: home, an article, a unit, a term, the archive, a month, a printed edition's page,
+    search, 404."""
     pages = publish.walk(output, (".html",))
     search = save_as(URLS["search"])
     picks = ["index.html", save_as(URLS["archives"]), search, SEARCH_WITH_RESULTS, publish.NOT_FOUND]
-    for kind in ("article", "unit", "term", "month"):
+    for kind in ("article", "unit", "term", "month", "edition"):
         picks += [p for p in pages if file_pattern(kind).match(p)][:1]
     return [p for p in picks if p in pages or (p == SEARCH_WITH_RESULTS and search in pages)]
 

@@ -1,0 +1,311 @@
+"""Benchmark the printed edition: one month of 30 articles with 60 phone photos laid out by WeasyPrint (the project's
+path) and by Chromium's print to PDF (two passes: Chromium has no target-counter() for the table of contents), and
+the cost of every edition in a cold public build of a synthetic site.
+
+Every run is a fresh subprocess, measured from outside (wall time, peak memory of the whole process tree as RSS and
+PSS); the figures are printed and written to benchmarks/results/edition-<articles>.json.
+
+    python benchmarks/bench_edition.py --articles 1000
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import random
+import re
+import shutil
+import subprocess
+import sys
+import textwrap
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+WORK = os.path.join(HERE, "scratch", "ban-in")
+RESULTS = os.path.join(HERE, "results")
+PYTHON = sys.executable
+sys.path.insert(0, HERE)
+
+from bench import measure  # noqa: E402
+from synth import compose, load_units, write_site  # noqa: E402
+
+MONTH = (2024, 4)
+UNIT = "tinh-uy-binh-phuoc"  # the root: its edition holds every article of the month
+PHOTO = (4032, 3024)  # a 12-megapixel phone photo
+
+# Lays out one edition with the project's code (a Pelican build that makes only that edition, as `invoke edition`).
+WEASYPRINT_RUN = """
+import sys
+from pelican.plugins.bulletin import build
+from pelican.plugins.bulletin.generator import EDITION_PREVIEW
+content, output, cache, code, year, month, edition = sys.argv[1:8]
+overrides = {"BULLETIN_CACHE": cache, "THEME": "theme", "PLUGIN_PATHS": ["plugins"]}
+if edition == "1":
+    overrides[EDITION_PREVIEW] = (code, int(year), int(month))
+outcome = build.build("pelicanconf.py", content, output, overrides)
+sys.exit(0 if outcome.ok else "\\n".join(outcome.errors))
+"""
+
+# Writes the print document of the same edition (as WeasyPrint gets it) and its pictures, for Chromium.
+DOCUMENT_RUN = """
+import os, sys
+from pelican.plugins.bulletin import build, printing
+from pelican.plugins.bulletin.generator import EDITION_PREVIEW
+content, folder, code, year, month = sys.argv[1:6]
+kept = {}
+make = printing.make
+def keep(editions, settings, workers=1):
+    images = printing.Pictures(os.path.join(folder, "images"), settings)
+    for edition in editions:
+        kept["html"] = printing.print_document(edition, settings, images)
+    return make(editions, settings, workers)
+printing.make = keep
+overrides = {"BULLETIN_CACHE": os.path.join(folder, "cache"), "THEME": "theme", "PLUGIN_PATHS": ["plugins"],
+             EDITION_PREVIEW: (code, int(year), int(month))}
+outcome = build.build("pelicanconf.py", content, os.path.join(folder, "site"), overrides)
+assert outcome.ok, outcome.errors
+with open(os.path.join(folder, "images", "edition.html"), "w", encoding="utf-8") as handle:
+    handle.write(kept["html"].replace(printing.PICTURES_URL, ""))
+"""
+
+# Chromium's print to PDF: the same document; the running header and page numbers as Chromium's header and footer
+# templates (it draws no @page margin boxes from string-set); the table of contents' page numbers by a second pass,
+# once the first pass says where each title landed.
+CHROMIUM_RUN = """
+import re, subprocess, sys
+from playwright.sync_api import sync_playwright
+from pelican.plugins.bulletin.browser import launch
+document, target, header = sys.argv[1:4]
+with open(document, encoding="utf-8") as handle:
+    html = handle.read()
+titles = re.findall(r'<article class="article" id="(bai-\\d+)">.*?<h2 class="article-title">(.*?)</h2>', html, re.S)
+plain = [(anchor, " ".join(re.sub(r"<[^>]+>", "", title).split())) for anchor, title in titles]
+css = ("<style>.toc a::after{content:none}.cover-story a::after{content:none}"
+       ".page-number{float:right}</style>")
+template = '<div style="font-size:8px;width:100%;margin:0 18mm;display:flex;justify-content:space-between"><span>{}</span><span>{}</span></div>'
+options = dict(format="A4", print_background=True, display_header_footer=True,
+               margin={"top": "22mm", "bottom": "20mm", "left": "18mm", "right": "18mm"},
+               header_template=template.format(*header.split("|")),
+               footer_template='<div style="font-size:9px;width:100%;text-align:center"><span class="pageNumber"></span></div>')
+def pages_of(pdf):
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", pdf, "-"], capture_output=True, text=True).stdout
+    return [" ".join(page.split()) for page in text.split("\\f")]
+with sync_playwright() as playwright:
+    browser = launch(playwright)
+    tab = browser.new_page()
+    numbered = html.replace("</head>", css + "</head>")
+    for attempt in range(2):
+        tab.goto("file://" + document.rsplit("/", 1)[0] + "/blank.html")
+        tab.set_content(numbered, wait_until="load")
+        tab.pdf(path=target, **options)
+        pages = pages_of(target)
+        last = next(n for n, text in enumerate(pages[1:], 1) if plain[-1][1] in text)  # the contents' last page
+        starts = {a: next((n for n, text in enumerate(pages[last + 1:], last + 2) if title in text), 0) for a, title in plain}
+        numbered = html.replace("</head>", css + "</head>")
+        for anchor, page in starts.items():
+            numbered = numbered.replace(f'href="#{anchor}">', f'href="#{anchor}"><span class="page-number">{page}</span>', 1)
+    browser.close()
+"""
+
+
+def photo(path: str, rng: random.Random) -> None:
+    """Write a phone-like photo: a scene of soft shapes over sensor noise, EXIF orientation and camera data."""
+    from PIL import Image, ImageDraw, ImageFilter
+
+    width, height = PHOTO
+    noise = Image.effect_noise((width // 4, height // 4), 40).resize(PHOTO)
+    base = Image.merge("RGB", (noise, noise.point(lambda v: v * 0.8), noise.point(lambda v: v * 0.6)))
+    draw = ImageDraw.Draw(base)
+    for _ in range(12):
+        x, y = rng.randrange(width), rng.randrange(height)
+        size = rng.randrange(200, 1400)
+        draw.ellipse((x, y, x + size, y + size // 2), fill=tuple(rng.randrange(256) for _ in range(3)))
+    base = base.filter(ImageFilter.GaussianBlur(3))
+    exif = Image.Exif()
+    exif[0x0112] = rng.choice([1, 1, 6])
+    exif[0x0110] = "Dien thoai thu"
+    base.save(path, "JPEG", quality=88, exif=exif.tobytes())
+
+
+def write_month(content: str, articles: int) -> None:
+    """Write a site whose April 2024 has `articles` articles, each with a photo at the top and one in the body."""
+    units = load_units()
+    write_site(content, 0)
+    rng = random.Random("ban-in")
+    images = os.path.join(content, "images", "2024")
+    os.makedirs(images, exist_ok=True)
+    folder = os.path.join(content, "articles", "2024")
+    os.makedirs(folder, exist_ok=True)
+    for number in range(articles):
+        _year, name, text = compose(number, 7, units)
+        day = dt.date(*MONTH, 1 + number % 28)
+        text = re.sub(r'^date: ".*"$', f'date: "{day:%d/%m/%Y} {8 + number % 9:02d}:00"', text, count=1, flags=re.M)
+        text = re.sub(r"terms:\n(  - .*\n)+", "", text)  # a term must have begun by the article's date
+        lead, inside = f"images/2024/anh-{number:02d}-a.jpg", f"images/2024/anh-{number:02d}-b.jpg"
+        for path in (lead, inside):
+            photo(os.path.join(content, path), rng)
+        text = text.replace("\n---\n", f'\nimage: "{lead}"\nimage_caption: "Ảnh {number + 1}: quang cảnh buổi làm việc."\n---\n', 1)
+        paragraphs = text.split("\n\n")
+        paragraphs.insert(3, f'![Đại biểu phát biểu]({inside} "Ảnh {number + 1}b: đại biểu phát biểu ý kiến.")')
+        with open(os.path.join(folder, name), "w", encoding="utf-8") as handle:
+            handle.write("\n\n".join(paragraphs))
+
+
+def pdf_facts(pdf: str) -> dict:
+    """Return a PDF's pages, size, whether every font is embedded, its fonts, and whether every page is A4."""
+    info = subprocess.run(["pdfinfo", "-f", "1", "-l", "9999", pdf], capture_output=True, text=True).stdout
+    fonts = subprocess.run(["pdffonts", pdf], capture_output=True, text=True).stdout.splitlines()[2:]
+    sizes = [(float(w), float(h)) for w, h in re.findall(r"size:\s+([\d.]+) x ([\d.]+) pts", info)]
+    return {"pages": int(re.search(r"Pages:\s+(\d+)", info)[1]), "bytes": os.path.getsize(pdf),
+            "fonts": sorted({line.split()[0].split("+")[-1] for line in fonts}),
+            "fonts_embedded": bool(fonts) and all(line.split()[-5] == "yes" for line in fonts), "a4": bool(sizes) and all(abs(w - 595.28) < 1.5 and abs(h - 841.89) < 1.5 for w, h in sizes)}
+
+
+def toc_check(pdf: str, html: str) -> dict:
+    """Compare each table-of-contents entry's page number with the first page after it where the title appears."""
+    titles = [" ".join(re.sub(r"<[^>]+>", "", t).split())
+              for t in re.findall(r'<h2 class="article-title">(.*?)</h2>', html, re.S)]
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", pdf, "-"], capture_output=True, text=True).stdout
+    pages = [" ".join(page.split()) for page in text.split("\f")]
+    last_toc = next(n for n, page in enumerate(pages[1:], 2) if titles[-1] in page)  # the contents list every title first
+    toc = " ".join(pages[1:last_toc])
+    right = 0
+    for title in titles:
+        listed = re.search(re.escape(title) + r"[ .]*(\d+)", toc) or re.search(r"(\d+) " + re.escape(title), toc)
+        start = next((n for n, page in enumerate(pages[last_toc:], last_toc + 1) if title in page), 0)
+        right += bool(listed) and int(listed[1]) == start
+    return {"entries": len(titles), "page_numbers_right": right}
+
+
+def say(label: str, run: dict, extra: str = "") -> None:
+    print(f"{label}: {run['wall']:.1f} s, bộ nhớ đỉnh (cả cây, PSS) {run['tree_pss_mb']:.0f} MB, "
+          f"tiến trình lớn nhất {run['max_rss_mb']:.0f} MB{extra}")
+
+
+def bench_month(articles: int) -> dict:
+    """Lay out one month with WeasyPrint (cold and warm cache) and with Chromium; compare."""
+    content = os.path.join(WORK, f"thang-{articles}")
+    if not os.path.isdir(content):
+        write_month(content, articles)
+    cache, site = os.path.join(WORK, "cache-thang"), os.path.join(WORK, "site-thang")
+    for folder in (cache, site):
+        shutil.rmtree(folder, ignore_errors=True)
+    args = [content, site, cache, UNIT, str(MONTH[0]), str(MONTH[1])]
+    measure([PYTHON, "-c", WEASYPRINT_RUN, *args, "0"], ROOT)  # makes the web photos' variants: every run below shares them
+    without = measure([PYTHON, "-c", WEASYPRINT_RUN, *args, "0"], ROOT)
+    cold = measure([PYTHON, "-c", WEASYPRINT_RUN, *args, "1"], ROOT)
+    warm = measure([PYTHON, "-c", WEASYPRINT_RUN, *args, "1"], ROOT)
+    for name in os.listdir(os.path.join(cache, "ban-in")):  # keep the prepared pictures, drop the laid-out edition
+        if name.endswith((".pdf", ".json")):
+            os.remove(os.path.join(cache, "ban-in", name))
+    layout = measure([PYTHON, "-c", WEASYPRINT_RUN, *args, "1"], ROOT)
+    for name, run in (("không bản in", without), ("WeasyPrint", cold), ("WeasyPrint, bộ đệm sẵn", warm), ("WeasyPrint, ảnh sẵn", layout)):
+        if run["code"]:
+            sys.exit(f"{name} thất bại: {run['stderr'][-2000:]}")
+    pdf = next(os.path.join(d, f) for d, _, files in os.walk(os.path.join(site, "ban-in")) for f in files if f.endswith(".pdf"))
+    kept = os.path.join(WORK, "weasyprint.pdf")
+    shutil.copyfile(pdf, kept)
+    shutil.rmtree(os.path.join(WORK, "doc"), ignore_errors=True)
+    prepared = subprocess.run([PYTHON, "-c", DOCUMENT_RUN, content, os.path.join(WORK, "doc"), UNIT, str(MONTH[0]), str(MONTH[1])],
+                              cwd=ROOT, capture_output=True, text=True)
+    if prepared.returncode:
+        sys.exit(prepared.stderr[-2000:])
+    document = os.path.join(WORK, "doc", "images", "edition.html")
+    with open(document, encoding="utf-8") as handle:
+        html = handle.read()
+    open(os.path.join(WORK, "doc", "images", "blank.html"), "w").close()
+    chromium_pdf = os.path.join(WORK, "chromium.pdf")
+    name = re.search(r'<p class="unit">(.*?)</p>', html)[1]
+    chromium = measure([PYTHON, "-c", CHROMIUM_RUN, document, chromium_pdf, f"{name}|Bản tin số {MONTH[1]:02d}/{MONTH[0]}"], ROOT)
+    if chromium["code"]:
+        sys.exit(f"Chromium thất bại: {chromium['stderr'][-2000:]}")
+    result = {
+        "articles": articles, "photos": 2 * articles, "photo_pixels": list(PHOTO),
+        "build_without_edition": slim(without),
+        "weasyprint": {**slim(cold), "layout_seconds": cold["wall"] - without["wall"], **pdf_facts(kept), **toc_check(kept, html)},
+        "weasyprint_warm": slim(warm),
+        "weasyprint_pictures_ready": {**slim(layout), "layout_seconds": layout["wall"] - without["wall"]},
+        "chromium": {**slim(chromium), **pdf_facts(chromium_pdf), **toc_check(chromium_pdf, html), "passes": 2},
+    }
+    say("Dựng trang, không bản in", without)
+    say("WeasyPrint (bộ đệm rỗng)", cold, f"; riêng bản in {result['weasyprint']['layout_seconds']:.1f} s, "
+        f"{result['weasyprint']['pages']} trang, {result['weasyprint']['bytes'] / 1e6:.1f} MB")
+    say("WeasyPrint (bộ đệm sẵn)", warm)
+    say("WeasyPrint (ảnh đã chuẩn bị, dàn trang lại)", layout, f"; riêng dàn trang {layout['wall'] - without['wall']:.1f} s")
+    say("Chromium (hai lượt, ảnh đã chuẩn bị)", chromium, f"; {result['chromium']['pages']} trang, {result['chromium']['bytes'] / 1e6:.1f} MB")
+    for engine in ("weasyprint", "chromium"):
+        facts = result[engine]
+        print(f"  {engine}: phông nhúng {'đủ' if facts['fonts_embedded'] else 'THIẾU'} ({', '.join(facts['fonts'])}), "
+              f"A4 {'đúng' if facts['a4'] else 'SAI'}, số trang trong mục lục đúng {facts['page_numbers_right']}/{facts['entries']}")
+    return result
+
+
+def slim(run: dict) -> dict:
+    """Keep the figures of a measured run."""
+    return {key: round(run[key], 3) for key in ("wall", "max_rss_mb", "tree_rss_mb", "tree_pss_mb")}
+
+
+def bench_site(articles: int) -> dict:
+    """A cold public build of a site (the project's sample content when `articles` is 0, else a synthetic site) with
+    and without its editions (empty caches), then with the print cache kept (an unchanged month is not laid out again)."""
+    content = os.path.join(ROOT, "content") if not articles else os.path.join(WORK, f"site-{articles}")
+    if not os.path.isdir(content):
+        write_site(content, articles)
+    runs = {}
+    for label, units, keep in (("without", "[]", False), ("cold", "None", False), ("warm", "None", True)):
+        cache, output = os.path.join(WORK, "cache-site"), os.path.join(WORK, "out-site")
+        shutil.rmtree(output, ignore_errors=True)
+        if not keep:
+            shutil.rmtree(cache, ignore_errors=True)
+        elif os.path.isdir(os.path.join(cache, "bulletin")):
+            for name in os.listdir(os.path.join(cache, "bulletin")):  # keep only the print cache: a cold site build
+                if name != "ban-in":
+                    path = os.path.join(cache, "bulletin", name)
+                    shutil.rmtree(path) if os.path.isdir(path) else os.remove(path)
+        script = textwrap.dedent(f"""
+            from pelican.plugins.bulletin import build
+            from pelican.plugins.bulletin.finishers import FINISHERS
+            overrides = {{"BULLETIN_CACHE": {os.path.join(cache, "bulletin")!r}, "BULLETIN_EDITION_UNITS": {units},
+                         "THEME": "theme", "PLUGIN_PATHS": ["plugins"]}}
+            outcome = build.build("publishconf.py", {content!r}, {output!r}, overrides, FINISHERS)
+            raise SystemExit(0 if outcome.ok else "\\n".join(outcome.errors))
+        """)
+        run = measure([PYTHON, "-c", script], ROOT, env={"SITEURL": "https://example.org/ban-tin"})
+        if run["code"]:
+            sys.exit(f"dựng bản công khai ({label}) thất bại: {run['stderr'][-2000:]}")
+        runs[label] = slim(run)
+        if label != "without":
+            runs[label]["editions"] = sum(f.endswith(".pdf") for _, _, files in os.walk(os.path.join(output, "ban-in")) for f in files)
+    base = runs["without"]["wall"]
+    result = {"articles": articles, **runs, "cold_added": (runs["cold"]["wall"] - base) / base,
+              "warm_added": (runs["warm"]["wall"] - base) / base}
+    say(f"Bản công khai {articles or 'mẫu (content/)'} bài, không bản in", runs["without"])
+    say(f"  + {runs['cold']['editions']} bản in, bộ đệm rỗng", runs["cold"], f" (+{result['cold_added']:.0%})")
+    say("  + bản in, bộ đệm bản in sẵn", runs["warm"], f" (+{result['warm_added']:.0%})")
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--month-articles", type=int, default=30, help="bài trong tháng đo, mỗi bài hai ảnh (0: bỏ qua)")
+    parser.add_argument("--articles", type=int, default=1000, help="bài của trang tổng hợp dựng bản công khai (0: chỉ trang mẫu)")
+    args = parser.parse_args()
+    os.makedirs(WORK, exist_ok=True)
+    load = os.getloadavg()
+    result = {"machine": {"cores": len(os.sched_getaffinity(0)), "python": platform.python_version(),
+                          "load_before": [round(v, 2) for v in load]},
+              "month": bench_month(args.month_articles) if args.month_articles else None, "sample": bench_site(0),
+              "site": bench_site(args.articles) if args.articles else None}
+    result["machine"]["load_after"] = [round(v, 2) for v in os.getloadavg()]
+    os.makedirs(RESULTS, exist_ok=True)
+    path = os.path.join(RESULTS, f"edition-{args.month_articles}-{args.articles}.json")
+    with open(path, "w", encoding="utf-8") as handle:
+        json.dump(result, handle, ensure_ascii=False, indent=1, sort_keys=True)
+    print(f"Tải trung bình trước {load[0]:.2f}, sau {os.getloadavg()[0]:.2f}; kết quả: {os.path.relpath(path, ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
