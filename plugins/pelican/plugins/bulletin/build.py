@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
-from . import publish, search
+from . import publish, searchindex
 from .errors import ContentError, ContentErrors
 from .settings import STATE_KEY, SettingsError
 
@@ -231,4 +231,4 @@ def format_errors(errors: list[ContentError]) -> list[str]:
 # Order matters: asset hashing and the CSP rewrite the pages first (the search index reads only their text);
 # the sitemap needs every page in place; compression comes last so it covers the search bundle and the sitemap.
 # The publish.* steps do nothing unless BULLETIN_PUBLISH (publishconf.py) is set.
-FINISHERS: tuple[Finisher, ...] = (publish.fingerprint, search.build_index, publish.sitemap, publish.compress)
+FINISHERS: tuple[Finisher, ...] = (publish.fingerprint, searchindex.build_index, publish.sitemap, publish.compress)

@@ -12,6 +12,7 @@ from .markup import real_folder
 from .parallel import finish_reading, flush_writes, note_read_order, writer_class
 from .reader import BulletinReader
 from .sanitize import feed_items_as_text
+from .searchindex import keep_articles
 from .sources import IGNORED
 from .state import get_state, start_build
 
@@ -75,6 +76,7 @@ def register() -> None:
     signals.article_generator_finalized.connect(skip_unwritten_taxonomies)
     signals.all_generators_finalized.connect(stop_reading)
     signals.all_generators_finalized.connect(stop_on_errors)
+    signals.all_generators_finalized.connect(keep_articles)
     signals.get_writer.connect(writer_class)
     signals.finalized.connect(flush_writes)
     signals.feed_generated.connect(feed_items_as_text)

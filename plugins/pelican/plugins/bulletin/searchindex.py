@@ -1,0 +1,969 @@
+"""The search index: written during the build from the articles in memory; read by theme/static/js/search-engine.js.
+
+How it is made (streaming, so memory stays flat as the site grows):
+1. Worker processes take the published articles in chunks (doc ids in date order, oldest 0), cut their title,
+   written summary, tags and body text into syllables (searchtext.py), write each article's text and its chunk
+   of result records, and spill (article, term, weighted count) rows to files, split into partitions by term.
+2. Each partition is merged on its own: rows sorted by term, BM25 impacts computed, every term's entry encoded.
+3. The entries are packed in term order into shards; the manifest names them.
+
+Bundle (BUNDLE below the output; every file but the manifest has a content-hashed name, so it can be cached for
+ever). All integers are unsigned LEB128 varints unless said otherwise; strings are a varint byte length + UTF-8.
+
+    manifest.json  {"version", "documents": N, "levels", "syllables": [[first key, shard]...], "pairs": [[first
+                   key, shard, positions shard]...], "docs": {"folder", "size"}, "facets": {"file",
+                   "unit": [codes], "term": [codes]}, "years": [[year, first id, end id]...], "live", "delta"}
+    s/<hash>.bin   syllable shard: count, then entries (key, body length, body) sorted by key (UTF-16 order);
+                   key = folded syllable; body = df, flags (1: external), postings or a term file's hash
+                   (6 bytes), then the exact spellings: count, each (spelling, df, flags, set or hash)
+    p/<hash>.bin   pair shard: the same for "a b" keys (two folded syllables), without spellings
+    q/<hash>.bin   positions shard, one per pair shard: entries (key, body length, body); body = flags,
+                   positions block or hash; a block lists, for each article of the pair's set (ascending), the
+                   count of its positions, then the first and the gaps
+    t/<hash>.bin   a big term: its set, the head of its postings (HEAD postings), a flag and the tail's hash
+    d/<hash>/<n>.json  result records of articles n * DOC_SIZE to (n + 1) * DOC_SIZE - 1: [url, title, date, ISO
+                   date, units, text (written summary, then the body, one paragraph a line)]; the folder is named
+                   after all the records (one name in the manifest rather than one per file)
+    f/<hash>.bin   for every unit (with its descendants' articles) then every term of the manifest: a set
+    delta-<hash>.json  the live preview only: articles saved since the last full build (searchindex.update)
+
+Postings: groups, then for each group: impact (1..LEVELS), count, article ids newest first (the first id,
+then the gaps). Groups come highest impact first, so the first page of results needs only the head of a list.
+Set: kind byte 0 (count, first id, gaps) or 1 (bitset of ceil(N/8) bytes, lowest id in the lowest bit).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import hashlib
+import json
+import math
+import multiprocessing
+import os
+import shutil
+import tempfile
+import zlib
+from collections.abc import Iterable, Iterator
+
+import numpy as np
+
+from . import searchtext
+from .dates import format_short_date
+from .indexes import chrono_key
+from .settings import STATE_KEY
+
+BUNDLE = "tim-kiem/chi-muc"
+MANIFEST = "manifest.json"
+VERSION = 1
+ARTICLES_KEY = "_BULLETIN_SEARCH_ARTICLES"  # the published articles, kept for the index by keep_articles
+LIVE_KEY = "_BULLETIN_LIVE"  # the live preview's holder (parallel.LIVE_KEY); the index keeps its state there
+FIELDS = (("title", 4), ("summary", 2), ("tags", 2), ("body", 1))  # weights: a title word counts four times
+K1, B = 1.2, 0.75  # BM25
+LEVELS = 64  # impacts are stored as 1..LEVELS
+HEAD = 256  # postings in a big term's head; the rest (the tail) is fetched only when needed
+BIG = 1024  # an entry body larger than this many bytes goes to a file of its own
+SHARD = 8192  # bytes of entries per shard
+DOC_SIZE = 4  # articles per file of result records
+NEW_DOCS = ".moi"  # the folder result records are written into, before it is named after their hash
+CHUNK = 256  # articles per worker task (a multiple of DOC_SIZE)
+HASH_BYTES = 6
+ROWS = {
+    "syllable": np.dtype([("doc", "<u4"), ("term", "<u4"), ("tf", "<u2")]),
+    "exact": np.dtype([("doc", "<u4"), ("term", "<u4")]),
+    "pair": np.dtype([("doc", "<u4"), ("a", "<u4"), ("b", "<u4"), ("tf", "<u2"), ("count", "<u4")]),
+}
+
+
+class Cancelled(Exception):
+    """The live preview asked an index run to stop: a newer edit will start another."""
+
+
+def keep_articles(generators) -> None:
+    """Keep the published articles for the index (signal receiver: every file is read, every index built)."""
+    from pelican.generators import ArticlesGenerator
+
+    for generator in generators:
+        if isinstance(generator, ArticlesGenerator):
+            generator.settings[ARTICLES_KEY] = generator.articles
+
+
+# ---------------------------------------------------------------- encoding
+
+def varint(value: int) -> bytes:
+    """Encode one unsigned integer as LEB128."""
+    out = bytearray()
+    while value >= 0x80:
+        out.append((value & 0x7F) | 0x80)
+        value >>= 7
+    out.append(value)
+    return bytes(out)
+
+
+def varint_sizes(values: np.ndarray) -> np.ndarray:
+    """Return how many bytes each value takes as LEB128."""
+    sizes = np.ones(len(values), dtype=np.int64)
+    for bits in (7, 14, 21, 28):
+        sizes += values >= (1 << bits)
+    return sizes
+
+
+def varints(values: np.ndarray, sizes: np.ndarray | None = None) -> bytes:
+    """Encode many unsigned integers (below 2**35) as LEB128, all at once."""
+    values = np.asarray(values, dtype=np.uint64)
+    if not len(values):
+        return b""
+    if sizes is None:
+        sizes = varint_sizes(values)
+    ends = np.cumsum(sizes)
+    out = np.empty(int(ends[-1]), dtype=np.uint8)
+    starts = ends - sizes
+    if int(sizes.max()) == 1:
+        out[:] = values
+        return out.tobytes()
+    for byte in range(int(sizes.max())):
+        has = sizes > byte
+        chunk = (values[has] >> np.uint64(7 * byte)) & np.uint64(0x7F)
+        more = (sizes[has] > byte + 1).astype(np.uint64) << np.uint64(7)
+        out[starts[has] + byte] = chunk | more
+    return out.tobytes()
+
+
+def varint_runs(values: np.ndarray, bounds: np.ndarray) -> tuple[bytes, np.ndarray]:
+    """Encode values that belong to consecutive runs (value bounds); return the bytes and each run's byte bounds."""
+    values = np.asarray(values, dtype=np.uint64)
+    sizes = varint_sizes(values)
+    return varints(values, sizes), np.r_[0, np.cumsum(sizes)][bounds]
+
+
+def text_bytes(text: str) -> bytes:
+    """Encode a string: byte length, then UTF-8."""
+    data = text.encode("utf-8")
+    return varint(len(data)) + data
+
+
+def postings_values(term_bounds: np.ndarray, levels: np.ndarray, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Lay out the postings of consecutive terms (rows sorted by term, impact down, id down) as varint values.
+
+    Each term: its number of groups, then for each group: impact, count, the first id and the gaps.
+    Returns the values and each term's value bounds.
+    """
+    count, terms = len(levels), len(term_bounds) - 1
+    new_group = np.ones(count, dtype=bool)
+    new_group[1:] = levels[1:] != levels[:-1]
+    new_group[term_bounds[:-1][term_bounds[:-1] < count]] = True
+    starts = np.flatnonzero(new_group)
+    sizes = np.diff(np.r_[starts, count])
+    term_of_group = np.searchsorted(term_bounds, starts, side="right") - 1
+    groups_per_term = np.bincount(term_of_group, minlength=terms)
+    groups_before = np.cumsum(groups_per_term) - groups_per_term
+    gaps = np.empty(count, dtype=np.int64)
+    if count:
+        gaps[1:] = docs[:-1].astype(np.int64) - docs[1:]
+        gaps[starts] = docs[starts]
+    values = np.empty(terms + 2 * len(starts) + count, dtype=np.uint64)
+    term_at = np.arange(terms) + 2 * groups_before + term_bounds[:-1]
+    values[term_at] = groups_per_term
+    group_at = term_of_group + 1 + 2 * np.arange(len(starts)) + starts
+    values[group_at] = levels[starts]
+    values[group_at + 1] = sizes
+    group_of_row = np.repeat(np.arange(len(starts)), sizes)
+    values[term_of_group[group_of_row] + 1 + 2 * (group_of_row + 1) + np.arange(count)] = gaps
+    return values, np.r_[term_at, len(values)]
+
+
+def encode_postings(levels: np.ndarray, docs: np.ndarray) -> bytes:
+    """Encode one term's postings, sorted by impact (highest first), then id (newest first)."""
+    values, _bounds = postings_values(np.array([0, len(levels)]), levels, docs)
+    return varints(values)
+
+
+def list_values(term_bounds: np.ndarray, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Lay out the sets of consecutive terms (ids ascending) as lists: count, first id, gaps."""
+    count, terms = len(docs), len(term_bounds) - 1
+    sizes = np.diff(term_bounds)
+    gaps = np.empty(count, dtype=np.int64)
+    if count:
+        gaps[1:] = docs[1:].astype(np.int64) - docs[:-1]
+        first = term_bounds[:-1][sizes > 0]
+        gaps[first] = docs[first]
+    values = np.empty(terms + count, dtype=np.uint64)
+    term_at = np.arange(terms) + term_bounds[:-1]
+    values[term_at] = sizes
+    values[np.repeat(np.arange(terms), sizes) + 1 + np.arange(count)] = gaps
+    return values, np.r_[term_at, len(values)]
+
+
+def encode_set(docs: np.ndarray, total: int) -> bytes:
+    """Encode ascending article ids as a list (kind 0) or a bitset (kind 1), whichever is smaller."""
+    values, _bounds = list_values(np.array([0, len(docs)]), docs)
+    return smaller_set(varints(values), docs, total)
+
+
+def smaller_set(listed: bytes, docs: np.ndarray, total: int) -> bytes:
+    """Return the list encoding of a set, or its bitset when that is smaller."""
+    size = (total + 7) // 8
+    if len(listed) <= size:
+        return b"\0" + listed
+    bits = np.zeros(size * 8, dtype=np.uint8)
+    bits[docs] = 1
+    return b"\1" + np.packbits(bits, bitorder="little").tobytes()
+
+
+def positions_values(row_bounds: np.ndarray, counts: np.ndarray, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Lay out positions of consecutive terms: for each article (row), its count, the first position, the gaps."""
+    rows, total = len(counts), len(positions)
+    counts = counts.astype(np.int64)
+    before = np.cumsum(counts) - counts
+    gaps = np.empty(total, dtype=np.int64)
+    if total:
+        gaps[1:] = positions[1:].astype(np.int64) - positions[:-1]
+        first = before[counts > 0]
+        gaps[first] = positions[first]
+    values = np.empty(rows + total, dtype=np.uint64)
+    row_at = np.arange(rows) + before
+    values[row_at] = counts
+    values[np.repeat(row_at + 1, counts) + np.arange(total) - np.repeat(before, counts)] = gaps
+    return values, np.r_[row_at, len(values)][row_bounds]
+
+
+def encode_positions(counts: np.ndarray, positions: np.ndarray) -> bytes:
+    """Encode one pair's positions, article after article (ids ascending)."""
+    values, _bounds = positions_values(np.array([0, len(counts)]), counts, positions)
+    return varints(values)
+
+
+def digest(data: bytes) -> str:
+    """Return the content hash that names a file (12 hex digits)."""
+    return hashlib.sha256(data).hexdigest()[: HASH_BYTES * 2]
+
+
+def put(folder: str, kind: str, data: bytes, suffix: str = ".bin") -> str:
+    """Write a file named by its content hash into folder/kind (which exists); return the hash."""
+    name = digest(data)
+    try:
+        with open(os.path.join(folder, kind, name + suffix), "xb") as handle:
+            handle.write(data)
+    except FileExistsError:
+        pass  # the same content, written for another term
+    return name
+
+
+def impact_levels(tf: np.ndarray, lengths: np.ndarray, average: float) -> np.ndarray:
+    """Return BM25 term weights quantised to 1..LEVELS, from weighted counts and article lengths."""
+    tf = tf.astype(np.float64)
+    norm = K1 * (1 - B + B * lengths / (average or 1.0))
+    score = tf / (tf + norm)  # BM25's (k1 + 1) tf / (tf + norm), divided by its bound k1 + 1
+    return np.clip(np.ceil(score * LEVELS), 1, LEVELS).astype(np.uint8)
+
+
+# ---------------------------------------------------------------- the articles
+
+def document(article, doc_id: int) -> tuple:
+    """Return what the index needs of an article (plain values, cheap to send to a worker)."""
+    units = ", ".join(unit.name for unit in article.units)
+    return (doc_id, article.url, article.title, format_short_date(article.date), article.date.isoformat(),
+            units, getattr(article, "standfirst", "") or "", tuple(getattr(article, "keywords", ()) or ()),
+            article._content or "")
+
+
+def fingerprint(article) -> int:
+    """Tell an article's indexed text apart from an edited version (in one process)."""
+    return hash((article.title, getattr(article, "standfirst", ""), tuple(getattr(article, "keywords", ()) or ()),
+                 article._content))
+
+
+def fields_of(doc: tuple) -> tuple[str, list[str], list[list[str]]]:
+    """Return an article's text file (summary, then body paragraphs), its body paragraphs and its fields' texts."""
+    _id, _url, title, _shown, _iso, _units, summary, tags, html = doc
+    body = searchtext.paragraphs(html)
+    summary = " ".join(summary.split())
+    text = "\n".join(([summary] if summary else []) + body)
+    return text, body, [[title], [summary], list(tags), ["\0".join(body)]]  # \0 ends a run between paragraphs
+
+
+class Analyser:
+    """Cut articles into syllables and count them, with this process's vocabulary (ids local to it)."""
+
+    def __init__(self, partitions: int = 1):
+        self.partitions = partitions
+        self.written: dict[str, int] = {}  # a syllable as written -> its exact form's id (-1: left out)
+        self.exact_ids: dict[str, int] = {}
+        self.folded_ids: dict[str, int] = {}
+        self.exact: list[str] = []
+        self.folded: list[str] = []
+        self.fold_of: list[int] = []  # exact id -> folded id
+        self.part_of: list[int] = []  # folded id -> partition
+        self._arrays: tuple[np.ndarray, np.ndarray] | None = None
+
+    def add(self, syllable: str) -> int:
+        """Give a new written syllable its exact form's id (-1 when it is too long to be a syllable)."""
+        if len(syllable) > searchtext.MAX_SYLLABLE:
+            self.written[syllable] = -1
+            return -1
+        exact, folded = searchtext.forms(syllable)
+        exact_id = self.exact_ids.get(exact)
+        if exact_id is None:
+            folded_id = self.folded_ids.get(folded)
+            if folded_id is None:
+                folded_id = self.folded_ids[folded] = len(self.folded)
+                self.folded.append(folded)
+                self.part_of.append(partition(folded, self.partitions))
+            exact_id = self.exact_ids[exact] = len(self.exact)
+            self.exact.append(exact)
+            self.fold_of.append(folded_id)
+            self._arrays = None
+        self.written[syllable] = exact_id
+        return exact_id
+
+    def cut(self, text: str, ids: list[int], runs: list[int]) -> int:
+        """Append a text's syllables (exact ids) to ids and the lengths of its runs to runs; return how many."""
+        get, total = self.written.get, 0
+        for piece in searchtext.cut(text):
+            words = piece.split()
+            if not words:
+                continue
+            found = [get(w) for w in words]
+            if None in found:
+                found = [self.add(w) if f is None else f for f, w in zip(found, words)]
+            if -1 in found:  # a syllable left out ends the run
+                run: list[int] = []
+                for f in found + [-1]:
+                    if f != -1:
+                        run.append(f)
+                    elif run:
+                        ids.extend(run)
+                        runs.append(len(run))
+                        total += len(run)
+                        run = []
+                continue
+            ids.extend(found)
+            runs.append(len(found))
+            total += len(found)
+        return total
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """Return exact id -> folded id and folded id -> partition as arrays."""
+        if self._arrays is None:
+            self._arrays = (np.array(self.fold_of, dtype=np.uint32), np.array(self.part_of, dtype=np.uint32))
+        return self._arrays
+
+    def count(self, docs: list[tuple[int, list[list[str]]]]) -> dict:
+        """Count the syllables, exact spellings and adjacent pairs of articles given as (id, texts of each field).
+
+        Returns rows of each kind (local ids), the positions of each pair row (in row order) and every article's
+        weighted length.
+        """
+        ids: list[int] = []
+        runs: list[int] = []
+        sizes: list[int] = []  # syllables per field, FIELDS order, article after article
+        lengths: list[int] = []
+        for _doc, fields in docs:
+            length = 0
+            for (_name, weight), texts in zip(FIELDS, fields):
+                size = sum(self.cut(text, ids, runs) for text in texts if text)
+                sizes.append(size)
+                length += weight * size
+            lengths.append(length)
+        per_field = np.array(sizes, dtype=np.int64)
+        per_doc = per_field.reshape(-1, len(FIELDS)).sum(axis=1)
+        exact = np.array(ids, dtype=np.uint32)
+        weight = np.repeat(np.tile(np.array([w for _, w in FIELDS], dtype=np.uint16), len(docs)), per_field)
+        doc = np.repeat(np.array([d for d, _ in docs], dtype=np.uint32), per_doc)
+        position = (np.arange(len(ids)) - np.repeat(np.cumsum(per_doc) - per_doc, per_doc)).astype(np.uint32)
+        folds, _parts = self.arrays()
+        folded = folds[exact] if len(ids) else exact
+        pairs, positions = pair_rows(doc, folded, weight, position, np.array(runs, dtype=np.int64))
+        return {"syllable": syllable_rows(doc, folded, weight), "exact": exact_rows(doc, exact), "pair": pairs,
+                "positions": positions, "lengths": lengths}
+
+
+def partition(folded: str, partitions: int) -> int:
+    """Return the partition a syllable's rows (and the pairs it starts) are spilled to."""
+    return zlib.crc32(folded.encode("utf-8")) % partitions
+
+
+def syllable_rows(doc: np.ndarray, term: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """Sum the weighted counts of each (article, term)."""
+    keys = (doc.astype(np.uint64) << np.uint64(32)) | term
+    unique, inverse = np.unique(keys, return_inverse=True)
+    rows = np.empty(len(unique), dtype=ROWS["syllable"])
+    rows["doc"] = unique >> np.uint64(32)
+    rows["term"] = unique & np.uint64(0xFFFFFFFF)
+    rows["tf"] = np.minimum(np.bincount(inverse, weights=weight, minlength=len(unique)), 65535)
+    return rows
+
+
+def exact_rows(doc: np.ndarray, term: np.ndarray) -> np.ndarray:
+    """List each (article, exact spelling) once."""
+    unique = np.unique((doc.astype(np.uint64) << np.uint64(32)) | term)
+    rows = np.empty(len(unique), dtype=ROWS["exact"])
+    rows["doc"] = unique >> np.uint64(32)
+    rows["term"] = unique & np.uint64(0xFFFFFFFF)
+    return rows
+
+
+def pair_rows(doc, folded, weight, position, runs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Count each (article, adjacent pair); return the rows and the positions where each starts, row by row."""
+    adjacent = np.ones(len(folded), dtype=bool)
+    if len(folded):
+        adjacent[np.cumsum(runs) - 1] = False  # the last syllable of a run pairs with nothing
+    at = np.flatnonzero(adjacent)
+    d, a, b, p, w = doc[at], folded[at], folded[at + 1], position[at], weight[at]
+    order = np.lexsort((p, b, a, d))
+    d, a, b, p, w = d[order], a[order], b[order], p[order], w[order]
+    change = np.ones(len(d), dtype=bool)
+    change[1:] = (d[1:] != d[:-1]) | (a[1:] != a[:-1]) | (b[1:] != b[:-1])
+    starts = np.flatnonzero(change)
+    rows = np.empty(len(starts), dtype=ROWS["pair"])
+    rows["doc"], rows["a"], rows["b"] = d[starts], a[starts], b[starts]
+    rows["tf"] = np.minimum(np.add.reduceat(w.astype(np.int64), starts), 65535) if len(starts) else 0
+    rows["count"] = np.diff(np.r_[starts, len(d)])
+    return rows, p.astype(np.uint32)
+
+
+def regroup(rows: np.ndarray, positions: np.ndarray, order: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Reorder pair rows and carry each row's positions along."""
+    counts = rows["count"].astype(np.int64)
+    starts = np.cumsum(counts) - counts
+    moved = rows[order]
+    taken = counts[order]
+    within = np.arange(int(taken.sum())) - np.repeat(np.cumsum(taken) - taken, taken)
+    return moved, positions[np.repeat(starts[order], taken) + within]
+
+
+# ---------------------------------------------------------------- step 1: workers read the articles
+
+# Worker processes only: set by _start_worker.
+_WORKER: dict = {}
+
+
+def _start_worker(folder: str, spill: str, partitions: int) -> None:
+    """Give a worker process its analyser and its own spill folder."""
+    mine = os.path.join(spill, str(os.getpid()))
+    os.makedirs(mine, exist_ok=True)
+    _WORKER.update(folder=folder, spill=mine, analyser=Analyser(partitions), saved=0)
+
+
+def analyse_chunk(task: tuple[int, list[tuple]]) -> dict:
+    """Write a chunk's texts and result records; spill its rows by partition; return lengths and meta files."""
+    first, docs = task
+    worker, analyser = _WORKER, _WORKER["analyser"]
+    records, fields = [], []
+    for doc in docs:
+        text, _body, texts = fields_of(doc)
+        records.append([doc[1], doc[2], doc[3], doc[4], doc[5], text])
+        fields.append((doc[0], texts))
+    written = []
+    for i in range(0, len(records), DOC_SIZE):
+        data = json_bytes(records[i:i + DOC_SIZE])
+        with open(os.path.join(worker["folder"], "d", NEW_DOCS, f"{(first + i) // DOC_SIZE}.json"), "wb") as handle:
+            handle.write(data)
+        written.append(((first + i) // DOC_SIZE, digest(data)))
+    counted = analyser.count(fields)
+    spill_rows(worker["spill"], analyser, counted)
+    return {"first": first, "lengths": counted["lengths"], "docs": written}
+
+
+def spill_rows(folder: str, analyser: Analyser, counted: dict) -> None:
+    """Append the rows to this worker's partition files, and the vocabulary it learnt to its vocabulary file."""
+    folds, parts = analyser.arrays()
+    saved = _WORKER.get("saved", 0)
+    with open(os.path.join(folder, "vocabulary.txt"), "a", encoding="utf-8") as handle:
+        for exact_id in range(saved, len(analyser.exact)):
+            handle.write(f"{analyser.exact[exact_id]}\t{analyser.folded[analyser.fold_of[exact_id]]}\n")
+    _WORKER["saved"] = len(analyser.exact)
+    keys = {"syllable": parts[counted["syllable"]["term"]], "exact": parts[folds[counted["exact"]["term"]]],
+            "pair": parts[counted["pair"]["a"]]}
+    for kind, part in keys.items():
+        order = np.argsort(part, kind="stable")
+        rows = counted[kind]
+        if kind == "pair":
+            rows, positions = regroup(rows, counted["positions"], order)
+            spans = np.cumsum(rows["count"].astype(np.int64))
+        else:
+            rows = rows[order]
+        bounds = np.searchsorted(part[order], np.arange(analyser.partitions + 1))
+        for p in range(analyser.partitions):
+            low, high = bounds[p], bounds[p + 1]
+            if low == high:
+                continue
+            with open(os.path.join(folder, f"{kind}-{p}.bin"), "ab") as handle:
+                rows[low:high].tofile(handle)
+            if kind == "pair":
+                begin = spans[low - 1] if low else 0
+                with open(os.path.join(folder, f"positions-{p}.bin"), "ab") as handle:
+                    positions[begin:spans[high - 1]].tofile(handle)
+
+
+def json_bytes(data) -> bytes:
+    """Serialise data as compact, sorted, deterministic UTF-8 JSON."""
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+# ---------------------------------------------------------------- step 2: merge each partition
+
+def utf16_key(text: str) -> bytes:
+    """Sort strings as JavaScript compares them (UTF-16 code units)."""
+    return text.encode("utf-16-be")
+
+
+class Vocabulary:
+    """Every worker's syllables under one numbering, in the order the shards list them."""
+
+    def __init__(self, spill: str):
+        learnt: dict[str, list[tuple[str, str]]] = {}
+        for worker in sorted(os.listdir(spill)):
+            path = os.path.join(spill, worker, "vocabulary.txt")
+            if os.path.isfile(path):
+                with open(path, encoding="utf-8") as handle:
+                    learnt[worker] = [tuple(line.rstrip("\n").split("\t")) for line in handle]
+        folded = {f for pairs in learnt.values() for _e, f in pairs}
+        self.folded = sorted(folded, key=utf16_key)
+        folded_id = {f: i for i, f in enumerate(self.folded)}
+        spellings = sorted({(folded_id[f], e) for pairs in learnt.values() for e, f in pairs},
+                           key=lambda item: (item[0], utf16_key(item[1])))
+        self.exact = [e for _f, e in spellings]
+        self.exact_fold = np.array([f for f, _e in spellings], dtype=np.uint32)
+        exact_id = {e: i for i, (_f, e) in enumerate(spellings)}
+        self.remaps: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        for worker, pairs in learnt.items():
+            local_folded: dict[str, int] = {}
+            for _e, f in pairs:
+                local_folded.setdefault(f, len(local_folded))
+            self.remaps[worker] = (np.array([exact_id[e] for e, _f in pairs], dtype=np.uint32),
+                                   np.array([folded_id[f] for f in local_folded], dtype=np.uint32))
+
+
+def load_rows(context: dict, kind: str, part: int) -> tuple[np.ndarray, np.ndarray | None]:
+    """Read one partition's rows of a kind from every worker, with terms renumbered to the shared vocabulary."""
+    vocabulary, spill = context["vocabulary"], context["spill"]
+    found, positions = [], []
+    for worker, (exact_map, folded_map) in sorted(vocabulary.remaps.items()):
+        path = os.path.join(spill, worker, f"{kind}-{part}.bin")
+        if not os.path.exists(path):
+            continue
+        rows = np.fromfile(path, dtype=ROWS[kind])
+        if kind == "syllable":
+            rows["term"] = folded_map[rows["term"]]
+        elif kind == "exact":
+            rows["term"] = exact_map[rows["term"]]
+        else:
+            rows["a"], rows["b"] = folded_map[rows["a"]], folded_map[rows["b"]]
+            positions.append(np.fromfile(os.path.join(spill, worker, f"positions-{part}.bin"), dtype=np.uint32))
+        found.append(rows)
+    rows = np.concatenate(found) if found else np.empty(0, dtype=ROWS[kind])
+    return rows, (np.concatenate(positions) if positions else np.empty(0, np.uint32)) if kind == "pair" else None
+
+
+def spans(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return the distinct values of sorted keys and where each run starts (with the end appended)."""
+    if not len(keys):
+        return keys, np.zeros(1, dtype=np.int64)
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    return keys[starts], np.r_[starts, len(keys)]
+
+
+def term_bodies(context: dict, bounds: np.ndarray, docs: np.ndarray, tf: np.ndarray) -> list[bytes]:
+    """Encode the postings of consecutive terms (rows by term, ids ascending): each inline, or a term file when big."""
+    sizes = np.diff(bounds)
+    levels = impact_levels(tf, context["lengths"][docs], context["average"])
+    order = np.lexsort((-docs.astype(np.int64), -levels.astype(np.int64), np.repeat(np.arange(len(sizes)), sizes)))
+    levels, ranked = levels[order], docs[order]
+    data, places = varint_runs(*postings_values(bounds, levels, ranked))
+    bodies = []
+    for t, size in enumerate(sizes):
+        postings = data[places[t]:places[t + 1]]
+        if len(postings) <= BIG:
+            bodies.append(varint(int(size)) + b"\0" + postings)
+            continue
+        low, high = bounds[t], bounds[t + 1]
+        head = encode_postings(levels[low:low + HEAD], ranked[low:low + HEAD])
+        tail = b"\0"
+        if size > HEAD:
+            rest = encode_postings(levels[low + HEAD:high], ranked[low + HEAD:high])
+            tail = b"\1" + bytes.fromhex(put(context["folder"], "t", rest))
+        name = put(context["folder"], "t", encode_set(docs[low:high], context["total"]) + head + tail)
+        bodies.append(varint(int(size)) + b"\1" + bytes.fromhex(name))
+    return bodies
+
+
+def set_bodies(context: dict, bounds: np.ndarray, docs: np.ndarray) -> list[bytes]:
+    """Encode the sets of consecutive terms (ids ascending): each inline, or a file's hash when big."""
+    data, places = varint_runs(*list_values(bounds, docs))
+    bodies = []
+    for t in range(len(bounds) - 1):
+        encoded = smaller_set(data[places[t]:places[t + 1]], docs[bounds[t]:bounds[t + 1]], context["total"])
+        bodies.append(b"\0" + encoded if len(encoded) <= BIG else b"\1" + bytes.fromhex(put(context["folder"], "t", encoded)))
+    return bodies
+
+
+def entry(key: str, body: bytes) -> bytes:
+    """Encode one shard entry: key, body length, body."""
+    return text_bytes(key) + varint(len(body)) + body
+
+
+def merge_partition(context: dict, part: int) -> dict:
+    """Turn one partition's rows into encoded entries (written to the spill folder); return their keys and sizes."""
+    vocabulary, spill = context["vocabulary"], context["spill"]
+    syllables, _ = load_rows(context, "syllable", part)
+    syllables = syllables[np.lexsort((syllables["doc"], syllables["term"]))]
+    terms, bounds = spans(syllables["term"])
+    bodies = term_bodies(context, bounds, syllables["doc"], syllables["tf"])
+    exact, _ = load_rows(context, "exact", part)
+    exact = exact[np.lexsort((exact["doc"], exact["term"]))]
+    spellings, spelling_bounds = spans(exact["term"])
+    spelling_sets = set_bodies(context, spelling_bounds, exact["doc"])
+    spelling_fold = vocabulary.exact_fold[spellings]
+    sizes = []
+    with open(os.path.join(spill, f"entries-s-{part}.bin"), "wb") as out:
+        at = 0
+        for term, body in zip(terms, bodies):
+            variants = []
+            while at < len(spellings) and spelling_fold[at] == term:
+                df = int(spelling_bounds[at + 1] - spelling_bounds[at])
+                variants.append(text_bytes(vocabulary.exact[spellings[at]]) + varint(df) + spelling_sets[at])
+                at += 1
+            data = entry(vocabulary.folded[term], b"".join([body, varint(len(variants))] + variants))
+            out.write(data)
+            sizes.append(len(data))
+    result = {"syllables": (terms.astype(np.uint64), np.array(sizes, dtype=np.int64))}
+    pairs, positions = load_rows(context, "pair", part)
+    width = np.uint64(len(vocabulary.folded))
+    keys = pairs["a"].astype(np.uint64) * width + pairs["b"]
+    order = np.lexsort((pairs["doc"], keys))
+    pairs, positions = regroup(pairs, positions, order)
+    distinct, bounds = spans(keys[order])
+    bodies = term_bodies(context, bounds, pairs["doc"], pairs["tf"])
+    data, places = varint_runs(*positions_values(bounds, pairs["count"], positions))
+    sizes, position_sizes = [], []
+    with open(os.path.join(spill, f"entries-p-{part}.bin"), "wb") as out, \
+            open(os.path.join(spill, f"entries-q-{part}.bin"), "wb") as out_positions:
+        for i, key in enumerate(distinct):
+            name = f"{vocabulary.folded[int(key // width)]} {vocabulary.folded[int(key % width)]}"
+            written = entry(name, bodies[i])
+            out.write(written)
+            sizes.append(len(written))
+            block = data[places[i]:places[i + 1]]
+            block = b"\0" + block if len(block) <= BIG else b"\1" + bytes.fromhex(put(context["folder"], "t", block))
+            written = entry(name, block)
+            out_positions.write(written)
+            position_sizes.append(len(written))
+    result["pairs"] = (distinct, np.array(sizes, dtype=np.int64), np.array(position_sizes, dtype=np.int64))
+    return result
+
+
+# ---------------------------------------------------------------- step 3: shards, facets, manifest
+
+def pack(folder: str, kind: str, names: list[str], readers: list, shard_size: int = SHARD) -> list[list[str]]:
+    """Write entries (given in key order by readers, each returning the bytes of its next entry) into shards."""
+    shards: list[list[str]] = []
+    buffers: list[list[bytes]] = [[] for _ in readers]
+    size, first = 0, None
+    count = 0
+
+    def flush() -> None:
+        nonlocal size, count
+        hashes = [put(folder, sub, varint(count) + b"".join(parts)) for sub, parts in zip(kind, buffers)]
+        shards.append([first, *hashes])
+        for parts in buffers:
+            parts.clear()
+        size, count = 0, 0
+
+    for index, name in enumerate(names):
+        if count == 0:
+            first = name
+        for parts, read in zip(buffers, readers):
+            data = read(index)
+            parts.append(data)
+        size += len(buffers[0][-1])
+        count += 1
+        if size >= shard_size:
+            flush()
+    if count:
+        flush()
+    return shards
+
+
+def facets(folder: str, ordered: list, registry, total: int) -> dict:
+    """Write the unit (with descendants) and term sets; return their manifest entry."""
+    units: dict[str, list[int]] = {}
+    terms: dict[str, list[int]] = {}
+    for doc_id, article in enumerate(ordered):
+        own = [unit.code for unit in article.units]
+        reach = set(own)
+        for code in own:
+            if registry is not None and code in registry.units:
+                reach.update(u.code for u in registry.ancestors(code))
+        for code in reach:
+            units.setdefault(code, []).append(doc_id)
+        for term in article.terms:
+            terms.setdefault(term.code, []).append(doc_id)
+    unit_codes = [u.code for u in registry.walk()] if registry is not None else sorted(units)
+    unit_codes += sorted(set(units) - set(unit_codes))
+    term_codes = sorted(terms)
+    data = b"".join(encode_set(np.array(found.get(code, []), dtype=np.int64), total)
+                    for found, codes in ((units, unit_codes), (terms, term_codes)) for code in codes)
+    return {"file": put(folder, "f", data), "unit": unit_codes, "term": term_codes}
+
+
+def years(ordered: list) -> list[list[int]]:
+    """Return [year, first id, end id] for each year (ids follow the date, so a year is a range)."""
+    found: list[list[int]] = []
+    for doc_id, article in enumerate(ordered):
+        if found and found[-1][0] == article.date.year:
+            found[-1][2] = doc_id + 1
+        else:
+            found.append([article.date.year, doc_id, doc_id + 1])
+    return found
+
+
+def run_tasks(pool, function, tasks: Iterable, cancel=None, limit: int = 4) -> Iterator:
+    """Run tasks in the pool (or here when there is none), a few at a time, results in order; stop on cancel."""
+    if pool is None:
+        for task in tasks:
+            if cancel is not None and cancel.is_set():
+                raise Cancelled
+            yield function(task)
+        return
+    pending: list = []
+    iterator = iter(tasks)
+    while True:
+        while len(pending) < limit:
+            task = next(iterator, None)
+            if task is None:
+                break
+            pending.append(pool.apply_async(function, (task,)))
+        if not pending:
+            return
+        while not pending[0].ready():
+            if cancel is not None and cancel.is_set():
+                raise Cancelled
+            pending[0].wait(0.05)
+        yield pending.pop(0).get()
+
+
+def _analyse_in_worker(task):
+    """Pool entry point of step 1."""
+    return analyse_chunk(task)
+
+
+def _merge_in_worker(part: int) -> dict:
+    """Pool entry point of step 2."""
+    return merge_partition(_WORKER["merge"], part)
+
+
+def _start_merger(context: dict) -> None:
+    """Give a worker of step 2 what every partition needs."""
+    _WORKER.update(merge=context)
+
+
+@contextlib.contextmanager
+def pool_of(workers: int, initializer, arguments: tuple):
+    """Start a pool of forked workers (none when working alone); stop it whatever happens."""
+    if workers <= 1:
+        initializer(*arguments)
+        yield None
+        return
+    gc.collect()
+    gc.freeze()  # forked copies then leave the build's objects (and so its memory pages) alone
+    pool = multiprocessing.get_context("fork").Pool(workers, initializer, arguments)
+    try:
+        yield pool
+    finally:
+        pool.terminate()
+        pool.join()
+        gc.unfreeze()
+
+
+def write_bundle(folder: str, ordered: list, registry, workers: int, cancel=None) -> dict:
+    """Write the whole index of these articles (in id order) into folder; return the manifest."""
+    total = len(ordered)
+    spill = os.path.join(folder, ".spill")
+    os.makedirs(spill)
+    partitions = max(8, min(256, total // 2000))
+    lengths = np.zeros(total, dtype=np.float64)
+    written: dict[int, str] = {}
+    for kind in ("s", "p", "q", "t", "f", os.path.join("d", NEW_DOCS)):
+        os.makedirs(os.path.join(folder, kind))
+    chunks = ((first, [document(a, first + i) for i, a in enumerate(ordered[first:first + CHUNK])])
+              for first in range(0, total, CHUNK))
+    with pool_of(workers, _start_worker, (folder, spill, partitions)) as pool:
+        for done in run_tasks(pool, _analyse_in_worker, chunks, cancel, limit=2 * max(1, workers)):
+            lengths[done["first"]:done["first"] + len(done["lengths"])] = done["lengths"]
+            written.update(done["docs"])
+    docs = digest("".join(written[i] for i in sorted(written)).encode())
+    os.rename(os.path.join(folder, "d", NEW_DOCS), os.path.join(folder, "d", docs))
+    _WORKER.clear()
+    context = {"vocabulary": Vocabulary(spill), "spill": spill, "folder": folder, "lengths": lengths,
+               "average": float(lengths.mean()) if total else 1.0, "total": total}
+    merged = []
+    with pool_of(workers, _start_merger, (context,)) as pool:
+        merged = list(run_tasks(pool, _merge_in_worker, range(partitions), cancel, limit=2 * max(1, workers)))
+    _WORKER.clear()
+    vocabulary = context["vocabulary"]
+    width = len(vocabulary.folded)
+    manifest = {"version": VERSION, "documents": total, "levels": LEVELS, "live": False, "delta": None,
+                "docs": {"folder": docs, "size": DOC_SIZE},
+                "facets": facets(folder, ordered, registry, total), "years": years(ordered)}
+    with open_entries(spill, "s", partitions) as files:
+        keys, where = table(merged, "syllables", files, 0)
+        names = [vocabulary.folded[int(k)] for k in keys]
+        manifest["syllables"] = pack(folder, "s", names, [reader(files, where)])
+    with open_entries(spill, "p", partitions) as files, open_entries(spill, "q", partitions) as position_files:
+        keys, where = table(merged, "pairs", files, 0)
+        _, where_positions = table(merged, "pairs", position_files, 1)
+        names = [f"{vocabulary.folded[int(k // width)]} {vocabulary.folded[int(k % width)]}" for k in keys]
+        manifest["pairs"] = pack(folder, "pq", names, [reader(files, where), reader(position_files, where_positions)])
+    shutil.rmtree(spill)
+    manifest["_average"] = context["average"]  # kept for the preview's deltas, not written
+    return manifest
+
+
+@contextlib.contextmanager
+def open_entries(spill: str, kind: str, partitions: int):
+    """Open every partition's entries file of a kind for reading."""
+    files = [open(os.path.join(spill, f"entries-{kind}-{p}.bin"), "rb") for p in range(partitions)]
+    try:
+        yield files
+    finally:
+        for handle in files:
+            handle.close()
+
+
+def table(merged: list[dict], kind: str, files: list, column: int) -> tuple[np.ndarray, np.ndarray]:
+    """Return every entry's key in order, and where its bytes are: (partition, offset, size) rows."""
+    keys, where = [], []
+    for part, result in enumerate(merged):
+        found = result[kind]
+        sizes = found[1 + column]
+        keys.append(found[0])
+        where.append(np.stack([np.full(len(sizes), part), np.cumsum(sizes) - sizes, sizes], axis=1))
+    keys = np.concatenate(keys) if keys else np.empty(0, np.uint64)
+    where = np.concatenate(where) if where else np.empty((0, 3), np.int64)
+    order = np.argsort(keys, kind="stable")
+    return keys[order], where[order]
+
+
+def reader(files: list, where: np.ndarray):
+    """Return a function giving the bytes of the n-th entry in key order."""
+    def read(index: int) -> bytes:
+        part, offset, size = (int(x) for x in where[index])
+        handle = files[part]
+        handle.seek(offset)
+        return handle.read(size)
+
+    return read
+
+
+# ---------------------------------------------------------------- the finisher and the preview
+
+class LiveIndex:
+    """What the live preview keeps of its last full index, to write only the saved articles next time."""
+
+    def __init__(self, ordered: list, manifest: dict, lengths_average: float):
+        self.ids = {id(article): doc_id for doc_id, article in enumerate(ordered)}
+        self.prints = [fingerprint(article) for article in ordered]
+        self.manifest = manifest
+        self.average = lengths_average
+
+
+def build_index(output: str, settings: dict, cancel=None) -> list[str]:
+    """Finisher: index the published articles for the search page; return errors in Vietnamese.
+
+    In the live preview, after a save that only changed articles' text, only those articles are written again
+    (a small delta file the search page reads over the index); otherwise the whole index is written beside the
+    old one and swapped in, so the search page keeps working, and a cancelled run (`cancel`, a threading.Event)
+    leaves the old index whole.
+    """
+    articles = settings.get(ARTICLES_KEY)
+    if articles is None:
+        return []
+    holder = settings.get(LIVE_KEY)
+    live = holder.get("search") if isinstance(holder, dict) else None
+    if live is not None and update(output, articles, live, cancel):
+        return []
+    state = settings.get(STATE_KEY)
+    registry = state.registry if state is not None else None
+    from .parallel import worker_count
+
+    ordered = sorted(articles, key=chrono_key)
+    target = os.path.join(output, BUNDLE)
+    parent = os.path.dirname(target)
+    os.makedirs(parent, exist_ok=True)
+    stale = f".{os.path.basename(BUNDLE)}.tmp-"
+    for entry_name in os.listdir(parent):  # left by a run that was cancelled or killed
+        if entry_name.startswith(stale):
+            shutil.rmtree(os.path.join(parent, entry_name), ignore_errors=True)
+    fresh = tempfile.mkdtemp(prefix=stale, dir=parent)
+    try:
+        manifest = write_bundle(fresh, ordered, registry, worker_count(settings), cancel)
+        manifest["live"] = isinstance(holder, dict)
+        write_manifest(fresh, manifest)
+        if cancel is not None and cancel.is_set():
+            raise Cancelled
+        os.chmod(fresh, 0o755)
+        from .build import swap_into_place
+
+        swap_into_place(fresh, target)
+    finally:
+        shutil.rmtree(fresh, ignore_errors=True)
+    if isinstance(holder, dict):
+        holder["search"] = LiveIndex(ordered, manifest, manifest["_average"])
+    return []
+
+
+def write_manifest(folder: str, manifest: dict) -> None:
+    """Write the manifest (the one file without a hashed name) in one step."""
+    data = json_bytes({k: v for k, v in manifest.items() if not k.startswith("_")})
+    temporary = os.path.join(folder, f".{MANIFEST}.tmp")
+    with open(temporary, "wb") as handle:
+        handle.write(data)
+    os.replace(temporary, os.path.join(folder, MANIFEST))
+
+
+def update(output: str, articles: list, live: LiveIndex, cancel=None) -> bool:
+    """Write the articles edited since the last full index as a delta; False when a full index is needed."""
+    folder = os.path.join(output, BUNDLE)
+    if len(articles) != len(live.prints) or not os.path.isfile(os.path.join(folder, MANIFEST)):
+        return False
+    changed = []
+    for article in articles:
+        doc_id = live.ids.get(id(article))
+        if doc_id is None:
+            return False
+        if fingerprint(article) != live.prints[doc_id]:
+            changed.append((doc_id, article))
+    docs = {}
+    analyser = Analyser()
+    for doc_id, article in sorted(changed, key=lambda item: item[0]):
+        doc = document(article, doc_id)
+        text, _body, texts = fields_of(doc)
+        counted = analyser.count([(doc_id, texts)])
+        length = np.array(counted["lengths"], dtype=np.float64)
+        syllables, exact, pairs = counted["syllable"], counted["exact"], counted["pair"]
+        levels = impact_levels(syllables["tf"], np.repeat(length, len(syllables)), live.average)
+        pair_levels = impact_levels(pairs["tf"], np.repeat(length, len(pairs)), live.average)
+        ends = np.r_[0, np.cumsum(pairs["count"].astype(np.int64))]
+        docs[str(doc_id)] = {
+            "meta": [doc[1], doc[2], doc[3], doc[4], doc[5]], "text": text,
+            "syllables": {analyser.folded[t]: int(q) for t, q in zip(syllables["term"], levels)},
+            "exact": sorted({analyser.exact[t] for t in exact["term"]}),
+            "pairs": {f"{analyser.folded[a]} {analyser.folded[b]}": [int(q), *map(int, counted["positions"][ends[i]:ends[i + 1]])]
+                      for i, (a, b, q) in enumerate(zip(pairs["a"], pairs["b"], pair_levels))},
+        }
+    if cancel is not None and cancel.is_set():
+        raise Cancelled
+    manifest = dict(live.manifest, live=True, delta=None)
+    if docs:
+        data = json_bytes({"docs": docs})
+        name = f"delta-{digest(data)}.json"
+        with open(os.path.join(folder, name), "wb") as handle:
+            handle.write(data)
+        manifest["delta"] = name
+    write_manifest(folder, manifest)
+    for old in os.listdir(folder):
+        if old.startswith("delta-") and old != manifest["delta"]:
+            with contextlib.suppress(OSError):
+                os.remove(os.path.join(folder, old))
+    return True
