@@ -356,3 +356,79 @@ def test_print_shows_the_filters_not_the_controls(page, site_url):
     finally:
         page.emulate_media(media="screen")
     assert page.locator("[data-search-filters]").is_hidden()
+
+
+def test_while_typing_the_last_syllable_may_be_the_start_of_a_word(page, site_url):
+    page.goto(f"{site_url}/tim-kiem/")
+    type_query(page, "kenh thuy lo")  # "lo" is being typed: lợi
+    assert set(result_paths(page)) == {HOA_NEW, HOA_OLD}
+    marks = page.eval_on_selector_all("#search-results mark", "ms => ms.map(m => m.textContent.toLowerCase())")
+    assert sorted(marks) == ["kênh thuỷ lợi", "kênh thủy lợi"]  # whole words, not the typed start alone
+    # whole matches of the syllable being typed come first: hòa, hoà, hóa before hoạch, hoạt
+    type_query(page, "hoa")
+    found = result_paths(page)
+    assert set(found[:3]) == {HOA_NEW, HOA_OLD, DANG} and {PHRASE, WORDS, NFD} <= set(found[3:])
+    # once the reader presses Enter, every syllable is a whole one
+    page.press("#tu-khoa", "Enter")
+    page.wait_for_function("() => document.querySelectorAll('#search-results ol > li').length === 3")
+    assert set(result_paths(page)) == {HOA_NEW, HOA_OLD, DANG}
+
+
+def test_after_a_search_focus_and_the_announcement_go_to_the_result_count(page, site_url):
+    page.goto(f"{site_url}/tim-kiem/")
+    page.fill("#tu-khoa", "dang uy khoi")
+    page.press("#tu-khoa", "Enter")
+    page.wait_for_function("() => document.activeElement && document.activeElement.matches('[data-search-status]')")
+    focused = page.evaluate("""() => { const e = document.activeElement;
+        return [e.getAttribute('role'), e.getAttribute('aria-live'), e.textContent]; }""")
+    assert focused[0] == "status" and focused[1] == "polite" and focused[2].startswith("Tìm thấy 1 bài viết")
+    # the count is on screen where focus landed
+    box = page.locator("[data-search-status]").bounding_box()
+    assert 0 <= box["y"] < 800
+
+
+def test_the_unit_filter_shows_the_hierarchy_as_groups_not_spaces(page, site_url):
+    open_search(page, site_url, unit="chi-bo-hung")
+    options = page.eval_on_selector_all("#loc-don-vi option", "os => os.map(o => o.textContent)")
+    assert options and all(text == text.strip() and "\u00a0" not in text for text in options)
+    chosen = page.eval_on_selector("#loc-don-vi", "s => s.options[s.selectedIndex].textContent")
+    assert chosen.startswith("Chi bộ ấp Hùng")  # the chosen value is the name, then its count
+    groups = page.eval_on_selector_all("#loc-don-vi optgroup", "gs => gs.map(g => [g.label, Array.from(g.children, o => o.value)])")
+    assert groups == [["Huyện ủy Hớn Quản và các đơn vị trực thuộc",
+                       ["huyen-uy-hon-quan", "chi-bo-hung", "chi-bo-hung-2", "dang-uy-xa-tan-khai"]]]  # Vietnamese order
+    top = page.eval_on_selector_all("#loc-don-vi > option", "os => os.map(o => o.value)")
+    assert top == ["", "tinh-uy", "ban-to-chuc", "dang-uy-khoi"]
+    # what the printout and the screen reader read is the plain name too
+    page.emulate_media(media="print")
+    try:
+        assert page.inner_text("[data-search-filters]") == "Bộ lọc: đơn vị: Chi bộ ấp Hùng."
+    finally:
+        page.emulate_media(media="screen")
+
+
+def test_on_a_phone_the_filters_fold_behind_a_button_and_results_start_on_the_first_screen(browser, site_url):
+    context = browser.new_context(viewport={"width": 360, "height": 800}, locale="vi-VN")
+    try:
+        page = context.new_page()
+        open_search(page, site_url, q="ấp", year="2024")
+        toggle = page.locator("[data-filter-toggle]")
+        assert toggle.is_visible() and toggle.inner_text() == "Bộ lọc (1)"
+        assert toggle.get_attribute("aria-expanded") == "false"
+        for select in ("#loc-don-vi", "#loc-nhiem-ky", "#loc-nam", "#sap-xep"):
+            assert page.locator(select).is_hidden()
+        first = page.locator("#search-results ol > li h3").first.bounding_box()
+        assert first["y"] + first["height"] <= 800, first  # the first result's title is on the first screen
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        toggle.click()
+        assert toggle.get_attribute("aria-expanded") == "true"
+        unit = page.locator("#loc-don-vi").bounding_box()
+        assert unit["y"] > toggle.bounding_box()["y"]  # the filters open below their button
+        page.select_option("#loc-don-vi", "huyen-uy-hon-quan")
+        page.wait_for_function("() => new URLSearchParams(location.search).get('unit') === 'huyen-uy-hon-quan'")
+        wait_done(page)
+        assert toggle.inner_text() == "Bộ lọc (2)"
+        # without a fold on a wide screen: no button, the filters in sight
+        page.set_viewport_size({"width": 1280, "height": 800})
+        assert toggle.is_hidden() and page.locator("#loc-don-vi").is_visible()
+    finally:
+        context.close()

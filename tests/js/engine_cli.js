@@ -33,7 +33,7 @@ async function main() {
         urls: docs.map((doc) => doc.url),
         titles: docs.map((doc) => doc.title),
         counts: found.counts,
-        excerpts: search.excerpts ? docs.map((doc) => engine.excerpt(doc.text, query).map((p) => [p.text, p.mark])) : undefined,
+        excerpts: search.excerpts ? docs.map((doc) => engine.excerpt(doc.text, query, found.words).map((p) => [p.text, p.mark])) : undefined,
       });
     }
   }

@@ -835,15 +835,14 @@
   var EXCERPT_WORDS = 30;
 
   // Around the passage with the most query words: [{ text, mark }] pieces, "…" where the text is cut.
-  function excerpt(text, query, size) {
+  // words: the folded syllables to mark (a search's `words`: the query's, and those its last one stood for
+  // while it was being typed); by default the query's own.
+  function excerpt(text, query, words, size) {
     size = size || EXCERPT_WORDS;
     var wanted = {};
-    var prefix = null;
-    (query ? query.clauses : []).forEach(function (clause, c) {
-      clause.words.forEach(function (word, i) {
-        if (query.prefix && c === query.clauses.length - 1 && i === clause.words.length - 1) { prefix = word.folded; }
-        wanted[word.folded] = true;
-      });
+    (words || []).forEach(function (word) { wanted[word] = true; });
+    (query ? query.clauses : []).forEach(function (clause) {
+      clause.words.forEach(function (word) { wanted[word.folded] = true; });
     });
     var tokens = [];
     var source = String(text || "").normalize("NFC");
@@ -851,7 +850,7 @@
     SYLLABLE.lastIndex = 0;
     while ((match = SYLLABLE.exec(source)) !== null) {
       var folded = forms(match[0])[1];
-      var hit = wanted[folded] === true || (prefix !== null && folded.slice(0, prefix.length) === prefix);
+      var hit = wanted[folded] === true;
       tokens.push({ start: match.index, end: match.index + match[0].length, folded: folded, hit: hit });
     }
     if (!tokens.length) { return [{ text: source, mark: false }]; }
@@ -894,15 +893,23 @@
 
   /* ---------- Opening an index ---------- */
 
-  // search({ text, typing, filters: { unit, term, year }, sort, counts }) -> Promise of
-  // { total, page(k) -> Promise of ids, counts (when asked: { unit: { code: n }, term: ..., year: ... }) }.
+  // search({ text, typing, filters: { unit, term, year }, sort, counts, exhaustive }) -> Promise of
+  // { total, page(k) -> Promise of ids, counts (when asked: { unit: { code: n }, term: ..., year: ... }),
+  // words (the folded syllables found: the query's, and those the syllable being typed stood for) }.
   Index.prototype.search = function (options) {
     var self = this;
     var query = options.text ? parseQuery(options.text, options.typing) : null;
     var filters = options.filters || {};
     var active = Object.keys(filters).filter(function (name) { return filters[name]; });
     var needFacets = options.counts || active.some(function (name) { return name !== "year"; });
-    var ready = Promise.all([query ? this.prepare(query) : null, needFacets ? this.facets() : null]);
+    var prepare = query ? this.prepare(query) : null;
+    if (prepare && options.exhaustive) {  // every posting of every term, not only the heads (for checking)
+      prepare = prepare.then(function (prepared) {
+        var terms = prepared.words.map(function (w) { return w.term; }).concat(prepared.pairs.map(function (p) { return p.term; }));
+        return Promise.all(terms.filter(Boolean).map(function (term) { return self.complete(term); })).then(function () { return prepared; });
+      });
+    }
+    var ready = Promise.all([prepare, needFacets ? this.facets() : null]);
     return ready.then(function (found) {
       var prepared = found[0];
       var sets = found[1];
@@ -911,6 +918,11 @@
       active.forEach(function (name) { and(bits, self.filterSet(name, filters[name], sets)); });
       var ranked = self.rank(prepared, bits, options.sort);
       ranked.counts = options.counts ? self.counts(base, filters, sets) : null;
+      ranked.words = [];
+      (prepared ? prepared.words : []).forEach(function (item) {
+        if (item.term) { ranked.words.push(item.word.folded); }
+        (item.others || []).forEach(function (term) { ranked.words.push(term.key); });
+      });
       return ranked;
     });
   };
@@ -943,8 +955,10 @@
   // Open the index at a base address. load(path, kind) fetches a file ("bytes", "json"); by default fetch().
   function open(base, load) {
     load = load || function (path, kind) {
+      // The manifest (and the preview's delta) can change under the same name, within the second a server's
+      // Last-Modified can tell apart: always fetched whole. Every other file is named by its content.
       var fresh = path === "manifest.json" || path.indexOf("delta-") === 0;
-      return fetch(base + path, fresh ? { cache: "no-cache" } : {}).then(function (response) {
+      return fetch(base + path, fresh ? { cache: "no-store" } : {}).then(function (response) {
         if (!response.ok) { throw new Error(response.status + " " + path); }
         return kind === "json" ? response.json() : response.arrayBuffer().then(function (b) { return new Uint8Array(b); });
       });

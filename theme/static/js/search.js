@@ -224,7 +224,7 @@
     item.appendChild(info);
     var excerpt = document.createElement("p");
     excerpt.className = "search-result-excerpt";
-    engine.excerpt(doc.text, query).forEach(function (piece) {
+    engine.excerpt(doc.text, query, current.found ? current.found.words : null).forEach(function (piece) {
       if (piece.mark) {
         var mark = document.createElement("mark");
         mark.textContent = piece.text;
@@ -327,6 +327,7 @@
     countsWanted = withCounts;
     var query = engine.parseQuery(state.q, how === "type");
     var opened;
+    list.setAttribute("aria-busy", "true");  // until this search's results replace the list
     if (!list.firstChild) { setStatus(message("loading")); }
     return index().then(function (found) {
       opened = found;
