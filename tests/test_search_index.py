@@ -148,7 +148,7 @@ def test_files_are_named_by_their_content_and_the_manifest_lists_them(small_head
         for path in (bundle / folder).iterdir():
             assert path.stem == hashlib.sha256(path.read_bytes()).hexdigest()[:12], path
     listed = {f"s/{row[1]}.bin" for row in manifest["syllables"]} | {f"p/{row[1]}.bin" for row in manifest["pairs"]}
-    listed |= {f"q/{row[2]}.bin" for row in manifest["pairs"]} | {f"f/{manifest['facets']['file']}.bin"}
+    listed |= {f"q/{row[1]}.bin" for row in manifest["positions"]} | {f"f/{manifest['facets']['file']}.bin"}
     present = {f"{p.parent.name}/{p.name}" for folder in ("s", "p", "q", "f") for p in (bundle / folder).iterdir()}
     assert listed == present
     docs = sorted((bundle / "d" / manifest["docs"]["folder"]).iterdir(), key=lambda p: int(p.stem))

@@ -279,8 +279,7 @@
 
   Index.prototype.shard = function (kind, number) {
     var folder = { syllables: "s", pairs: "p", positions: "q" }[kind];
-    var row = this.manifest[kind === "positions" ? "pairs" : kind][number];
-    var hash = kind === "positions" ? row[2] : row[1];
+    var hash = this.manifest[kind][number][1];
     var key = "shard:" + folder + hash;
     if (!this.files.has(key)) {
       var self = this;
@@ -342,32 +341,37 @@
       for (var i = 0; i < postings.ids.length; i += 1) { term.set[postings.ids[i] >>> 5] |= 1 << (postings.ids[i] & 31); }
       ready = Promise.resolve();
     }
-    var spellings = [];
     if (kind === "syllables") {
       var count = reader.varint();
       for (var s = 0; s < count; s += 1) {
         var spelling = { key: reader.text(), df: reader.varint() };
-        if (reader.byte() === 1) {
+        var how = reader.byte();
+        if (how === 1) {
           spelling.hash = reader.hash();
+        } else if (how === 2) {
+          spelling.same = true;  // every article with the syllable spells it this way
         } else {
           spelling.set = readSet(reader, total);
         }
-        spellings.push(spelling);
+        term.spellings[spelling.key] = spelling;
       }
     }
-    var self = this;
-    return ready.then(function () {
-      return Promise.all(spellings.map(function (spelling) {
-        if (spelling.set) { return spelling; }
-        return self.file("t/" + spelling.hash + ".bin", "bytes").then(function (bytes) {
-          spelling.set = readSet(new Reader(bytes, 0), total);
-          return spelling;
-        });
-      }));
-    }).then(function (found) {
-      found.forEach(function (spelling) { term.spellings[spelling.key] = spelling; });
-      return term;
-    });
+    return ready.then(function () { return term; });
+  };
+
+  // The set of the articles that spell a syllable exactly so (read only when a query needs it).
+  Index.prototype.spelling = function (term, exact) {
+    var spelling = term.spellings[exact];
+    if (!spelling) { return Promise.resolve(null); }
+    if (!spelling.ready) {
+      var self = this;
+      var base = spelling.fresh ? Promise.resolve(null) : spelling.set ? Promise.resolve(spelling.set)
+        : spelling.same ? Promise.resolve(term.baseSet || term.set)
+          : this.file("t/" + spelling.hash + ".bin", "bytes").then(function (bytes) { return readSet(new Reader(bytes, 0), self.total); });
+      spelling.ready = base.then(function (set) { return self.patchSpelling(exact, set); });
+      spelling.ready.catch(function () { spelling.ready = null; });
+    }
+    return spelling.ready;
   };
 
   // Load the rest of a term's postings (its tail), once.
@@ -398,7 +402,7 @@
     var cacheKey = "positions:" + key;
     if (this.terms.has(cacheKey)) { return this.terms.get(cacheKey); }
     var self = this;
-    var number = shardFor(this.manifest.pairs, key);
+    var number = shardFor(this.manifest.positions, key);
     var promise = this.shard("positions", number).then(function (shard) {
       var at = findKey(shard, key);
       var reader = new Reader(shard.bytes, shard.offsets[at]);
@@ -450,24 +454,24 @@
     term.deltaKind = field;
     this.patchPostings(term, field);
     if (kind === "syllables") {
-      var total = this.total;
-      var spellings = {};
       ids.forEach(function (id) {
-        delta.docs[id].exact.forEach(function (exact) { spellings[exact] = true; });
-      });
-      Object.keys(spellings).forEach(function (exact) {
-        if (!term.spellings[exact] && forms(exact)[1] === key) { term.spellings[exact] = { key: exact, df: 0, set: words(total) }; }
-      });
-      Object.keys(term.spellings).forEach(function (exact) {
-        var spelling = term.spellings[exact];
-        spelling.set = spelling.set.slice();
-        ids.forEach(function (id) {
-          var mine = delta.docs[id].exact.indexOf(exact) >= 0;
-          if (mine) { spelling.set[id >>> 5] |= 1 << (id & 31); } else { spelling.set[id >>> 5] &= ~(1 << (id & 31)); }
+        delta.docs[id].exact.forEach(function (exact) {
+          if (!term.spellings[exact] && forms(exact)[1] === key) { term.spellings[exact] = { key: exact, df: 0, fresh: true }; }
         });
       });
     }
     return term;
+  };
+
+  // A spelling's set with the saved articles' own spellings in place of what the full index had.
+  Index.prototype.patchSpelling = function (exact, set) {
+    var delta = this.delta;
+    set = set ? set.slice() : words(this.total);
+    if (!delta) { return set; }
+    Object.keys(delta.docs).forEach(function (id) {
+      if (delta.docs[id].exact.indexOf(exact) >= 0) { set[id >>> 5] |= 1 << (id & 31); } else { set[id >>> 5] &= ~(1 << (id & 31)); }
+    });
+    return set;
   };
 
   Index.prototype.patchPostings = function (term, field) {
@@ -563,7 +567,13 @@
       // A pair ending with the syllable being typed counts only when that syllable is whole.
       return self.term("pairs", pair.key).then(function (term) { pair.term = term; return pair; });
     }));
-    return Promise.all([wordTerms, pairTerms]).then(function (found) {
+    var exactSets = wordTerms.then(function (items) {
+      return Promise.all(items.map(function (item) {
+        if (!item.word.marked || !item.term) { return null; }
+        return self.spelling(item.term, item.word.exact).then(function (set) { item.exact = set; });
+      }));
+    });
+    return Promise.all([wordTerms, pairTerms, exactSets]).then(function (found) {
       var prepared = { words: found[0], pairs: found[1], query: query };
       var phrases = query.clauses.map(function (clause, c) {
         return clause.phrase && clause.words.length > 2 ? c : -1;
@@ -692,9 +702,7 @@
     prepared.words.forEach(function (item) {
       if (item.term) {
         terms.push({ term: item.term, weight: Math.round(1000 * idf(total, item.term.df || 1)) });
-        if (item.word.marked && item.term.spellings[item.word.exact]) {
-          steps.push({ set: item.term.spellings[item.word.exact].set, size: 1 });
-        }
+        if (item.exact) { steps.push({ set: item.exact, size: 1 }); }
         if (item.prefix) { steps.push({ set: item.term.set, size: WHOLE }); }
       }
     });
@@ -765,7 +773,7 @@
           uncertain = true;
         }
       }
-      if (uncertain) { open.push(term); }
+      if (uncertain) { open.push({ term: term, doubt: weight * (bound - 1) }); }
     });
     // The k best by lower bound (tier first, newest first on a tie).
     var best = [];
@@ -796,7 +804,8 @@
       for (var c2 = contenders.length - 1; c2 >= 0; c2 -= 1) {
         var row = contenders[c2];
         if (c2 < k && topScore >= 0 && !better(row[0], row[2], topScore, topId)) {
-          return Promise.all(open.map(function (term) { return self.complete(term); })).then(function () {
+          // Not settled: read the rest of the lists that leave doubt (all at once: one round trip), then rank again.
+          return Promise.all(open.map(function (entry) { return self.complete(entry.term); })).then(function () {
             return self.topK(scored, candidates, bits, k);
           });
         }

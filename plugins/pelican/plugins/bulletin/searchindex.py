@@ -10,17 +10,19 @@ How it is made (streaming, so memory stays flat as the site grows):
 Bundle (BUNDLE below the output; every file but the manifest has a content-hashed name, so it can be cached for
 ever). All integers are unsigned LEB128 varints unless said otherwise; strings are a varint byte length + UTF-8.
 
-    manifest.json  {"version", "documents": N, "levels", "syllables": [[first key, shard]...], "pairs": [[first
-                   key, shard, positions shard]...], "docs": {"folder", "size"}, "facets": {"file",
-                   "unit": [codes], "term": [codes]}, "years": [[year, first id, end id]...], "live", "delta"}
+    manifest.json  {"version", "documents": N, "levels", "syllables", "pairs", "positions": [[first key, shard]...]
+                   for each kind of shard, "docs": {"folder", "size"}, "facets": {"file", "unit": [codes],
+                   "term": [codes]}, "years": [[year, first id, end id]...], "live", "delta"}
     s/<hash>.bin   syllable shard: count, then entries (key, body length, body) sorted by key (UTF-16 order);
                    key = folded syllable; body = df, flags (1: external), postings or a term file's hash
-                   (6 bytes), then the exact spellings: count, each (spelling, df, flags, set or hash)
+                   (6 bytes), then the exact spellings: count, each (spelling, df, flags, set or hash; flags 2: no
+                   set, every article with the syllable spells it so)
     p/<hash>.bin   pair shard: the same for "a b" keys (two folded syllables), without spellings
-    q/<hash>.bin   positions shard, one per pair shard: entries (key, body length, body); body = flags,
-                   positions block or hash; a block lists, for each article of the pair's set (ascending), the
-                   count of its positions, then the first and the gaps
-    t/<hash>.bin   a big term: its set, the head of its postings (HEAD postings), a flag and the tail's hash
+    q/<hash>.bin   positions shard (about POSITIONS_SHARD bytes; read only for a quoted phrase of three syllables
+                   or more): entries (key, body length, body) for the pairs; body = a flag byte (0), then for each
+                   article of the pair's set (ascending) the count of its positions, the first and the gaps
+    t/<hash>.bin   a big term: its set, the head of its postings (all of them up to 2 * HEAD, else HEAD), a flag
+                   and the tail's hash; a tail holds the rest of the postings
     d/<hash>/<n>.json  result records of articles n * DOC_SIZE to (n + 1) * DOC_SIZE - 1: [url, title, date, ISO
                    date, units, text (written summary, then the body, one paragraph a line)]; the folder is named
                    after all the records (one name in the manifest rather than one per file)
@@ -62,16 +64,16 @@ FIELDS = (("title", 4), ("summary", 2), ("tags", 2), ("body", 1))  # weights: a 
 K1, B = 1.2, 0.75  # BM25
 LEVELS = 64  # impacts are stored as 1..LEVELS
 HEAD = 256  # postings in a big term's head; the rest (the tail) is fetched only when needed
-BIG = 1024  # an entry body larger than this many bytes goes to a file of its own
+BIG = 2048  # an entry body larger than this many bytes goes to a file of its own
 SHARD = 8192  # bytes of entries per shard
+POSITIONS_SHARD = 32768  # bytes of positions per positions shard (read only for quoted phrases)
 DOC_SIZE = 4  # articles per file of result records
 NEW_DOCS = ".moi"  # the folder result records are written into, before it is named after their hash
 CHUNK = 256  # articles per worker task (a multiple of DOC_SIZE)
 HASH_BYTES = 6
 ROWS = {
-    "syllable": np.dtype([("doc", "<u4"), ("term", "<u4"), ("tf", "<u2")]),
-    "exact": np.dtype([("doc", "<u4"), ("term", "<u4")]),
-    "pair": np.dtype([("doc", "<u4"), ("a", "<u4"), ("b", "<u4"), ("tf", "<u2"), ("count", "<u4")]),
+    "spelling": np.dtype([("doc", "<u4"), ("term", "<u4"), ("tf", "<u2")]),  # term: an exact spelling
+    "pair": np.dtype([("doc", "<u4"), ("a", "<u4"), ("b", "<u4"), ("position", "<u4"), ("weight", "<u1")]),
 }
 
 
@@ -287,7 +289,7 @@ class Analyser:
 
     def __init__(self, partitions: int = 1):
         self.partitions = partitions
-        self.written: dict[str, int] = {}  # a syllable as written -> its exact form's id (-1: left out)
+        self.written: dict[str, int] = {searchtext.MARK: -2}  # as written -> exact form's id (-1: left out, -2: a break)
         self.exact_ids: dict[str, int] = {}
         self.folded_ids: dict[str, int] = {}
         self.exact: list[str] = []
@@ -316,31 +318,18 @@ class Analyser:
         self.written[syllable] = exact_id
         return exact_id
 
-    def cut(self, text: str, ids: list[int], runs: list[int]) -> int:
-        """Append a text's syllables (exact ids) to ids and the lengths of its runs to runs; return how many."""
-        get, total = self.written.get, 0
-        for piece in searchtext.cut(text):
-            words = piece.split()
-            if not words:
-                continue
-            found = [get(w) for w in words]
-            if None in found:
-                found = [self.add(w) if f is None else f for f, w in zip(found, words)]
-            if -1 in found:  # a syllable left out ends the run
-                run: list[int] = []
-                for f in found + [-1]:
-                    if f != -1:
-                        run.append(f)
-                    elif run:
-                        ids.extend(run)
-                        runs.append(len(run))
-                        total += len(run)
-                        run = []
-                continue
-            ids.extend(found)
-            runs.append(len(found))
-            total += len(found)
-        return total
+    def words(self, text: str, ids: list[int], clean: bool = False) -> None:
+        """Append a text's syllables (exact ids) to ids, with a negative id wherever a run ends and after the text.
+
+        clean: the text is NFC with single spaces already (searchtext.paragraphs).
+        """
+        marked = searchtext.marked(text, clean)
+        get = self.written.get
+        found = [get(word) for word in marked]
+        if None in found:
+            found = [self.add(w) if f is None else f for f, w in zip(found, marked)]
+        ids.extend(found)
+        ids.append(-2)
 
     def arrays(self) -> tuple[np.ndarray, np.ndarray]:
         """Return exact id -> folded id and folded id -> partition as arrays."""
@@ -349,33 +338,34 @@ class Analyser:
         return self._arrays
 
     def count(self, docs: list[tuple[int, list[list[str]]]]) -> dict:
-        """Count the syllables, exact spellings and adjacent pairs of articles given as (id, texts of each field).
+        """Count the exact spellings and adjacent pairs of articles given as (id, texts of each field).
 
-        Returns rows of each kind (local ids), the positions of each pair row (in row order) and every article's
-        weighted length.
+        Returns the rows of each kind (local ids; a pair row is one occurrence) and every article's weighted length.
         """
         ids: list[int] = []
-        runs: list[int] = []
-        sizes: list[int] = []  # syllables per field, FIELDS order, article after article
-        lengths: list[int] = []
-        for _doc, fields in docs:
-            length = 0
-            for (_name, weight), texts in zip(FIELDS, fields):
-                size = sum(self.cut(text, ids, runs) for text in texts if text)
-                sizes.append(size)
-                length += weight * size
-            lengths.append(length)
-        per_field = np.array(sizes, dtype=np.int64)
-        per_doc = per_field.reshape(-1, len(FIELDS)).sum(axis=1)
-        exact = np.array(ids, dtype=np.uint32)
-        weight = np.repeat(np.tile(np.array([w for _, w in FIELDS], dtype=np.uint16), len(docs)), per_field)
-        doc = np.repeat(np.array([d for d, _ in docs], dtype=np.uint32), per_doc)
-        position = (np.arange(len(ids)) - np.repeat(np.cumsum(per_doc) - per_doc, per_doc)).astype(np.uint32)
+        texts: list[tuple[int, int, int]] = []  # (article, field weight, ids it added) for each text
+        for number, (_doc, fields) in enumerate(docs):
+            for (name, weight), parts in zip(FIELDS, fields):
+                for text in parts:
+                    if text:
+                        before = len(ids)
+                        self.words(text, ids, clean=name == "body")
+                        texts.append((number, weight, len(ids) - before))
+        marked = np.array(ids, dtype=np.int64)
+        spans = np.array(texts, dtype=np.int64).reshape(-1, 3)
+        kept = np.flatnonzero(marked >= 0)
+        exact = marked[kept].astype(np.uint32)
+        number = np.repeat(spans[:, 0], spans[:, 2])[kept]
+        weight = np.repeat(spans[:, 1], spans[:, 2])[kept].astype(np.uint16)
+        doc = np.array([d for d, _ in docs], dtype=np.uint32)[number]
+        starts = np.flatnonzero(np.r_[True, number[1:] != number[:-1]]) if len(number) else np.zeros(0, np.int64)
+        position = (np.arange(len(kept)) - np.repeat(starts, np.diff(np.r_[starts, len(kept)]))).astype(np.uint32)
+        adjacent = np.flatnonzero(kept[1:] == kept[:-1] + 1)  # no mark between a syllable and the next
         folds, _parts = self.arrays()
-        folded = folds[exact] if len(ids) else exact
-        pairs, positions = pair_rows(doc, folded, weight, position, np.array(runs, dtype=np.int64))
-        return {"syllable": syllable_rows(doc, folded, weight), "exact": exact_rows(doc, exact), "pair": pairs,
-                "positions": positions, "lengths": lengths}
+        folded = folds[exact] if len(exact) else exact
+        lengths = np.bincount(number, weights=weight, minlength=len(docs)) if len(number) else np.zeros(len(docs))
+        return {"spelling": spelling_rows(doc, exact, weight), "pair": pair_rows(doc, folded, weight, position, adjacent),
+                "lengths": [int(x) for x in lengths]}
 
 
 def partition(folded: str, partitions: int) -> int:
@@ -383,53 +373,36 @@ def partition(folded: str, partitions: int) -> int:
     return zlib.crc32(folded.encode("utf-8")) % partitions
 
 
-def syllable_rows(doc: np.ndarray, term: np.ndarray, weight: np.ndarray) -> np.ndarray:
-    """Sum the weighted counts of each (article, term)."""
+def spelling_rows(doc: np.ndarray, term: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """Sum the weighted counts of each (article, exact spelling)."""
     keys = (doc.astype(np.uint64) << np.uint64(32)) | term
     unique, inverse = np.unique(keys, return_inverse=True)
-    rows = np.empty(len(unique), dtype=ROWS["syllable"])
+    rows = np.empty(len(unique), dtype=ROWS["spelling"])
     rows["doc"] = unique >> np.uint64(32)
     rows["term"] = unique & np.uint64(0xFFFFFFFF)
     rows["tf"] = np.minimum(np.bincount(inverse, weights=weight, minlength=len(unique)), 65535)
     return rows
 
 
-def exact_rows(doc: np.ndarray, term: np.ndarray) -> np.ndarray:
-    """List each (article, exact spelling) once."""
-    unique = np.unique((doc.astype(np.uint64) << np.uint64(32)) | term)
-    rows = np.empty(len(unique), dtype=ROWS["exact"])
-    rows["doc"] = unique >> np.uint64(32)
-    rows["term"] = unique & np.uint64(0xFFFFFFFF)
+def pair_rows(doc, folded, weight, position, adjacent: np.ndarray) -> np.ndarray:
+    """List every occurrence of an adjacent pair: (article, first syllable, second syllable, position, weight)."""
+    rows = np.empty(len(adjacent), dtype=ROWS["pair"])
+    rows["doc"], rows["a"], rows["b"] = doc[adjacent], folded[adjacent], folded[adjacent + 1]
+    rows["position"], rows["weight"] = position[adjacent], weight[adjacent]
     return rows
 
 
-def pair_rows(doc, folded, weight, position, runs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Count each (article, adjacent pair); return the rows and the positions where each starts, row by row."""
-    adjacent = np.ones(len(folded), dtype=bool)
-    if len(folded):
-        adjacent[np.cumsum(runs) - 1] = False  # the last syllable of a run pairs with nothing
-    at = np.flatnonzero(adjacent)
-    d, a, b, p, w = doc[at], folded[at], folded[at + 1], position[at], weight[at]
-    order = np.lexsort((p, b, a, d))
-    d, a, b, p, w = d[order], a[order], b[order], p[order], w[order]
-    change = np.ones(len(d), dtype=bool)
-    change[1:] = (d[1:] != d[:-1]) | (a[1:] != a[:-1]) | (b[1:] != b[:-1])
+def group_pairs(rows: np.ndarray, keys: np.ndarray) -> tuple:
+    """Group pair occurrences (sorted by pair key, article, position) by (pair, article).
+
+    Returns each group's key, article, weighted count and number of positions, and every position, in order.
+    """
+    change = np.ones(len(rows), dtype=bool)
+    change[1:] = (keys[1:] != keys[:-1]) | (rows["doc"][1:] != rows["doc"][:-1])
     starts = np.flatnonzero(change)
-    rows = np.empty(len(starts), dtype=ROWS["pair"])
-    rows["doc"], rows["a"], rows["b"] = d[starts], a[starts], b[starts]
-    rows["tf"] = np.minimum(np.add.reduceat(w.astype(np.int64), starts), 65535) if len(starts) else 0
-    rows["count"] = np.diff(np.r_[starts, len(d)])
-    return rows, p.astype(np.uint32)
-
-
-def regroup(rows: np.ndarray, positions: np.ndarray, order: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Reorder pair rows and carry each row's positions along."""
-    counts = rows["count"].astype(np.int64)
-    starts = np.cumsum(counts) - counts
-    moved = rows[order]
-    taken = counts[order]
-    within = np.arange(int(taken.sum())) - np.repeat(np.cumsum(taken) - taken, taken)
-    return moved, positions[np.repeat(starts[order], taken) + within]
+    tf = np.minimum(np.add.reduceat(rows["weight"].astype(np.int64), starts), 65535) if len(starts) else np.zeros(0, np.int64)
+    counts = np.diff(np.r_[starts, len(rows)])
+    return keys[starts], rows["doc"][starts], tf, counts, rows["position"]
 
 
 # ---------------------------------------------------------------- step 1: workers read the articles
@@ -473,27 +446,15 @@ def spill_rows(folder: str, analyser: Analyser, counted: dict) -> None:
         for exact_id in range(saved, len(analyser.exact)):
             handle.write(f"{analyser.exact[exact_id]}\t{analyser.folded[analyser.fold_of[exact_id]]}\n")
     _WORKER["saved"] = len(analyser.exact)
-    keys = {"syllable": parts[counted["syllable"]["term"]], "exact": parts[folds[counted["exact"]["term"]]],
-            "pair": parts[counted["pair"]["a"]]}
+    keys = {"spelling": parts[folds[counted["spelling"]["term"]]], "pair": parts[counted["pair"]["a"]]}
     for kind, part in keys.items():
         order = np.argsort(part, kind="stable")
-        rows = counted[kind]
-        if kind == "pair":
-            rows, positions = regroup(rows, counted["positions"], order)
-            spans = np.cumsum(rows["count"].astype(np.int64))
-        else:
-            rows = rows[order]
+        rows = counted[kind][order]
         bounds = np.searchsorted(part[order], np.arange(analyser.partitions + 1))
         for p in range(analyser.partitions):
-            low, high = bounds[p], bounds[p + 1]
-            if low == high:
-                continue
-            with open(os.path.join(folder, f"{kind}-{p}.bin"), "ab") as handle:
-                rows[low:high].tofile(handle)
-            if kind == "pair":
-                begin = spans[low - 1] if low else 0
-                with open(os.path.join(folder, f"positions-{p}.bin"), "ab") as handle:
-                    positions[begin:spans[high - 1]].tofile(handle)
+            if bounds[p] < bounds[p + 1]:
+                with open(os.path.join(folder, f"{kind}-{p}.bin"), "ab") as handle:
+                    rows[bounds[p]:bounds[p + 1]].tofile(handle)
 
 
 def json_bytes(data) -> bytes:
@@ -535,25 +496,33 @@ class Vocabulary:
                                    np.array([folded_id[f] for f in local_folded], dtype=np.uint32))
 
 
-def load_rows(context: dict, kind: str, part: int) -> tuple[np.ndarray, np.ndarray | None]:
+def load_rows(context: dict, kind: str, part: int) -> np.ndarray:
     """Read one partition's rows of a kind from every worker, with terms renumbered to the shared vocabulary."""
     vocabulary, spill = context["vocabulary"], context["spill"]
-    found, positions = [], []
+    found = []
     for worker, (exact_map, folded_map) in sorted(vocabulary.remaps.items()):
         path = os.path.join(spill, worker, f"{kind}-{part}.bin")
         if not os.path.exists(path):
             continue
         rows = np.fromfile(path, dtype=ROWS[kind])
-        if kind == "syllable":
-            rows["term"] = folded_map[rows["term"]]
-        elif kind == "exact":
+        if kind == "spelling":
             rows["term"] = exact_map[rows["term"]]
         else:
             rows["a"], rows["b"] = folded_map[rows["a"]], folded_map[rows["b"]]
-            positions.append(np.fromfile(os.path.join(spill, worker, f"positions-{part}.bin"), dtype=np.uint32))
         found.append(rows)
-    rows = np.concatenate(found) if found else np.empty(0, dtype=ROWS[kind])
-    return rows, (np.concatenate(positions) if positions else np.empty(0, np.uint32)) if kind == "pair" else None
+    return np.concatenate(found) if found else np.empty(0, dtype=ROWS[kind])
+
+
+def sort_order(*keys: np.ndarray) -> np.ndarray:
+    """Return the order that sorts rows by several unsigned keys (the first most significant): one sort of a packed
+    64-bit key when they fit in it, else a lexicographic sort."""
+    widths = [max(1, int(k.max()).bit_length()) if len(k) else 1 for k in keys]
+    if sum(widths) > 64:
+        return np.lexsort(keys[::-1])
+    packed = np.zeros(len(keys[0]), dtype=np.uint64)
+    for key, width in zip(keys, widths):
+        packed = (packed << np.uint64(width)) | key.astype(np.uint64)
+    return np.argsort(packed)
 
 
 def spans(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -565,10 +534,15 @@ def spans(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def term_bodies(context: dict, bounds: np.ndarray, docs: np.ndarray, tf: np.ndarray) -> list[bytes]:
-    """Encode the postings of consecutive terms (rows by term, ids ascending): each inline, or a term file when big."""
+    """Encode the postings of consecutive terms (rows by term, ids ascending): each inline, or a term file when big.
+
+    A big term's file holds its set and the head of its postings (all of them up to 2 * HEAD, else the first
+    HEAD); the rest, its tail, goes to a file of its own, read only when the head cannot settle the ranking.
+    """
     sizes = np.diff(bounds)
     levels = impact_levels(tf, context["lengths"][docs], context["average"])
-    order = np.lexsort((-docs.astype(np.int64), -levels.astype(np.int64), np.repeat(np.arange(len(sizes)), sizes)))
+    newest = np.uint32(docs.max()) - docs if len(docs) else docs  # ascending order of this is newest first
+    order = sort_order(np.repeat(np.arange(len(sizes), dtype=np.uint64), sizes), (LEVELS - levels).astype(np.uint64), newest)
     levels, ranked = levels[order], docs[order]
     data, places = varint_runs(*postings_values(bounds, levels, ranked))
     bodies = []
@@ -578,21 +552,25 @@ def term_bodies(context: dict, bounds: np.ndarray, docs: np.ndarray, tf: np.ndar
             bodies.append(varint(int(size)) + b"\0" + postings)
             continue
         low, high = bounds[t], bounds[t + 1]
-        head = encode_postings(levels[low:low + HEAD], ranked[low:low + HEAD])
+        split = size > 2 * HEAD
+        head = encode_postings(levels[low:low + HEAD], ranked[low:low + HEAD]) if split else postings
         tail = b"\0"
-        if size > HEAD:
-            rest = encode_postings(levels[low + HEAD:high], ranked[low + HEAD:high])
-            tail = b"\1" + bytes.fromhex(put(context["folder"], "t", rest))
+        if split:
+            tail = b"\1" + bytes.fromhex(put(context["folder"], "t", encode_postings(levels[low + HEAD:high], ranked[low + HEAD:high])))
         name = put(context["folder"], "t", encode_set(docs[low:high], context["total"]) + head + tail)
         bodies.append(varint(int(size)) + b"\1" + bytes.fromhex(name))
     return bodies
 
 
-def set_bodies(context: dict, bounds: np.ndarray, docs: np.ndarray) -> list[bytes]:
-    """Encode the sets of consecutive terms (ids ascending): each inline, or a file's hash when big."""
+def set_bodies(context: dict, bounds: np.ndarray, docs: np.ndarray, same: np.ndarray) -> list[bytes]:
+    """Encode the sets of consecutive spellings (ids ascending): inline, a file's hash when big, or a mark that the
+    set is the syllable's own (every article with the syllable spells it this way)."""
     data, places = varint_runs(*list_values(bounds, docs))
     bodies = []
     for t in range(len(bounds) - 1):
+        if same[t]:
+            bodies.append(b"\2")
+            continue
         encoded = smaller_set(data[places[t]:places[t + 1]], docs[bounds[t]:bounds[t + 1]], context["total"])
         bodies.append(b"\0" + encoded if len(encoded) <= BIG else b"\1" + bytes.fromhex(put(context["folder"], "t", encoded)))
     return bodies
@@ -606,15 +584,22 @@ def entry(key: str, body: bytes) -> bytes:
 def merge_partition(context: dict, part: int) -> dict:
     """Turn one partition's rows into encoded entries (written to the spill folder); return their keys and sizes."""
     vocabulary, spill = context["vocabulary"], context["spill"]
-    syllables, _ = load_rows(context, "syllable", part)
-    syllables = syllables[np.lexsort((syllables["doc"], syllables["term"]))]
-    terms, bounds = spans(syllables["term"])
-    bodies = term_bodies(context, bounds, syllables["doc"], syllables["tf"])
-    exact, _ = load_rows(context, "exact", part)
-    exact = exact[np.lexsort((exact["doc"], exact["term"]))]
+    spelled = load_rows(context, "spelling", part)
+    # the spellings' sets: rows by (spelling, article)
+    order = sort_order(spelled["term"], spelled["doc"])
+    exact = spelled[order]
     spellings, spelling_bounds = spans(exact["term"])
-    spelling_sets = set_bodies(context, spelling_bounds, exact["doc"])
     spelling_fold = vocabulary.exact_fold[spellings]
+    # the syllables: the spellings' counts summed by (folded syllable, article)
+    folded = vocabulary.exact_fold[spelled["term"]]
+    keys = (folded.astype(np.uint64) << np.uint64(32)) | spelled["doc"]
+    unique, inverse = np.unique(keys, return_inverse=True)
+    tf = np.bincount(inverse, weights=spelled["tf"], minlength=len(unique))
+    terms, bounds = spans(unique >> np.uint64(32))
+    docs = (unique & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+    bodies = term_bodies(context, bounds, docs, np.minimum(tf, 65535))
+    term_df = np.diff(bounds)[np.searchsorted(terms, spelling_fold)] if len(terms) else np.zeros(0, np.int64)
+    spelling_sets = set_bodies(context, spelling_bounds, exact["doc"], np.diff(spelling_bounds) == term_df)
     sizes = []
     with open(os.path.join(spill, f"entries-s-{part}.bin"), "wb") as out:
         at = 0
@@ -628,14 +613,14 @@ def merge_partition(context: dict, part: int) -> dict:
             out.write(data)
             sizes.append(len(data))
     result = {"syllables": (terms.astype(np.uint64), np.array(sizes, dtype=np.int64))}
-    pairs, positions = load_rows(context, "pair", part)
+    pairs = load_rows(context, "pair", part)
     width = np.uint64(len(vocabulary.folded))
     keys = pairs["a"].astype(np.uint64) * width + pairs["b"]
-    order = np.lexsort((pairs["doc"], keys))
-    pairs, positions = regroup(pairs, positions, order)
-    distinct, bounds = spans(keys[order])
-    bodies = term_bodies(context, bounds, pairs["doc"], pairs["tf"])
-    data, places = varint_runs(*positions_values(bounds, pairs["count"], positions))
+    order = sort_order(keys, pairs["doc"], pairs["position"])
+    row_keys, docs, tf, counts, positions = group_pairs(pairs[order], keys[order])
+    distinct, bounds = spans(row_keys)
+    bodies = term_bodies(context, bounds, docs, tf)
+    data, places = varint_runs(*positions_values(bounds, counts, positions))
     sizes, position_sizes = [], []
     with open(os.path.join(spill, f"entries-p-{part}.bin"), "wb") as out, \
             open(os.path.join(spill, f"entries-q-{part}.bin"), "wb") as out_positions:
@@ -644,9 +629,7 @@ def merge_partition(context: dict, part: int) -> dict:
             written = entry(name, bodies[i])
             out.write(written)
             sizes.append(len(written))
-            block = data[places[i]:places[i + 1]]
-            block = b"\0" + block if len(block) <= BIG else b"\1" + bytes.fromhex(put(context["folder"], "t", block))
-            written = entry(name, block)
+            written = entry(name, b"\0" + data[places[i]:places[i + 1]])  # read only for phrases: never a file of its own
             out_positions.write(written)
             position_sizes.append(len(written))
     result["pairs"] = (distinct, np.array(sizes, dtype=np.int64), np.array(position_sizes, dtype=np.int64))
@@ -655,33 +638,19 @@ def merge_partition(context: dict, part: int) -> dict:
 
 # ---------------------------------------------------------------- step 3: shards, facets, manifest
 
-def pack(folder: str, kind: str, names: list[str], readers: list, shard_size: int = SHARD) -> list[list[str]]:
-    """Write entries (given in key order by readers, each returning the bytes of its next entry) into shards."""
+def pack(folder: str, kind: str, names: list[str], read, shard_size: int = SHARD) -> list[list[str]]:
+    """Write entries (read(n) gives the bytes of the n-th, in key order) into shards; return [first key, hash] each."""
     shards: list[list[str]] = []
-    buffers: list[list[bytes]] = [[] for _ in readers]
-    size, first = 0, None
-    count = 0
-
-    def flush() -> None:
-        nonlocal size, count
-        hashes = [put(folder, sub, varint(count) + b"".join(parts)) for sub, parts in zip(kind, buffers)]
-        shards.append([first, *hashes])
-        for parts in buffers:
-            parts.clear()
-        size, count = 0, 0
-
+    parts: list[bytes] = []
+    size = 0
     for index, name in enumerate(names):
-        if count == 0:
+        if not parts:
             first = name
-        for parts, read in zip(buffers, readers):
-            data = read(index)
-            parts.append(data)
-        size += len(buffers[0][-1])
-        count += 1
-        if size >= shard_size:
-            flush()
-    if count:
-        flush()
+        parts.append(read(index))
+        size += len(parts[-1])
+        if size >= shard_size or index == len(names) - 1:
+            shards.append([first, put(folder, kind, varint(len(parts)) + b"".join(parts))])
+            parts, size = [], 0
     return shards
 
 
@@ -809,12 +778,13 @@ def write_bundle(folder: str, ordered: list, registry, workers: int, cancel=None
     with open_entries(spill, "s", partitions) as files:
         keys, where = table(merged, "syllables", files, 0)
         names = [vocabulary.folded[int(k)] for k in keys]
-        manifest["syllables"] = pack(folder, "s", names, [reader(files, where)])
+        manifest["syllables"] = pack(folder, "s", names, reader(files, where))
     with open_entries(spill, "p", partitions) as files, open_entries(spill, "q", partitions) as position_files:
         keys, where = table(merged, "pairs", files, 0)
         _, where_positions = table(merged, "pairs", position_files, 1)
         names = [f"{vocabulary.folded[int(k // width)]} {vocabulary.folded[int(k % width)]}" for k in keys]
-        manifest["pairs"] = pack(folder, "pq", names, [reader(files, where), reader(position_files, where_positions)])
+        manifest["pairs"] = pack(folder, "p", names, reader(files, where))
+        manifest["positions"] = pack(folder, "q", names, reader(position_files, where_positions), POSITIONS_SHARD)
     shutil.rmtree(spill)
     manifest["_average"] = context["average"]  # kept for the preview's deltas, not written
     return manifest
@@ -941,16 +911,24 @@ def update(output: str, articles: list, live: LiveIndex, cancel=None) -> bool:
         text, _body, texts = fields_of(doc)
         counted = analyser.count([(doc_id, texts)])
         length = np.array(counted["lengths"], dtype=np.float64)
-        syllables, exact, pairs = counted["syllable"], counted["exact"], counted["pair"]
-        levels = impact_levels(syllables["tf"], np.repeat(length, len(syllables)), live.average)
-        pair_levels = impact_levels(pairs["tf"], np.repeat(length, len(pairs)), live.average)
-        ends = np.r_[0, np.cumsum(pairs["count"].astype(np.int64))]
+        spelled, pairs = counted["spelling"], counted["pair"]
+        folded_of = analyser.arrays()[0][spelled["term"]]
+        syllables = {}
+        for folded_id, tf in zip(folded_of, spelled["tf"]):
+            syllables[int(folded_id)] = syllables.get(int(folded_id), 0) + int(tf)
+        levels = impact_levels(np.array(list(syllables.values())), np.repeat(length, len(syllables)), live.average)
+        width = len(analyser.folded)
+        keys = pairs["a"].astype(np.uint64) * np.uint64(width) + pairs["b"]
+        order = np.lexsort((pairs["position"], keys))
+        pair_keys, _docs, tf, counts, positions = group_pairs(pairs[order], keys[order])
+        pair_levels = impact_levels(tf, np.repeat(length, len(tf)), live.average)
+        ends = np.r_[0, np.cumsum(counts)]
         docs[str(doc_id)] = {
             "meta": [doc[1], doc[2], doc[3], doc[4], doc[5]], "text": text,
-            "syllables": {analyser.folded[t]: int(q) for t, q in zip(syllables["term"], levels)},
-            "exact": sorted({analyser.exact[t] for t in exact["term"]}),
-            "pairs": {f"{analyser.folded[a]} {analyser.folded[b]}": [int(q), *map(int, counted["positions"][ends[i]:ends[i + 1]])]
-                      for i, (a, b, q) in enumerate(zip(pairs["a"], pairs["b"], pair_levels))},
+            "syllables": {analyser.folded[t]: int(q) for t, q in zip(syllables, levels)},
+            "exact": sorted({analyser.exact[t] for t in spelled["term"]}),
+            "pairs": {f"{analyser.folded[int(k) // width]} {analyser.folded[int(k) % width]}":
+                      [int(q), *map(int, positions[ends[i]:ends[i + 1]])] for i, (k, q) in enumerate(zip(pair_keys, pair_levels))},
         }
     if cancel is not None and cancel.is_set():
         raise Cancelled

@@ -37,6 +37,8 @@ _BLOCK = re.compile(r"</?(?:address|article|aside|blockquote|br|caption|dd|div|d
                     r"header|hr|li|main|nav|ol|p|pre|section|table|tbody|td|tfoot|th|thead|tr|ul)\b[^>]*>", re.I)
 _SPACED = re.compile(r"</?(?:sub|sup|img|input|wbr)\b[^>]*>", re.I)  # a footnote number is not part of a word
 _TAG = re.compile(r"<[^>]*>")
+_HIDDEN_OPEN = re.compile(r"<(?:script|style|template)", re.I)  # cheap tests: most articles have none of these
+_SPACED_OPEN = re.compile(r"<(?:sub|sup|img|input|wbr)\b", re.I)
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -50,6 +52,20 @@ def forms(syllable: str) -> tuple[str, str]:
 def cut(text: str) -> list[str]:
     """Cut NFC text where adjacency ends; each piece holds syllables separated by single spaces (and may be empty)."""
     return _BREAK.split(_SPACES.sub(" ", unicodedata.normalize("NFC", text)))
+
+
+MARK = "\x01"  # stands where a run ends in marked(); a control character, so never part of a text's syllables
+_MARK_SPACED = f" {MARK} "
+
+
+def marked(text: str, clean: bool = False) -> list[str]:
+    """Return a text's syllables as written, with MARK wherever a run ends: the index's fast form of runs().
+
+    clean: the text is NFC with single spaces already (what paragraphs() returns).
+    """
+    if not clean:
+        text = _SPACES.sub(" ", unicodedata.normalize("NFC", text))
+    return _BREAK.sub(_MARK_SPACED, text).split()
 
 
 def runs(text: str) -> list[list[str]]:
@@ -77,10 +93,11 @@ def normalise(text: str) -> list[list[tuple[str, str]]]:
 
 
 def paragraphs(fragment: str) -> list[str]:
-    """Return the text of an HTML fragment as paragraphs (block elements apart, tags dropped, entities decoded)."""
-    text = _HIDDEN.sub(" ", fragment)
+    """Return the text of an HTML fragment as NFC paragraphs with single spaces (block elements apart, tags dropped,
+    entities decoded)."""
+    text = _HIDDEN.sub(" ", fragment) if "<!--" in fragment or _HIDDEN_OPEN.search(fragment) else fragment
     text = _BLOCK.sub("\0", text)  # a line break inside a paragraph is only a space
-    text = _SPACED.sub(" ", text)
-    text = _SPACES.sub(" ", html.unescape(_TAG.sub("", text)))
+    text = _SPACED.sub(" ", text) if _SPACED_OPEN.search(text) else text
+    text = _SPACES.sub(" ", unicodedata.normalize("NFC", html.unescape(_TAG.sub("", text))))
     blocks = (block.strip() for block in text.split("\0"))
     return [block for block in blocks if block]
