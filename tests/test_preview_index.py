@@ -45,10 +45,12 @@ ARTICLES = 60  # more than one worker task
 
 
 @pytest.fixture
-def live(tmp_path):
-    """A preview site kept in memory, built once with its search index."""
+def live(tmp_path, monkeypatch):
+    """A preview site kept in memory, built once with its search index (by worker processes: small tasks)."""
     from conftest import write_content
     from test_fast_paths import PREVIEW_SETTINGS, overrides
+
+    monkeypatch.setattr(searchindex, "CHUNK", 8)
 
     files = {f"articles/2022/bai-{n}.md": article(title=f"Hội nghị cán bộ số {n}", date=f"{n % 28 + 1:02d}/04/2022",
                                                  body=f"Đồng chí Bí thư chủ trì hội nghị lần thứ {n}.")
@@ -130,8 +132,18 @@ def full_settings(site: LiveSite) -> dict:
 @pytest.mark.parametrize("looks", [0, 1, 2, 4])
 def test_a_cancelled_index_run_leaves_the_previous_index_whole(live, looks):
     before = bundle_files(Path(live.output))
-    with pytest.raises(searchindex.Cancelled):
+    started = threading.Event()
+    real_pool = searchindex.pool_of
+
+    def watched(workers, arguments):  # note that worker processes were started, to be stopped by the cancel
+        if workers > 1:
+            started.set()
+        return real_pool(workers, arguments)
+
+    with pytest.raises(searchindex.Cancelled), pytest.MonkeyPatch.context() as patch:
+        patch.setattr(searchindex, "pool_of", watched)
         searchindex.build_index(live.output, full_settings(live), SetAfter(looks))
+    assert started.is_set()
     assert multiprocessing.active_children() == [], "một tiến trình lập chỉ mục vẫn chạy sau khi hủy"
     assert bundle_files(Path(live.output)) == before
     assert not [p for p in (Path(live.output) / "tim-kiem").iterdir() if p.name.startswith(".")]

@@ -76,6 +76,7 @@ def small_heads(tmp_path_factory):
     patch.setattr(searchindex, "HEAD", 6)
     patch.setattr(searchindex, "BIG", 48)
     patch.setattr(searchindex, "SHARD", 512)
+    patch.setattr(searchindex, "CHUNK", 32)  # several worker tasks, in worker processes
     try:
         outcome = synthetic_site(root, 240)
     finally:
@@ -164,10 +165,11 @@ def bundle_files(output: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def test_the_index_is_the_same_bytes_whatever_the_number_of_workers(tmp_path):
+def test_the_index_is_the_same_bytes_whatever_the_number_of_workers(tmp_path, monkeypatch):
     files = {f"articles/2022/bai-{n}.md": article(title=f"Hội nghị cán bộ số {n}", date=f"{n % 28 + 1:02d}/04/2022",
                                                  body=f"Đồng chí Bí thư chủ trì hội nghị lần thứ {n}; Đảng ủy hoà thuận.")
              for n in range(1, 121)}
+    monkeypatch.setattr(searchindex, "CHUNK", 16)  # 120 articles: worker processes, several tasks each
     outputs = []
     for workers in (1, 2):
         root = tmp_path / f"w{workers}"

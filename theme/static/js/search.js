@@ -417,4 +417,5 @@
 
   notice = fillForm(readUrl());
   search(readForm(), "load");
+  index().catch(function () {});  // the manifest now, so the first query waits only for its own terms
 })();

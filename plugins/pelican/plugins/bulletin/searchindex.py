@@ -407,15 +407,16 @@ def group_pairs(rows: np.ndarray, keys: np.ndarray) -> tuple:
 
 # ---------------------------------------------------------------- step 1: workers read the articles
 
-# Worker processes only: set by _start_worker.
+# Worker processes only (or this process, when it works alone): set by _start_worker.
 _WORKER: dict = {}
 
 
-def _start_worker(folder: str, spill: str, partitions: int) -> None:
+def _start_worker(folder: str, spill: str, partitions: int, limits: dict) -> None:
     """Give a worker process its analyser and its own spill folder."""
     mine = os.path.join(spill, str(os.getpid()))
     os.makedirs(mine, exist_ok=True)
-    _WORKER.update(folder=folder, spill=mine, analyser=Analyser(partitions), saved=0)
+    _WORKER.clear()
+    _WORKER.update(folder=folder, spill_root=spill, spill=mine, analyser=Analyser(partitions), saved=0, limits=limits)
 
 
 def analyse_chunk(task: tuple[int, list[tuple]]) -> dict:
@@ -447,14 +448,24 @@ def spill_rows(folder: str, analyser: Analyser, counted: dict) -> None:
             handle.write(f"{analyser.exact[exact_id]}\t{analyser.folded[analyser.fold_of[exact_id]]}\n")
     _WORKER["saved"] = len(analyser.exact)
     keys = {"spelling": parts[folds[counted["spelling"]["term"]]], "pair": parts[counted["pair"]["a"]]}
+    files = _WORKER.setdefault("files", {})
     for kind, part in keys.items():
         order = np.argsort(part, kind="stable")
         rows = counted[kind][order]
         bounds = np.searchsorted(part[order], np.arange(analyser.partitions + 1))
         for p in range(analyser.partitions):
             if bounds[p] < bounds[p + 1]:
-                with open(os.path.join(folder, f"{kind}-{p}.bin"), "ab") as handle:
-                    rows[bounds[p]:bounds[p + 1]].tofile(handle)
+                handle = files.get((kind, p))
+                if handle is None:
+                    handle = files[kind, p] = open(os.path.join(folder, f"{kind}-{p}.bin"), "ab")
+                rows[bounds[p]:bounds[p + 1]].tofile(handle)
+                handle.flush()  # another worker may merge this partition next
+
+
+def close_spill() -> None:
+    """Close this worker's spill files."""
+    for handle in _WORKER.pop("files", {}).values():
+        handle.close()
 
 
 def json_bytes(data) -> bytes:
@@ -548,15 +559,16 @@ def term_bodies(context: dict, bounds: np.ndarray, docs: np.ndarray, tf: np.ndar
     bodies = []
     for t, size in enumerate(sizes):
         postings = data[places[t]:places[t + 1]]
-        if len(postings) <= BIG:
+        if len(postings) <= context["big"]:
             bodies.append(varint(int(size)) + b"\0" + postings)
             continue
         low, high = bounds[t], bounds[t + 1]
-        split = size > 2 * HEAD
-        head = encode_postings(levels[low:low + HEAD], ranked[low:low + HEAD]) if split else postings
+        keep = context["head"]
+        split = size > 2 * keep
+        head = encode_postings(levels[low:low + keep], ranked[low:low + keep]) if split else postings
         tail = b"\0"
         if split:
-            tail = b"\1" + bytes.fromhex(put(context["folder"], "t", encode_postings(levels[low + HEAD:high], ranked[low + HEAD:high])))
+            tail = b"\1" + bytes.fromhex(put(context["folder"], "t", encode_postings(levels[low + keep:high], ranked[low + keep:high])))
         name = put(context["folder"], "t", encode_set(docs[low:high], context["total"]) + head + tail)
         bodies.append(varint(int(size)) + b"\1" + bytes.fromhex(name))
     return bodies
@@ -572,7 +584,7 @@ def set_bodies(context: dict, bounds: np.ndarray, docs: np.ndarray, same: np.nda
             bodies.append(b"\2")
             continue
         encoded = smaller_set(data[places[t]:places[t + 1]], docs[bounds[t]:bounds[t + 1]], context["total"])
-        bodies.append(b"\0" + encoded if len(encoded) <= BIG else b"\1" + bytes.fromhex(put(context["folder"], "t", encoded)))
+        bodies.append(b"\0" + encoded if len(encoded) <= context["big"] else b"\1" + bytes.fromhex(put(context["folder"], "t", encoded)))
     return bodies
 
 
@@ -717,26 +729,35 @@ def _analyse_in_worker(task):
     return analyse_chunk(task)
 
 
-def _merge_in_worker(part: int) -> dict:
-    """Pool entry point of step 2."""
+def _merge_in_worker(task: tuple[int, float, int]) -> dict:
+    """Pool entry point of step 2: the shared vocabulary and the lengths are read from the spill folder once."""
+    part, average, total = task
+    if "merge" not in _WORKER:
+        spill = _WORKER["spill_root"]
+        _WORKER["merge"] = {"vocabulary": Vocabulary(spill), "spill": spill, "folder": _WORKER["folder"],
+                            "lengths": np.load(os.path.join(spill, "lengths.npy"), mmap_mode="r"),
+                            "average": average, "total": total, **_WORKER["limits"]}
     return merge_partition(_WORKER["merge"], part)
 
 
-def _start_merger(context: dict) -> None:
-    """Give a worker of step 2 what every partition needs."""
-    _WORKER.update(merge=context)
-
-
 @contextlib.contextmanager
-def pool_of(workers: int, initializer, arguments: tuple):
-    """Start a pool of forked workers (none when working alone); stop it whatever happens."""
+def pool_of(workers: int, arguments: tuple):
+    """Start worker processes (none when working alone); stop them whatever happens.
+
+    Forked: a worker starts at once and shares the build's memory pages; the build's objects are frozen out of
+    the garbage collector first, so that a worker's collections do not touch (and so copy) their pages.
+    """
     if workers <= 1:
-        initializer(*arguments)
-        yield None
+        _start_worker(*arguments)
+        try:
+            yield None
+        finally:
+            close_spill()
+            _WORKER.clear()
         return
     gc.collect()
-    gc.freeze()  # forked copies then leave the build's objects (and so its memory pages) alone
-    pool = multiprocessing.get_context("fork").Pool(workers, initializer, arguments)
+    gc.freeze()
+    pool = multiprocessing.get_context("fork").Pool(workers, _start_worker, arguments)
     try:
         yield pool
     finally:
@@ -750,27 +771,26 @@ def write_bundle(folder: str, ordered: list, registry, workers: int, cancel=None
     total = len(ordered)
     spill = os.path.join(folder, ".spill")
     os.makedirs(spill)
-    partitions = max(8, min(256, total // 2000))
+    partitions = max(8, min(256, total // 500))  # small partitions keep each merge's memory small
     lengths = np.zeros(total, dtype=np.float64)
     written: dict[int, str] = {}
     for kind in ("s", "p", "q", "t", "f", os.path.join("d", NEW_DOCS)):
         os.makedirs(os.path.join(folder, kind))
     chunks = ((first, [document(a, first + i) for i, a in enumerate(ordered[first:first + CHUNK])])
               for first in range(0, total, CHUNK))
-    with pool_of(workers, _start_worker, (folder, spill, partitions)) as pool:
-        for done in run_tasks(pool, _analyse_in_worker, chunks, cancel, limit=2 * max(1, workers)):
+    limits = {"head": HEAD, "big": BIG}
+    alone = workers if total > 2 * CHUNK else 1  # a small site: starting workers costs more than they save
+    with pool_of(alone, (folder, spill, partitions, limits)) as pool:
+        for done in run_tasks(pool, _analyse_in_worker, chunks, cancel, limit=2 * max(1, alone)):
             lengths[done["first"]:done["first"] + len(done["lengths"])] = done["lengths"]
             written.update(done["docs"])
+        np.save(os.path.join(spill, "lengths.npy"), lengths)
+        average = float(lengths.mean()) if total else 1.0
+        merged = list(run_tasks(pool, _merge_in_worker, [(part, average, total) for part in range(partitions)],
+                                cancel, limit=2 * max(1, alone)))
     docs = digest("".join(written[i] for i in sorted(written)).encode())
     os.rename(os.path.join(folder, "d", NEW_DOCS), os.path.join(folder, "d", docs))
-    _WORKER.clear()
-    context = {"vocabulary": Vocabulary(spill), "spill": spill, "folder": folder, "lengths": lengths,
-               "average": float(lengths.mean()) if total else 1.0, "total": total}
-    merged = []
-    with pool_of(workers, _start_merger, (context,)) as pool:
-        merged = list(run_tasks(pool, _merge_in_worker, range(partitions), cancel, limit=2 * max(1, workers)))
-    _WORKER.clear()
-    vocabulary = context["vocabulary"]
+    vocabulary = Vocabulary(spill)
     width = len(vocabulary.folded)
     manifest = {"version": VERSION, "documents": total, "levels": LEVELS, "live": False, "delta": None,
                 "docs": {"folder": docs, "size": DOC_SIZE},
@@ -786,7 +806,7 @@ def write_bundle(folder: str, ordered: list, registry, workers: int, cancel=None
         manifest["pairs"] = pack(folder, "p", names, reader(files, where))
         manifest["positions"] = pack(folder, "q", names, reader(position_files, where_positions), POSITIONS_SHARD)
     shutil.rmtree(spill)
-    manifest["_average"] = context["average"]  # kept for the preview's deltas, not written
+    manifest["_average"] = average  # kept for the preview's deltas, not written
     return manifest
 
 
