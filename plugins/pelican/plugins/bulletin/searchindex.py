@@ -69,7 +69,7 @@ SHARD = 8192  # bytes of entries per shard
 POSITIONS_SHARD = 32768  # bytes of positions per positions shard (read only for quoted phrases)
 DOC_SIZE = 4  # articles per file of result records
 NEW_DOCS = ".moi"  # the folder result records are written into, before it is named after their hash
-CHUNK = 256  # articles per worker task (a multiple of DOC_SIZE)
+CHUNK = 512  # articles per worker task (a multiple of DOC_SIZE)
 HASH_BYTES = 6
 ROWS = {
     "spelling": np.dtype([("doc", "<u4"), ("term", "<u4"), ("tf", "<u2")]),  # term: an exact spelling

@@ -27,6 +27,7 @@ MAX_SYLLABLE = 40
 MARK_RANGES = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
 SPACE_RANGES = " \t\n\r\f\v\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 _SPACES = re.compile(f"[{SPACE_RANGES}]+")
+_ODD_SPACES = re.compile("[\x1c-\x1f\x85]")  # white space to str.split(), an end of a run here
 # Python's \w is exactly the letters and digits of Unicode (categories L and N) plus the underscore.
 _BREAK = re.compile(f"(?:[^\\w {MARK_RANGES}]|_)+")
 _MARKS = re.compile(f"[{MARK_RANGES}]")
@@ -49,9 +50,16 @@ def forms(syllable: str) -> tuple[str, str]:
     return exact, unicodedata.normalize("NFC", folded)
 
 
+def squeeze(text: str) -> str:
+    """Return text with every run of white space (SPACE_RANGES) as one space, and none at either end."""
+    if _ODD_SPACES.search(text):
+        return _SPACES.sub(" ", text).strip()
+    return " ".join(text.split())  # the same, several times faster
+
+
 def cut(text: str) -> list[str]:
     """Cut NFC text where adjacency ends; each piece holds syllables separated by single spaces (and may be empty)."""
-    return _BREAK.split(_SPACES.sub(" ", unicodedata.normalize("NFC", text)))
+    return _BREAK.split(squeeze(unicodedata.normalize("NFC", text)))
 
 
 MARK = "\x01"  # stands where a run ends in marked(); a control character, so never part of a text's syllables
@@ -64,8 +72,8 @@ def marked(text: str, clean: bool = False) -> list[str]:
     clean: the text is NFC with single spaces already (what paragraphs() returns).
     """
     if not clean:
-        text = _SPACES.sub(" ", unicodedata.normalize("NFC", text))
-    return _BREAK.sub(_MARK_SPACED, text).split()
+        text = squeeze(unicodedata.normalize("NFC", text))
+    return _MARK_SPACED.join(_BREAK.split(text)).split()  # as _BREAK.sub(_MARK_SPACED, text).split(), faster
 
 
 def runs(text: str) -> list[list[str]]:
@@ -98,6 +106,6 @@ def paragraphs(fragment: str) -> list[str]:
     text = _HIDDEN.sub(" ", fragment) if "<!--" in fragment or _HIDDEN_OPEN.search(fragment) else fragment
     text = _BLOCK.sub("\0", text)  # a line break inside a paragraph is only a space
     text = _SPACED.sub(" ", text) if _SPACED_OPEN.search(text) else text
-    text = _SPACES.sub(" ", unicodedata.normalize("NFC", html.unescape(_TAG.sub("", text))))
+    text = squeeze(unicodedata.normalize("NFC", html.unescape(_TAG.sub("", text))))
     blocks = (block.strip() for block in text.split("\0"))
     return [block for block in blocks if block]
