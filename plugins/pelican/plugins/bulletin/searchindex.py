@@ -37,7 +37,6 @@ Set: kind byte 0 (count, first id, gaps) or 1 (bitset of ceil(N/8) bytes, lowest
 from __future__ import annotations
 
 import contextlib
-import gc
 import hashlib
 import json
 import math
@@ -419,9 +418,9 @@ def _start_worker(folder: str, spill: str, partitions: int, limits: dict) -> Non
     _WORKER.update(folder=folder, spill_root=spill, spill=mine, analyser=Analyser(partitions), saved=0, limits=limits)
 
 
-def analyse_chunk(task: tuple[int, list[tuple]]) -> dict:
+def analyse_chunk(task: tuple[int, bytes]) -> dict:
     """Write a chunk's texts and result records; spill its rows by partition; return lengths and meta files."""
-    first, docs = task
+    first, docs = task[0], json.loads(task[1])
     worker, analyser = _WORKER, _WORKER["analyser"]
     records, fields = [], []
     for doc in docs:
@@ -624,7 +623,7 @@ def merge_partition(context: dict, part: int) -> dict:
             data = entry(vocabulary.folded[term], b"".join([body, varint(len(variants))] + variants))
             out.write(data)
             sizes.append(len(data))
-    result = {"syllables": (terms.astype(np.uint64), np.array(sizes, dtype=np.int64))}
+    result = {"part": part, "syllables": (terms.astype(np.uint64), np.array(sizes, dtype=np.int64))}
     pairs = load_rows(context, "pair", part)
     width = np.uint64(len(vocabulary.folded))
     keys = pairs["a"].astype(np.uint64) * width + pairs["b"]
@@ -699,34 +698,98 @@ def years(ordered: list) -> list[list[int]]:
     return found
 
 
-def run_tasks(pool, function, tasks: Iterable, cancel=None, limit: int = 4) -> Iterator:
-    """Run tasks in the pool (or here when there is none), a few at a time, results in order; stop on cancel."""
-    if pool is None:
-        for task in tasks:
+class Workers:
+    """A few spawned worker processes, each fed one task at a time through its own pipe.
+
+    Spawned, not forked: a forked worker shares the build's memory, but every object it allocates may land in a
+    half-used page of the build's heap and copy it; at 100,000 articles that cost more than a gigabyte. A spawned
+    worker holds only what it needs (about 60 MB of modules, and one task). Tasks are sent from this thread, not
+    from helper threads as multiprocessing.Pool does: memory a helper thread allocates for a message stays with
+    its own allocator arena instead of being reused for the next one.
+    """
+
+    def __init__(self, count: int, arguments: tuple):
+        context = multiprocessing.get_context("spawn")
+        self.connections, self.processes = [], []
+        for _ in range(count):
+            mine, theirs = context.Pipe()
+            process = context.Process(target=_serve, args=(theirs, arguments), daemon=True)
+            process.start()
+            theirs.close()
+            self.connections.append(mine)
+            self.processes.append(process)
+
+    def run(self, function, tasks: Iterable, cancel=None) -> Iterator:
+        """Run function(task) for every task, each in a free worker; yield the results as they come; stop on cancel."""
+        from multiprocessing.connection import wait
+
+        iterator = iter(tasks)
+        busy: set = set()
+        free = list(self.connections)
+        end = object()
+        while True:
+            while free:
+                task = next(iterator, end)
+                if task is end:
+                    break
+                connection = free.pop()
+                connection.send((function, task))
+                busy.add(connection)
+            if not busy:
+                return
             if cancel is not None and cancel.is_set():
                 raise Cancelled
-            yield function(task)
-        return
-    pending: list = []
-    iterator = iter(tasks)
+            for connection in wait(list(busy), 0.05):
+                busy.discard(connection)
+                free.append(connection)
+                failed, result = connection.recv()
+                if failed:
+                    raise RuntimeError(f"tiến trình lập chỉ mục gặp lỗi: {result}")
+                yield result
+
+    def stop(self) -> None:
+        """End the workers (a cancelled run ends them mid-task)."""
+        for process in self.processes:
+            process.terminate()
+        for process in self.processes:
+            process.join()
+        for connection in self.connections:
+            connection.close()
+
+
+def _serve(connection, arguments: tuple) -> None:
+    """A worker's loop: set up, then run each task sent and send back (failed, result)."""
+    _start_worker(*arguments)
     while True:
-        while len(pending) < limit:
-            task = next(iterator, None)
-            if task is None:
-                break
-            pending.append(pool.apply_async(function, (task,)))
-        if not pending:
+        try:
+            function, task = connection.recv()
+        except EOFError:
             return
-        while not pending[0].ready():
-            if cancel is not None and cancel.is_set():
-                raise Cancelled
-            pending[0].wait(0.05)
-        yield pending.pop(0).get()
+        try:
+            connection.send((False, function(task)))
+        except Exception as error:  # reported by the build as an index error, with its type
+            connection.send((True, f"{type(error).__name__}: {error}"))
+
+
+def run_tasks(workers, function, tasks: Iterable, cancel=None) -> Iterator:
+    """Run tasks in the workers (or here when there are none); yield the results as they come; stop on cancel."""
+    if workers is not None:
+        yield from workers.run(function, tasks, cancel)
+        return
+    for task in tasks:
+        if cancel is not None and cancel.is_set():
+            raise Cancelled
+        yield function(task)
 
 
 def _analyse_in_worker(task):
     """Pool entry point of step 1."""
     return analyse_chunk(task)
+
+
+def _close_spill_in_worker(_task) -> None:
+    """Pool entry point between the steps: close this worker's spill files."""
+    close_spill()
 
 
 def _merge_in_worker(task: tuple[int, float, int]) -> dict:
@@ -742,11 +805,7 @@ def _merge_in_worker(task: tuple[int, float, int]) -> dict:
 
 @contextlib.contextmanager
 def pool_of(workers: int, arguments: tuple):
-    """Start worker processes (none when working alone); stop them whatever happens.
-
-    Forked: a worker starts at once and shares the build's memory pages; the build's objects are frozen out of
-    the garbage collector first, so that a worker's collections do not touch (and so copy) their pages.
-    """
+    """Start worker processes (none when working alone); stop them whatever happens."""
     if workers <= 1:
         _start_worker(*arguments)
         try:
@@ -755,15 +814,11 @@ def pool_of(workers: int, arguments: tuple):
             close_spill()
             _WORKER.clear()
         return
-    gc.collect()
-    gc.freeze()
-    pool = multiprocessing.get_context("fork").Pool(workers, _start_worker, arguments)
+    pool = Workers(workers, arguments)
     try:
         yield pool
     finally:
-        pool.terminate()
-        pool.join()
-        gc.unfreeze()
+        pool.stop()
 
 
 def write_bundle(folder: str, ordered: list, registry, workers: int, cancel=None) -> dict:
@@ -776,18 +831,22 @@ def write_bundle(folder: str, ordered: list, registry, workers: int, cancel=None
     written: dict[int, str] = {}
     for kind in ("s", "p", "q", "t", "f", os.path.join("d", NEW_DOCS)):
         os.makedirs(os.path.join(folder, kind))
-    chunks = ((first, [document(a, first + i) for i, a in enumerate(ordered[first:first + CHUNK])])
+    # Sent as JSON bytes: pickling a str would leave a UTF-8 copy of it cached in the string (as long as the article
+    # lives: more memory than the articles themselves), JSON leaves the articles as they are.
+    chunks = ((first, json_bytes([document(a, first + i) for i, a in enumerate(ordered[first:first + CHUNK])]))
               for first in range(0, total, CHUNK))
     limits = {"head": HEAD, "big": BIG}
     alone = workers if total > 2 * CHUNK else 1  # a small site: starting workers costs more than they save
     with pool_of(alone, (folder, spill, partitions, limits)) as pool:
-        for done in run_tasks(pool, _analyse_in_worker, chunks, cancel, limit=2 * max(1, alone)):
+        for done in run_tasks(pool, _analyse_in_worker, chunks, cancel):
             lengths[done["first"]:done["first"] + len(done["lengths"])] = done["lengths"]
             written.update(done["docs"])
+        if pool is not None:
+            pool.run(_close_spill_in_worker, [None] * alone, cancel)  # every worker's rows on disk before merging
         np.save(os.path.join(spill, "lengths.npy"), lengths)
         average = float(lengths.mean()) if total else 1.0
-        merged = list(run_tasks(pool, _merge_in_worker, [(part, average, total) for part in range(partitions)],
-                                cancel, limit=2 * max(1, alone)))
+        merged = sorted(run_tasks(pool, _merge_in_worker, [(part, average, total) for part in range(partitions)], cancel),
+                        key=lambda result: result["part"])
     docs = digest("".join(written[i] for i in sorted(written)).encode())
     os.rename(os.path.join(folder, "d", NEW_DOCS), os.path.join(folder, "d", docs))
     vocabulary = Vocabulary(spill)
