@@ -2,8 +2,9 @@
 
 How it is made (streaming, so memory stays flat as the site grows):
 1. Worker processes take the published articles in chunks (doc ids in date order, oldest 0), cut their title,
-   written summary, tags and body text into syllables (searchtext.py), write each article's text and its chunk
-   of result records, and spill (article, term, weighted count) rows to files, split into partitions by term.
+   written summary, tags and body text into syllables (searchtext.py), write the chunk's result records, and
+   spill rows to files split into partitions by syllable: (article, exact spelling, weighted count) and every
+   occurrence of an adjacent pair (article, pair, position, weight).
 2. Each partition is merged on its own: rows sorted by term, BM25 impacts computed, every term's entry encoded.
 3. The entries are packed in term order into shards; the manifest names them.
 
@@ -39,7 +40,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import math
 import multiprocessing
 import os
 import shutil
