@@ -114,13 +114,30 @@ def write_plain_copy(content: str, plain: str) -> None:
 
 # ---------------------------------------------------------------- measuring
 
+def process_tree(pid: int) -> list[int]:
+    """Return a process and all its descendants (parents before their children), read from /proc."""
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", "rb") as handle:
+                    parents[int(entry)] = int(handle.read().rsplit(b")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+    family, frontier = [pid], [pid]
+    while frontier:
+        parent = frontier.pop()
+        children = [child for child, of in parents.items() if of == parent]
+        family += children
+        frontier += children
+    return family
+
+
 def tree_memory_kb(root: int) -> tuple[int, int]:
     """Return the summed resident (RSS) and proportional (PSS) memory, in kB, of a process and its descendants.
 
     RSS counts a page shared after fork() in every process that maps it; PSS splits it among them.
     """
-    from pelican.plugins.bulletin.search import process_tree
-
     rss = pss = 0
     for pid in process_tree(root):
         try:

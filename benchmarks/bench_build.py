@@ -60,7 +60,7 @@ def main() -> None:
     if not outcome.ok:
         print("\n".join(outcome.errors[:20]), file=sys.stderr)
         sys.exit(1)
-    search = sum(s for name, s in spent.items() if name.startswith("search."))
+    search = sum(s for name, s in spent.items() if name.startswith("searchindex."))
     print(json.dumps({"pelican": outcome.seconds, "inside": total, "finishers": spent, "search": search}))
 
 

@@ -43,8 +43,8 @@ if [ "$(cat .venv/.setup-stamp 2>/dev/null)" != "$want" ]; then
   printf '%s\n' "$want" > .venv/.setup-stamp
 fi
 
-# 3. Node tools (search indexer, HTML checker, accessibility engine, workflow linter, the web editor and its local
-#    backend), at the versions in package-lock.json.
+# 3. Node tools (HTML checker, accessibility engine, workflow linter, the web editor and its local backend, and
+#    Pagefind: only the search benchmark's peer), at the versions in package-lock.json.
 # `npm install` rather than `npm ci`: the lock lists only the platforms the registry serves here.
 want=$(cat package.json package-lock.json | sha256sum | cut -c1-64)
 if [ "$(cat node_modules/.setup-stamp 2>/dev/null)" != "$want" ]; then

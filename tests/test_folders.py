@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import BASE, ROOT, article, build_into, run_invoke, write_content
-from pelican.plugins.bulletin import folders, marks
+from pelican.plugins.bulletin import folders, marks, searchindex
 from pelican.plugins.bulletin.finishers import FINISHERS
 
 TRACES = ("Traceback", "OSError", "shutil.Error", "Exception")
@@ -132,7 +132,7 @@ def test_a_built_site_with_files_put_into_it_is_neither_replaced_nor_deleted(tmp
 def test_the_mark_is_written_last_and_lists_everything_the_build_wrote(sample):
     listed = marks.listed(str(sample))
     assert listed == marks.entries(str(sample))
-    assert {"index.html", "index.html.gz", "sitemap.xml", "robots.txt", "pagefind/"} <= listed  # finishers' files too
+    assert {"index.html", "index.html.gz", "sitemap.xml", "robots.txt", "tim-kiem/chi-muc/manifest.json"} <= listed  # finishers' files too
     assert not (sample / marks.BUILDING).exists()
     assert (sample / marks.MARK).read_text(encoding="utf-8").startswith(marks.SIGNATURE)
 
@@ -166,9 +166,9 @@ def test_the_preview_keeps_its_folder_one_the_next_build_may_replace(tmp_path, c
     source.write_text(source.read_text(encoding="utf-8").replace("Nội dung bài viết.", "Nội dung đã sửa."), encoding="utf-8")
     outcome, fast = live.update({str(source)})
     assert outcome.ok and fast
-    index = sorted(marks.entries(str(output) + "/pagefind"))
+    index = sorted(marks.entries(str(output / searchindex.BUNDLE)))
     assert live.finish() == []
-    assert sorted(marks.entries(str(output) + "/pagefind")) != index  # the search index was renewed in place
+    assert sorted(marks.entries(str(output / searchindex.BUNDLE))) != index  # the search index was updated in place
     assert marks.foreign(str(output)) == []
     (output / "ghi-chu.txt").write_text("của người dùng", encoding="utf-8")
     assert live.finish() == []  # a file put there meanwhile is never adopted into the mark

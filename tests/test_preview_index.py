@@ -1,19 +1,30 @@
-"""The live preview after a save: temporary files of an editor's save are ignored, and the search index is
-rebuilt in the background, where the next save cancels it without breaking the index the page uses."""
+"""The live preview after a save: temporary files of an editor's save are ignored; the search index follows the
+saved article alone (a small delta over the last full index), in the background, and a run that is cancelled
+leaves the index the page uses whole, with no worker process left behind."""
 
 from __future__ import annotations
 
-import os
+import dataclasses
+import json
+import multiprocessing
 import threading
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, article
-from pelican.plugins.bulletin import marks, search
-from pelican.plugins.bulletin.folders import STALE_PREFIX
+from conftest import ROOT, article, overrides, write_content
+from pelican.plugins.bulletin import marks, searchindex
 from pelican.plugins.bulletin.incremental import LiveSite
-from pelican.plugins.bulletin.serve import IndexJob
+from pelican.plugins.bulletin.serve import (
+    PREVIEW_SETTINGS,
+    IndexJob,
+    PreviewHandler,
+    PreviewStatus,
+    free_port,
+    make_server,
+)
+from pelican.plugins.bulletin.settings import STATE_KEY
+from test_search_index import run_engine
 
 
 def test_relevant_changes_drop_the_temporary_files_of_a_safe_save(tmp_path):
@@ -34,33 +45,73 @@ def test_relevant_changes_drop_the_temporary_files_of_a_safe_save(tmp_path):
 
 
 def bundle_files(output: Path) -> dict[str, bytes]:
-    """Return every file of the search bundle."""
-    return {str(p.relative_to(output)): p.read_bytes() for p in (output / search.BUNDLE).rglob("*") if p.is_file()}
+    """Return every file of the search index."""
+    folder = output / searchindex.BUNDLE
+    return {str(p.relative_to(output)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+ARTICLES = 60  # more than one worker task
 
 
 @pytest.fixture
-def site(build_site):
-    """A small site with its search index."""
-    files = {f"articles/2022/bai-{n}.md": article(title=f"Hội nghị cán bộ số {n}", date=f"{n:02d}/04/2022",
+def live(tmp_path, monkeypatch):
+    """A preview site kept in memory, built once with its search index (by worker processes: small tasks)."""
+    monkeypatch.setattr(searchindex, "CHUNK", 8)
+
+    files = {f"articles/2022/bai-{n}.md": article(title=f"Hội nghị cán bộ số {n}", date=f"{n % 28 + 1:02d}/04/2022",
                                                  body=f"Đồng chí Bí thư chủ trì hội nghị lần thứ {n}.")
-             for n in range(1, 6)}
-    built = build_site(files, finishers=(search.build_index,))
-    assert built.outcome.ok, built.outcome.errors
-    return built
+             for n in range(1, ARTICLES + 1)}
+    write_content(tmp_path / "content", files)
+    site = LiveSite(str(ROOT / "pelicanconf.py"), str(tmp_path / "content"), str(tmp_path / "output"),
+                    overrides(**PREVIEW_SETTINGS, BULLETIN_WORKERS=2), (searchindex.build_index,))
+    assert site.build_all().ok
+    return site
 
 
-def processes_writing_into(folder: Path) -> list[str]:
-    """Return the command lines of running processes that name a folder (the indexer names its output)."""
-    found = []
-    for entry in os.listdir("/proc"):
-        try:
-            with open(f"/proc/{entry}/cmdline", "rb") as handle:
-                command = handle.read().replace(b"\0", b" ").decode("utf-8", "replace")
-        except (OSError, NotADirectoryError):
-            continue
-        if str(folder) in command:
-            found.append(command)
-    return found
+def edit(site: LiveSite, number: int, old: str, new: str) -> None:
+    """Save an article with new text and bring the preview's pages up to date (the fast path)."""
+    path = Path(site.content) / "articles" / "2022" / f"bai-{number}.md"
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    outcome, fast = site.update({str(path)})
+    assert outcome.ok and fast
+
+
+def search(site: LiveSite, *texts: str) -> list[dict]:
+    """Search the preview's index with the engine in Node."""
+    return run_engine(Path(site.output), {"searches": [{"text": t, "k": 5, "excerpts": True} for t in texts]})["searches"]
+
+
+def test_a_save_rewrites_only_the_saved_article_and_the_search_sees_it(live):
+    before = bundle_files(Path(live.output))
+    edit(live, 7, "lần thứ 7", "lần thứ bảy, bàn việc kênh thủy lợi")
+    assert live.finish() == []
+    after = bundle_files(Path(live.output))
+    changed = {name for name in after if before.get(name) != after[name]}
+    manifest = json.loads(after[f"{searchindex.BUNDLE}/{searchindex.MANIFEST}"])
+    assert changed == {f"{searchindex.BUNDLE}/{searchindex.MANIFEST}", f"{searchindex.BUNDLE}/{manifest['delta']}"}
+    assert set(before) - set(after) == set()  # the full index stays; the delta lies over it
+    new, old, other = search(live, "kenh thuy loi", '"lần thứ 7"', "hội nghị cán bộ số 8")
+    assert new["titles"] == ["Hội nghị cán bộ số 7"] and new["total"] == 1
+    assert any(mark and text == "kênh thủy lợi" for text, mark in new["excerpts"][0])
+    assert old["total"] == 0  # the text it had is gone
+    assert other["titles"][0] == "Hội nghị cán bộ số 8"
+    # a second save of another article: the delta holds both, the first one's change stays
+    edit(live, 9, "lần thứ 9", "lần thứ chín, bàn việc kênh mương")
+    assert live.finish() == []
+    both, first = search(live, "kenh", "kenh thuy loi")
+    assert sorted(both["titles"]) == ["Hội nghị cán bộ số 7", "Hội nghị cán bộ số 9"]
+    assert first["titles"] == ["Hội nghị cán bộ số 7"]
+    assert len([p for p in (Path(live.output) / searchindex.BUNDLE).iterdir() if p.name.startswith("delta-")]) == 1
+
+
+def test_a_new_article_gets_a_full_index(live):
+    path = Path(live.content) / "articles" / "2022" / "bai-moi.md"
+    path.write_text(article(title="Bài mới về kênh thủy lợi", date="20/05/2022"), encoding="utf-8")
+    outcome, fast = live.update({str(path)})
+    assert outcome.ok and not fast  # a new file: the whole site and its index are built again
+    manifest = json.loads((Path(live.output) / searchindex.BUNDLE / searchindex.MANIFEST).read_text(encoding="utf-8"))
+    assert manifest["documents"] == ARTICLES + 1 and manifest["delta"] is None
+    assert search(live, "kenh thuy loi")[0]["titles"] == ["Bài mới về kênh thủy lợi"]
 
 
 class SetAfter(threading.Event):
@@ -75,75 +126,78 @@ class SetAfter(threading.Event):
         return self.looks < 0 or super().is_set()
 
 
-@pytest.mark.parametrize("moment", ["truoc-khi-chep", "giua-luc-chep", "luc-pagefind-chay"])
-def test_a_cancelled_index_run_leaves_the_previous_index_whole(site, moment):
-    pages = len(search.html_files(str(site.output)))  # the copy looks once a page, then Pagefind's wait every 50 ms
-    looks = {"truoc-khi-chep": 0, "giua-luc-chep": pages // 2, "luc-pagefind-chay": pages}[moment]
-    before = bundle_files(site.output)
-    assert any(name.endswith("pagefind.js") for name in before)
-    with pytest.raises(search.Cancelled):
-        search.build_index(str(site.output), {}, SetAfter(looks))
-    assert not processes_writing_into(site.output), "bộ lập chỉ mục vẫn chạy sau khi hủy"
-    assert bundle_files(site.output) == before
-    assert not [p for p in site.output.iterdir() if p.name.startswith(f".{search.BUNDLE}{STALE_PREFIX}")]
+def full_settings(site: LiveSite) -> dict:
+    """The kept build's settings without the preview's holder: the finisher then writes the whole index."""
+    settings = dict(site.articles_generator().settings)
+    settings[STATE_KEY] = dataclasses.replace(settings[STATE_KEY], live=None)
+    return settings
 
 
-def test_a_finished_index_run_replaces_the_index(site):
-    page = next(site.output.rglob("bai-3/index.html"))
-    page.write_text(page.read_text(encoding="utf-8").replace("lần thứ 3", "lần thứ ba mươi"), encoding="utf-8")
-    before = bundle_files(site.output)
-    assert search.build_index(str(site.output), {}, threading.Event()) == []
-    assert bundle_files(site.output) != before
-    assert not [p for p in site.output.iterdir() if p.name.startswith(".") and p.name != marks.MARK]
+@pytest.mark.parametrize("looks", [0, 1, 2, 4])
+def test_a_cancelled_index_run_leaves_the_previous_index_whole(live, looks):
+    before = bundle_files(Path(live.output))
+    started = threading.Event()
+    real_pool = searchindex.pool_of
+
+    def watched(workers, arguments):  # note that worker processes were started, to be stopped by the cancel
+        if workers > 1:
+            started.set()
+        return real_pool(workers, arguments)
+
+    with pytest.raises(searchindex.Cancelled), pytest.MonkeyPatch.context() as patch:
+        patch.setattr(searchindex, "pool_of", watched)
+        searchindex.build_index(live.output, full_settings(live), SetAfter(looks))
+    assert started.is_set()
+    assert multiprocessing.active_children() == [], "một tiến trình lập chỉ mục vẫn chạy sau khi hủy"
+    assert bundle_files(Path(live.output)) == before
+    assert not [p for p in (Path(live.output) / "tim-kiem").iterdir() if p.name.startswith(".")]
+    assert not [p for p in Path(live.output).iterdir() if p.name.startswith(".") and p.name != marks.MARK]
 
 
-def test_the_preview_indexes_an_edit_in_the_background_and_the_next_save_cancels_it(site, capsys):
-    from conftest import overrides
-    from pelican.plugins.bulletin.serve import PREVIEW_SETTINGS
+def test_a_finished_full_run_replaces_the_index(live):
+    before = bundle_files(Path(live.output))
+    edit(live, 3, "lần thứ 3", "lần thứ ba mươi")
+    assert searchindex.build_index(live.output, full_settings(live), threading.Event()) == []
+    after = bundle_files(Path(live.output))
+    assert after != before and not any("delta-" in name for name in after)
+    assert search(live, "ba muoi")[0]["titles"] == ["Hội nghị cán bộ số 3"]
+    assert not [p for p in (Path(live.output) / "tim-kiem").iterdir() if p.name.startswith(".")]
+    assert not [p for p in Path(live.output).iterdir() if p.name.startswith(".") and p.name != marks.MARK]
 
-    live = LiveSite(str(ROOT / "pelicanconf.py"), str(site.content), str(site.output), overrides(**PREVIEW_SETTINGS),
-                    (search.build_index,))
-    assert live.build_all().ok
-    start = bundle_files(site.output)
-    target = site.content / "articles" / "2022" / "bai-2.md"
-    target.write_text(target.read_text(encoding="utf-8").replace("lần thứ 2", "lần thứ hai mươi"), encoding="utf-8")
-    outcome, fast = live.update({str(target)})
-    assert outcome.ok and fast
+
+def test_the_preview_indexes_an_edit_in_the_background_and_the_next_save_cancels_it(live, capsys):
+    start = bundle_files(Path(live.output))
+    edit(live, 2, "lần thứ 2", "lần thứ hai mươi")
     job = IndexJob(live)
     job.start()
     job.stop()  # a save right away: the run stops wherever it is; the page keeps a whole index, old or new
     if "Đã cập nhật chỉ mục tìm kiếm" in capsys.readouterr().out:
-        assert bundle_files(site.output) != start  # it finished first: the new index
+        assert bundle_files(Path(live.output)) != start  # it finished first: the new index
     else:
-        assert bundle_files(site.output) == start  # cancelled: the old index, whole
+        assert bundle_files(Path(live.output)) == start  # cancelled: the old index, whole
     job.start()
     job.thread.join(60)
     assert "Đã cập nhật chỉ mục tìm kiếm" in capsys.readouterr().out
-    assert bundle_files(site.output) != start
-    assert not [p for p in site.output.iterdir() if p.name.startswith(".") and p.name != marks.MARK]
-    assert marks.foreign(str(site.output)) == []  # the new index is in the mark: the next full build may replace it
+    assert search(live, "hai muoi")[0]["titles"] == ["Hội nghị cán bộ số 2"]
+    assert marks.foreign(live.output) == []  # the new index is in the folder's mark: the next full build may replace it
     assert live.build_all().ok
 
 
-class SetWhenIndexerRuns(threading.Event):
-    """An event that reads as set once the real indexer (not just its npm wrapper) runs on a folder."""
-
-    def __init__(self, folder: Path):
-        super().__init__()
-        self.folder = folder
-
-    def is_set(self) -> bool:
-        return any("pagefind_extended" in c for c in processes_writing_into(self.folder)) or super().is_set()
-
-
-def test_cancelling_stops_the_real_indexer_not_only_its_wrapper(tmp_path):
-    from synth import write_site
-
-    from conftest import build_into
-
-    content, output = tmp_path / "content", tmp_path / "output"
-    write_site(str(content), 300, seed=5)
-    assert build_into(content, output).ok
-    with pytest.raises(search.Cancelled):
-        search.build_index(str(output), {}, SetWhenIndexerRuns(output))
-    assert not processes_writing_into(output), "bộ lập chỉ mục vẫn chạy sau khi hủy"
+@pytest.mark.browser
+def test_the_open_search_page_sees_a_save_without_reloading(live, page):
+    status = PreviewStatus()
+    handler = type("Handler", (PreviewHandler,), {"status": status})
+    port = free_port()
+    server = make_server(live.output, "127.0.0.1", port, handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        page.goto(f"http://127.0.0.1:{port}/tim-kiem/?q=kenh+muong")
+        page.wait_for_function("() => /Không tìm thấy/.test(document.querySelector('[data-search-status]').textContent)")
+        edit(live, 5, "lần thứ 5", "lần thứ năm, nạo vét kênh mương")
+        assert live.finish() == []
+        page.fill("#tu-khoa", "kenh muong ")  # a new search on the same open page (no reload)
+        page.wait_for_function("() => /Tìm thấy 1 bài/.test(document.querySelector('[data-search-status]').textContent)")
+        assert page.inner_text("#search-results li h3") == "Hội nghị cán bộ số 5"
+    finally:
+        server.shutdown()
+        server.server_close()

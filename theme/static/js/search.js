@@ -1,29 +1,24 @@
-/* Vietnamese search for /tim-kiem/ on top of Pagefind's JS API (no stock UI, no framework).
+/* The search page (/tim-kiem/): the form, the filters and the results, on the bulletin's own engine
+ * (search-engine.js, loaded before this file).
  *
- * The index holds a transformed copy of each article (see the bulletin plugin's search.py): NFC text,
- * one tone placement for open oa/oe/uy syllables, and every đ written as ď (a letter Vietnamese never
- * uses, which Pagefind folds to d), so "dang" finds "Đảng" and the exact spelling still ranks first.
- * The query gets the same transform here, and ď is turned back into đ before anything is shown.
- * Every string shown comes from data-msg-* attributes of the page; reader input is only ever set
- * through textContent or form values.
+ * The URL and the form follow each other both ways; a search the reader commits is a step of the history.
+ * Every string shown comes from data-msg-* attributes of the page; what a reader typed or an article holds is
+ * only ever set through textContent or form values.
  */
 (function () {
   "use strict";
 
   var root = document.getElementById("trang-tim-kiem");
-  if (!root || !window.URLSearchParams || !window.history || !history.replaceState) {
+  var engine = window.BulletinSearch;
+  if (!root || !engine || !window.URLSearchParams || !window.history || !history.replaceState || !window.fetch) {
     return;
   }
 
-  var TONES = "\u0300\u0309\u0303\u0301\u0323";
-  var CONSONANTS = "bcdđghklmnpqrstvx";
-  var OPEN_PAIRS = ["oa", "oe", "uy"];
   var FACETS = ["unit", "term", "year"];
   var PAGE_SIZE = 10;
-  var FIRST_BATCH = 5;
-  var DEBOUNCE_MS = 250;
-  var RANKING = { termSimilarity: 5.0, diacriticSimilarity: 8.0 };  // exact spelling well above folded and prefix matches
+  var DEBOUNCE_MS = 40;  // only coalesces a burst of input events: a search takes a few milliseconds
   var SHOWN_QUERY = 80;  // characters of the query repeated in the status
+  var NARROW = window.matchMedia ? window.matchMedia("(max-width: 40rem)") : null;
 
   var form = document.getElementById("form-tim-kiem");
   var input = document.getElementById("tu-khoa");
@@ -33,69 +28,14 @@
   var moreWrap = root.querySelector("[data-search-more-wrap]");
   var moreButton = root.querySelector("[data-search-more]");
   var sortSelect = root.querySelector("[data-sort]");
+  var facetsBox = root.querySelector(".search-facets");
+  var toggleWrap = root.querySelector("[data-filter-toggle-wrap]");
+  var toggle = root.querySelector("[data-filter-toggle]");
+  var base = root.getAttribute("data-base") || "/";
   var selects = {};
   FACETS.forEach(function (name) {
     selects[name] = root.querySelector('select[data-facet="' + name + '"]');
   });
-
-  /* ---------- Vietnamese text: the same rules as text.canon() and search.index_text() ---------- */
-
-  function isMark(ch) {
-    return /\p{M}/u.test(ch);
-  }
-
-  function canonWord(word) {
-    var chars = Array.from(word.normalize("NFD"));
-    var tones = chars.filter(function (ch) { return TONES.indexOf(ch) >= 0; });
-    if (tones.length !== 1) {
-      return word;
-    }
-    var bare = chars.filter(function (ch) { return TONES.indexOf(ch) < 0; });
-    var lower = bare.join("").toLowerCase();
-    if (lower.length < 2 || OPEN_PAIRS.indexOf(lower.slice(-2)) < 0) {
-      return word;
-    }
-    var onset = lower.slice(0, -2);
-    if (onset === "q" || Array.from(onset).some(function (ch) { return CONSONANTS.indexOf(ch) < 0; })) {
-      return word;
-    }
-    var bases = [];
-    bare.forEach(function (ch, i) { if (!isMark(ch)) { bases.push(i); } });
-    var at = bases[bases.length - 2] + 1;
-    while (at < bare.length && isMark(bare[at])) {
-      at += 1;
-    }
-    return bare.slice(0, at).concat(tones[0], bare.slice(at)).join("").normalize("NFC");
-  }
-
-  function canon(text) {
-    // Ð/ð (eth, from old encodings) stand for Đ/đ, as in text.canon().
-    return text.normalize("NFC").replace(/Ð/g, "Đ").replace(/ð/g, "đ").replace(/\p{L}+/gu, canonWord);
-  }
-
-  function indexText(text) {
-    return canon(text).replace(/đ/g, "\u010f").replace(/Đ/g, "\u010e");
-  }
-
-  function unmark(text) {
-    return String(text || "").replace(/\u010f/g, "đ").replace(/\u010e/g, "Đ");
-  }
-
-  function prepareQuery(text) {
-    var query = indexText(text.replace(/[\u201c\u201d\u201e]/g, '"')).trim();
-    return /[\p{L}\p{N}]/u.test(query) ? query : "";  // only marks, punctuation or emoji: no query
-  }
-
-  // The words the reader wrote with marks or đ: their exact spelling ranks first.
-  function markedWords(term) {
-    return term.replace(/"/g, " ").split(/\s+/).filter(function (word) { return /[^\x00-\x7f]/.test(word); });
-  }
-
-  function shownQuery(text) {
-    var query = text.trim().replace(/^["\u201c\u201d\u201e](.*)["\u201c\u201d\u201e]$/, "$1").trim();
-    var chars = Array.from(query);
-    return chars.length > SHOWN_QUERY ? chars.slice(0, SHOWN_QUERY).join("") + "…" : query;
-  }
 
   /* ---------- Messages from the template ---------- */
 
@@ -108,6 +48,16 @@
 
   function formatNumber(n) {
     return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ".");
+  }
+
+  function hasQuery(text) {
+    return engine.parseQuery(text, false) !== null;  // only marks, punctuation or emoji: no query
+  }
+
+  function shownQuery(text) {
+    var query = text.trim().replace(/^["\u201c\u201d\u201e](.*)["\u201c\u201d\u201e]$/, "$1").trim();
+    var chars = Array.from(query);
+    return chars.length > SHOWN_QUERY ? chars.slice(0, SHOWN_QUERY).join("") + "…" : query;
   }
 
   /* ---------- State <-> URL <-> form ---------- */
@@ -143,6 +93,7 @@
         unknown.push(message("unknown-filter", { facet: facetName(name), value: state[name] }));
       }
     });
+    showToggle();
     return unknown.join(" ");
   }
 
@@ -183,6 +134,12 @@
     lastState = state;
   }
 
+  function activeFilters(state) {
+    var filters = {};
+    FACETS.forEach(function (name) { if (state[name]) { filters[name] = state[name]; } });
+    return filters;
+  }
+
   function describeFilters(state) {
     var parts = [];
     FACETS.forEach(function (name) {
@@ -193,198 +150,89 @@
     return parts.length ? message("filters", { list: parts.join("; ") }) : "";
   }
 
-  /* ---------- Pagefind ---------- */
+  /* ---------- The filters, folded behind a button on a narrow screen ---------- */
 
-  var enginePromise = null;
+  function showToggle() {
+    var used = FACETS.filter(function (name) { return selects[name].value; }).length;
+    toggle.textContent = message("filter-toggle") + (used ? message("count", { n: used }) : "");
+  }
 
-  function engine() {
-    if (!enginePromise) {
-      var bundle = root.getAttribute("data-bundle") || "/pagefind/";
-      enginePromise = import(bundle + "pagefind.js").then(function (pagefind) {
-        // noWorker: Pagefind's worker file is 43 KB more to fetch, and each query would cross a message channel.
-        // init() makes the instance now: an options() call before it would replace these options, not add to them.
-        return pagefind.options({ ranking: RANKING, noWorker: true, exactDiacritics: false }).then(function () {
-          return pagefind.init();
-        }).then(function () { return pagefind; });
+  function setExpanded(open) {
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    root.classList.toggle("search-filters-open", open);
+  }
+
+  toggleWrap.hidden = false;
+  root.classList.add("search-filters-folding");
+  setExpanded(false);
+  toggle.addEventListener("click", function () {
+    var open = toggle.getAttribute("aria-expanded") !== "true";
+    setExpanded(open);
+    if (open) { wantCounts(); }
+  });
+
+  /* ---------- The index ---------- */
+
+  var indexPromise = null;
+  var indexLive = false;
+
+  function index() {
+    if (!indexPromise) {
+      indexPromise = engine.open(root.getAttribute("data-index") || "/tim-kiem/chi-muc/").then(function (opened) {
+        indexLive = Boolean(opened.manifest.live);
+        return opened;
+      });
+      indexPromise.catch(function () { indexPromise = null; });
+    }
+    // The live preview updates the index after each save: look at its manifest again before each search.
+    if (indexLive) {
+      var previous = indexPromise;
+      indexPromise = previous.then(function (opened) {
+        return engine.open(root.getAttribute("data-index")).then(function (fresh) {
+          return fresh.manifest.delta === opened.manifest.delta && fresh.manifest.docs.folder === opened.manifest.docs.folder ? opened : fresh;
+        }, function () { return opened; });
       });
     }
-    return enginePromise;
-  }
-
-  // Every Pagefind search goes through here, one at a time: the exact-spelling search switches an option of
-  // the whole engine for its duration.
-  var queue = Promise.resolve();
-
-  function find(pagefind, term, options, exact) {
-    var run = queue.then(function () {
-      return pagefind.options({ exactDiacritics: Boolean(exact) }).then(function () {
-        return pagefind.search(term, options);
-      });
-    });
-    queue = run.catch(function () {});
-    return run;
-  }
-
-  // Pages with the exact spelling of the words the reader marked come first ("đang" before "Đảng" for the
-  // query "đang"), each group in Pagefind's order. A quoted phrase is matched exactly as a whole.
-  function exactFirst(pagefind, term, options, main) {
-    var words = term ? markedWords(term) : [];
-    if (!main || options.sort || main.results.length < 2 || !words.length) {
-      return Promise.resolve(main);
-    }
-    var exactTerm = /^\s*".+"\s*$/.test(term) ? term : words.join(" ");
-    return find(pagefind, exactTerm, { filters: options.filters }, true).then(function (exact) {
-      if (!exact || !exact.results.length || exact.results.length >= main.results.length) {
-        return main;
-      }
-      var first = {};
-      exact.results.forEach(function (result) { first[result.id] = true; });
-      var ranked = main.results.filter(function (r) { return first[r.id]; })
-        .concat(main.results.filter(function (r) { return !first[r.id]; }));
-      return { results: ranked, filters: main.filters };
-    });
-  }
-
-  function activeFilters(state, skip) {
-    var filters = {};
-    FACETS.forEach(function (name) {
-      if (state[name] && name !== skip) { filters[name] = state[name]; }
-    });
-    return filters;
-  }
-
-  // Facet counts need Pagefind's filter index (about 100 KB at 10,000 articles). It is fetched only once
-  // the reader reaches for the facets (hover, touch, focus) or a filter is in use; until then the
-  // options show their names without counts.
-  var countsWanted = false;
-  var filtersPromise = null;
-
-  function loadFilters(pagefind) {
-    if (!filtersPromise) {
-      filtersPromise = pagefind.filters();
-    }
-    return filtersPromise;
-  }
-
-  function searchOptions(state) {
-    var options = { filters: activeFilters(state) };
-    if (state.sort === "date" || !prepareQuery(state.q)) {
-      options.sort = { date: "desc" };
-    }
-    return options;
-  }
-
-  function facetCounts(pagefind, state, main) {
-    // A facet in use is counted from the search without it, so its other values stay visible.
-    // One search at a time: Pagefind answers an overtaken search with null.
-    var term = prepareQuery(state.q) || null;
-    var counts = {};
-    FACETS.forEach(function (name) { counts[name] = (main.filters || {})[name] || {}; });
-    var chain = Promise.resolve();
-    Object.keys(activeFilters(state)).forEach(function (name) {
-      chain = chain.then(function () {
-        return find(pagefind, term, { filters: activeFilters(state, name) });
-      }).then(function (other) {
-        counts[name] = (other && other.filters && other.filters[name]) || {};
-      });
-    });
-    return chain.then(function () { return counts; });
-  }
-
-  function runSearch(pagefind, state) {
-    var term = prepareQuery(state.q) || null;
-    var withCounts = countsWanted || Object.keys(activeFilters(state)).length > 0;
-    var ready = withCounts ? loadFilters(pagefind) : Promise.resolve();
-    var options = searchOptions(state);
-    return ready.then(function () {
-      return find(pagefind, term, options);
-    }).then(function (main) {
-      return exactFirst(pagefind, term, options, main);
-    }).then(function (main) {
-      if (!main) { return null; }
-      if (!withCounts) { return { results: main.results, counts: null }; }
-      return facetCounts(pagefind, state, main).then(function (counts) {
-        return { results: main.results, counts: counts };
-      });
-    });
-  }
-
-  function wantCounts() {
-    if (countsWanted) { return; }
-    countsWanted = true;
-    var mine = generation;
-    var state = readForm();
-    engine().then(function (pagefind) {
-      return loadFilters(pagefind).then(function (totals) {
-        if (isEmpty(state)) { return totals; }
-        return find(pagefind, prepareQuery(state.q) || null, searchOptions(state)).then(function (main) {
-          return main ? facetCounts(pagefind, state, main) : null;
-        });
-      });
-    }).then(function (counts) {
-      if (counts && mine === generation) { showCounts(counts); }
-    }).catch(function () { countsWanted = false; });
+    return indexPromise;
   }
 
   /* ---------- Rendering (DOM + textContent only) ---------- */
 
-  var ENTITIES = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: "\u00a0" };
-
-  function decodeEntities(text) {
-    return text.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, function (whole, name) {
-      if (name.charAt(0) === "#") {
-        var code = name.charAt(1).toLowerCase() === "x" ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
-        return isFinite(code) ? String.fromCodePoint(code) : whole;
-      }
-      return Object.prototype.hasOwnProperty.call(ENTITIES, name) ? ENTITIES[name] : whole;
-    });
-  }
-
-  function appendExcerpt(target, excerpt) {
-    // Pagefind's excerpt is escaped text with <mark> around matched words: split on those tags only.
-    var parts = String(excerpt || "").split(/<mark>|<\/mark>/);
-    parts.forEach(function (part, i) {
-      var text = unmark(decodeEntities(part.replace(/<[^>]*>/g, "")));
-      if (!text) { return; }
-      if (i % 2 === 1) {
-        var mark = document.createElement("mark");
-        mark.textContent = text;
-        target.appendChild(mark);
-      } else {
-        target.appendChild(document.createTextNode(text));
-      }
-    });
-  }
-
-  function resultItem(data) {
-    var meta = data.meta || {};
+  function resultItem(doc, query) {
     var item = document.createElement("li");
     item.className = "search-result";
     var heading = document.createElement("h3");
     heading.className = "search-result-title";
     var link = document.createElement("a");
-    link.href = data.url;
-    link.textContent = unmark(meta.title || data.url);
+    link.href = base + doc.url;
+    link.textContent = doc.title;
     heading.appendChild(link);
     item.appendChild(heading);
     var info = document.createElement("p");
     info.className = "search-result-meta";
-    if (meta.date) {
-      var date = document.createElement("span");
-      date.className = "search-result-date";
-      date.textContent = meta.date;
-      info.appendChild(date);
-    }
-    if (meta.units) {
+    var date = document.createElement("time");
+    date.className = "search-result-date";
+    date.dateTime = doc.iso;
+    date.textContent = doc.date;
+    info.appendChild(date);
+    if (doc.units) {
       var units = document.createElement("span");
       units.className = "search-result-units";
-      units.textContent = message("units") + unmark(meta.units);
+      units.textContent = message("units") + doc.units;
       info.appendChild(units);
     }
     item.appendChild(info);
     var excerpt = document.createElement("p");
     excerpt.className = "search-result-excerpt";
-    appendExcerpt(excerpt, data.excerpt);
+    engine.excerpt(doc.text, query, current.found ? current.found.words : null).forEach(function (piece) {
+      if (piece.mark) {
+        var mark = document.createElement("mark");
+        mark.textContent = piece.text;
+        excerpt.appendChild(mark);
+      } else {
+        excerpt.appendChild(document.createTextNode(piece.text));
+      }
+    });
     item.appendChild(excerpt);
     return item;
   }
@@ -403,8 +251,10 @@
 
   /* ---------- The search loop ---------- */
 
-  var generation = 0;   // only the newest search may draw (debounce by counter)
-  var current = { results: [], shown: 0, state: null, total: 0 };
+  var generation = 0;  // only the newest search may draw
+  var current = { found: null, shown: 0, state: null, query: null };
+  var countsWanted = false;
+  var notice = "";  // filters of the URL the page does not list, said with the first outcome
   var timer = null;
 
   function setStatus(text) {
@@ -418,81 +268,104 @@
   }
 
   function isEmpty(state) {
-    return !prepareQuery(state.q) && !FACETS.some(function (name) { return state[name]; });
+    return !hasQuery(state.q) && !FACETS.some(function (name) { return state[name]; });
   }
 
   function summary(shown) {
-    var q = prepareQuery(current.state.q) ? shownQuery(current.state.q) : "";
-    var values = { n: formatNumber(current.total), q: q, shown: formatNumber(shown) };
-    var hasQuery = Boolean(values.q);
-    if (!current.total) {
-      return message(hasQuery ? "empty-query" : "empty", values);
+    var total = current.found.total;
+    var q = hasQuery(current.state.q) ? shownQuery(current.state.q) : "";
+    var values = { n: formatNumber(total), q: q, shown: formatNumber(shown) };
+    if (!total) {
+      return message(q ? "empty-query" : "empty", values);
     }
-    var text = message(hasQuery ? "found-query" : "found", values);
-    return shown < current.total ? text + " " + message("shown", values) : text;
+    var text = message(q ? "found-query" : "found", values);
+    return shown < total ? text + " " + message("shown", values) : text;
   }
 
-  function showMore(mine) {
-    // All fragments of the page are requested at once; the first few are drawn as soon as they arrive.
-    var slice = current.results.slice(current.shown, current.shown + PAGE_SIZE);
-    var end = current.shown + slice.length;
-    var loads = slice.map(function (result) { return result.data(); });
-    loads.forEach(function (load) { load.catch(function () {}); });  // a failure is handled once, below
-    function append(pages) {
-      if (mine !== generation) { return false; }
-      pages.forEach(function (data) { list.appendChild(resultItem(data)); });
-      current.shown += pages.length;
-      return true;
-    }
-    function settle() {
-      if (mine !== generation) { return; }
-      list.removeAttribute("aria-busy");
-      moreWrap.hidden = current.shown >= current.total;
-    }
+  function showMore(mine, opened) {
+    var wanted = Math.min(current.found.total, current.shown + PAGE_SIZE);
     list.setAttribute("aria-busy", "true");
     moreWrap.hidden = true;
-    return Promise.all(loads.slice(0, FIRST_BATCH)).then(function (pages) {
-      if (!append(pages)) { return; }
-      setStatus(summary(end) + (notice ? " " + notice : ""));  // announced once, with the number about to be shown
-      notice = "";
-      return Promise.all(loads.slice(FIRST_BATCH)).then(append);
-    }).then(settle, function (error) {
-      settle();
+    return current.found.page(wanted).then(function (ids) {
+      return opened.documents(ids.slice(current.shown));
+    }).then(function (docs) {
+      if (mine !== generation) { return false; }
+      docs.forEach(function (doc) { list.appendChild(resultItem(doc, current.query)); });
+      current.shown += docs.length;
+      list.removeAttribute("aria-busy");
+      moreWrap.hidden = current.shown >= current.found.total;
+      return true;
+    }, function (error) {
+      if (mine === generation) {
+        list.removeAttribute("aria-busy");
+        moreWrap.hidden = current.shown >= current.found.total;
+      }
       throw error;
     });
   }
 
-  var notice = "";  // filters of the URL the page does not list, said with the first outcome
-
   function search(state, how) {
     var mine = ++generation;
     writeUrl(state, how || "commit");
+    showToggle();
     if (printFilters) { printFilters.textContent = describeFilters(state); }
     if (isEmpty(state)) {
       clearResults();
-      showCounts(null);
-      if (filtersPromise) {  // browsing with no query: the counts are the totals
-        filtersPromise.then(function (totals) { if (mine === generation) { showCounts(totals); } });
-      }
       setStatus(message("idle") + (notice ? " " + notice : ""));
       notice = "";
-      return Promise.resolve();
+      if (countsWanted) {
+        index().then(function (opened) { return opened.search({ counts: true }); }).then(function (found) {
+          if (mine === generation) { showCounts(found.counts); }
+        }).catch(function () {});
+      } else {
+        showCounts(null);
+      }
+      return Promise.resolve(false);
     }
-    setStatus(message("loading"));
-    return engine().then(function (pagefind) {
-      return runSearch(pagefind, state);
+    var filters = activeFilters(state);
+    var withCounts = countsWanted || Object.keys(filters).length > 0;
+    countsWanted = withCounts;
+    var query = engine.parseQuery(state.q, how === "type");
+    var opened;
+    list.setAttribute("aria-busy", "true");  // until this search's results replace the list
+    if (!list.firstChild) { setStatus(message("loading")); }
+    return index().then(function (found) {
+      opened = found;
+      return opened.search({ text: state.q, typing: how === "type", filters: filters, sort: state.sort, counts: withCounts });
     }).then(function (found) {
-      if (mine !== generation || !found) { return; }
-      clearResults();
-      current = { results: found.results, shown: 0, state: state, total: found.results.length };
+      if (mine !== generation) { return false; }
+      current = { found: found, shown: 0, state: state, query: query };
       showCounts(found.counts);
-      return showMore(mine);
+      var rows = Math.min(found.total, PAGE_SIZE);
+      return found.page(rows).then(function (ids) { return opened.documents(ids); }).then(function (docs) {
+        if (mine !== generation) { return false; }
+        clearResults();
+        docs.forEach(function (doc) { list.appendChild(resultItem(doc, query)); });
+        current.shown = docs.length;
+        moreWrap.hidden = current.shown >= found.total;
+        setStatus(summary(current.shown) + (notice ? " " + notice : ""));
+        notice = "";
+        return true;
+      });
     }).catch(function () {
       if (mine === generation) {
         clearResults();
         setStatus(message("error"));
       }
+      return false;
     });
+  }
+
+  function wantCounts() {
+    if (countsWanted) { return; }
+    countsWanted = true;
+    var state = readForm();
+    var mine = generation;
+    index().then(function (opened) {
+      return opened.search({ text: state.q, filters: activeFilters(state), sort: state.sort, counts: true });
+    }).then(function (found) {
+      if (mine === generation) { showCounts(found.counts); }
+    }).catch(function () { countsWanted = false; });
   }
 
   function searchSoon() {
@@ -500,27 +373,36 @@
     timer = window.setTimeout(function () { search(readForm(), "type"); }, DEBOUNCE_MS);
   }
 
-  function searchNow() {
+  // A search the reader asked for (Enter, the button): focus and the screen reader go to the result count.
+  function searchNow(announce) {
     window.clearTimeout(timer);
-    return search(readForm());
+    return search(readForm()).then(function (shown) {
+      if (announce && shown) { status.focus(); }
+    });
   }
 
-  input.addEventListener("input", searchSoon);
-  var facetsBox = root.querySelector(".search-facets");
+  input.addEventListener("input", function (event) {
+    if (!event.isComposing) { searchSoon(); }
+  });
+  input.addEventListener("compositionend", searchSoon);
   ["pointerenter", "touchstart", "focusin"].forEach(function (type) {
     facetsBox.addEventListener(type, wantCounts, { passive: true });
   });
-  FACETS.forEach(function (name) { selects[name].addEventListener("change", searchNow); });
-  sortSelect.addEventListener("change", searchNow);
+  FACETS.forEach(function (name) { selects[name].addEventListener("change", function () { searchNow(false); }); });
+  sortSelect.addEventListener("change", function () { searchNow(false); });
   form.addEventListener("submit", function (event) {
     event.preventDefault();
-    searchNow();
+    if (NARROW && NARROW.matches) { setExpanded(false); }
+    searchNow(true);
   });
   moreButton.addEventListener("click", function () {
-    if (list.hasAttribute("aria-busy")) { return; }  // a second press while the next results load
+    if (list.hasAttribute("aria-busy") || !current.found) { return; }  // a second press while the next results load
     var firstNew = current.shown;
     var mine = generation;
-    showMore(mine).then(function () {
+    list.setAttribute("aria-busy", "true");
+    index().then(function (opened) { return showMore(mine, opened); }).then(function (drawn) {
+      if (!drawn) { return; }
+      setStatus(summary(current.shown));
       var link = list.children[firstNew] && list.children[firstNew].querySelector("a");
       if (link) { link.focus(); }
     }).catch(function () {
@@ -535,4 +417,5 @@
 
   notice = fillForm(readUrl());
   search(readForm(), "load");
+  index().catch(function () {});  // the manifest now, so the first query waits only for its own terms
 })();

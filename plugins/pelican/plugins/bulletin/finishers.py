@@ -9,6 +9,6 @@ nothing unless BULLETIN_PUBLISH (publishconf.py) is set; the editor's unless BUL
 
 from __future__ import annotations
 
-from . import cms, publish, search
+from . import cms, publish, searchindex
 
-FINISHERS = (publish.fingerprint, cms.write_editor, search.build_index, publish.sitemap, publish.compress)
+FINISHERS = (publish.fingerprint, cms.write_editor, searchindex.build_index, publish.sitemap, publish.compress)

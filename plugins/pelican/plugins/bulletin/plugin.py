@@ -13,6 +13,7 @@ from .markup import real_folder
 from .prefetch import finish_reading, note_read_order, start_reading
 from .reader import BulletinReader
 from .sanitize import feed_items_as_text
+from .searchindex import keep_articles
 from .sources import HEIF_TYPES, IGNORED, RASTER_TYPES, any_case
 from .state import get_state, start_build
 from .static import hold_back_svgs, write_svgs
@@ -90,6 +91,7 @@ def register() -> None:
     signals.all_generators_finalized.connect(stop_reading)
     signals.all_generators_finalized.connect(make_photos)
     signals.all_generators_finalized.connect(stop_on_errors)
+    signals.all_generators_finalized.connect(keep_articles)
     signals.get_writer.connect(writer_class)
     signals.static_generator_finalized.connect(hold_back_svgs)
     signals.finalized.connect(flush_writes)

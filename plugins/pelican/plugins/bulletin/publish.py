@@ -33,21 +33,20 @@ GZIP_MAGIC = b"\x1f\x8b"
 # Brotli 11 is ~50 times slower than 7 on pages for 8 % less (300 pages: 7.3 s against 0.13 s): the most for the
 # few theme and search files, which are fetched on every visit; 7 for pages, feeds and the sitemap.
 BROTLI_QUALITY = {".css": 11, ".js": 11, ".mjs": 11, ".svg": 11, ".json": 11}
+BROTLI_BULK = URLS["search_index"] + "d/"  # the search index's result records: thousands of files, each fetched rarely
 BROTLI_DEFAULT = 7
 BROTLI_LARGE = 1024 * 1024  # above this, quality 7 too: the editor's 5 MB bundle takes 22 s at 11, 0.6 s at 7 (4 % larger)
 HASH_LENGTH = 10
 SITEMAP, ROBOTS, NOT_FOUND = "sitemap.xml", "robots.txt", URLS["not_found"]
 CONTINUATION = re.compile(r"(^|/)trang/\d+/index\.html$")
-# The search bundle and the web editor: their own files, never pages of the site.
-SKIPPED_FOLDERS = ("pagefind", URLS["editor"].rstrip("/"))
+# The web editor: its own files, never pages of the site (the search index has none either).
+SKIPPED_FOLDERS = (URLS["editor"].rstrip("/"),)
 
-# Only the site itself. Pagefind compiles its WebAssembly in a worker (allowed by 'self'); when the worker fails it
-# falls back to the page, which then needs 'wasm-unsafe-eval' (nothing broader: no 'unsafe-eval', no inline code;
-# tests/test_publish.py shows both paths). No frames: videos are links (sanitize.py). A <meta> policy cannot
-# carry frame-ancestors.
+# Only the site itself: scripts from its own files (the search engine is plain JS: no eval, no WebAssembly, no inline
+# code). No frames: videos are links (sanitize.py). A <meta> policy cannot carry frame-ancestors.
 CSP = {
     "default-src": "'self'",
-    "script-src": "'self' 'wasm-unsafe-eval'",
+    "script-src": "'self'",
     "style-src": "'self'",
     "img-src": "'self'",
     "font-src": "'self'",
@@ -179,7 +178,10 @@ def compress(output: str, settings: dict, cancel=None) -> list[str]:
         if data.startswith(GZIP_MAGIC):
             continue
         write(output, relative + ".gz", gzip.compress(data, compresslevel=9, mtime=0))
-        quality = BROTLI_QUALITY.get(os.path.splitext(relative)[1], BROTLI_DEFAULT) if len(data) < BROTLI_LARGE else BROTLI_DEFAULT
+        if relative.startswith(BROTLI_BULK) or len(data) >= BROTLI_LARGE:
+            quality = BROTLI_DEFAULT
+        else:
+            quality = BROTLI_QUALITY.get(os.path.splitext(relative)[1], BROTLI_DEFAULT)
         write(output, relative + ".br", brotli.compress(data, quality=quality))
     return []
 

@@ -264,7 +264,7 @@ class IndexJob:
 
     def run(self, cancel: threading.Event) -> None:
         """Index once; print the errors and the time, or nothing when cancelled."""
-        from .search import Cancelled
+        from .searchindex import Cancelled
 
         started = time.perf_counter()
         try:

@@ -30,6 +30,7 @@ URLS = {
     "year": "{year}/",
     "month": "{year}/{month:02d}/",
     "search": "tim-kiem/",
+    "search_index": "tim-kiem/chi-muc/",  # the search index's files (searchindex.py), fetched by the search page
     "edition": "ban-in/{code}/{year}/{month:02d}/",  # a unit's printed monthly edition: its page and its PDF
     "edition_pdf": "ban-in/{code}/{year}/{month:02d}/ban-tin-{code}-{year}-{month:02d}.pdf",
     "editor": "quan-tri/",  # the web editor (cms.py), only when BULLETIN_EDITOR names a backend; never in the sitemap
