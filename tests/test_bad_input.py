@@ -108,6 +108,8 @@ CASES = {
     "duplicate-url": Case({BAD: front(*valid(), 'slug: "hoi-nghi"')}, ("trùng", "/2022/04/hoi-nghi/", "bai-loi.md"), 1,
                           path="articles/2022/hoi-nghi.md"),
     "slug-takes-an-index-page": Case({"pages/don-vi.md": '---\ntitle: "Đơn vị"\n---\n\nx\n'}, ("trùng với một trang mục lục",), 1, path="pages/don-vi.md"),
+    "slug-takes-the-web-editor": Case({"pages/quan-tri.md": '---\ntitle: "Quản trị"\n---\n\nx\n'},
+                                      ("/quan-tri/ trùng với trình soạn thảo trên web",), 1, path="pages/quan-tri.md"),
     "symlink-outside-content": Case({}, ("ra ngoài thư mục nội dung",), 1),
     "symlink-loop": Case({}, ("liên kết thư mục", "vòng lặp", "hãy xóa liên kết"), 1, path="articles/2022/vong"),
     "utf16-article": Case({BAD: article().encode("utf-16")}, ("UTF-16", "lưu lại với mã hóa UTF-8"), 1),
@@ -325,7 +327,7 @@ def test_invoke_build_refuses_a_missing_content_folder(tmp_path):
 
 AGREEING = ["wrong-year-folder", "one-year-term", "title-control-escape", "unit-control-escape", "slug-too-long", "deeply-nested-list", "deeply-indented-list",
             "unclosed-brackets", "paragraph-too-long", "control-character", "ten-megabyte-article", "svg-with-script",
-            "symlink-loop", "utf16-article"]
+            "symlink-loop", "utf16-article", "slug-takes-the-web-editor"]
 
 
 @pytest.mark.parametrize("name", AGREEING)
