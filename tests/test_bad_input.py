@@ -7,6 +7,7 @@ import hashlib
 import io
 import os
 import re
+import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -81,6 +82,12 @@ CASES = {
     "bad-status": Case({BAD: front(*valid(), 'status: "publish"')}, ('"published"', '"draft"'), 5),
     "non-ascii-slug": Case({BAD: front(*valid(), 'slug: "Hội nghị"')}, ('có phải "hoi-nghi"',), 5),
     "missing-image": Case({BAD: front(*valid(), "image: images/khong-co.svg")}, ("không tìm thấy ảnh",), 5),
+    # A file that is there under a name the editor cannot tell apart: its letters in NFD (macOS, zip tools), capitals
+    "image-name-in-nfd": Case({unicodedata.normalize("NFD", "images/Hội trường.svg"): GOOD["images/anh.svg"],
+                               BAD: front(*valid(), 'image: "images/Hội trường.svg"')}, ("trông giống hệt", "mã Unicode khác"), 5),
+    "body-image-in-other-capitals": Case({"images/So-Do.svg": GOOD["images/anh.svg"],
+                                          BAD: front(*valid(), body="![Sơ đồ](images/so-do.svg)")},
+                                         ('"So-Do.svg"', "chữ hoa, chữ thường"), 7),
     "image-escapes-content": Case({BAD: front(*valid(), "image: ../../../etc/passwd.png")}, ("nằm ngoài thư mục nội dung",), 5),
     "image-not-an-image": Case({BAD: front(*valid(), "image: units.yml")}, ("không phải định dạng ảnh",), 5),
     "caption-without-image": Case({BAD: front(*valid(), 'image_caption: "Ảnh"')}, ('"image_caption" cần đi kèm "image"',), 5),
@@ -108,6 +115,8 @@ CASES = {
     "duplicate-url": Case({BAD: front(*valid(), 'slug: "hoi-nghi"')}, ("trùng", "/2022/04/hoi-nghi/", "bai-loi.md"), 1,
                           path="articles/2022/hoi-nghi.md"),
     "slug-takes-an-index-page": Case({"pages/don-vi.md": '---\ntitle: "Đơn vị"\n---\n\nx\n'}, ("trùng với một trang mục lục",), 1, path="pages/don-vi.md"),
+    "slug-takes-the-web-editor": Case({"pages/quan-tri.md": '---\ntitle: "Quản trị"\n---\n\nx\n'},
+                                      ("/quan-tri/ trùng với trình soạn thảo trên web",), 1, path="pages/quan-tri.md"),
     "symlink-outside-content": Case({}, ("ra ngoài thư mục nội dung",), 1),
     "symlink-loop": Case({}, ("liên kết thư mục", "vòng lặp", "hãy xóa liên kết"), 1, path="articles/2022/vong"),
     "utf16-article": Case({BAD: article().encode("utf-16")}, ("UTF-16", "lưu lại với mã hóa UTF-8"), 1),
@@ -325,7 +334,7 @@ def test_invoke_build_refuses_a_missing_content_folder(tmp_path):
 
 AGREEING = ["wrong-year-folder", "one-year-term", "title-control-escape", "unit-control-escape", "slug-too-long", "deeply-nested-list", "deeply-indented-list",
             "unclosed-brackets", "paragraph-too-long", "control-character", "ten-megabyte-article", "svg-with-script",
-            "symlink-loop", "utf16-article"]
+            "symlink-loop", "utf16-article", "slug-takes-the-web-editor", "image-name-in-nfd", "body-image-in-other-capitals"]
 
 
 @pytest.mark.parametrize("name", AGREEING)

@@ -4,13 +4,14 @@ an address no file can have. A Vietnamese answer, no traceback, nothing lost."""
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import time
 import urllib.error
 import urllib.request
 
-from conftest import INVOKE, ROOT, run_invoke
+from conftest import INVOKE, ROOT, article, run_invoke, write_content
 from pelican.plugins.bulletin.serve import free_port
 
 SUBFOLDER = ROOT / "docs"
@@ -30,6 +31,21 @@ def test_import_and_check_from_a_subfolder_of_the_project(tmp_path, registry_con
     assert f"{relative} → {ROOT / 'content' / 'articles' / '2025'}/" in result.stderr
     result = run_invoke("check", cwd=SUBFOLDER)
     assert result.returncode == 0 and "Nội dung hợp lệ" in result.stdout, result.stderr
+
+
+def test_a_build_from_a_subfolder_keeps_its_cache_in_the_project(tmp_path):
+    """The Markdown and photo caches go to the project's .cache/, not into the folder the user happens to be in."""
+    write_content(tmp_path / "content", {"articles/2022/hoi-nghi.md": article()})
+    stray = SUBFOLDER / ".cache"
+    assert not stray.exists()
+    try:
+        result = run_invoke("build", "--content", os.path.relpath(tmp_path / "content", SUBFOLDER),
+                            "--output", os.path.relpath(tmp_path / "output", SUBFOLDER), cwd=SUBFOLDER)
+        assert result.returncode == 0, result.stderr
+        assert (tmp_path / "output" / "2022" / "04" / "hoi-nghi" / "index.html").is_file()
+        assert not stray.exists()
+    finally:
+        shutil.rmtree(stray, ignore_errors=True)
 
 
 def get(base: str, path: str) -> tuple[int, bytes]:

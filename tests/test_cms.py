@@ -50,6 +50,8 @@ def test_fields_check_what_the_schema_checks():
     assert slug.match("hoi-nghi-can-bo") and not slug.match("../tasks") and not slug.match("Hội nghị")
     title = re.compile(fields["title"]["pattern"][0])
     assert title.match("Hội nghị") and not title.match("x" * 301)
+    assert all(title.match(t) for t in ("Đ", "ủy", "2025", "“Ước mơ” — 2025!", "Ưu tiên"))
+    assert not any(title.match(t) for t in ("!!! ??? …", "🎉🎉", "— “” —", ""))  # no file name to make
     assert [o["value"] for o in fields["status"]["options"]] == list(schema.STATUSES)
     assert fields["image"]["choose_url"] is False  # only photos of the site itself
     assert fields["body"]["sanitize_preview"] is True

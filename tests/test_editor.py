@@ -374,21 +374,56 @@ def test_write_photo_approve_and_publish_a_new_article(session, editor):
     body_text = text.split("---", 2)[2]
     assert COMPOSED + ".\n\n" + UNIKEY in body_text
     photo = re.search(r"\]\((images/2022/[a-z0-9-]+\.jpg)", body_text).group(1)
-    assert photo == "images/2022/hoi-truong.jpg" and (editor.repo / "content" / photo).is_file()
+    assert re.fullmatch(r"images/2022/hoi-truong-[0-9a-z]+\.jpg", photo) and (editor.repo / "content" / photo).is_file()
     assert not list(editor.repo.parent.glob("*.jpg")) and not list((editor.repo / "content").glob("*.jpg"))
     assert checker.check_content(str(ROOT / "pelicanconf.py"), str(editor.repo / "content"), []) == []
     assert wait_for(lambda: wanted_title in editor.get(f"/2022/04/{slug}/")[1]), "\n".join(editor.log[-20:])
 
 
-def jpeg_bytes() -> bytes:
+def jpeg_bytes(colour: tuple[int, int, int] = (180, 30, 30)) -> bytes:
     """A small real JPEG."""
     import io
 
     from PIL import Image
 
     buffer = io.BytesIO()
-    Image.new("RGB", (64, 48), (180, 30, 30)).save(buffer, "JPEG")
+    Image.new("RGB", (64, 48), colour).save(buffer, "JPEG")
     return buffer.getvalue()
+
+
+def test_two_photos_of_one_name_never_replace_each_other(session, editor, tmp_path):
+    """Phones reuse file names: two different IMG_0001.JPG picked for articles of one year are two files (the second
+    replaced the first article's photo when it was published); the same file picked again is asked about in Vietnamese."""
+    page, _requests, _shots = session
+    asked = []
+
+    def record(dialog):  # the session's own handler accepts it
+        asked.append(dialog.message)
+
+    page.on("dialog", record)
+    first, second = tmp_path / "a" / "IMG_0001.JPG", tmp_path / "b" / "IMG_0001.JPG"
+    for path, colour, moment in ((first, (200, 30, 30), 1_700_000_000), (second, (30, 30, 200), 1_700_086_400)):
+        path.parent.mkdir()
+        path.write_bytes(jpeg_bytes(colour))
+        os.utime(path, (moment, moment))
+    try:
+        open_new_article(page, editor)
+        field_input(page, "Ngày đăng").fill("15/06/2022 09:00")
+        page.get_by_role("button", name="Chọn ảnh").click()
+        library = page.locator("input[type=file]")
+        names = page.get_by_text(re.compile(r"^img-0001-[0-9a-z]+\.jpg$"))
+        library.set_input_files(str(first))
+        expect(names).to_have_count(1)
+        library.set_input_files(str(second))
+        expect(names).to_have_count(2)
+        assert asked == []  # two names: nothing to replace
+        library.set_input_files(str(first))  # the same photo again: Decap asks before replacing it, in Vietnamese
+        expect(names).to_have_count(2)
+        assert wait_for(lambda: asked, 10)
+        assert re.fullmatch(r"Đã có ảnh “img-0001-[0-9a-z]+\.jpg”\. Thay ảnh đó bằng ảnh vừa chọn\?", asked[0]), asked
+    finally:
+        page.remove_listener("dialog", record)
+        visit(page, editor, "#/collections/articles")
 
 
 def wait_for(condition, seconds: float = 60) -> bool:

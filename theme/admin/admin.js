@@ -75,17 +75,41 @@
     return (fold(stem).replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'anh') + extension;
   }
 
+  // A picked file's name on the site: safeFileName and a short mark of the file itself (its size and last change).
+  // Phones and cameras reuse names (IMG_0001.JPG, anh.jpg): two different photos picked for two articles of one year
+  // would otherwise be one file in content/images/<year>/, the second replacing the first article's photo when it is
+  // published. The same file picked again keeps its name.
+  function pickedFileName(file) {
+    var name = safeFileName(file.name);
+    var dot = name.lastIndexOf('.');
+    var key = file.size + ':' + file.lastModified;
+    var hash = 0x811c9dc5;  // FNV-1a, 32 bits
+    for (var i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193);
+    var mark = '-' + (hash >>> 0).toString(36);
+    return dot > 0 ? name.slice(0, dot) + mark + name.slice(dot) : name + mark;
+  }
+
   // Rename the files an editor picks before Decap reads them (this listener runs before React's).
   function renamePickedFiles(event) {
     var input = event.target;
     if (!(input instanceof HTMLInputElement) || input.type !== 'file' || !input.files || !input.files.length) return;
-    var files = Array.from(input.files);
-    if (files.every(function (file) { return safeFileName(file.name) === file.name; })) return;
     var renamed = new DataTransfer();
-    files.forEach(function (file) {
-      renamed.items.add(new File([file], safeFileName(file.name), {type: file.type, lastModified: file.lastModified}));
+    Array.from(input.files).forEach(function (file) {
+      renamed.items.add(new File([file], pickedFileName(file), {type: file.type, lastModified: file.lastModified}));
     });
     input.files = renamed.files;
+  }
+
+  // Decap asks with the browser's own dialog, in English, before it replaces a photo of the same name (the same file
+  // picked twice): ask in Vietnamese.
+  var ENGLISH_QUESTIONS = [[/^(.+) already exists\. Do you want to replace it\?$/, 'Đã có ảnh “$1”. Thay ảnh đó bằng ảnh vừa chọn?']];
+
+  function askInVietnamese(ask) {
+    return function (message) {
+      var text = String(message);
+      ENGLISH_QUESTIONS.forEach(function (pair) { text = text.replace(pair[0], pair[1]); });
+      return ask.call(window, text);
+    };
   }
 
   // Decap shows a failed request as "Không lưu được bài: API_ERROR: <the server's Vietnamese sentence>": drop the
@@ -757,6 +781,7 @@
     bulletin = config.bulletin;
     window.BULLETIN_EDITOR = {safeFileName: safeFileName, lookupKey: lookupKey, readDate: readDate, showDate: showDate, longDate: longDate, readTerm: readTerm, fromFile: fromFile, toFile: toFile};
     document.addEventListener('change', renamePickedFiles, true);
+    window.confirm = askInVietnamese(window.confirm);
     new MutationObserver(cleanNotices).observe(document.body, {childList: true, subtree: true, characterData: true});
     CMS.registerLocale('vi', merge(CMS.getLocale('vi'), window.BULLETIN_LOCALE_VI));
     CMS.registerCustomFormat('bulletin', 'md', {fromFile: fromFile, toFile: toFile});

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from . import marks
 from .errors import ContentError, ContentErrors, Refusal, SettingsError, display_path, write_failure
 from .folders import fresh_beside, guard_output, one_build_at_a_time, remove_stale, swap_into_place
-from .settings import STATE_KEY
+from .settings import DEFAULTS, STATE_KEY
 
 
 @dataclass
@@ -50,7 +50,8 @@ class _Collector(logging.Handler):
 
 
 def read_settings(conf: str, content: str | None = None, output: str | None = None, overrides: dict | None = None) -> dict:
-    """Read a settings file, with the content and output folders and any extra values overridden."""
+    """Read a settings file, with the content and output folders and any extra values overridden; a relative
+    BULLETIN_CACHE is the settings file's folder's (the project's .cache/, wherever the command runs)."""
     from pelican.settings import read_settings as pelican_read_settings
 
     override = dict(overrides or {})
@@ -61,9 +62,13 @@ def read_settings(conf: str, content: str | None = None, output: str | None = No
     quiet = logging.getLogger("pelican.settings")
     level, quiet.level = quiet.level, logging.ERROR  # its SITEURL advice is for other set-ups
     try:
-        return pelican_read_settings(conf, override=override)
+        settings = pelican_read_settings(conf, override=override)
     finally:
         quiet.setLevel(level)
+    cache = settings.get("BULLETIN_CACHE", DEFAULTS["BULLETIN_CACHE"])
+    if cache and not os.path.isabs(cache):  # as Pelican does for its own paths: from the settings file, not the shell
+        settings["BULLETIN_CACHE"] = os.path.join(os.path.dirname(os.path.abspath(conf)), cache)
+    return settings
 
 
 def run_pelican(settings: dict) -> Outcome:

@@ -52,10 +52,15 @@ class FormField:
     options: tuple = ()  # (name, value) pairs Decap reads as field options
 
 
+# A letter or digit Decap's file name keeps (ASCII once the marks are dropped): a title without one ("!!!", "🎉") gave
+# the file name ".md", which the local backend refuses as a hidden file, an error the editor could not act on.
+NAMED = "0-9A-Za-zÀ-ÃÈ-ÊÌÍÒ-ÕÙÚÝà-ãè-êìíò-õùúýĂăĐđĨĩŨũƠơƯưẠ-ỹ"
+
 # One entry per key of schema.ARTICLE_FIELDS (tests/test_cms.py fails when the two differ).
 FORM: dict[str, FormField] = {
     "title": FormField("Tiêu đề", "Một dòng, dưới 300 ký tự. Trang tự hiện tiêu đề, không cần chép lại vào nội dung.",
-                       options=(("pattern", [r"^[^\n]{1,300}$", "Tiêu đề phải là một dòng, dưới 300 ký tự."]),)),
+                       options=(("pattern", [rf"^(?=[^\n]*[{NAMED}])[^\n]{{1,300}}$",
+                                             "Tiêu đề phải là một dòng, dưới 300 ký tự, có chữ cái hoặc chữ số."]),)),
     "date": FormField("Ngày đăng", "Ngày trước, tháng sau, giờ Việt Nam: 13/04/2022 08:30 là 8 giờ 30 ngày 13 tháng 4. "
                                    "Ngày trong tương lai thì bài được hẹn giờ: chỉ lên trang từ ngày đó.", "bulletin-date"),
     "units": FormField("Đơn vị", "Một hay nhiều đơn vị trong danh mục; đơn vị đứng đầu là đơn vị chính của bài. "

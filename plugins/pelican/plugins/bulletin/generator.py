@@ -15,7 +15,7 @@ from .errors import ContentError, SettingsError
 from .registry import Registry
 from .sanitize import locate
 from .state import get_state
-from .urls import URLS, Links, index_files, output_path, save_as
+from .urls import SITE_FILES, URLS, Links, index_files, output_path, save_as
 
 PAGINATED = ("unit", "term", "period")
 
@@ -234,7 +234,7 @@ def slug_line(doc) -> int:
 
 def collisions(entries: list[tuple[str, str, int]], reserved: list[str]) -> list[ContentError]:
     """Given (output path, source file, line) entries, report each source whose output another already takes."""
-    owners = dict.fromkeys(reserved, "một trang mục lục của trang tin")
+    owners = {**dict.fromkeys(reserved, "một trang mục lục của trang tin"), **SITE_FILES}
     errors = []
     for target, shown, line in sorted(entries, key=lambda e: e[1]):
         if target in owners:

@@ -14,7 +14,7 @@ from markdown.treeprocessors import Treeprocessor
 
 from .errors import ContentError
 from .sanitize import Removal, clean, locate
-from .sources import static_link
+from .sources import lookalike_hint, static_link
 
 EXTENSIONS = ["extra", "sane_lists"]
 # Footnote back-links carry a tooltip; Python-Markdown's default is English.
@@ -159,8 +159,8 @@ def reference_errors(fragment: str, doc, source_path: str, content_dir: str) -> 
                 message = (f'không tìm thấy bài "{shown}" mà bài này liên kết tới — đường dẫn tính từ thư mục của bài này '
                            "(ví dụ ../2024/ten-bai.md), hoặc từ content/ nếu bắt đầu bằng / (ví dụ /articles/2024/ten-bai.md)")
             else:
-                message = (f'không tìm thấy tệp "{shown}" (ảnh hoặc liên kết trong bài) — '
-                           "đường dẫn tính từ thư mục content/, ví dụ images/2022/hoi-nghi.svg")
+                message = f'không tìm thấy tệp "{shown}" (ảnh hoặc liên kết trong bài)' + (
+                    lookalike_hint(full) or " — đường dẫn tính từ thư mục content/, ví dụ images/2022/hoi-nghi.svg")
             errors.append(ContentError(doc.path, line, message))
     for source in dict.fromkeys(html.unescape(m.group(1)) for m in _IMAGE_SOURCE.finditer(fragment)):
         if not source.startswith("{static}"):

@@ -15,7 +15,7 @@ from . import limits, yamlsrc
 from .dates import parse_date
 from .errors import ContentError, DateError, TermError
 from .registry import CODE, Registry, Unit, unit_choices
-from .sources import HEIF_TYPES, IMAGE_TYPES, RASTER_TYPES, is_junk
+from .sources import HEIF_TYPES, IMAGE_TYPES, RASTER_TYPES, is_junk, lookalike_hint
 from .terms import Term, parse_term
 from .text import fold, lookup_key, nfc, slugify
 
@@ -254,7 +254,8 @@ def parse_image(f: _Field, ctx: Context):
         f.error(f'ảnh "{value}" không phải định dạng ảnh ({", ".join(IMAGE_TYPES)})')
         return None
     if not os.path.isfile(full):
-        f.error(f'không tìm thấy ảnh "{value}" — đường dẫn tính từ thư mục content/, ví dụ images/2022/hoi-nghi.svg')
+        f.error(f'không tìm thấy ảnh "{value}"' + (lookalike_hint(full) or
+                                                       " — đường dẫn tính từ thư mục content/, ví dụ images/2022/hoi-nghi.svg"))
         return None
     return os.path.relpath(full, root).replace(os.sep, "/")
 

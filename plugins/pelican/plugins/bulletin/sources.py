@@ -11,6 +11,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
+import unicodedata
 from collections.abc import Callable
 
 from .errors import ContentError
@@ -180,3 +181,22 @@ def static_link(src: str) -> str:
         bare = bare[3:]
     bare = bare.lstrip("/")
     return "{static}/" + bare if bare.startswith(STATIC_FOLDERS) else src
+
+
+def lookalike_hint(full: str) -> str:
+    """Say why a file an article names is not found although the editor sees it: the folder holds a name that differs
+    only in how its letters are encoded (NFD, as macOS and some zip tools write names) or in capitals. "" otherwise."""
+    folder, name = os.path.split(full)
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError:
+        return ""
+    wanted = unicodedata.normalize("NFC", name)
+    for other in names:
+        written = unicodedata.normalize("NFC", other)
+        if other != name and written == wanted:
+            return (f' — trong thư mục có tệp "{other}" trông giống hệt nhưng tên được ghi bằng mã Unicode khác (dấu '
+                    "tách khỏi chữ, hay gặp khi chép tệp từ máy Mac hoặc giải nén): hãy đổi tên tệp đó, gõ lại tên trên máy này")
+        if written != wanted and written.casefold() == wanted.casefold():
+            return f' — trong thư mục có tệp "{other}": tên tệp phân biệt chữ hoa, chữ thường; hãy viết đúng như tên tệp'
+    return ""

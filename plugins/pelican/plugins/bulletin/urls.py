@@ -47,6 +47,11 @@ def save_as(url: str) -> str:
     return url + "index.html" if url.endswith("/") else url
 
 
+# Files besides the index pages that no article or page may take, with what is there instead (for the message): the
+# web editor is written whenever one is configured (invoke edit always), over whatever page Pelican wrote there.
+SITE_FILES = {save_as(URLS["editor"]): "trình soạn thảo trên web"}
+
+
 def file_pattern(kind: str) -> re.Pattern:
     """Match the output files of one kind of address (URLS[kind], any code, year or slug)."""
     parts = re.split(r"\{([^}]+)\}", save_as(URLS[kind]))
