@@ -104,6 +104,14 @@ def test_a_save_rewrites_only_the_saved_article_and_the_search_sees_it(live):
     assert len([p for p in (Path(live.output) / searchindex.BUNDLE).iterdir() if p.name.startswith("delta-")]) == 1
 
 
+def test_a_quoted_phrase_that_only_a_saved_article_holds_is_found(live):
+    # three syllables (a phrase read from positions) whose pairs sort before every pair of the full index
+    edit(live, 4, "lần thứ 4", "lần thứ tư, aba abb abc")
+    assert live.finish() == []
+    found, pair = search(live, '"aba abb abc"', '"aba abb"')
+    assert found["titles"] == ["Hội nghị cán bộ số 4"] and pair["titles"] == ["Hội nghị cán bộ số 4"]
+
+
 def test_a_new_article_gets_a_full_index(live):
     path = Path(live.content) / "articles" / "2022" / "bai-moi.md"
     path.write_text(article(title="Bài mới về kênh thủy lợi", date="20/05/2022"), encoding="utf-8")

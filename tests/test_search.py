@@ -366,6 +366,13 @@ def test_while_typing_the_last_syllable_may_be_the_start_of_a_word(page, site_ur
     assert set(result_paths(page)) == {HOA_NEW, HOA_OLD, DANG}
 
 
+def test_an_address_written_while_typing_shows_what_the_reader_saw(page, site_url):
+    # the address follows the box as the reader types, so a link or a reload may end with a syllable typed in part
+    assert set(open_search(page, site_url, q="kenh thuy lo")) == {HOA_NEW, HOA_OLD}
+    assert open_search(page, site_url, q="kenh thuy xyzq") == []  # nothing starts so either: nothing found
+    assert "Không tìm thấy" in page.inner_text("#search-results [role=status]")
+
+
 def test_after_a_search_focus_and_the_announcement_go_to_the_result_count(page, site_url):
     page.goto(f"{site_url}/tim-kiem/")
     page.fill("#tu-khoa", "dang uy khoi")

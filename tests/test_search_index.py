@@ -83,8 +83,8 @@ def small_heads(tmp_path_factory):
     return root
 
 
-def article_runs(content: Path) -> dict[str, list[list[str]]]:
-    """Return every article's runs of folded syllables (title, summary, tags, body), by slug, from its source."""
+def article_runs(content: Path) -> dict[str, list[list[tuple[str, str]]]]:
+    """Return every article's runs of (exact, folded) syllables (title, summary, tags, body), by slug, from its source."""
     import yaml
 
     from pelican.plugins.bulletin import markup
@@ -95,17 +95,23 @@ def article_runs(content: Path) -> dict[str, list[list[str]]]:
         meta = yaml.safe_load(head)
         html = markup.convert(markup.make_markdown(), body)
         texts = [meta["title"], meta.get("summary", ""), *meta.get("tags", []), *searchtext.paragraphs(html)]
-        found[path.stem] = [[f for _e, f in run] for t in texts for run in searchtext.normalise(t)]
+        found[path.stem] = [list(run) for t in texts for run in searchtext.normalise(t)]
     return found
 
 
-def matches(runs: list[list[str]], clauses: list[tuple[bool, list[str]]]) -> bool:
-    """Tell whether an article's runs hold every word of a query (and every phrase, adjacent)."""
-    words = {w for run in runs for w in run}
-    for phrase, folded in clauses:
+def matches(runs: list[list[tuple[str, str]]], clauses: list[tuple[bool, list[tuple[str, str]]]]) -> bool:
+    """Tell whether an article's runs hold every word of a query (and every phrase, adjacent, its syllables typed
+    with marks spelled so somewhere in the article)."""
+    words = {f for run in runs for _e, f in run}
+    spellings = {e for run in runs for e, _f in run}
+    folded_runs = [[f for _e, f in run] for run in runs]
+    for phrase, forms in clauses:
+        folded = [f for _e, f in forms]
         if not set(folded) <= words:
             return False
-        if phrase and len(folded) > 1 and not any(run[i:i + len(folded)] == folded for run in runs for i in range(len(run))):
+        if phrase and not {e for e, f in forms if e != f} <= spellings:
+            return False
+        if phrase and len(folded) > 1 and not any(run[i:i + len(folded)] == folded for run in folded_runs for i in range(len(run))):
             return False
     return True
 
@@ -122,7 +128,7 @@ def test_every_query_matches_exactly_the_articles_that_hold_it(small_heads):
     for query, found in zip(QUERIES, answers["searches"], strict=True):
         parsed = searchtext.normalise(query.replace('"', " \0 "))
         quoted = query.split('"')
-        clauses = [(i % 2 == 1, [f for _e, f in run]) for i, part in enumerate(quoted) for run in searchtext.normalise(part)]
+        clauses = [(i % 2 == 1, list(run)) for i, part in enumerate(quoted) for run in searchtext.normalise(part)]
         expected = {url for url, article_runs_ in runs.items() if matches(article_runs_, clauses)}
         assert parsed is not None
         assert found["total"] == len(expected), query
@@ -208,6 +214,35 @@ def test_an_article_in_nfd_and_a_query_in_nfd_meet(build_site):
     found = answers["searches"][0]
     assert found["titles"] == ["Hoà giải ở ấp Hùng"]  # shown as written, in NFC
     assert ["Hoà giải", True] in found["excerpts"][0] or ["hoà giải", True] in found["excerpts"][0]
+
+
+def test_a_quoted_phrase_keeps_the_marks_the_reader_typed(build_site):
+    site = build_site({
+        "articles/2022/a.md": article(title="Đảng ủy xã họp", body="Đảng ủy xã họp thường kỳ."),
+        "articles/2022/b.md": article(title="Việc đang ủy thác", date="05/04/2022", body="Hồ sơ đang ủy thác cho tổ."),
+    }, finishers=(searchindex.build_index,))
+    assert site.outcome.ok, site.outcome.errors
+    quoted, bare, plain = run_engine(site.output, {"searches": [
+        {"text": '"Đảng ủy"', "k": 5}, {"text": '"dang uy"', "k": 5}, {"text": "Đảng ủy", "k": 5}]})["searches"]
+    assert quoted["titles"] == ["Đảng ủy xã họp"]  # "đang ủy" is not the phrase the reader typed
+    assert sorted(bare["titles"]) == ["Việc đang ủy thác", "Đảng ủy xã họp"]  # typed without marks: both
+    assert plain["titles"] == ["Đảng ủy xã họp", "Việc đang ủy thác"]  # unquoted: both, the exact spelling first
+
+
+def test_a_syllable_being_typed_is_completed_from_what_follows_the_one_before_it(build_site, monkeypatch):
+    # "tế" is in one article only; ten other syllables starting with t are in every other article, so the most
+    # frequent completions of "t" leave it out: the words that follow "kinh" somewhere bring it in.
+    common = " ".join(["tổ", "tỉnh", "tình", "tác", "tại", "tốt", "tiếp", "tục", "tăng", "tổng"])
+    files = {f"articles/2022/bai-{n}.md": article(title=f"Bài số {n}", date=f"{n + 1:02d}/04/2022",
+                                                  body="Phát huy kinh tế." if n == 7 else f"Họp {common}.")
+             for n in range(12)}
+    monkeypatch.setattr(searchindex, "SHARD", 256)  # small shards: the t-syllables fill several
+    site = build_site(files, finishers=(searchindex.build_index,))
+    assert site.outcome.ok, site.outcome.errors
+    typing, whole = run_engine(site.output, {"searches": [{"text": "kinh t", "typing": True, "k": 20},
+                                                          {"text": "kinh tế", "k": 20}]})["searches"]
+    assert whole["titles"] == ["Bài số 7"]
+    assert typing["titles"] == ["Bài số 7"] and typing["total"] == 1
 
 
 def test_a_build_without_articles_writes_an_empty_index_the_engine_reads(build_site):

@@ -4,7 +4,8 @@
  * - Text is cut and normalised exactly as searchtext.py does (tests/fixtures/search/normalisation.json holds the
  *   cases both are tested against): syllables, their exact form (lower case, one tone placement) and folded form.
  * - Every syllable of a query must match a whole syllable; only the last one, while it is being typed, may match
- *   as the start of one, and whole matches rank above such matches. A quoted phrase must appear as written.
+ *   as the start of one (the completions that follow the syllable before it somewhere, then the most frequent), and
+ *   whole matches rank above such matches. A quoted phrase must appear as written, with the marks the reader typed.
  * - Ranking: BM25 impacts, plus a step for each adjacent pair of the query found adjacent in the article and for
  *   each syllable typed with marks found with the same marks ("Đảng" before "đang"), then the newest first.
  * - The first page reads only the head of each term's postings, ordered by impact, unless those cannot settle it.
@@ -226,7 +227,8 @@
 
   /* ---------- The index ---------- */
 
-  var EXPANSIONS = 8;  // at most this many whole syllables stand for a syllable still being typed
+  var EXPANSIONS = 8;  // whole syllables standing for one still being typed: this many after the one before it, as many more
+  var SCAN_SHARDS = 3;  // shards read to find them (of syllables; of pairs)
   var WHOLE = 1000;  // the step a whole match of the syllable being typed earns over a match of its start
   var STEP = 1073741824;  // 2**30: one step of the tier outweighs any sum of impacts
   var DEFAULT_PAGE = 10;
@@ -308,10 +310,12 @@
     if (this.terms.has(cacheKey)) { return this.terms.get(cacheKey); }
     var self = this;
     var number = shardFor(this.manifest[kind], key);
-    var promise = number < 0 ? Promise.resolve(null) : this.shard(kind, number).then(function (shard) {
+    // A key before the first shard's first key is in no shard (it may still be in the preview's delta).
+    var stored = number < 0 ? Promise.resolve(null) : this.shard(kind, number).then(function (shard) {
       var at = findKey(shard, key);
       return at < 0 ? null : self.readTerm(kind, key, new Reader(shard.bytes, shard.offsets[at]));
-    }).then(function (term) { return self.patch(kind, key, term); });
+    });
+    var promise = stored.then(function (term) { return self.patch(kind, key, term); });
     promise.catch(function () { self.terms.delete(cacheKey); });
     this.terms.set(cacheKey, promise);
     return promise;
@@ -403,25 +407,30 @@
     if (this.terms.has(cacheKey)) { return this.terms.get(cacheKey); }
     var self = this;
     var number = shardFor(this.manifest.positions, key);
-    var promise = this.shard("positions", number).then(function (shard) {
+    // A pair the full index lacks (only in the preview's delta) has no positions shard entry: none but the delta's.
+    var base = number < 0 ? Promise.resolve(null) : this.shard("positions", number).then(function (shard) {
       var at = findKey(shard, key);
+      if (at < 0) { return null; }
       var reader = new Reader(shard.bytes, shard.offsets[at]);
       if (reader.byte() === 1) {
         return self.file("t/" + reader.hash() + ".bin", "bytes").then(function (bytes) { return new Reader(bytes, 0); });
       }
       return reader;
-    }).then(function (reader) {
+    });
+    var promise = base.then(function (reader) {
       var found = new Map();
-      idsOf(term.baseSet || term.set).forEach(function (id) {
-        var count = reader.varint();
-        var list = new Array(count);
-        var position = 0;
-        for (var i = 0; i < count; i += 1) {
-          position = i === 0 ? reader.varint() : position + reader.varint();
-          list[i] = position;
-        }
-        found.set(id, list);
-      });
+      if (reader) {
+        idsOf(term.baseSet || term.set).forEach(function (id) {
+          var count = reader.varint();
+          var list = new Array(count);
+          var position = 0;
+          for (var i = 0; i < count; i += 1) {
+            position = i === 0 ? reader.varint() : position + reader.varint();
+            list[i] = position;
+          }
+          found.set(id, list);
+        });
+      }
       if (self.delta) {
         Object.keys(self.delta.docs).forEach(function (id) {
           var pair = self.delta.docs[id].pairs[key];
@@ -508,36 +517,54 @@
     return Math.log(1 + (total - df + 0.5) / (df + 0.5));
   }
 
-  Index.prototype.expansions = function (prefix) {
-    // Whole syllables starting with the typed start, most frequent first (those in the shards holding them).
-    var list = this.manifest.syllables;
-    var first = Math.max(0, shardFor(list, prefix));
+  // Keys of one kind starting with `start`, with their article counts (from at most SCAN_SHARDS shards).
+  Index.prototype.startingWith = function (kind, start) {
+    var list = this.manifest[kind];
+    var first = Math.max(0, shardFor(list, start));
     var numbers = [];
-    for (var n = first; n < list.length && numbers.length < 3; n += 1) {
-      if (n > first && list[n][0].slice(0, prefix.length) > prefix) { break; }
+    for (var n = first; n < list.length && numbers.length < SCAN_SHARDS; n += 1) {
+      if (n > first && list[n][0].slice(0, start.length) > start) { break; }
       numbers.push(n);
     }
     var self = this;
-    return Promise.all(numbers.map(function (n) { return self.shard("syllables", n); })).then(function (shards) {
+    return Promise.all(numbers.map(function (n) { return self.shard(kind, n); })).then(function (shards) {
       var found = [];
       shards.forEach(function (shard) {
         shard.keys.forEach(function (key, i) {
-          if (key !== prefix && key.slice(0, prefix.length) === prefix) {
+          if (key !== start && key.slice(0, start.length) === start) {
             found.push({ key: key, df: new Reader(shard.bytes, shard.offsets[i]).varint() });
           }
         });
       });
-      if (self.delta) {
-        Object.keys(self.delta.docs).forEach(function (id) {
-          Object.keys(self.delta.docs[id].syllables).forEach(function (key) {
-            if (key !== prefix && key.slice(0, prefix.length) === prefix && !found.some(function (f) { return f.key === key; })) {
-              found.push({ key: key, df: 1 });
-            }
+      return found;
+    });
+  };
+
+  Index.prototype.expansions = function (prefix, previous) {
+    // Whole syllables starting with the typed start: first those that follow the syllable before it somewhere
+    // ("kinh t" -> "tế"), then the most frequent ones; each list most frequent first.
+    var self = this;
+    var after = previous ? this.startingWith("pairs", previous + " " + prefix).then(function (found) {
+      return found.map(function (f) { return { key: f.key.slice(previous.length + 1), df: f.df }; });
+    }) : Promise.resolve([]);
+    return Promise.all([after, this.startingWith("syllables", prefix)]).then(function (both) {
+      var lists = both.map(function (found, n) {
+        if (n === 1 && self.delta) {
+          Object.keys(self.delta.docs).forEach(function (id) {
+            Object.keys(self.delta.docs[id].syllables).forEach(function (key) {
+              if (key !== prefix && key.slice(0, prefix.length) === prefix && !found.some(function (f) { return f.key === key; })) {
+                found.push({ key: key, df: 1 });
+              }
+            });
           });
-        });
-      }
-      found.sort(function (a, b) { return b.df - a.df || (a.key < b.key ? -1 : 1); });
-      return found.slice(0, EXPANSIONS);
+        }
+        return found.sort(function (a, b) { return b.df - a.df || (a.key < b.key ? -1 : 1); });
+      });
+      var keys = [];
+      lists[0].slice(0, EXPANSIONS).concat(lists[1]).forEach(function (f) {
+        if (keys.length < 2 * EXPANSIONS && keys.indexOf(f.key) < 0 && f.key.indexOf(" ") < 0) { keys.push(f.key); }
+      });
+      return keys.map(function (key) { return { key: key }; });
     });
   };
 
@@ -548,7 +575,8 @@
     var pairs = [];
     query.clauses.forEach(function (clause, c) {
       clause.words.forEach(function (word, i) {
-        words.push({ word: word, prefix: query.prefix && c === query.clauses.length - 1 && i === clause.words.length - 1 });
+        words.push({ word: word, phrase: clause.phrase, previous: i > 0 ? clause.words[i - 1].folded : null,
+          prefix: query.prefix && c === query.clauses.length - 1 && i === clause.words.length - 1 });
         if (i > 0) {
           pairs.push({ key: clause.words[i - 1].folded + " " + word.folded, required: clause.phrase, clause: c, at: i - 1 });
         }
@@ -556,11 +584,19 @@
     });
     var wordTerms = Promise.all(words.map(function (item) {
       var whole = self.term("syllables", item.word.folded);
-      if (!item.prefix) { return whole.then(function (term) { return { word: item.word, term: term, others: [] }; }); }
-      return Promise.all([whole, self.expansions(item.word.folded).then(function (found) {
-        return Promise.all(found.map(function (f) { return self.term("syllables", f.key); }));
-      })]).then(function (both) {
-        return { word: item.word, term: both[0], others: both[1].filter(Boolean), prefix: true };
+      if (!item.prefix) {
+        return whole.then(function (term) { return { word: item.word, term: term, others: [], phrase: item.phrase }; });
+      }
+      var found = self.expansions(item.word.folded, item.previous);
+      var others = found.then(function (keys) {
+        return Promise.all(keys.map(function (f) { return self.term("syllables", f.key); }));
+      });
+      // The completions that follow the syllable before it ("chuyển đổi s" -> "đổi số"): an adjacency step.
+      var after = !item.previous ? Promise.resolve([]) : found.then(function (keys) {
+        return Promise.all(keys.map(function (f) { return self.term("pairs", item.previous + " " + f.key); }));
+      });
+      return Promise.all([whole, others, after]).then(function (all) {
+        return { word: item.word, term: all[0], others: all[1].filter(Boolean), after: all[2].filter(Boolean), prefix: true };
       });
     }));
     var pairTerms = Promise.all(pairs.map(function (pair) {
@@ -611,6 +647,10 @@
     prepared.words.forEach(function (item) {
       if (!item.prefix) {
         if (!item.term) { empty = true; } else { and(bits, item.term.set); }
+        // Inside quotes, a syllable typed with its marks must be written so: "Đảng ủy" is not "đang ủy".
+        if (item.phrase && item.word.marked) {
+          if (!item.exact) { empty = true; } else { and(bits, item.exact); }
+        }
         return;
       }
       var union = words(total);
@@ -704,6 +744,13 @@
         terms.push({ term: item.term, weight: Math.round(1000 * idf(total, item.term.df || 1)) });
         if (item.exact) { steps.push({ set: item.exact, size: 1 }); }
         if (item.prefix) { steps.push({ set: item.term.set, size: WHOLE }); }
+      }
+      if (item.after && item.after.length) {
+        var adjacent = words(total);
+        item.after.forEach(function (pair) {
+          for (var i = 0; i < adjacent.length; i += 1) { adjacent[i] |= pair.set[i]; }
+        });
+        steps.push({ set: adjacent, size: 1 });
       }
     });
     prepared.pairs.forEach(function (pair) {

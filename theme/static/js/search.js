@@ -325,13 +325,26 @@
     var filters = activeFilters(state);
     var withCounts = countsWanted || Object.keys(filters).length > 0;
     countsWanted = withCounts;
-    var query = engine.parseQuery(state.q, how === "type");
+    var typing = how === "type";
+    var query = engine.parseQuery(state.q, typing);
     var opened;
     list.setAttribute("aria-busy", "true");  // until this search's results replace the list
     if (!list.firstChild) { setStatus(message("loading")); }
+    function run() {
+      return opened.search({ text: state.q, typing: typing, filters: filters, sort: state.sort, counts: withCounts });
+    }
     return index().then(function (found) {
       opened = found;
-      return opened.search({ text: state.q, typing: how === "type", filters: filters, sort: state.sort, counts: withCounts });
+      return run();
+    }).then(function (found) {
+      // The address is written while the reader types, so one read from it (a shared link, a reload, Back) may end
+      // with a syllable typed only in part: when nothing matches it whole, the search the reader saw is made again.
+      var fromAddress = how === "load" || how === "pop";
+      var partial = fromAddress && found.total === 0 && engine.parseQuery(state.q, true);
+      if (!partial || !partial.prefix) { return found; }
+      typing = true;
+      query = partial;
+      return run();
     }).then(function (found) {
       if (mine !== generation) { return false; }
       current = { found: found, shown: 0, state: state, query: query };
