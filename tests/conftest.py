@@ -3,11 +3,14 @@ folder on 127.0.0.1, drive Debian's Chromium."""
 
 from __future__ import annotations
 
+import json
 import os
+import struct
 import subprocess
 import sys
 import textwrap
 import threading
+import zlib
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -210,3 +213,26 @@ def registry_content(tmp_path) -> Path:
     folder = tmp_path / "content"
     write_content(folder, {})
     return folder
+
+
+def snapshot(folder) -> dict[str, bytes]:
+    """Return every file below a folder with its bytes."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(Path(folder).rglob("*")) if p.is_file()}
+
+
+def png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
+    """Return a small PNG of one colour."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    rows = b"".join(b"\x00" + bytes(rgb) * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+def run_engine(output: str | os.PathLike, requests: dict) -> dict:
+    """Ask the search engine (theme/static/js/search-engine.js), in Node, about the index of a built site
+    (tests/js/engine_cli.js says what requests and answers hold)."""
+    result = subprocess.run(["node", str(ROOT / "tests" / "js" / "engine_cli.js"), str(output)], input=json.dumps(requests),
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from conftest import INVOKE, ROOT, article, run_invoke, write_content
+from conftest import INVOKE, ROOT, article, run_invoke, snapshot, write_content
 from pelican.plugins.bulletin.check import check_content
 
 LINE = re.compile(r"^(?P<path>.+?\.(?:md|yml)):(?P<line>\d+): (?P<message>.+)$")
@@ -21,11 +21,6 @@ def run(*args):
     """Run an invoke task from the repository root; return (exit code, stdout + stderr)."""
     result = run_invoke(*args)
     return result.returncode, result.stdout + result.stderr
-
-
-def snapshot(folder):
-    """Return every file below a folder with its bytes."""
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def error_lines(output):

@@ -19,11 +19,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from conftest import ROOT, build_into
+from conftest import ROOT, build_into, png
 from pelican.plugins.bulletin import importer, limits, svg
 from pelican.plugins.bulletin.check import check_content
 from pelican.plugins.bulletin.registry import load_registry
-from test_importer_docx import png
 from test_static_files import CLEAN, HOSTILE, raw
 
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")

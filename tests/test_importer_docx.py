@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import io
 import re
-import struct
-import zlib
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from conftest import write_content
+from conftest import png, write_content
 from pelican.plugins.bulletin import importer
 from pelican.plugins.bulletin.registry import load_registry
 
@@ -20,15 +18,6 @@ ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 TITLE = "Hội thi bí thư chi bộ giỏi năm 2025"
 SLUG = "hoi-thi-bi-thu-chi-bo-gioi-nam-2025"
 CAPTION = "Các thí sinh trong phần thi xử lý tình huống"
-
-
-def png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
-    """Return a small PNG of one colour."""
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-    rows = b"".join(b"\x00" + bytes(rgb) * width for _ in range(height))
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
 
 
 IMAGE = png(24, 16, (180, 30, 30))

@@ -17,7 +17,7 @@ import pytest
 from bs4 import BeautifulSoup
 from PIL import ExifTags, Image
 
-from conftest import ROOT, article, build_into, overrides, write_content
+from conftest import ROOT, article, build_into, overrides, run_invoke, snapshot, write_content
 from pelican.plugins.bulletin import build as builder
 from pelican.plugins.bulletin import images, marks
 from pelican.plugins.bulletin.check import check_content
@@ -295,12 +295,10 @@ def test_rebuilds_are_byte_identical_and_a_warm_one_encodes_nothing(site):
 
 
 def test_bad_photos_fail_the_build_at_the_article_line_and_keep_the_site(tmp_path):
-    from test_build_errors import run, snapshot
-
     content, output = tmp_path / "content", tmp_path / "output"
     write_content(content, {"articles/2022/tot.md": article(image="images/2022/tot.jpg"), "images/2022/tot.jpg": jpeg(400, 300)})
-    code, out = run("build", "--content", str(content), "--output", str(output))
-    assert code == 0, out
+    result = run_invoke("build", "--content", str(content), "--output", str(output))
+    assert result.returncode == 0, result.stdout + result.stderr
     before = snapshot(output)
     bad = {
         "hong.jpg": b"day khong phai la anh " * 50,
@@ -323,7 +321,8 @@ def test_bad_photos_fail_the_build_at_the_article_line_and_keep_the_site(tmp_pat
         expected[stem] = (next(n for n, line in enumerate(text.split("\n"), 1) if name in line), words)
     files_["articles/2022/thieu-anh.md"] = article(title="Bài thiếu ảnh", body="Đoạn một.\n\n![Ảnh](images/2022/khong-co.jpg)\n")
     write_content(content, files_, units=None)
-    code, out = run("build", "--content", str(content), "--output", str(output))
+    result = run_invoke("build", "--content", str(content), "--output", str(output))
+    code, out = result.returncode, result.stdout + result.stderr
     assert code == 1 and "Traceback" not in out and "lỗi nội bộ" not in out, out
     assert snapshot(output) == before
     missing = [m for m in out.splitlines() if "thieu-anh.md:" in m]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, article, overrides, write_content
+from conftest import ROOT, article, overrides, run_engine, write_content
 from pelican.plugins.bulletin import marks, searchindex
 from pelican.plugins.bulletin.incremental import LiveSite
 from pelican.plugins.bulletin.serve import (
@@ -24,7 +24,6 @@ from pelican.plugins.bulletin.serve import (
     make_server,
 )
 from pelican.plugins.bulletin.settings import STATE_KEY
-from test_search_index import run_engine
 
 
 def test_relevant_changes_drop_the_temporary_files_of_a_safe_save(tmp_path):

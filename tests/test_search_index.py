@@ -14,12 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, article, build_into, write_content
+from conftest import ROOT, article, build_into, run_engine, write_content
 from pelican.plugins.bulletin import build as builder
 from pelican.plugins.bulletin import searchindex, searchtext
 
 CASES = ROOT / "tests" / "fixtures" / "search" / "normalisation.json"
-NODE_CLI = ROOT / "tests" / "js" / "engine_cli.js"
 
 
 def load_cases() -> dict:
@@ -45,14 +44,6 @@ def test_paragraphs_keep_blocks_apart_and_drop_markup():
     html = ('<h2>Kết quả</h2><p>Dòng một\ndòng <strong>hai</strong> chú thích<sup id="fnref:1">1</sup> &amp; hết</p>'
             '<script>var đ = 1;</script><!-- ghi chú --><ul><li>một</li><li>hai</li></ul><p>Tỉnh&nbsp;ủy</p>')
     assert searchtext.paragraphs(html) == ["Kết quả", "Dòng một dòng hai chú thích 1 & hết", "một", "hai", "Tỉnh ủy"]
-
-
-def run_engine(output: Path, requests: dict) -> dict:
-    """Ask search-engine.js, in Node, about the index of a built site."""
-    result = subprocess.run(["node", str(NODE_CLI), str(output)], input=json.dumps(requests), capture_output=True,
-                            text=True, timeout=120)
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
 
 
 def synthetic_site(root: Path, count: int) -> builder.Outcome:

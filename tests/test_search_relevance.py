@@ -8,10 +8,9 @@ import shutil
 
 import pytest
 
-from conftest import ROOT, write_content
+from conftest import ROOT, run_engine, write_content
 from pelican.plugins.bulletin import build as builder
 from pelican.plugins.bulletin import searchindex
-from test_search_index import run_engine
 
 FIXTURES = ROOT / "tests" / "fixtures" / "search"
 CASES = json.loads((FIXTURES / "relevance.json").read_text(encoding="utf-8"))["cases"]
