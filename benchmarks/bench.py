@@ -412,6 +412,8 @@ def wait_for_line(lines: list[str], text: str, count: int, timeout: float) -> No
 
 def compare_with_clean_build(paths: dict, preview_output: str) -> list[str]:
     """Build the edited content from scratch with the preview settings and compare it with the preview's output."""
+    from pelican.plugins.bulletin import marks, searchindex
+
     reference = preview_output + "-sach"
     shutil.rmtree(reference, ignore_errors=True)
     command = [PYTHON, os.path.join(HERE, "bench_build.py"), "--content", paths["content"], "--output", reference,
@@ -419,7 +421,11 @@ def compare_with_clean_build(paths: dict, preview_output: str) -> list[str]:
     result = measure(command, cwd=PROJECT, env=project_env())
     if result["code"]:
         fail("Bản dựng đối chiếu", result)
-    return compare_trees(reference, preview_output)
+    # The preview's search index is the full index with a delta of the saved articles on top (searchindex.update;
+    # tests/test_preview_index.py shows it answers with the saved text), and its folder's mark lists that delta: both
+    # differ from a clean build by design. Every page must be the same bytes.
+    by_design = (searchindex.BUNDLE + "/", marks.MARK)
+    return [p for p in compare_trees(reference, preview_output) if not p.split(" ", 1)[1].startswith(by_design)]
 
 
 # ---------------------------------------------------------------- one article count
