@@ -54,6 +54,13 @@ def in_project(folder: str | None, default: str) -> str:
     return folder or display_path(os.path.join(PROJECT, default))
 
 
+def run_python(c, *args) -> None:
+    """Run this project's Python with these arguments (each quoted); its failure ends the task with the same code."""
+    result = c.run(" ".join(shlex.quote(str(arg)) for arg in (sys.executable, *args)), pty=False, warn=True)
+    if result.exited:
+        raise Exit(code=result.exited)
+
+
 def run_build(content: str, output: str, production: bool = False, overrides: dict | None = None) -> builder.Outcome:
     """Build once, print the errors or the summary, and stop the task on failure."""
     outcome = builder.build(settings_file(production), content, output, overrides, finishers=FINISHERS)
@@ -300,14 +307,12 @@ def test(c, k="", quick=False):
     if lint.exited:
         print("Kiểm tra mã (ruff) chưa đạt: hãy sửa các dòng trên.", file=sys.stderr)
         raise Exit(code=lint.exited)
-    args = [sys.executable, "-m", "pytest", "-q"]
+    args = ["-m", "pytest", "-q"]
     if k:
         args += ["-k", k]
     if quick:
         args += ["-m", "not browser and not slow"]
-    result = c.run(" ".join(args), pty=False, warn=True)
-    if result.exited:
-        raise Exit(code=result.exited)
+    run_python(c, *args)
 
 
 @task(help={"folder": "thư mục ghi ảnh (mặc định docs/anh)"})
@@ -315,44 +320,32 @@ def screenshots(c, folder="docs/anh"):
     """Take the editor guide's screenshots again: the web editor's browser tests, keeping their pictures."""
     os.makedirs(folder, exist_ok=True)
     c.config.run.env = {"BULLETIN_SCREENSHOTS": os.path.abspath(folder)}
-    result = c.run(f"{shlex.quote(sys.executable)} -m pytest -q tests/test_editor.py", pty=False, warn=True)
-    if result.exited:
-        raise Exit(code=result.exited)
+    run_python(c, "-m", "pytest", "-q", "tests/test_editor.py")
 
 
 @task(name="bench-search", help={"articles": "số bài viết tổng hợp (mặc định 10000)"})
 def bench_search(c, articles=10000):
     """Benchmark search on a synthetic site: index time and memory, bytes and time to results vs Pagefind's stock UI."""
-    result = c.run(f"{sys.executable} benchmarks/search_bench.py --articles {int(articles)}", pty=False, warn=True)
-    if result.exited:
-        raise Exit(code=result.exited)
+    run_python(c, "benchmarks/search_bench.py", "--articles", int(articles))
 
 
 @task(name="bench-preview", help={"runs": "số lần sửa bài để đo (mặc định 5)", "content": "thư mục nội dung (được chép ra thư mục tạm)"})
 def bench_preview(c, runs=5, content=None):
     """Measure save-to-refreshed-page in the live preview (Chromium); print the figures and write JSON."""
-    result = c.run(f"{shlex.quote(sys.executable)} benchmarks/preview_latency.py --runs {int(runs)} --content {shlex.quote(content)}",
-                   pty=False, warn=True)
-    if result.exited:
-        raise Exit(code=result.exited)
+    run_python(c, "benchmarks/preview_latency.py", "--runs", int(runs), *(["--content", content] if content else []))
 
 
 @task(name="bench-edition", help={"month_articles": "số bài của tháng đo, mỗi bài hai ảnh (mặc định 30)",
                                   "articles": "số bài của trang tổng hợp dựng bản công khai có và không có bản in (0: bỏ qua)"})
 def bench_edition(c, month_articles=30, articles=1000):
     """Benchmark the printed edition: a month with WeasyPrint vs Chromium, and every edition in a cold public build."""
-    result = c.run(f"{shlex.quote(sys.executable)} benchmarks/bench_edition.py --month-articles {int(month_articles)} "
-                   f"--articles {int(articles)}", pty=False, warn=True)
-    if result.exited:
-        raise Exit(code=result.exited)
+    run_python(c, "benchmarks/bench_edition.py", "--month-articles", int(month_articles), "--articles", int(articles))
 
 
 @task(name="bench-images", help={"photos": "số ảnh điện thoại trong bản tin tổng hợp (mặc định 200)"})
 def bench_images(c, photos=200):
     """Benchmark photos: cold and warm build, memory, bytes, what a phone downloads (Chromium), AVIF vs WebP; write JSON."""
-    result = c.run(f"{shlex.quote(sys.executable)} benchmarks/images_bench.py --photos {int(photos)}", pty=False, warn=True)
-    if result.exited:
-        raise Exit(code=result.exited)
+    run_python(c, "benchmarks/images_bench.py", "--photos", int(photos))
 
 
 @task(help={"articles": "số bài viết, cách nhau bằng dấu phẩy (mặc định 10000)", "runs": "số lần đo mỗi loại, lấy trung vị",
@@ -360,7 +353,4 @@ def bench_images(c, photos=200):
 def bench(c, articles="10000", runs=3, preview_runs=3):
     """Benchmark the build against plain Pelican (with and without search, preview edit, memory); write JSON, PNG."""
     counts = ",".join(str(int(n)) for n in str(articles).split(","))
-    result = c.run(f"{shlex.quote(sys.executable)} benchmarks/bench.py --articles {counts} --runs {int(runs)} "
-                   f"--preview-runs {int(preview_runs)}", pty=False, warn=True)
-    if result.exited:
-        raise Exit(code=result.exited)
+    run_python(c, "benchmarks/bench.py", "--articles", counts, "--runs", int(runs), "--preview-runs", int(preview_runs))

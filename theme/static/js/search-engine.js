@@ -560,11 +560,17 @@
         }
         return found.sort(function (a, b) { return b.df - a.df || (a.key < b.key ? -1 : 1); });
       });
-      var keys = [];
-      lists[0].slice(0, EXPANSIONS).concat(lists[1]).forEach(function (f) {
-        if (keys.length < 2 * EXPANSIONS && keys.indexOf(f.key) < 0 && f.key.indexOf(" ") < 0) { keys.push(f.key); }
+      // { key, after }: after when the syllable before it is followed by this one somewhere (its pair exists).
+      var found = [];
+      lists[0].slice(0, EXPANSIONS).forEach(function (f) {
+        if (f.key.indexOf(" ") < 0) { found.push({ key: f.key, after: true }); }
       });
-      return keys.map(function (key) { return { key: key }; });
+      lists[1].forEach(function (f) {
+        if (found.length < 2 * EXPANSIONS && !found.some(function (g) { return g.key === f.key; })) {
+          found.push({ key: f.key, after: false });
+        }
+      });
+      return found;
     });
   };
 
@@ -591,9 +597,12 @@
       var others = found.then(function (keys) {
         return Promise.all(keys.map(function (f) { return self.term("syllables", f.key); }));
       });
-      // The completions that follow the syllable before it ("chuyển đổi s" -> "đổi số"): an adjacency step.
-      var after = !item.previous ? Promise.resolve([]) : found.then(function (keys) {
-        return Promise.all(keys.map(function (f) { return self.term("pairs", item.previous + " " + f.key); }));
+      // The completions that follow the syllable before it ("chuyển đổi s" -> "đổi số"): an adjacency step. Only
+      // pairs known to exist are read (their shards were read to find them).
+      var after = found.then(function (keys) {
+        return Promise.all(keys.filter(function (f) { return f.after; }).map(function (f) {
+          return self.term("pairs", item.previous + " " + f.key);
+        }));
       });
       return Promise.all([whole, others, after]).then(function (all) {
         return { word: item.word, term: all[0], others: all[1].filter(Boolean), after: all[2].filter(Boolean), prefix: true };

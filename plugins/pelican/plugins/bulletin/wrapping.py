@@ -55,7 +55,6 @@ def headline(text: str) -> Markup:
     return _render(_keep_ranges(_group_words(text.split(" "))))
 
 
-@functools.lru_cache(maxsize=1 << 16, typed=True)
 def keep_ranges(text: str) -> Markup:
     """Return running text as HTML where each year range (2025–2030) stays on one line."""
     return _render(_keep_ranges([[token] for token in text.split(" ")]))
