@@ -356,27 +356,18 @@ def make(editions: list[Edition], settings: dict, workers: int = 1) -> dict[Edit
     keys = {edition: cache_key(document, theme) for edition, document in documents.items()}
     jobs = {keys[e]: (keys[e], documents[e], folder, len(e.articles)) for e in editions if cached(folder, keys[e]) is None}
     ordered = sorted(jobs.values(), key=lambda job: -len(job[1]))  # the longest first: the cores finish together
-    if len(ordered) > 1 and workers > 1:
-        warm_up()
-    run_all(_lay_out_into, ordered, workers)
+    # Spawned, not forked: Pango starts a thread of its own to load fontconfig, and a process forked while that
+    # thread holds a lock waits for ever on its first font (seen in the test suite, where earlier builds ran Pango).
+    run_all(_lay_out_into, ordered, workers, "spawn")
     laid = {edition: cached(folder, keys[edition]) for edition in editions}
     prune(folder, set(keys.values()), documents.values())
     return laid
 
 
-def warm_up() -> None:
-    """Load WeasyPrint and the print fonts (a line in each face, through to a PDF) before the workers are forked, so
-    each starts with them loaded instead of paying that in every process."""
-    from weasyprint import HTML
-
-    faces = "".join(f'<p style="font-family: \'{family}\'">Bản tin <b>Bản tin</b> <i>Bản tin</i></p>' for family in FONT_FAMILIES)
-    HTML(string=f'<html lang="vi"><body>{faces}</body></html>').write_pdf()
-
-
-def run_all(task, jobs: list, workers: int) -> None:
-    """Run task(job) for every job, on up to `workers` forked processes when there is more than one job."""
+def run_all(task, jobs: list, workers: int, start: str = "fork") -> None:
+    """Run task(job) for every job, on up to `workers` processes (started by `start`) when there is more than one."""
     if len(jobs) > 1 and workers > 1:
-        with multiprocessing.get_context("fork").Pool(min(workers, len(jobs))) as pool:
+        with multiprocessing.get_context(start).Pool(min(workers, len(jobs))) as pool:
             list(pool.imap_unordered(task, jobs))
     else:
         for job in jobs:
