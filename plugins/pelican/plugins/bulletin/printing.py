@@ -1,20 +1,21 @@
-"""The printed edition: each edition (editions.py) laid out as an A4 PDF by WeasyPrint from the same articles as the site.
+"""The printed edition: each edition (editions.py) laid out as an A4 PDF by our typesetter (typeset.py) from the
+same articles as the site.
 
-- print_document(): the edition as one HTML document (theme/print/edition.html and edition.css): a cover with the
-  masthead and the lead photo, the table of contents (page numbers by CSS target-counter), the articles, the legal
-  information of the footer at the end; pictures prepared for print (printphotos.py) into the print cache;
-- lay_out(): WeasyPrint renders it (only files of the print cache can be read: no request to another host) and says
-  on which page each article starts;
+- print_document(): the edition as plain data: masthead, cover story, each article's fields and body (HTML ready for
+  print: print_body), the legal information; pictures prepared for print (printphotos.py) into the print cache, and
+  each picture's size;
+- lay_out(): typeset.py lays it out and writes the PDF, and says on which page each article starts;
 - make(): lays out, on every core, the editions whose document changed (the cache key is a hash of the document,
-  which names each picture by the hash of its source, and of the layout code, template, style, fonts and versions)
-  and copies each PDF into the output.
+  which names each picture by the hash of its source, and of the layout code, the fonts and the versions) and
+  copies each PDF into the output.
 
-Deterministic: no creation date, a PDF identifier from the content, fonts subset the same way, so two builds of one
+Deterministic: no creation date, a PDF identifier from the content, fonts cut the same way, so two builds of one
 commit give the same bytes.
 """
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import ctypes
 import functools
@@ -32,33 +33,25 @@ from dataclasses import dataclass
 from importlib import metadata
 from urllib.parse import unquote
 
-from bs4 import BeautifulSoup, NavigableString
-from jinja2 import Environment, FileSystemLoader, select_autoescape
-from markupsafe import Markup
-
-from . import printphotos
+from . import pdfdoc, printphotos, typeset
+from .dates import format_date, format_short_date
 from .editions import Edition
-from .filters import FILTERS
 from .images import HASH_LENGTH as VARIANT_KEY_LENGTH
 from .printphotos import PrintSize
 from .settings import STATE_KEY
 from .urls import IMAGES, Links
-from .wrapping import keep_ranges
+from .wrapping import headline
 
 # Printed widths, in millimetres: A4 (210 mm) less 18 mm margins is a 174 mm text block; the body runs in two
-# columns 6 mm apart (84 mm each). The template writes these numbers into the page's style, after edition.css.
-PAGE = {"width": 210, "margin": 18, "gap": 6}
-TEXT_WIDTH = PAGE["width"] - 2 * PAGE["margin"]
-COLUMN_WIDTH = (TEXT_WIDTH - PAGE["gap"]) / 2
+# columns 6 mm apart (84 mm each), as typeset.py lays them out.
+TEXT_WIDTH = round(typeset.TEXT_WIDTH / typeset.MM, 3)
+COLUMN_WIDTH = round(typeset.COLUMN / typeset.MM, 3)
 SIZES = {
     "cover": PrintSize(TEXT_WIDTH, (3, 2)),  # the lead photo on the cover, 3:2, across the page
     "column": PrintSize(COLUMN_WIDTH),  # an article's own photo (at the top of its first column) and those in its body
 }
-FONT_FAMILIES = ("Charis SIL",)  # Debian's fonts-sil-charis: full Vietnamese coverage, stacked marks done right
-CACHE_FOLDER = "ban-in"  # under BULLETIN_CACHE: images/ (prepared pictures) and <key>.pdf + <key>.json
-CODE_FILES = ("printing.py", "printphotos.py", "editions.py", "wrapping.py", "svg.py")
-THEME_FILES = ("edition.html", "edition.css")
-PRINT_THEME = "print"  # theme/print/: not published (Pelican copies theme/static only)
+CACHE_FOLDER = "ban-in"  # under BULLETIN_CACHE: images/ (prepared pictures), fonts/ (cuts) and <key>.pdf + <key>.json
+CODE_FILES = ("printing.py", "printphotos.py", "editions.py", "wrapping.py", "svg.py", "typeset.py", "pdfdoc.py")
 ANCHOR = "bai-{}"
 STALE_SECONDS = 30 * 86400  # a cached edition or picture no build used for this long is removed
 SCRATCH_KEY = "_BULLETIN_PRINT_SCRATCH"  # the settings key of a build's scratch print folder (cache off)
@@ -76,20 +69,6 @@ class Laid:
 
 # ---------------------------------------------------------------- the document
 
-def theme_folder(settings: dict) -> str:
-    """Return theme/print/ of the build's theme."""
-    return os.path.join(settings["THEME"], PRINT_THEME)
-
-
-@functools.cache
-def environment(folder: str) -> Environment:
-    """Return the Jinja environment of the print template (the site's filters)."""
-    env = Environment(loader=FileSystemLoader(folder), autoescape=select_autoescape(default=True), trim_blocks=True,
-                      lstrip_blocks=True)
-    env.filters.update(FILTERS)
-    return env
-
-
 class Pictures:
     """The print cache's pictures folder, as documents ask for pictures; remembers what this build prepared and the
     print body of each article (an article is in several editions: its unit's, its parent's…)."""
@@ -97,7 +76,7 @@ class Pictures:
     def __init__(self, folder: str, settings: dict):
         self.folder = folder
         self.names: dict[tuple[str, PrintSize], str] = {}
-        self.bodies: dict[int, Markup] = {}
+        self.bodies: dict[int, str] = {}
         self.originals = photo_originals(settings)
 
     def prepare(self, source: str, size: PrintSize) -> str:
@@ -105,6 +84,89 @@ class Pictures:
         if (source, size) not in self.names:
             self.names[(source, size)] = printphotos.prepare_into(self.folder, source, size)
         return self.names[(source, size)]
+
+    @functools.cache  # noqa: B019 (one Pictures per build)
+    def size(self, name: str) -> list:
+        """Return how the typesetter draws a prepared picture: ["photo", width, height] in pixels, or ["vector",
+        width, height] in points for an SVG (drawn from the PDF made of it beside it, vector_pdf())."""
+        path = os.path.join(self.folder, name)
+        if name.endswith(".svg"):
+            with open(path, "rb") as handle:
+                return ["vector", *svg_size(handle.read())]
+        from PIL import Image
+
+        with Image.open(path) as opened:
+            return ["photo", opened.width, opened.height]
+
+
+def draw_vectors(paths: list[str]):
+    """Start writing the PDF of each SVG beside it, all in one process of their own (WeasyPrint's Pango starts a
+    fontconfig thread, and a process forked later, the layout workers, while that thread held a lock would wait for
+    ever); return a function that waits until they are written."""
+    if not paths:
+        return lambda: None
+    pool = multiprocessing.get_context("spawn").Pool(1)
+    pending = pool.apply_async(_vectors_into, (paths,))
+
+    def wait() -> None:
+        try:
+            pending.get()
+        finally:
+            pool.close()
+            pool.join()
+
+    return wait
+
+
+def _vectors_into(paths: list[str]) -> None:
+    """Write the PDF of each SVG beside it (a worker's task)."""
+    for path in paths:
+        with open(path, "rb") as handle:
+            write_atomic(path + ".pdf", vector_pdf(handle.read()))
+
+
+def svg_size(svg: bytes) -> tuple[float, float]:
+    """Return the size an SVG is drawn at, in points, from its width and height (else its view box)."""
+    root = re.search(rb"<svg\b[^>]*>", svg)
+    attributes = dict(re.findall(rb'\s([\w:-]+)="([^"]*)"', root[0])) if root else {}
+    view = [float(v) for v in re.split(rb"[\s,]+", attributes.get(b"viewBox", b"").strip()) if v][-2:] or [600, 400]
+    width, height = (_length(attributes.get(key), view[index]) for key, index in ((b"width", 0), (b"height", 1)))
+    return round(width, 3), round(height, 3)
+
+
+def vector_pdf(svg: bytes) -> bytes:
+    """Return a one-page PDF (its objects uncompressed, for pdfdoc.import_page) of an SVG at its own size, drawn by
+    WeasyPrint: the illustration stays vectors and its text stays text."""
+    from weasyprint import HTML
+
+    width, height = svg_size(svg)
+    encoded = base64.b64encode(svg).decode("ascii")
+    document = (f'<style>@page {{ size: {width:.3f}pt {height:.3f}pt; margin: 0 }} body {{ margin: 0 }} '
+                f'img {{ display: block; width: {width:.3f}pt; height: {height:.3f}pt }}</style>'
+                f'<img src="data:image/svg+xml;base64,{encoded}" alt="">')
+    return HTML(string=document, url_fetcher=_no_fetcher()).write_pdf(uncompressed_pdf=True)
+
+
+def _length(value: bytes | None, fallback: float) -> float:
+    """Return an SVG length in points (px, pt, mm, cm, in; a percentage or nothing: the view box's size)."""
+    found = re.fullmatch(rb"\s*([\d.]+)\s*(px|pt|mm|cm|in)?\s*", value or b"")
+    if not found:
+        return fallback * 0.75
+    scale = {b"pt": 1, b"mm": 72 / 25.4, b"cm": 72 / 2.54, b"in": 72}.get(found[2], 0.75)
+    return float(found[1]) * scale or fallback * 0.75
+
+
+def _no_fetcher():
+    """Return a WeasyPrint URL fetcher that reads nothing (the SVG comes inline): no file, no request to another host."""
+    from weasyprint import URLFetcher
+
+    class NoFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            raise ValueError(f"không đọc tài nguyên ngoài khi vẽ hình SVG: {url}")
+
+    return NoFetcher()
 
 
 def _prepare_one(job: tuple[str, str, PrintSize]) -> str:
@@ -155,40 +217,64 @@ _IMG_SRC = re.compile(r'<img\b[^>]*?\ssrc="([^"]*)"')
 _VARIANT_KEY = re.compile(rf"\.([0-9a-f]{{{VARIANT_KEY_LENGTH}}})\.[a-z]+$")  # images.published_name: …-672.<key>.jpg
 
 
-def print_document(edition: Edition, settings: dict, images: Pictures) -> str:
-    """Return an edition as one HTML document for WeasyPrint, its pictures prepared into `images`."""
-    folder = theme_folder(settings)
-    with open(os.path.join(folder, "edition.css"), encoding="utf-8") as handle:
-        css = handle.read()
+def print_document(edition: Edition, settings: dict, images: Pictures) -> dict:
+    """Return an edition as the typesetter reads it (plain data, the same for the same edition), its pictures
+    prepared into `images`."""
     lead = edition.lead
-    articles = [print_article(a, i, settings, images) for i, a in enumerate(edition.articles, 1)]
+    articles = [print_article(a, settings, images) for a in edition.articles]
     cover = None
     if lead is not None:
-        cover = {"src": picture(lead.image.path, settings, images, SIZES["cover"]), "caption": lead.image.caption,
-                 "anchor": ANCHOR.format(edition.articles.index(lead) + 1), "title": lead.title}
-    widths = {name: f"{size.width_mm:g}mm" for name, size in SIZES.items()}
-    return environment(folder).get_template("edition.html").render(
-        edition=edition, articles=articles, cover=cover, css=Markup(css), widths=widths, page=PAGE,
-        fonts=FONT_FAMILIES, siteurl=settings.get("SITEURL", ""), edition_url=Links.edition(edition),
-        legal={key: settings.get(key) or "" for key in ("BULLETIN_AGENCY", "BULLETIN_RESPONSIBLE", "BULLETIN_LICENSE",
-                                                       "BULLETIN_ADDRESS", "BULLETIN_PHONE", "BULLETIN_EMAIL")},
-    )
+        cover = {"src": picture(lead.image.path, settings, images, SIZES["cover"]),
+                 "caption": lead.image.caption or "",
+                 "anchor": ANCHOR.format(edition.articles.index(lead) + 1), "title": str(headline(lead.title))}
+    siteurl = settings.get("SITEURL", "")
+    legal = {key: settings.get(key) or "" for key in ("BULLETIN_AGENCY", "BULLETIN_RESPONSIBLE", "BULLETIN_LICENSE",
+                                                      "BULLETIN_ADDRESS", "BULLETIN_PHONE", "BULLETIN_EMAIL")}
+    facts = [(label, legal[key]) for label, key in LEGAL_LABELS if legal[key]]
+    if siteurl:
+        facts.append(("Bản tin điện tử", f"{siteurl}/{Links.edition(edition)}"))
+    document = {
+        "unit": edition.name, "number": edition.number, "month": f"Tháng {edition.month} năm {edition.year}",
+        "agency": legal["BULLETIN_AGENCY"], "siteurl": siteurl, "cover": cover, "articles": articles,
+        "legal": facts,
+        "meta": {"title": f"Bản tin {edition.name} số {edition.number}", "author": legal["BULLETIN_AGENCY"] or edition.name,
+                 "subject": f"Bản tin in {edition.name}, {edition.period.lower()}: {len(articles)} bài.",
+                 "keywords": f"bản tin, {edition.name}, {edition.number}"},
+    }
+    document["pictures"] = {name: images.size(name) for name in pictures_of(document)}
+    return document
 
 
-def print_article(article, number: int, settings: dict, images: Pictures) -> dict:
-    """Return what the template prints of one article: its fields and its body ready for print."""
+LEGAL_LABELS = (("Cơ quan chủ quản", "BULLETIN_AGENCY"), ("Chịu trách nhiệm nội dung", "BULLETIN_RESPONSIBLE"),
+                ("Giấy phép", "BULLETIN_LICENSE"), ("Địa chỉ", "BULLETIN_ADDRESS"), ("Điện thoại", "BULLETIN_PHONE"),
+                ("Thư điện tử", "BULLETIN_EMAIL"))
+
+
+def print_article(article, settings: dict, images: Pictures) -> dict:
+    """Return what the edition prints of one article: its fields and its body ready for print."""
     image = None
     if article.image:
-        image = {"src": picture(article.image.path, settings, images, SIZES["column"]), "caption": article.image.caption}
-    siteurl = settings.get("SITEURL", "")
+        image = {"src": picture(article.image.path, settings, images, SIZES["column"]),
+                 "caption": article.image.caption or ""}
     if id(article) not in images.bodies:
-        images.bodies[id(article)] = print_body(article.content, settings, images, article.slug)
+        images.bodies[id(article)] = print_body(article.content, settings, images)
+    units = ", ".join(unit.name for unit in article.units)
     return {
-        "anchor": ANCHOR.format(number), "title": article.title, "date": article.date, "units": article.units,
-        "terms": article.terms, "standfirst": article.standfirst, "image": image,
-        "body": images.bodies[id(article)], "byline": article.byline,
-        "byline_title": article.byline_title, "url": f"{siteurl}/{article.url}" if siteurl else "",
+        "title": str(headline(article.title)), "kicker": f"{units} · {format_date(article.date)}",
+        "toc_unit": f"{units} · {format_short_date(article.date)}",
+        "standfirst": article.standfirst or "", "image": image,
+        "body": str(images.bodies[id(article)]), "byline": article.byline or "", "byline_title": article.byline_title or "",
     }
+
+
+def pictures_of(document: dict) -> list[str]:
+    """Return the file names of every picture a document prints, in order."""
+    found = [document["cover"]["src"]] if document.get("cover") else []
+    for article in document["articles"]:
+        if article["image"]:
+            found.append(article["image"]["src"])
+        found += _PICTURE.findall(article["body"])
+    return list(dict.fromkeys(found))
 
 
 def picture(path: str, settings: dict, images: Pictures, size: PrintSize) -> str:
@@ -196,133 +282,116 @@ def picture(path: str, settings: dict, images: Pictures, size: PrintSize) -> str
     return images.prepare(os.path.join(settings["PATH"], path), size)
 
 
-def print_body(fragment: str, settings: dict, images: Pictures, anchor: str = "") -> Markup:
-    """Return an article body for print: pictures from the originals, one column wide; year ranges kept whole; its
-    ids (footnotes) prefixed with `anchor` (the article's slug), since every article of the issue is in one document."""
-    soup = BeautifulSoup(fragment, "html.parser")
-    for element in soup.find_all(id=True):
-        element["id"] = f"{anchor}-{element['id']}"
-    for link in soup.find_all("a", href=re.compile(r"^#.")):
-        link["href"] = f"#{anchor}-{link['href'][1:]}"
-    for picture_element in soup.find_all("picture"):
-        picture_element.unwrap()
-    for source in soup.find_all("source"):
-        source.decompose()
-    for img in soup.find_all("img"):
-        full = body_source(img.get("src", ""), settings, images.originals)
-        if not full:
-            img.decompose()  # the build reports such an image; nothing to print
-            continue
-        img["src"] = images.prepare(full, SIZES["column"])
-        for name in ("loading", "decoding", "srcset", "sizes", "width", "height"):
-            img.attrs.pop(name, None)
-    for text in list(soup.find_all(string=_YEAR_RANGE)):
-        if isinstance(text, NavigableString) and text.parent.name not in ("script", "style"):
-            text.replace_with(BeautifulSoup(str(keep_ranges(str(text))), "html.parser"))
-    return Markup(str(soup))
+def print_body(fragment: str, settings: dict, images: Pictures) -> str:
+    """Return an article body for print: each picture swapped for the one prepared from its original, a column wide
+    (the typesetter reads nothing else of the tag), any other picture dropped (the build reports it)."""
+
+    def swap(tag: re.Match) -> str:
+        src = _SRC.search(tag[0])
+        full = body_source(html.unescape(src[1]), settings, images.originals) if src else None
+        return f'<img src="{images.prepare(full, SIZES["column"])}">' if full else ""
+
+    return _IMG_TAG.sub(swap, _SOURCE_TAG.sub("", fragment))
 
 
-_YEAR_RANGE = re.compile(r"\d{4}\s?[–—-]\s?\d{4}")
+_IMG_TAG = re.compile(r"<img\b[^>]*>")
+_SOURCE_TAG = re.compile(r"<source\b[^>]*>")
+_SRC = re.compile(r'\ssrc="([^"]*)"')
 
 
 # ---------------------------------------------------------------- layout
 
+# The fonts of typeset.FONTS, found by fontconfig: (style, family, fontconfig's style name).
+FONT_STYLES = {
+    "serif": ("Charis SIL", "Regular"), "serif-bold": ("Charis SIL", "Bold"), "serif-italic": ("Charis SIL", "Italic"),
+    "serif-bold-italic": ("Charis SIL", "Bold Italic"), "mono": ("DejaVu Sans Mono", "Book"),
+    "mono-bold": ("DejaVu Sans Mono", "Bold"), "sans": ("DejaVu Sans", "Book"), "sans-bold": ("DejaVu Sans", "Bold"),
+}
+
+
 @functools.cache
-def layout_version(theme: str) -> str:
-    """Return a hash of what decides an edition's bytes besides its document: code, template, style, the fonts and
-    the versions of WeasyPrint, Pango and Pillow."""
+def font_files() -> dict[str, str]:
+    """Return the file of each style of FONT_STYLES that fontconfig has (Debian's fonts-sil-charis, fonts-dejavu-core)."""
+    try:
+        listing = subprocess.run(["fc-list", "--format", "%{family}\t%{style}\t%{file}\n"], capture_output=True,
+                                 text=True, check=False).stdout
+    except OSError:
+        return {}
+    found: dict[tuple[str, str], str] = {}
+    for row in sorted(listing.splitlines()):
+        families, styles, path = (row.split("\t") + ["", "", ""])[:3]
+        for family in families.split(","):
+            for style in styles.split(","):
+                found.setdefault((family, style), path)
+    return {key: found[wanted] for key, wanted in FONT_STYLES.items() if wanted in found}
+
+
+def missing_fonts() -> list[str]:
+    """Return the print fonts fontconfig does not have (family and style)."""
+    have = font_files()
+    return sorted({f"{family} {style}" for key, (family, style) in FONT_STYLES.items() if key not in have})
+
+
+def fonts_spec() -> tuple:
+    """Return typeset.FONTS with each style's file: (style, path, name in the PDF, italic, bold)."""
+    files = font_files()
+    return tuple((style, files[style], name, italic, bold) for style, name, italic, bold in typeset.FONTS)
+
+
+@functools.cache
+def layout_version() -> str:
+    """Return a hash of what decides an edition's bytes besides its document: the layout code, the fonts and the
+    versions of fontTools, Pillow and WeasyPrint (which draws SVG illustrations)."""
     digest = hashlib.sha256()
     here = os.path.dirname(os.path.abspath(__file__))
-    for path in [os.path.join(here, n) for n in CODE_FILES] + [os.path.join(theme, n) for n in THEME_FILES]:
+    for path in [os.path.join(here, n) for n in CODE_FILES]:
         with open(path, "rb") as handle:
             digest.update(handle.read())
-    for package in ("weasyprint", "pydyf", "fonttools", "pillow"):
+    for package in ("weasyprint", "fonttools", "pillow"):
         digest.update(f"{package}={metadata.version(package)};".encode())
     digest.update(f"pango={pango_version()};".encode())
-    for path in font_files():
+    for style, path in sorted(font_files().items()):
         stat = os.stat(path)
-        digest.update(f"{path}:{stat.st_size}:{int(stat.st_mtime)};".encode())
+        digest.update(f"{style}:{os.path.basename(path)}:{stat.st_size}:{int(stat.st_mtime)};".encode())
     return digest.hexdigest()
 
 
 def pango_version() -> int:
-    """Return the version of the Pango library WeasyPrint lays text out with (0 when it cannot be loaded)."""
+    """Return the version of the Pango library WeasyPrint draws SVG text with (0 when it cannot be loaded)."""
     try:
         return ctypes.CDLL("libpango-1.0.so.0").pango_version()
     except OSError:
         return 0
 
 
-@functools.cache
-def font_files() -> tuple[str, ...]:
-    """Return the font files fontconfig uses for the print families (empty when fc-list is missing)."""
-    files = set()
-    for family in FONT_FAMILIES:
-        try:
-            found = subprocess.run(["fc-list", family, "file"], capture_output=True, text=True, check=False).stdout
-        except OSError:
-            return ()
-        files |= {line.strip().rstrip(":") for line in found.splitlines() if line.strip()}
-    return tuple(sorted(files))
-
-
-def missing_fonts() -> list[str]:
-    """Return the print families fontconfig does not have (an edition would fall back to another font)."""
-    have = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True, check=False).stdout
-    return [family for family in FONT_FAMILIES if family not in have]
-
-
-def cache_key(document: str, theme: str) -> str:
+def cache_key(document: dict) -> str:
     """Return the key of an edition in the cache: its document and the layout's version."""
-    return hashlib.sha256(layout_version(theme).encode() + document.encode("utf-8")).hexdigest()
+    text = json.dumps(document, ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(layout_version().encode() + text.encode("utf-8")).hexdigest()
 
 
-# The address the document gives its pictures: the same wherever the cache is, since WeasyPrint names each picture
-# in the PDF after its address (a real path would make the bytes depend on the folder the site is built in).
-PICTURES_URL = "file:///ban-in/"
-MIME = {".jpg": "image/jpeg", ".png": "image/png", ".svg": "image/svg+xml"}
-_PICTURE = re.compile(r'src="(?:' + re.escape(PICTURES_URL) + r')?([0-9a-f]{24}\.(?:jpg|png|svg))"')  # in a document
+_PICTURE = re.compile(r'src="([0-9a-f]{24}\.(?:jpg|png|svg))"')  # a prepared picture in a body
+_BODIES: dict = {}  # article bodies' boxes, kept by a layout process between editions
 
 
-def _fetcher(images: str):
-    """Return a WeasyPrint URL fetcher that reads the pictures of `images` (at PICTURES_URL) and nothing else: no
-    network, no other file."""
-    from weasyprint import URLFetcher
-    from weasyprint.urls import URLFetcherResponse
-
-    class PrintFetcher(URLFetcher):
-        def fetch(self, url, headers=None):
-            name = unquote(url.removeprefix(PICTURES_URL)) if url.startswith(PICTURES_URL) else ""
-            extension = os.path.splitext(name)[1]
-            if "/" in name or extension not in MIME or not os.path.isfile(os.path.join(images, name)):
-                raise ValueError(f"không đọc tệp ngoài thư mục ảnh in: {url}")
-            with open(os.path.join(images, name), "rb") as handle:
-                return URLFetcherResponse(url, handle.read(), {"Content-Type": MIME[extension]})
-
-    return PrintFetcher()
+def lay_out(document: dict, folder: str) -> tuple[bytes, int, tuple[int, ...]]:
+    """Lay out an edition; return its PDF bytes, page count and the page each article starts on. `folder`: the
+    prepared pictures; the fonts' cuts are kept beside it."""
+    return typeset.render(document, fonts(os.path.join(os.path.dirname(folder), "fonts")), folder, _BODIES)
 
 
-def lay_out(document: str, images: str, anchors: int) -> tuple[bytes, int, tuple[int, ...]]:
-    """Render a document to PDF bytes; return them, the page count and the page each of `anchors` articles starts on."""
-    from weasyprint import HTML
-
-    rendered = HTML(string=document, base_url=PICTURES_URL, url_fetcher=_fetcher(images)).render()
-    found: dict[str, int] = {}
-    for number, page in enumerate(rendered.pages, 1):
-        for anchor in page.anchors:
-            found.setdefault(anchor, number)
-    starts = tuple(found.get(ANCHOR.format(i), 0) for i in range(1, anchors + 1))
-    pdf = rendered.write_pdf(pdf_identifier=True)  # the identifier is a hash of the file's objects
-    return pdf, len(rendered.pages), starts
+@functools.cache
+def fonts(folder: str) -> typeset.Fonts:
+    """Return the print fonts, loaded once per process; their cuts are kept in `folder`."""
+    return typeset.Fonts(pdfdoc.faces(fonts_spec(), folder))
 
 
-def _lay_out_into(job: tuple[str, str, str, int]) -> tuple[str, int, tuple[int, ...]]:
-    """Lay out one edition into the cache folder (a worker's task); return its key, pages and starts."""
-    key, document, folder, anchors = job
-    pdf, pages, starts = lay_out(document, os.path.join(folder, "images"), anchors)
-    write_atomic(os.path.join(folder, key + ".pdf"), pdf)
-    write_atomic(os.path.join(folder, key + ".json"), json.dumps({"pages": pages, "starts": starts}).encode())
-    return key, pages, starts
+def _lay_out_group(jobs: list[tuple[str, dict, str]]) -> None:
+    """Lay out editions into the cache folder, each as <key>.pdf and <key>.json (a worker's task)."""
+    for key, document, folder in jobs:
+        pdf, pages, starts = lay_out(document, os.path.join(folder, "images"))
+        write_atomic(os.path.join(folder, key + ".pdf"), pdf)
+        write_atomic(os.path.join(folder, key + ".json"), json.dumps({"pages": pages, "starts": starts}).encode())
 
 
 def write_atomic(path: str, data: bytes) -> None:
@@ -349,37 +418,44 @@ def make(editions: list[Edition], settings: dict, workers: int = 1) -> dict[Edit
     edition's Laid."""
     folder = cache_folder(settings)
     images = os.path.join(folder, "images")
-    theme = theme_folder(settings)
     pictures = Pictures(images, settings)
-    run_all(_prepare_one, [(images, source, size) for source, size in wanted_pictures(editions, settings, pictures)], workers)
+    wanted = wanted_pictures(editions, settings, pictures)
+    pictures.names.update(zip(wanted, run_all(_prepare_one, [(images, source, size) for source, size in wanted], workers), strict=True))
+    vectors = draw_vectors([os.path.join(images, name) for name in sorted(set(pictures.names.values()))
+                            if name.endswith(".svg") and not os.path.isfile(os.path.join(images, name + ".pdf"))])
     documents = {edition: print_document(edition, settings, pictures) for edition in editions}
-    keys = {edition: cache_key(document, theme) for edition, document in documents.items()}
-    jobs = {keys[e]: (keys[e], documents[e], folder, len(e.articles)) for e in editions if cached(folder, keys[e]) is None}
-    ordered = sorted(jobs.values(), key=lambda job: -len(job[1]))  # the longest first: the cores finish together
-    # Spawned, not forked: Pango starts a thread of its own to load fontconfig, and a process forked while that
-    # thread holds a lock waits for ever on its first font (seen in the test suite, where earlier builds ran Pango).
-    run_all(_lay_out_into, ordered, workers, "spawn")
+    keys = {edition: cache_key(document) for edition, document in documents.items()}
+    months: dict[tuple[int, int], dict[str, tuple]] = {}
+    for edition in editions:
+        if cached(folder, keys[edition]) is None:
+            months.setdefault((edition.year, edition.month), {})[keys[edition]] = (keys[edition], documents[edition], folder)
+    # A month's editions go to one worker (they share articles, whose boxes it keeps), the biggest months first so
+    # the cores finish together. Forked: this process never loads WeasyPrint (see Pictures.size).
+    groups = sorted((list(jobs.values()) for jobs in months.values()),
+                    key=lambda jobs: -sum(len(a["body"]) for job in jobs for a in job[1]["articles"]))
+    if groups:
+        fonts(os.path.join(folder, "fonts"))  # loaded (and cut, the first time) once, before the workers fork
+    vectors()
+    run_all(_lay_out_group, groups, workers)
     laid = {edition: cached(folder, keys[edition]) for edition in editions}
     prune(folder, set(keys.values()), documents.values())
     return laid
 
 
-def run_all(task, jobs: list, workers: int, start: str = "fork") -> None:
-    """Run task(job) for every job, on up to `workers` processes (started by `start`) when there is more than one."""
+def run_all(task, jobs: list, workers: int) -> list:
+    """Return [task(job) for job in jobs], worked out on up to `workers` forked processes when there is more than one."""
     if len(jobs) > 1 and workers > 1:
-        with multiprocessing.get_context(start).Pool(min(workers, len(jobs))) as pool:
-            list(pool.imap_unordered(task, jobs))
-    else:
-        for job in jobs:
-            task(job)
+        with multiprocessing.get_context("fork").Pool(min(workers, len(jobs))) as pool:
+            return pool.map(task, jobs, chunksize=1)
+    return [task(job) for job in jobs]
 
 
 def prune(folder: str, keys: set[str], documents) -> None:
     """Remove cached editions and pictures this build did not use and no build has written for STALE_SECONDS."""
     images = os.path.join(folder, "images")
-    used = {name for document in documents for name in _PICTURE.findall(document)}
+    used = {name for document in documents for name in pictures_of(document)}
     old = time.time() - STALE_SECONDS
-    for base, keep in ((folder, lambda name: name.split(".")[0] in keys), (images, lambda name: name in used)):
+    for base, keep in ((folder, lambda name: name.split(".")[0] in keys), (images, lambda name: name.removesuffix(".pdf") in used)):
         for entry in os.scandir(base):
             if entry.is_file() and not keep(entry.name) and entry.stat().st_mtime < old:
                 with contextlib.suppress(OSError):

@@ -1,0 +1,357 @@
+"""A small PDF writer for the printed edition (typeset.py lays the pages out): numbered objects, TrueType fonts
+embedded as subsets with a Unicode map (text extracts exactly), JPEG photos passed through without decoding, PNG
+pictures with their transparency, pages drawn by another PDF (an SVG illustration) kept as vectors, links, an
+outline. Deterministic: no date, the file identifier is a hash of the objects, so one input gives the same bytes.
+
+Fonts: each face is cut once to REPERTOIRE (every Vietnamese letter, Latin-1, the usual punctuation) and the cut is
+kept in the print cache; an edition with a character outside it gets a cut of its own. Widths for layout come from
+the whole font (Face.advance), glyph numbers from the cut that is embedded (Cut).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import io
+import logging
+import os
+import re
+import zlib
+from importlib import metadata
+
+# What every cut holds: ASCII, Latin-1, the Vietnamese letters (Ăă Đđ Ĩĩ Ũũ Ơơ Ưư and the block U+1EA0–U+1EF9), the
+# dashes, quotes, ellipsis, bullets and signs of running text.
+REPERTOIRE = frozenset(
+    [*range(0x20, 0x7F), *range(0xA0, 0x100), 0x102, 0x103, 0x110, 0x111, 0x128, 0x129, 0x168, 0x169, 0x1A0, 0x1A1,
+     0x1AF, 0x1B0, *range(0x300, 0x310), 0x323, *range(0x1EA0, 0x1EFA), *range(0x2010, 0x2028), *range(0x2030, 0x203B),
+     0x2044, 0x20AB, 0x20AC, 0x2116, 0x2122, 0x2190, 0x2192, 0x2212, 0x25CF, 0x25A0]
+)
+SPACE = 0x20
+NBSP = 0xA0
+
+
+def number(value: float) -> str:
+    """Return a number as PDF writes it: at most two decimals (a hundredth of a point), no trailing zeros."""
+    text = f"{value:.2f}"
+    text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def text_string(value: str) -> str:
+    """Return a PDF text string: ASCII as a literal, anything else as UTF-16 with its byte-order mark."""
+    if value.isascii():
+        return "(" + value.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") + ")"
+    return "<FEFF" + value.encode("utf-16-be").hex().upper() + ">"
+
+
+# ---------------------------------------------------------------- fonts
+
+class Face:
+    """A font file's metrics (advances of every character it has, in thousandths of an em) and where its cuts are."""
+
+    def __init__(self, path: str, name: str, italic: bool = False, bold: bool = False):
+        from fontTools.ttLib import TTFont
+
+        self.path, self.name, self.italic, self.bold = path, name, italic, bold
+        font = TTFont(path, lazy=True)
+        scale = 1000 / font["head"].unitsPerEm
+        metrics = font["hmtx"].metrics
+        self.advance = {code: metrics[glyph][0] * scale for code, glyph in font.getBestCmap().items()}
+        self.ascent = font["hhea"].ascent * scale
+        self.descent = font["hhea"].descent * scale
+        head = font["head"]
+        self.bbox = [round(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax)]
+        os2 = font["OS/2"]
+        self.cap_height = getattr(os2, "sCapHeight", 0) * scale or self.ascent * 0.7
+        self.italic_angle = float(font["post"].italicAngle)
+        font.close()
+        self._cuts: dict[frozenset, Cut] = {}
+        self.cache_folder = ""
+
+    def has(self, char: str) -> bool:
+        return ord(char) in self.advance
+
+    def width(self, text: str) -> float:
+        """Return the width of `text` in thousandths of an em (a character the face lacks counts as nothing)."""
+        advance = self.advance
+        return sum(advance.get(ord(c), 0) for c in text)
+
+    def cut(self, codes: frozenset) -> Cut:
+        """Return the cut that holds REPERTOIRE and `codes` (those the face has)."""
+        wanted = frozenset(c for c in codes if c in self.advance and c not in REPERTOIRE)
+        if wanted not in self._cuts:
+            self._cuts[wanted] = Cut(self, subset(self.path, tuple(sorted(REPERTOIRE | wanted)), self.cache_folder))
+        return self._cuts[wanted]
+
+
+FLAGS_SERIF, FLAGS_SYMBOLIC, FLAGS_ITALIC = 2, 4, 64
+
+
+def subset(path: str, codes: tuple[int, ...], cache_folder: str) -> bytes:
+    """Return the font at `path` cut down to `codes` (no layout tables, no hinting): read from the cache folder when
+    it was made before, else made by fontTools (about 0.2 s) and kept there."""
+    stat = os.stat(path)
+    key = hashlib.sha256(f"{os.path.basename(path)}:{stat.st_size}:{int(stat.st_mtime)}:{codes}:"
+                         f"{metadata.version('fonttools')}".encode()).hexdigest()[:24]
+    cached = os.path.join(cache_folder, f"{key}.ttf") if cache_folder else ""
+    if cached and os.path.isfile(cached):
+        with open(cached, "rb") as handle:
+            return handle.read()
+    from fontTools import subset as cutter
+    from fontTools.ttLib import TTFont
+
+    options = cutter.Options()
+    options.layout_features = []
+    options.hinting = False
+    options.notdef_outline = True
+    options.name_IDs = [0, 1, 2, 3, 4, 5, 6]
+    options.drop_tables += ["Silf", "Glat", "Gloc", "Feat", "Sill", "Silt", "DSIG", "GSUB", "GPOS", "GDEF", "kern", "BASE", "JSTF", "MATH", "FFTM"]
+    logging.getLogger("fontTools.subset").setLevel(logging.ERROR)
+    font = TTFont(path, recalcTimestamp=False)  # the same cut, the same bytes
+    worker = cutter.Subsetter(options)
+    worker.populate(unicodes=codes)
+    worker.subset(font)
+    out = io.BytesIO()
+    font.save(out)
+    data = out.getvalue()
+    if cached:
+        os.makedirs(cache_folder, exist_ok=True)
+        temporary = f"{cached}.{os.getpid()}.tmp"
+        with open(temporary, "wb") as handle:
+            handle.write(data)
+        os.replace(temporary, cached)
+    return data
+
+
+class Cut:
+    """A subset of a face as it is embedded: its bytes (compressed once) and the glyph number of each character."""
+
+    def __init__(self, face: Face, data: bytes):
+        from fontTools.ttLib import TTFont
+
+        font = TTFont(io.BytesIO(data), lazy=True)
+        order = {name: gid for gid, name in enumerate(font.getGlyphOrder())}
+        self.face = face
+        self.gid = {code: order[glyph] for code, glyph in font.getBestCmap().items()}
+        font.close()
+        if SPACE in self.gid:  # a no-break space is drawn (and copied) as a space: breaks are the layout's business
+            self.gid[NBSP] = self.gid[SPACE]
+        self.hex = {code: f"{gid:04X}" for code, gid in self.gid.items()}
+        self.words: dict[str, str] = {}  # encode()'s answers: words come back again and again
+        self.compressed = zlib.compress(data, 6)
+        self.length = len(data)
+        self.tag = "".join(chr(65 + b % 26) for b in hashlib.sha256(data).digest()[:6])
+
+    def encode(self, text: str) -> str:
+        """Return the glyph numbers of `text` as hexadecimal (a character the cut lacks becomes glyph 0)."""
+        found = self.words.get(text)
+        if found is None:
+            hexes = self.hex
+            found = self.words[text] = "".join(hexes.get(ord(c), "0000") for c in text)
+        return found
+
+
+# ---------------------------------------------------------------- the file
+
+class Writer:
+    """The objects of one PDF file, numbered from 1 in the order they are made."""
+
+    def __init__(self):
+        self.objects: list[bytes | None] = []
+
+    def reserve(self) -> int:
+        self.objects.append(None)
+        return len(self.objects)
+
+    def put(self, reference: int, body: str | bytes) -> int:
+        self.objects[reference - 1] = body.encode("latin-1") if isinstance(body, str) else body
+        return reference
+
+    def add(self, body: str | bytes) -> int:
+        return self.put(self.reserve(), body)
+
+    def stream(self, dictionary: str, data: bytes, compress: bool = True, reference: int | None = None) -> int:
+        """Add a stream object (compressed with Flate unless it already is or `compress` is false)."""
+        if compress:
+            data = zlib.compress(data, 2)  # text operators shrink about as well at 2 as at 6, in a third of the time
+            dictionary += " /Filter /FlateDecode"
+        body = f"<< {dictionary} /Length {len(data)} >>\nstream\n".encode("latin-1") + data + b"\nendstream"
+        return self.put(reference or self.reserve(), body)
+
+    def finish(self, root: int, info: int) -> bytes:
+        """Return the whole file: header, objects, cross-reference table, trailer (identifier: a hash of the objects)."""
+        out = io.BytesIO()
+        out.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+        offsets = []
+        digest = hashlib.md5(usedforsecurity=False)
+        for index, body in enumerate(self.objects, 1):
+            offsets.append(out.tell())
+            out.write(f"{index} 0 obj\n".encode())
+            out.write(body)
+            out.write(b"\nendobj\n")
+            digest.update(body)
+        start = out.tell()
+        out.write(f"xref\n0 {len(self.objects) + 1}\n0000000000 65535 f \n".encode())
+        out.write("".join(f"{offset:010d} 00000 n \n" for offset in offsets).encode())
+        identifier = digest.hexdigest().upper()
+        out.write(f"trailer\n<< /Size {len(self.objects) + 1} /Root {root} 0 R /Info {info} 0 R "
+                  f"/ID [<{identifier}> <{identifier}>] >>\nstartxref\n{start}\n%%EOF\n".encode())
+        return out.getvalue()
+
+    def font(self, cut: Cut, used: set[int]) -> int:
+        """Embed a cut as a Type 0 font (Identity-H) with the widths and Unicode map of the glyphs `used`."""
+        face = cut.face
+        gids = sorted({cut.gid[c] for c in used if c in cut.gid} | {0})
+        base = f"{cut.tag}+{face.name}"
+        widths, unicode = [], []
+        by_gid = {cut.gid[c]: c for c in sorted(used, reverse=True) if c in cut.gid and c != NBSP}
+        for gid in gids:
+            widths.append(f"{gid} [{number(round(face.advance.get(by_gid.get(gid, -1), 0), 1))}]")
+            if gid in by_gid:
+                unicode.append(f"<{gid:04X}> <{by_gid[gid]:04X}>" if by_gid[gid] < 0x10000
+                               else f"<{gid:04X}> <{chr(by_gid[gid]).encode('utf-16-be').hex().upper()}>")
+        file = self.reserve()
+        self.put(file, f"<< /Length {len(cut.compressed)} /Length1 {cut.length} /Filter /FlateDecode >>\nstream\n".encode()
+                 + cut.compressed + b"\nendstream")
+        flags = FLAGS_SYMBOLIC | FLAGS_SERIF | (FLAGS_ITALIC if face.italic else 0)
+        descriptor = self.add(
+            f"<< /Type /FontDescriptor /FontName /{base} /Flags {flags} /FontBBox [{' '.join(map(str, face.bbox))}] "
+            f"/ItalicAngle {number(face.italic_angle)} /Ascent {round(face.ascent)} /Descent {round(face.descent)} "
+            f"/CapHeight {round(face.cap_height)} /StemV {120 if face.bold else 80} /FontFile2 {file} 0 R >>")
+        cid = self.add(
+            f"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /{base} /CIDSystemInfo << /Registry (Adobe) /Ordering "
+            f"(Identity) /Supplement 0 >> /FontDescriptor {descriptor} 0 R /DW 0 /W [{' '.join(widths)}] "
+            "/CIDToGIDMap /Identity >>")
+        cmap = "\n".join([
+            "/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap",
+            "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def", "/CMapName /Adobe-Identity-UCS def",
+            "/CMapType 2 def", "1 begincodespacerange", "<0000> <FFFF>", "endcodespacerange",
+            *(f"{len(chunk)} beginbfchar\n" + "\n".join(chunk) + "\nendbfchar"
+              for chunk in (unicode[i:i + 100] for i in range(0, len(unicode), 100))),
+            "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"])
+        to_unicode = self.stream("", cmap.encode())
+        return self.add(f"<< /Type /Font /Subtype /Type0 /BaseFont /{base} /Encoding /Identity-H "
+                        f"/DescendantFonts [{cid} 0 R] /ToUnicode {to_unicode} 0 R >>")
+
+    def image(self, path: str) -> tuple[int, int, int]:
+        """Embed a JPEG (its bytes as they are) or a PNG (decoded, with its transparency as a soft mask); return the
+        object and the size in pixels."""
+        with open(path, "rb") as handle:
+            data = handle.read()
+        return self.image_bytes(data)
+
+    def image_bytes(self, data: bytes) -> tuple[int, int, int]:
+        from PIL import Image
+
+        with Image.open(io.BytesIO(data)) as picture:
+            width, height, mode = picture.width, picture.height, picture.mode
+            if picture.format == "JPEG" and mode in ("L", "RGB"):
+                space = "/DeviceGray" if mode == "L" else "/DeviceRGB"
+                body = (f"<< /Type /XObject /Subtype /Image /Width {width} /Height {height} /ColorSpace {space} "
+                        f"/BitsPerComponent 8 /Filter /DCTDecode /Length {len(data)} >>\nstream\n").encode() + data + b"\nendstream"
+                return self.add(body), width, height
+            picture = picture.convert("RGBA" if "A" in mode or "transparency" in picture.info else "RGB")
+            mask = ""
+            if picture.mode == "RGBA":
+                alpha = picture.getchannel("A")
+                soft = self.stream(f"/Type /XObject /Subtype /Image /Width {width} /Height {height} /ColorSpace /DeviceGray "
+                                   "/BitsPerComponent 8", alpha.tobytes())
+                mask = f" /SMask {soft} 0 R"
+                picture = picture.convert("RGB")
+            return self.stream(f"/Type /XObject /Subtype /Image /Width {width} /Height {height} /ColorSpace /DeviceRGB "
+                               f"/BitsPerComponent 8{mask}", picture.tobytes()), width, height
+
+
+# ---------------------------------------------------------------- a page of another PDF, as a form
+
+class Reader:
+    """Just enough of a PDF reader to copy a one-page file WeasyPrint wrote without compressed object streams (an SVG
+    laid out alone) into another file: objects as they are, streams as they are."""
+
+    def __init__(self, data: bytes):
+        self.data = data
+        start = int(re.search(rb"startxref\s+(\d+)\s+%%EOF\s*$", data)[1])
+        table = re.match(rb"xref\s+0\s+(\d+)\s+", data[start:])
+        rows = data[start + table.end():].split(b"\n")[: int(table[1])]
+        self.offsets = {index: data.index(b"obj", int(row[:10])) + 3 for index, row in enumerate(rows) if row[17:18] == b"n"}
+
+    def object_text(self, reference: int) -> bytes:
+        start = self.offsets[reference]
+        end = self.data.index(b"endobj", start)
+        return self.data[start:end].strip()
+
+    def copy(self, reference: int, writer: Writer, done: dict[int, int]) -> int:
+        """Copy object `reference` and everything it refers to into `writer`; return its number there."""
+        if reference in done:
+            return done[reference]
+        target = done[reference] = writer.reserve()
+        body = self.object_text(reference)
+        head, marker, rest = body.partition(b"stream")
+        length_ref = re.search(rb"/Length\s+(\d+)\s+0\s+R", head)
+        if length_ref:
+            length = int(self.object_text(int(length_ref[1])))
+            head = head.replace(length_ref[0], b"/Length " + str(length).encode())
+        head = re.sub(rb"(\d+)\s+0\s+R\b", lambda m: f"{self.copy(int(m[1]), writer, done)} 0 R".encode(), head)
+        writer.put(target, head + marker + rest if marker else head)
+        return target
+
+
+def import_page(data: bytes, writer: Writer) -> tuple[int, float, float]:
+    """Copy the first page of a PDF (uncompressed object structure) into `writer` as a form XObject; return it and the
+    page's width and height in points."""
+    reader = Reader(data)
+    root = int(re.search(rb"/Root\s+(\d+)\s+0\s+R", data)[1])
+    pages = int(re.search(rb"/Pages\s+(\d+)\s+0\s+R", reader.object_text(root))[1])
+    kids = re.search(rb"/Kids\s*\[\s*(\d+)\s+0\s+R", reader.object_text(pages))
+    page = reader.object_text(int(kids[1]))
+    box = [float(v) for v in re.search(rb"/MediaBox\s*\[([^\]]*)\]", page)[1].split()]
+    done: dict[int, int] = {}
+    resources = re.search(rb"/Resources\s+(\d+)\s+0\s+R", page)
+    if resources:
+        resources_text = f"{reader.copy(int(resources[1]), writer, done)} 0 R"
+    else:
+        inline = _dictionary_after(page, b"/Resources")
+        resources_text = re.sub(rb"(\d+)\s+0\s+R\b", lambda m: f"{reader.copy(int(m[1]), writer, done)} 0 R".encode(), inline).decode("latin-1")
+    contents = re.search(rb"/Contents\s+(?:\[\s*)?(\d+)\s+0\s+R", page)
+    stream = reader.object_text(int(contents[1]))
+    head, _, rest = stream.partition(b"stream")
+    payload = rest.lstrip(b"\r\n")
+    length_direct = re.search(rb"/Length\s+(\d+)(?!\s+0\s+R)", head)
+    length_ref = re.search(rb"/Length\s+(\d+)\s+0\s+R", head)
+    length = int(length_direct[1]) if length_direct else int(reader.object_text(int(length_ref[1])))
+    payload = payload[:length]
+    filters = re.search(rb"/Filter\s*(\[[^\]]*\]|/\w+)", head)
+    filter_text = f" /Filter {filters[1].decode()}" if filters else ""
+    form = writer.stream(
+        f"/Type /XObject /Subtype /Form /BBox [{' '.join(number(v) for v in box)}] /Resources {resources_text}{filter_text}",
+        payload, compress=not filters)
+    return form, box[2] - box[0], box[3] - box[1]
+
+
+def _dictionary_after(text: bytes, key: bytes) -> bytes:
+    """Return the dictionary written right after `key` in `text` (nested dictionaries kept whole)."""
+    start = text.index(b"<<", text.index(key))
+    depth, at = 0, start
+    while at < len(text):
+        if text.startswith(b"<<", at):
+            depth += 1
+            at += 2
+        elif text.startswith(b">>", at):
+            depth -= 1
+            at += 2
+            if depth == 0:
+                return text[start:at]
+        else:
+            at += 1
+    raise ValueError("dictionary not closed")
+
+
+@functools.cache
+def faces(fonts: tuple[tuple[str, str, str, bool, bool], ...], cache_folder: str) -> dict[str, Face]:
+    """Return the faces of a style, loaded once per process: {style: Face} from (style, path, name, italic, bold)."""
+    loaded = {}
+    for style, path, name, italic, bold in fonts:
+        face = Face(path, name, italic, bold)
+        face.cache_folder = cache_folder
+        loaded[style] = face
+    return loaded

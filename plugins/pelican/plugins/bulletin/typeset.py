@@ -1,0 +1,1216 @@
+"""The printed edition's typesetter: an edition (printing.py gives it as plain data: titles, bodies as HTML, picture
+file names) laid out on A4 pages and written as PDF (pdfdoc.py).
+
+A bulletin has one fixed shape, so the layout is written for it rather than for any HTML: a cover (masthead, the
+lead photo, the cover story), the table of contents (titles, dotted leaders, page numbers), the articles one after
+the other (units and date, title, sapo across the page; photos and text in two balanced columns; the author at the
+end), the legal information on the last page; a running header (unit, issue) and page numbers.
+
+How: an article body becomes a list of boxes a column wide (lines of justified text, photos with captions, table
+rows, rules), made once per article and process (an article is in several editions); pages are then only filled
+with boxes: a break never leaves one line of a paragraph alone (orphans, widows), never follows a heading, never
+splits a photo from its caption, and an article's columns end level. Words break only at spaces: a Vietnamese
+syllable is never split, and what the web keeps on one line (a year range, a name in a title) stays on one line.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from typing import NamedTuple
+
+from . import pdfdoc
+
+MM = 72 / 25.4
+PAGE_WIDTH, PAGE_HEIGHT = 210 * MM, 297 * MM
+MARGIN = {"top": 22 * MM, "side": 18 * MM, "bottom": 20 * MM}
+TEXT_WIDTH = PAGE_WIDTH - 2 * MARGIN["side"]
+GAP = 6 * MM
+COLUMN = (TEXT_WIDTH - GAP) / 2
+TOP, BOTTOM, LEFT = MARGIN["top"], PAGE_HEIGHT - MARGIN["bottom"], MARGIN["side"]
+
+# Fonts: (style, name in the PDF, italic, bold); printing.py finds each style's file with fontconfig. Charis SIL
+# (Debian's fonts-sil-charis) has every Vietnamese letter with its marks drawn right; DejaVu Sans Mono for code;
+# DejaVu Sans for any character Charis lacks.
+FONTS = (
+    ("serif", "Charis-SIL", False, False),
+    ("serif-bold", "Charis-SIL-Bold", False, True),
+    ("serif-italic", "Charis-SIL-Italic", True, False),
+    ("serif-bold-italic", "Charis-SIL-Bold-Italic", True, True),
+    ("mono", "DejaVu-Sans-Mono", False, False),
+    ("mono-bold", "DejaVu-Sans-Mono-Bold", False, True),
+    ("sans", "DejaVu-Sans", False, False),
+    ("sans-bold", "DejaVu-Sans-Bold", False, True),
+)
+FALLBACK = {"serif": "sans", "serif-italic": "sans", "serif-bold": "sans-bold", "serif-bold-italic": "sans-bold",
+            "mono": "sans", "mono-bold": "sans-bold"}
+
+# Colours: black and dark grey (4.5:1 or more against white once printed in grey), and the masthead's dark red.
+BLACK, GREY, MASTHEAD = (0, 0, 0), (0.2, 0.2, 0.2), (0x7A / 255, 0x1A / 255, 0x16 / 255)
+COLOURS = {"text": BLACK, "muted": GREY, "masthead": MASTHEAD}
+LEADING = 1.38  # line height, as a multiple of the font size
+BODY_SIZE = 10.5
+PARAGRAPH_GAP = 0.45 * BODY_SIZE
+
+
+class Look(NamedTuple):
+    """How a run of text is drawn."""
+
+    font: str = "serif"
+    size: float = BODY_SIZE
+    colour: tuple = BLACK
+    underline: bool = False
+    strike: bool = False
+    rise: float = 0.0
+    tracking: float = 0.0  # extra space after each character, in points
+    link: str = ""
+
+
+BODY = Look()
+
+
+# ---------------------------------------------------------------- HTML into a small tree
+
+@dataclass
+class Node:
+    tag: str
+    attrs: dict = field(default_factory=dict)
+    children: list = field(default_factory=list)  # Node or str
+
+
+VOID = {"br", "img", "hr", "wbr", "col", "source"}
+BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "pre", "figure", "figcaption",
+          "table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption", "hr", "dl", "dt", "dd", "details", "summary",
+          "section", "article", "aside", "header", "footer", "nav", "main", "img", "colgroup", "col"}
+
+
+class _TreeBuilder(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.root = Node("root")
+        self.stack = [self.root]
+
+    def handle_starttag(self, tag, attrs):
+        node = Node(tag, {k: v or "" for k, v in attrs})
+        self.stack[-1].children.append(node)
+        if tag not in VOID:
+            self.stack.append(node)
+
+    def handle_startendtag(self, tag, attrs):
+        self.stack[-1].children.append(Node(tag, {k: v or "" for k, v in attrs}))
+
+    def handle_endtag(self, tag):
+        for depth in range(len(self.stack) - 1, 0, -1):
+            if self.stack[depth].tag == tag:
+                del self.stack[depth:]
+                return
+
+    def handle_data(self, data):
+        self.stack[-1].children.append(data)
+
+
+def parse(fragment: str) -> Node:
+    builder = _TreeBuilder()
+    builder.feed(fragment)
+    builder.close()
+    return builder.root
+
+
+# ---------------------------------------------------------------- words and lines
+
+class Piece(NamedTuple):
+    look: Look
+    text: str
+    width: float
+
+
+@dataclass
+class Word:
+    pieces: list  # of Piece
+    width: float
+    space: float = 0.0  # the width of the space after it (0: none, the word ends a line or joins the next)
+    space_look: Look | None = None
+
+
+@dataclass
+class Line:
+    """A line of text: words, placed from x (relative to its box) with extra space after each breaking space."""
+
+    words: list
+    height: float
+    baseline: float
+    x: float = 0.0
+    extra: float = 0.0  # added to each space to justify
+    painted: tuple | None = None  # Painter.line's work, kept for the next edition that draws this line
+
+
+class Fonts:
+    """The faces of an edition's fonts, and every character each style draws (to cut the fonts)."""
+
+    def __init__(self, faces: dict[str, pdfdoc.Face]):
+        self.faces = faces
+        self.widths: dict[tuple[str, str], float] = {}
+        self.split: dict[tuple[Look, str], list[Piece]] = {}
+        self.spaces: dict[Look, float] = {}
+        self.lines: dict[tuple, list[Line]] = {}
+        self.cuts = {style: face.cut(frozenset()) for style, face in faces.items()}  # the usual cut of each face
+
+    def face_for(self, font: str, char: str) -> str:
+        """Return the style that draws `char` in `font`: the font itself, else its fallback."""
+        if self.faces[font].has(char):
+            return font
+        fallback = FALLBACK.get(font, "sans")
+        return fallback if self.faces[fallback].has(char) else font
+
+    def measure(self, font: str, text: str) -> float:
+        """Return the width of text in thousandths of an em."""
+        key = (font, text)
+        width = self.widths.get(key)
+        if width is None:
+            width = self.widths[key] = self.faces[font].width(text)
+        return width
+
+    def pieces(self, look: Look, text: str) -> list[Piece]:
+        """Return text as pieces of one face each (a character the face lacks goes to the fallback face)."""
+        found = self.split.get((look, text))
+        if found is None:
+            found = self.split[(look, text)] = self._pieces(look, text)
+        return found
+
+    def _pieces(self, look: Look, text: str) -> list[Piece]:
+        face = self.faces[look.font]
+        if all(face.has(c) for c in text):
+            return [Piece(look, text, self.measure(look.font, text) * look.size / 1000 + look.tracking * len(text))]
+        out: list[Piece] = []
+        run, current = "", look.font
+        for char in text:
+            style = self.face_for(look.font, char)
+            if style != current and run:
+                out.append(self._piece(look._replace(font=current), run))
+                run = ""
+            current = style
+            run += char
+        if run:
+            out.append(self._piece(look._replace(font=current), run))
+        return out
+
+    def _piece(self, look: Look, text: str) -> Piece:
+        return Piece(look, text, self.measure(look.font, text) * look.size / 1000 + look.tracking * len(text))
+
+    def space(self, look: Look) -> float:
+        width = self.spaces.get(look)
+        if width is None:
+            width = self.spaces[look] = self.measure(look.font, " ") * look.size / 1000 + look.tracking
+        return width
+
+
+_DIGITS = re.compile(r"\d{4}")
+_YEAR_RANGE = re.compile(r"\b\d{4} ?[–—-] ?\d{4}\b")
+
+
+class Inline:
+    """Collects the runs of a paragraph (text with its look, forced breaks) and makes words of them."""
+
+    def __init__(self, fonts: Fonts):
+        self.fonts = fonts
+        self.words: list[Word] = []
+        self.pending: list[Piece] = []
+        self.lines_of_words: list[list[Word]] = [[]]  # split at <br>
+        self._look: Look | None = None  # the look of the last space, and its width
+        self._space = 0.0
+
+    def text(self, text: str, look: Look) -> None:
+        if _DIGITS.search(text):
+            text = _YEAR_RANGE.sub(lambda found: found[0].replace(" ", "\u00a0"), text)  # 2020 – 2025 stays whole
+        parts = re.split(r"([ \t\n\r\f]+|\u200b)", text)
+        for index, part in enumerate(parts):
+            if index % 2:
+                self._end_word(look, space=part != "\u200b")
+            elif part:
+                self.pending.extend(self.fonts.pieces(look, part))
+
+    def _end_word(self, look: Look, space: bool) -> None:
+        line = self.lines_of_words[-1]
+        pending = self.pending
+        if pending:
+            line.append(Word(pending, pending[0].width if len(pending) == 1 else sum(p.width for p in pending)))
+            self.pending = []
+        if space and line and not line[-1].space:
+            if look is not self._look:
+                self._look, self._space = look, self.fonts.space(look)
+            line[-1].space, line[-1].space_look = self._space, look
+        elif not space and line:
+            line[-1].space_look = line[-1].space_look  # a break opportunity without a space: nothing to add
+
+    def forced_break(self) -> None:
+        self._end_word(BODY, space=False)
+        if self.lines_of_words[-1] and self.lines_of_words[-1][-1].space:
+            self.lines_of_words[-1][-1].space = 0.0
+        self.lines_of_words.append([])
+
+    def finish(self) -> list[list[Word]]:
+        self._end_word(BODY, space=False)
+        for words in self.lines_of_words:
+            if words:
+                words[-1].space = 0.0
+        return [words for words in self.lines_of_words if words] or []
+
+
+def break_words(words: list[Word], width: float, fonts: Fonts) -> list[Word]:
+    """Split a word longer than the line (an address, a long number) into pieces that fit."""
+    out = []
+    for word in words:
+        if word.width <= width:
+            out.append(word)
+            continue
+        chunk: list[Piece] = []
+        used = 0.0
+        for piece in word.pieces:
+            for char in piece.text:
+                w = fonts.measure(piece.look.font, char) * piece.look.size / 1000 + piece.look.tracking
+                if used + w > width and chunk:
+                    out.append(Word(chunk, used))
+                    chunk, used = [], 0.0
+                if chunk and chunk[-1].look == piece.look:
+                    last = chunk[-1]
+                    chunk[-1] = Piece(last.look, last.text + char, last.width + w)
+                else:
+                    chunk.append(Piece(piece.look, char, w))
+                used += w
+        out.append(Word(chunk, used, word.space, word.space_look))
+    return out
+
+
+def set_lines(paragraph: list[list[Word]], width: float, fonts: Fonts, align: str = "justify",
+              leading: float = LEADING, first_indent: float = 0.0) -> list[Line]:
+    """Break words into lines of `width` (greedy: as many words as fit), justified but for the last line of each
+    run, or aligned left, right or centred."""
+    lines: list[Line] = []
+    for words in paragraph:
+        words = break_words(words, width, fonts)
+        start = 0
+        while start < len(words):
+            used = words[start].width
+            end = start + 1
+            while end < len(words):
+                candidate = used + words[end - 1].space + words[end].width
+                if candidate > width + 0.01:
+                    break
+                used = candidate
+                end += 1
+            chosen = words[start:end]
+            size = max(p.look.size for w in chosen for p in w.pieces)
+            height = size * leading
+            line = Line(chosen, height, height / 2 + size * 0.36)
+            last = end == len(words)
+            free = width - used
+            if align == "justify" and not last:
+                spaces = sum(1 for w in chosen[:-1] if w.space)
+                line.extra = free / spaces if spaces else 0.0
+            elif align == "right":
+                line.x = free
+            elif align == "center":
+                line.x = free / 2
+            lines.append(line)
+            start = end
+    return lines
+
+
+# ---------------------------------------------------------------- boxes
+
+@dataclass
+class Box:
+    """Something a column holds, one above the other: its height, what it draws (relative to its top left), the space
+    above it (dropped at the top of a column) and whether a column may end just before it."""
+
+    height: float
+    draw: list  # of drawing commands (see Page)
+    before: float = 0.0
+    breakable: bool = True
+    anchor: str = ""
+
+
+def line_box(line: Line, x: float = 0.0, before: float = 0.0) -> Box:
+    return Box(line.height, [("line", x, 0.0, line)], before)
+
+
+def paragraph_boxes(lines: list[Line], x: float, before: float, keep_with_next: bool = False) -> list[Box]:
+    """Boxes of a paragraph's lines: no column break after its first line or before its last (orphans and widows)."""
+    boxes = [line_box(line, x) for line in lines]
+    if boxes:
+        boxes[0].before = before
+        for index in range(1, len(boxes)):
+            if index < 2 or index > len(boxes) - 2:
+                boxes[index].breakable = False
+    if keep_with_next and boxes:
+        boxes[-1].keep = True  # type: ignore[attr-defined]
+    return boxes
+
+
+class Flow:
+    """Makes the boxes of an HTML body for a width: paragraphs, headings, lists, quotes, code, tables, figures."""
+
+    def __init__(self, fonts: Fonts, pictures, width: float):
+        self.fonts = fonts
+        self.pictures = pictures  # pictures.size(name) -> (kind, width_pt, height_pt) for the picture's file
+        self.width = width
+        self.boxes: list[Box] = []
+        self.pending_gap = 0.0
+        self.keep_next = False
+
+    # -- adding boxes
+    def add(self, boxes: list[Box], before: float = 0.0, after: float = 0.0, keep_next: bool = False) -> None:
+        if not boxes:
+            return
+        boxes[0].before = max(boxes[0].before, before, self.pending_gap) if self.boxes else 0.0
+        if self.keep_next:
+            boxes[0].breakable = False
+        self.boxes.extend(boxes)
+        self.pending_gap = after
+        self.keep_next = keep_next
+
+    # -- inline content
+    def inline(self, node: Node, look: Look, into: Inline, nowrap: bool = False) -> None:
+        for child in node.children:
+            if isinstance(child, str):
+                into.text(child.replace(" ", "\u00a0") if nowrap else child, look)
+                continue
+            tag = child.tag
+            if tag == "br":
+                into.forced_break()
+                continue
+            if tag == "wbr":
+                into.text("\u200b", look)
+                continue
+            if tag in ("img", "script", "style", "rp"):
+                continue
+            inner = inline_look(child, look)
+            keep = nowrap or "nowrap" in child.attrs.get("class", "").split()
+            if tag == "q":
+                into.text("“", inner)
+            if tag == "rt":
+                into.text("(", inner)
+            self.inline(child, inner, into, keep)
+            if tag == "q":
+                into.text("”", inner)
+            if tag == "rt":
+                into.text(")", inner)
+
+    def text_block(self, node: Node, look: Look, indent: float = 0.0, align: str = "justify", before: float = PARAGRAPH_GAP,
+                   after: float = PARAGRAPH_GAP, keep_next: bool = False, leading: float = LEADING) -> None:
+        collector = Inline(self.fonts)
+        self.inline(node, look, collector)
+        lines = set_lines(collector.finish(), self.width - indent, self.fonts, align, leading)
+        self.add(paragraph_boxes(lines, indent, 0.0), before, after, keep_next)
+
+    # -- blocks
+    def blocks(self, node: Node, look: Look = BODY, indent: float = 0.0) -> None:
+        """Lay out the children of `node`: runs of inline content as paragraphs, block elements by kind."""
+        run = Node("p")
+        for child in node.children:
+            if isinstance(child, str) or child.tag not in BLOCKS:
+                run.children.append(child)
+                continue
+            self._flush(run, look, indent)
+            run = Node("p")
+            self.block(child, look, indent)
+        self._flush(run, look, indent)
+
+    def _flush(self, run: Node, look: Look, indent: float) -> None:
+        if any((isinstance(c, str) and c.strip()) or (isinstance(c, Node) and c.tag != "br") for c in run.children):
+            self.text_block(run, look, indent)
+
+    def block(self, node: Node, look: Look, indent: float) -> None:
+        tag = node.tag
+        if tag == "p":
+            images = [c for c in node.children if isinstance(c, Node) and c.tag == "img"]
+            if images:  # a picture inside a paragraph prints as a figure of its own, the text around it kept
+                self.blocks(Node("div", children=[Node("figure", children=[c]) if isinstance(c, Node) and c.tag == "img"
+                                                  else c for c in node.children]), look, indent)
+                return
+            self.text_block(node, look, indent)
+        elif tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+            size = {"h1": 12.5, "h2": 11.5}.get(tag, 11.0)
+            self.text_block(node, look._replace(font=bold(look.font), size=size), indent, "left", 3 * MM, 1.5 * MM, keep_next=True,
+                            leading=1.25)
+        elif tag in ("ul", "ol"):
+            self.list_items(node, look, indent)
+        elif tag == "blockquote":
+            start = len(self.boxes)
+            self.blocks(node, look._replace(font=italic(look.font)), indent + 3 * MM)
+            for box in self.boxes[start:]:
+                box.draw.append(("bar", indent, -box.before if box is not self.boxes[start] else 0.0, box.height + (box.before if box is not self.boxes[start] else 0.0)))
+        elif tag == "pre":
+            self.preformatted(node, look, indent)
+        elif tag == "hr":
+            self.add([Box(1.0, [("rule", indent, 0.5, self.width, 0.5, GREY)])], 2 * MM, 2 * MM)
+        elif tag in ("figure", "img"):
+            self.figure(node, look, indent)
+        elif tag == "table":
+            self.table(node, look, indent)
+        elif tag == "dl":
+            for child in node.children:
+                if isinstance(child, Node) and child.tag == "dt":
+                    self.text_block(child, look._replace(font=bold(look.font)), indent, "left", PARAGRAPH_GAP, 0.0, keep_next=True)
+                elif isinstance(child, Node) and child.tag == "dd":
+                    self.blocks(child, look, indent + 5 * MM)
+        elif tag in ("summary", "dt", "caption", "figcaption"):
+            self.text_block(node, look._replace(font=bold(look.font)), indent, "left", keep_next=True)
+        elif tag in ("thead", "tbody", "tfoot", "tr", "td", "th", "colgroup", "col", "source"):
+            self.blocks(node, look, indent)
+        else:  # div, li outside a list, details, dd, section…
+            self.blocks(node, look, indent)
+
+    def list_items(self, node: Node, look: Look, indent: float) -> None:
+        ordered = node.tag == "ol"
+        try:
+            counter = int(node.attrs.get("start") or 1)
+        except ValueError:
+            counter = 1
+        inner = indent + 5 * MM
+        for child in node.children:
+            if not isinstance(child, Node) or child.tag != "li":
+                continue
+            if child.attrs.get("value", "").lstrip("-").isdigit():
+                counter = int(child.attrs["value"])
+            marker = f"{counter}." if ordered else "•"
+            counter += 1
+            start = len(self.boxes)
+            self.blocks(child, look, inner)
+            if len(self.boxes) > start:
+                first = self.boxes[start]
+                pieces = self.fonts.pieces(look, marker)
+                width = sum(p.width for p in pieces)
+                line = Line([Word(pieces, width)], first.height, first.draw[0][3].baseline if first.draw and first.draw[0][0] == "line" else look.size)
+                first.draw.append(("line", inner - width - 1.5 * MM, 0.0, line))
+
+    def preformatted(self, node: Node, look: Look, indent: float) -> None:
+        code = look._replace(font="mono", size=8.5)
+        text = "".join(_text_of(node)).strip("\n")
+        lines = []
+        for raw in text.split("\n"):
+            pieces = self.fonts.pieces(code, raw.replace(" ", "\u00a0") or "\u00a0")
+            words = break_words([Word(pieces, sum(p.width for p in pieces))], self.width - indent, self.fonts)
+            for word in words:  # a line too long for the column goes on at the next line
+                lines.extend(set_lines([[word]], self.width - indent, self.fonts, "left", 1.3))
+        self.add(paragraph_boxes(lines, indent, 0.0), PARAGRAPH_GAP, PARAGRAPH_GAP)
+
+    def figure(self, node: Node, look: Look, indent: float) -> None:
+        images = [node] if node.tag == "img" else [c for c in _descendants(node) if c.tag == "img"]
+        captions = [c for c in node.children if isinstance(c, Node) and c.tag == "figcaption"]
+        width = self.width - indent
+        boxes: list[Box] = []
+        for image in images:
+            size = self.pictures.size(image.attrs.get("src", ""))
+            if size is None:
+                continue
+            kind, natural_width, natural_height = size
+            drawn_width = width
+            drawn_height = drawn_width * natural_height / natural_width
+            limit = (BOTTOM - TOP) * 0.8
+            if drawn_height > limit:
+                drawn_width, drawn_height = drawn_width * limit / drawn_height, limit
+            boxes.append(Box(drawn_height, [(kind, indent, 0.0, drawn_width, drawn_height, image.attrs["src"])], 0.0,
+                             breakable=bool(boxes)))
+        for caption in captions:
+            collector = Inline(self.fonts)
+            self.inline(caption, look._replace(font=italic(look.font), size=9, colour=GREY), collector)
+            lines = set_lines(collector.finish(), width, self.fonts, "left", 1.3)
+            caption_boxes = [line_box(line, indent) for line in lines]
+            if caption_boxes:
+                caption_boxes[0].before = 1.2 * MM
+            boxes.extend(caption_boxes)
+        if not boxes:
+            return
+        for box in boxes[1:]:
+            box.breakable = False  # a photo and its caption stay together
+        self.add(boxes, 0.0, 3 * MM)
+
+    def table(self, node: Node, look: Look, indent: float) -> None:
+        rows = [r for r in _descendants(node) if r.tag == "tr"]
+        if not rows:
+            return
+        small = look._replace(size=9)
+        padding = 1 * MM
+        grid = []
+        for row in rows:
+            cells = [c for c in row.children if isinstance(c, Node) and c.tag in ("td", "th")]
+            grid.append([(c, max(1, int(c.attrs.get("colspan") or 1) if str(c.attrs.get("colspan", "1")).isdigit() else 1)) for c in cells])
+        count = max(sum(span for _, span in cells) for cells in grid) or 1
+        natural = [1.0] * count
+        for cells in grid:
+            at = 0
+            for cell, span in cells:
+                length = len(" ".join(_text_of(cell)))
+                if span == 1 and at < count:
+                    natural[at] = max(natural[at], min(length, 60) + 4)
+                at += span
+        width = self.width - indent
+        total = sum(natural)
+        columns = [width * n / total for n in natural]
+        boxes = []
+        captions = [c for c in node.children if isinstance(c, Node) and c.tag == "caption"]
+        for caption in captions:
+            self.text_block(caption, small._replace(font=italic(look.font)), indent, "left", PARAGRAPH_GAP, 1 * MM, keep_next=True)
+        for cells in grid:
+            x = indent
+            drawn, height = [], 0.0
+            at = 0
+            for cell, span in cells:
+                cell_width = sum(columns[at:at + span]) if at < count else columns[-1]
+                cell_look = small._replace(font=bold(small.font)) if cell.tag == "th" else small
+                sub = Flow(self.fonts, self.pictures, cell_width - 2 * padding)
+                sub.blocks(cell, cell_look)
+                inner = 0.0
+                for box in sub.boxes:
+                    inner += (box.before if inner else 0.0) + box.height
+                    drawn.append(("group", x + padding, padding + inner - box.height, box))
+                height = max(height, inner + 2 * padding)
+                drawn.append(("cell", x, cell_width))
+                x += cell_width
+                at += span
+            commands = [c for c in drawn if c[0] == "group"]
+            commands += [("frame", c[1], 0.0, c[2], height) for c in drawn if c[0] == "cell"]
+            boxes.append(Box(height, commands))
+        self.add(boxes, PARAGRAPH_GAP, 3 * MM)
+
+
+def _text_of(node: Node) -> list[str]:
+    out = []
+    for child in node.children:
+        out.extend([child] if isinstance(child, str) else _text_of(child))
+    return out
+
+
+def _descendants(node: Node):
+    for child in node.children:
+        if isinstance(child, Node):
+            yield child
+            yield from _descendants(child)
+
+
+def bold(font: str) -> str:
+    return {"serif": "serif-bold", "serif-italic": "serif-bold-italic", "mono": "mono-bold", "sans": "sans-bold"}.get(font, font)
+
+
+def italic(font: str) -> str:
+    return {"serif": "serif-italic", "serif-bold": "serif-bold-italic"}.get(font, font)
+
+
+def upright(font: str) -> str:
+    return {"serif-italic": "serif", "serif-bold-italic": "serif-bold"}.get(font, font)
+
+
+def inline_look(node: Node, look: Look) -> Look:
+    """Return the look of an inline element's content."""
+    tag = node.tag
+    if tag in ("strong", "b", "mark"):
+        return look._replace(font=bold(look.font))
+    if tag in ("em", "i", "cite", "dfn", "var"):
+        return look._replace(font=upright(look.font) if look.font in ("serif-italic", "serif-bold-italic") else italic(look.font))
+    if tag in ("u", "ins"):
+        return look._replace(underline=True)
+    if tag in ("s", "del", "strike"):
+        return look._replace(strike=True)
+    if tag in ("code", "kbd", "samp", "tt"):
+        return look._replace(font="mono-bold" if "bold" in look.font else "mono", size=look.size * 0.9)
+    if tag == "sup":
+        return look._replace(size=look.size * 0.7, rise=look.rise + look.size * 0.35)
+    if tag == "sub":
+        return look._replace(size=look.size * 0.7, rise=look.rise - look.size * 0.15)
+    if tag in ("small", "rt"):
+        return look._replace(size=look.size * 0.8)
+    if tag == "a":
+        href = node.attrs.get("href", "")
+        if href.startswith(("http://", "https://")):
+            return look._replace(underline=True, link=href)
+    return look
+
+
+# ---------------------------------------------------------------- pages
+
+@dataclass
+class Page:
+    """A page: drawing commands at absolute positions (points, from the top left) and where its links go."""
+
+    commands: list = field(default_factory=list)
+    links: list = field(default_factory=list)  # (x0, top, x1, bottom, target): target an anchor or an address
+    header: bool = True
+
+
+class Pages:
+    """The pages of an edition as they fill up: a cursor y on the current page."""
+
+    def __init__(self):
+        self.pages: list[Page] = []
+        self.y = TOP
+        self.anchors: dict[str, tuple[int, float]] = {}
+
+    def new(self, header: bool = True) -> Page:
+        self.pages.append(Page(header=header))
+        self.y = TOP
+        return self.pages[-1]
+
+    @property
+    def current(self) -> Page:
+        return self.pages[-1]
+
+    def place(self, box: Box, x: float, y: float) -> None:
+        self.current.commands.append(("group", x, y, box))
+        if box.anchor:
+            self.anchors.setdefault(box.anchor, (len(self.pages), y))
+
+    def stack(self, boxes: list[Box], x: float = LEFT, keep: bool = False) -> None:
+        """Place full-width boxes one under the other, starting a page when one does not fit."""
+        total = sum(b.before + b.height for b in boxes)
+        if keep and self.y + total > BOTTOM and self.y > TOP:
+            self.new()
+        for box in boxes:
+            gap = box.before if self.y > TOP else 0.0
+            if self.y + gap + box.height > BOTTOM and self.y > TOP:
+                self.new()
+                gap = 0.0
+            self.place(box, x, self.y + gap)
+            self.y += gap + box.height
+
+
+def fill(boxes: list[Box], start: int, height: float) -> int:
+    """Return the end of the boxes from `start` that fit in a column of `height` with a legal break (at least one box
+    always goes in: a column never stays empty)."""
+    used = 0.0
+    end = start
+    while end < len(boxes):
+        box = boxes[end]
+        step = box.height + (box.before if end > start else 0.0)
+        if used + step > height + 0.01:
+            break
+        used += step
+        end += 1
+    if end == len(boxes):
+        return end
+    legal = end
+    while legal > start and not boxes[legal].breakable:
+        legal -= 1
+    if legal == start:  # nothing breaks here: overflow rather than an empty column
+        return end if end > start else start + 1
+    return legal
+
+
+def column_height(boxes: list[Box], start: int, end: int) -> float:
+    return sum(b.height + (b.before if i > start else 0.0) for i, b in enumerate(boxes[start:end], start))
+
+
+def flow_columns(pages: Pages, boxes: list[Box]) -> None:
+    """Place an article's body in two columns from the cursor, page after page; the last two columns end level."""
+    start = 0
+    while start < len(boxes):
+        room = BOTTOM - pages.y
+        first_end = fill(boxes, start, room)
+        second_end = fill(boxes, first_end, room) if first_end < len(boxes) else first_end
+        if first_end == start or (second_end < len(boxes) and fill_fits_nothing(boxes, start, room)):
+            pages.new()
+            continue
+        if second_end >= len(boxes):  # the rest fits on this page: balance the two columns
+            low = max(column_height(boxes, start, len(boxes)) / 2, max(b.height for b in boxes[start:]))
+            high = room
+            best = (first_end, room)
+            if low <= high:
+                for _ in range(14):
+                    middle = (low + high) / 2
+                    a = fill(boxes, start, middle)
+                    b = fill(boxes, a, middle) if a < len(boxes) else a
+                    if b >= len(boxes) and column_height(boxes, start, a) <= middle + 0.01 and column_height(boxes, a, b) <= middle + 0.01:
+                        best, high = (a, middle), middle
+                    else:
+                        low = middle
+                    if high - low < 0.5:
+                        break
+            first_end = best[0]
+            height = max(column_height(boxes, start, first_end), column_height(boxes, first_end, len(boxes)))
+            place_column(pages, boxes, start, first_end, LEFT)
+            place_column(pages, boxes, first_end, len(boxes), LEFT + COLUMN + GAP)
+            pages.y += height
+            return
+        place_column(pages, boxes, start, first_end, LEFT)
+        place_column(pages, boxes, first_end, second_end, LEFT + COLUMN + GAP)
+        start = second_end
+        pages.new()
+
+
+def fill_fits_nothing(boxes: list[Box], start: int, room: float) -> bool:
+    """True when the room left on the page is less than the first box (with what must stay with it)."""
+    return boxes[start].height > room and room < BOTTOM - TOP
+
+
+def place_column(pages: Pages, boxes: list[Box], start: int, end: int, x: float) -> None:
+    y = pages.y
+    for index in range(start, end):
+        box = boxes[index]
+        if index > start:
+            y += box.before
+        pages.place(box, x, y)
+        y += box.height
+
+
+# ---------------------------------------------------------------- the edition
+
+class Pictures:
+    """The sizes of an edition's pictures (in points as printed at full width), read from the files once."""
+
+    def __init__(self, folder: str, sizes: dict):
+        self.folder = folder
+        self.sizes = sizes  # name -> (kind, width, height)
+
+    def size(self, name: str):
+        return self.sizes.get(name)
+
+
+def words_of(text: str, look: Look, fonts: Fonts, html_text: bool = False) -> list[list[Word]]:
+    collector = Inline(fonts)
+    if html_text:
+        Flow(fonts, None, TEXT_WIDTH).inline(parse(text), look, collector)
+    else:
+        collector.text(text, look)
+    return collector.finish()
+
+
+def text_lines(text: str, look: Look, fonts: Fonts, width: float, align: str = "left", leading: float = LEADING,
+               html_text: bool = False) -> list[Line]:
+    """Return the lines of a text (HTML when `html_text`), kept for the process: a title is in several editions,
+    and on the cover, in the contents and above the article."""
+    key = (text, look, width, align, leading, html_text)
+    lines = fonts.lines.get(key)
+    if lines is None:
+        lines = fonts.lines[key] = set_lines(words_of(text, look, fonts, html_text), width, fonts, align, leading)
+    return lines
+
+
+def lines_box(text: str, look: Look, fonts: Fonts, width: float, align: str = "left", leading: float = LEADING,
+              before: float = 0.0, html_text: bool = False) -> list[Box]:
+    lines = text_lines(text, look, fonts, width, align, leading, html_text)
+    boxes = [line_box(line) for line in lines]
+    if boxes:
+        boxes[0].before = before
+    return boxes
+
+
+def rule(width: float, thickness: float, before: float = 0.0, colour=BLACK) -> Box:
+    return Box(thickness, [("rule", 0.0, thickness / 2, width, thickness, colour)], before)
+
+
+class Edition:
+    """Lays out one edition (printing.py's data) into pages."""
+
+    def __init__(self, data: dict, fonts: Fonts, pictures: Pictures, bodies: dict):
+        self.data, self.fonts, self.pictures, self.bodies = data, fonts, pictures, bodies
+        self.pages = Pages()
+
+    def body_boxes(self, body: str) -> list[Box]:
+        """The boxes of an article body a column wide (kept for the process: the body is in several editions)."""
+        boxes = self.bodies.get(body)
+        if boxes is None:
+            flow = Flow(self.fonts, self.pictures, COLUMN)
+            flow.blocks(parse(body))
+            boxes = self.bodies[body] = flow.boxes
+        return boxes
+
+    def lay_out(self) -> tuple[list[Page], list[int]]:
+        """Lay out the table of contents, the articles and the legal information after a cover page, then the cover
+        (its cover story names the page the story starts on); return the pages and the page each article starts on."""
+        data = self.data
+        self.pages.pages.append(Page(header=False))  # the cover, made last
+        self.pages.new()
+        self.pages.stack([*lines_box("Mục lục", Look("serif-bold", 18), self.fonts, TEXT_WIDTH, leading=1.2),
+                          rule(TEXT_WIDTH, 1.5, 2 * MM)])
+        self.pages.y += 5 * MM
+        for number, article in enumerate(data["articles"], 1):
+            self.pages.stack(self.toc_entry(article, number), keep=True)
+        self.pages.new()
+        for number, article in enumerate(data["articles"], 1):
+            self.article(article, number)
+        self.colophon()
+        self.starts = {anchor: page for anchor, (page, _) in self.pages.anchors.items()}
+        cover = Pages()
+        cover.new(header=False)
+        self.cover(cover)
+        self.pages.pages[0] = cover.pages[0]
+        return self.pages.pages, [self.starts.get(f"bai-{i}", 0) for i in range(1, len(data["articles"]) + 1)]
+
+    # -- cover
+    def cover(self, pages: Pages) -> None:
+        data, fonts = self.data, self.fonts
+        boxes: list[Box] = []
+        if data.get("agency") and data["agency"] != data["unit"]:
+            boxes += lines_box(data["agency"].upper(), Look("serif", 11, tracking=0.44), fonts, TEXT_WIDTH, "center", 1.3)
+        boxes += lines_box(data["unit"].upper(), Look("serif-bold", 13), fonts, TEXT_WIDTH, "center", 1.3, 1 * MM)
+        boxes += lines_box("BẢN TIN", Look("serif-bold", 54, MASTHEAD, tracking=3.24), fonts, TEXT_WIDTH, "center", 1.05, 5 * MM)
+        boxes.append(rule(TEXT_WIDTH, 0.75, 3 * MM))
+        issue = Inline(fonts)
+        issue.text("Số\u00a0", Look("serif", 12))
+        issue.text(data["number"] + "\u00a0\u00a0\u00a0\u00a0", Look("serif-bold", 12))
+        issue.text(data["month"], Look("serif-italic", 12))
+        boxes += [line_box(line, before=2 * MM) for line in set_lines(issue.finish(), TEXT_WIDTH, fonts, "center", 1.3)]
+        boxes.append(rule(TEXT_WIDTH, 2.5, 4 * MM))
+        pages.stack(boxes)
+        pages.y += 6 * MM
+        cover = data.get("cover")
+        if cover:
+            size = self.pictures.size(cover["src"])
+            if size:
+                kind, natural_width, natural_height = size
+                height = min(TEXT_WIDTH * natural_height / natural_width, 120 * MM)
+                width = height * natural_width / natural_height
+                pages.stack([Box(height, [(kind, (TEXT_WIDTH - width) / 2, 0.0, width, height, cover["src"])])])
+            if cover.get("caption"):
+                pages.stack(lines_box(cover["caption"], Look("serif-italic", 9, GREY), fonts, TEXT_WIDTH, "left", 1.3,
+                                      1.2 * MM))
+            story = Inline(fonts)
+            Flow(fonts, None, TEXT_WIDTH).inline(parse(cover["title"]), Look("serif-bold", 17), story)
+            story.text(f" (trang\u00a0{self.starts.get(cover['anchor'], 0)})", Look("serif", 11))
+            lines = set_lines(story.finish(), TEXT_WIDTH, fonts, "left", 1.2)
+            story_boxes = [line_box(line, before=4 * MM if i == 0 else 0.0) for i, line in enumerate(lines)]
+            for box in story_boxes:
+                box.draw.append(("link", 0.0, 0.0, TEXT_WIDTH, box.height, "#" + cover["anchor"]))
+            pages.stack(story_boxes)
+        count = f"Số này có {len(data['articles'])} bài" + (f" · Bản tin điện tử: {data['siteurl']}" if data.get("siteurl") else "")
+        pages.stack([rule(TEXT_WIDTH, 0.75, 4 * MM),
+                     *lines_box(count, Look("serif", 9.5, GREY), fonts, TEXT_WIDTH, "left", 1.38, 2 * MM)])
+
+    # -- table of contents
+    def toc_entry(self, article: dict, number: int) -> list[Box]:
+        fonts = self.fonts
+        number_room = 12 * MM
+        lines = text_lines(article["title"], Look("serif-bold"), fonts, TEXT_WIDTH - number_room, html_text=True)
+        boxes = [line_box(line, before=3 * MM if i == 0 else 0.0) for i, line in enumerate(lines)]
+        last = lines[-1]
+        used = sum(w.width + w.space for w in last.words[:-1]) + last.words[-1].width
+        boxes[-1].draw.append(("leader", used + 1 * MM, TEXT_WIDTH, last.baseline, f"bai-{number}"))
+        boxes += lines_box(article["toc_unit"], Look("serif-italic", 9, GREY), fonts, TEXT_WIDTH, "left", 1.38)
+        for box in boxes:
+            box.draw.append(("link", 0.0, 0.0, TEXT_WIDTH, box.height, f"#bai-{number}"))
+            box.breakable = box is boxes[0]
+        return boxes
+
+    # -- an article
+    def article(self, article: dict, number: int) -> None:
+        fonts = self.fonts
+        header: list[Box] = []
+        first = number == 1 or self.pages.y <= TOP + 0.01
+        if not first:
+            header.append(rule(TEXT_WIDTH, 1.5, 8 * MM))
+        header += lines_box(article["kicker"].upper(), Look("serif", 8.5, GREY, tracking=0.25), fonts, TEXT_WIDTH, "left",
+                            1.3, 0.0 if first else 4 * MM)
+        header += lines_box(article["title"], Look("serif-bold", 17), fonts, TEXT_WIDTH, "left", 1.18, 1.5 * MM, html_text=True)
+        if article.get("standfirst"):
+            header += lines_box(article["standfirst"], Look("serif-bold", 11), fonts, TEXT_WIDTH, "justify", 1.35, 2.5 * MM)
+        body = list(self.body_boxes(article["body"]))
+        if article.get("image"):
+            image = Flow(fonts, self.pictures, COLUMN)
+            image.figure(Node("figure", children=[Node("img", {"src": article["image"]["src"]}),
+                                                  *([Node("figcaption", children=[article["image"]["caption"]])]
+                                                    if article["image"].get("caption") else [])]), BODY, 0.0)
+            body = image.boxes + body
+        byline = []
+        if article.get("byline"):
+            byline = lines_box(article["byline"], Look("serif-bold"), fonts, COLUMN, "right", LEADING, 2 * MM)
+            if article.get("byline_title"):
+                byline += lines_box(article["byline_title"], Look("serif-italic", 9.5), fonts, COLUMN, "right", 1.3)
+            for box in byline:
+                box.breakable = False
+        body = body + byline
+        if body:
+            body[0] = Box(body[0].height, body[0].draw, 3 * MM, body[0].breakable)
+        need = sum(b.before + b.height for b in header) + sum(b.height for b in body[:3])
+        if self.pages.y + need > BOTTOM and self.pages.y > TOP:
+            self.pages.new()
+            header = [b for b in header if not (b.draw and b.draw[0][0] == "rule")]
+            header[0].before = 0.0
+        header[0 if header[0].draw[0][0] != "rule" else 1].anchor = f"bai-{number}"
+        self.pages.stack(header)
+        if body:
+            self.pages.y += body[0].before
+            flow_columns(self.pages, [Box(body[0].height, body[0].draw, 0.0, body[0].breakable)] + body[1:])
+
+    # -- legal information
+    def colophon(self) -> None:
+        fonts, data = self.fonts, self.data
+        boxes = [rule(TEXT_WIDTH, 1.5, 6 * MM),
+                 *lines_box("THÔNG TIN XUẤT BẢN", Look("serif-bold", 10), fonts, TEXT_WIDTH, "left", 1.3, 3 * MM),
+                 *lines_box(f"Bản tin {data['unit']} · Số {data['number']}", Look("serif-bold", 9), fonts, TEXT_WIDTH, "left", 1.38, 1.5 * MM)]
+        for label, value in data["legal"]:
+            fact = Inline(fonts)
+            fact.text(label + ": ", Look("serif-bold", 9))
+            fact.text(value, Look("serif", 9))
+            lines = set_lines(fact.finish(), TEXT_WIDTH, fonts, "left")
+            boxes += [line_box(line, before=0.8 * MM if i == 0 else 0.0) for i, line in enumerate(lines)]
+        self.pages.stack(boxes, keep=True)
+
+
+# ---------------------------------------------------------------- PDF
+
+@functools.cache
+def rgb(colour) -> str:
+    return " ".join(pdfdoc.number(c) for c in colour)
+
+
+class Painter:
+    """Turns pages into PDF content streams; remembers the characters each face draws."""
+
+    def __init__(self, fonts: Fonts, starts: dict[str, int]):
+        self.fonts = fonts
+        self.starts = starts
+        self.used: dict[str, set[int]] = {}
+        self.pictures: dict[str, str] = {}  # file name -> resource name
+        self.out: list[str] = []
+        self.links: list = []
+
+    def page(self, page: Page, index: int, edition: dict, cuts: dict) -> str:
+        self.out = []
+        self.links = []
+        self.cuts = cuts
+        if page.header:
+            muted = Look("serif", 8.5, GREY)
+            self.text_at(LEFT, TOP - 2 * MM - 2.5, edition["unit"], muted)
+            right = f"Bản tin số {edition['number']}"
+            width = self.fonts.measure("serif", right) * 8.5 / 1000
+            self.text_at(PAGE_WIDTH - LEFT - width, TOP - 2 * MM - 2.5, right, muted)
+            label = str(index)
+            width = self.fonts.measure("serif", label) * 9 / 1000
+            self.text_at((PAGE_WIDTH - width) / 2, PAGE_HEIGHT - 10 * MM + 3, label, Look("serif", 9))
+        for command in page.commands:
+            self.command(command, 0.0, 0.0)
+        page.links = self.links
+        return "\n".join(self.out)
+
+    def command(self, command, dx: float, dy: float) -> None:
+        kind = command[0]
+        if kind == "group":
+            _, x, y, box = command
+            for inner in box.draw:
+                self.command(inner, dx + x, dy + y)
+        elif kind == "line":
+            _, x, y, line = command
+            self.line(line, dx + x, dy + y)
+        elif kind == "rule":
+            _, x, y, width, thickness, colour = command
+            top = PAGE_HEIGHT - (dy + y)
+            self.out.append(f"q {rgb(colour)} RG {pdfdoc.number(thickness)} w {pdfdoc.number(dx + x)} {pdfdoc.number(top)} m "
+                            f"{pdfdoc.number(dx + x + width)} {pdfdoc.number(top)} l S Q")
+        elif kind == "bar":
+            _, x, y, height = command
+            top = PAGE_HEIGHT - (dy + y)
+            self.out.append(f"q 0 G 1 w {pdfdoc.number(dx + x + 0.5)} {pdfdoc.number(top)} m {pdfdoc.number(dx + x + 0.5)} "
+                            f"{pdfdoc.number(top - height)} l S Q")
+        elif kind == "frame":
+            _, x, y, width, height = command
+            self.out.append(f"q 0 G 0.5 w {pdfdoc.number(dx + x)} {pdfdoc.number(PAGE_HEIGHT - (dy + y) - height)} "
+                            f"{pdfdoc.number(width)} {pdfdoc.number(height)} re S Q")
+        elif kind == "photo":
+            _, x, y, width, height, name = command
+            self.out.append(f"q {pdfdoc.number(width)} 0 0 {pdfdoc.number(height)} {pdfdoc.number(dx + x)} "
+                            f"{pdfdoc.number(PAGE_HEIGHT - (dy + y) - height)} cm /{self.names[name]} Do Q")
+        elif kind == "vector":
+            _, x, y, width, height, name = command
+            self.out.append(f"q 1 0 0 1 {pdfdoc.number(dx + x)} {pdfdoc.number(PAGE_HEIGHT - (dy + y) - height)} cm "
+                            f"{pdfdoc.number(width / self.sizes[name][1])} 0 0 {pdfdoc.number(height / self.sizes[name][2])} 0 0 cm "
+                            f"/{self.names[name]} Do Q")
+        elif kind == "link":
+            _, x, y, width, height, target = command
+            self.links.append((dx + x, dy + y, dx + x + width, dy + y + height, target))
+        elif kind == "leader":
+            _, start, end, baseline, anchor = command
+            page = str(self.starts.get(anchor, 0))
+            look = BODY
+            number_width = self.fonts.measure("serif", page) * look.size / 1000
+            dot = self.fonts.measure("serif", ". ") * look.size / 1000
+            room = end - number_width - 1 * MM - start
+            dots = ". " * max(0, int(room / dot))
+            self.text_at(dx + end - number_width - 1 * MM - len(dots) // 2 * dot, dy + baseline, dots, look)
+            self.text_at(dx + end - number_width, dy + baseline, page, look)
+
+    def line(self, line: Line, x: float, top: float) -> None:
+        """Draw a line. What it draws is worked out once per line and cuts (a body's lines are in several editions and
+        are drawn again in each); only the position changes."""
+        painted = line.painted if line.painted is not None and line.painted[0] is self.cuts else None
+        if painted is None:
+            run: list[Piece] = []
+            spaces: dict[tuple[Look, float], Piece] = {}
+            for word in line.words:
+                run.extend(word.pieces)
+                if word.space:
+                    look, width = word.space_look or word.pieces[-1].look, word.space + line.extra
+                    space = spaces.get((look, width))
+                    if space is None:
+                        space = spaces[(look, width)] = Piece(look, " ", width)
+                    run.append(space)
+            painted = line.painted = (self.cuts, *self.encode(run))
+        self.draw(x + line.x, top + line.baseline, painted[1:])
+
+    def text_at(self, x: float, baseline: float, text: str, look: Look) -> None:
+        self.draw(x, baseline, self.encode(self.fonts.pieces(look, text)))
+
+    def encode(self, pieces: list[Piece]) -> tuple[str, dict, list]:
+        """Return what pieces draw, from where they start: the text operators (one font change where the look
+        changes, each space widened as the line needs), the characters each face draws, and the decorations
+        (underline, strike, link) as (x, width, look)."""
+        parts: list[str] = []
+        current: Look | None = None
+        array: list[str] = []
+        position = 0.0
+        decorations = []
+        used: dict[str, set] = {}
+        adjustments: dict[Piece, str] = {}
+        cuts = self.cuts
+        for piece in pieces:
+            look, text = piece.look, piece.text
+            if text == " " and current is not None:
+                look = current  # a space in the face and size of the text before it
+            if look is not current and (current is None or look[:6] != current[:6] or look.tracking != current.tracking):
+                if array:
+                    parts.append("[<" + "".join(array) + ">] TJ")
+                    array = []
+                parts.append(f"/{look.font} {pdfdoc.number(look.size)} Tf {rgb(look.colour)} rg "
+                             f"{pdfdoc.number(look.rise)} Ts {pdfdoc.number(look.tracking)} Tc")
+            current = look
+            cut = cuts[look.font]
+            chars = used.get(look.font)
+            if chars is None:
+                chars = used[look.font] = set()
+            chars.update(text)
+            array.append(cut.encode(text))
+            if text == " ":
+                adjust = adjustments.get(piece)
+                if adjust is None:
+                    natural = self.fonts.space(look)
+                    adjust = adjustments[piece] = (f"> {pdfdoc.number(-(piece.width - natural) * 1000 / look.size)} <"
+                                                   if abs(piece.width - natural) > 0.001 else "")
+                array.append(adjust)
+            if look.underline or look.strike or look.link:
+                decorations.append((position, piece.width, look))
+            position += piece.width
+        if array:
+            parts.append("[<" + "".join(array) + ">] TJ")
+        return " ".join(parts), {font: {ord(c) for c in chars} - {0xA0} | ({0x20} if "\u00a0" in chars else set())
+                                 for font, chars in used.items()}, decorations
+
+    def draw(self, x: float, baseline: float, painted: tuple) -> None:
+        operators, used, decorations = painted
+        if not operators:
+            return
+        out = self.out
+        out.append(f"BT 1 0 0 1 {pdfdoc.number(x)} {pdfdoc.number(PAGE_HEIGHT - baseline)} Tm {operators} ET")
+        for font, chars in used.items():
+            self.used.setdefault(font, set()).update(chars)
+        for offset, width, look in decorations:
+            start = x + offset
+            for wanted, rise in ((look.underline, -0.12), (look.strike, 0.28)):
+                if wanted:
+                    y = PAGE_HEIGHT - baseline + look.rise + look.size * rise
+                    out.append(f"q {rgb(look.colour)} RG {pdfdoc.number(look.size * 0.05)} w {pdfdoc.number(start)} "
+                               f"{pdfdoc.number(y)} m {pdfdoc.number(start + width)} {pdfdoc.number(y)} l S Q")
+            if look.link:
+                self.links.append((start, baseline - look.size, start + width, baseline + look.size * 0.3, look.link))
+
+
+def render(data: dict, fonts: Fonts, folder: str, bodies: dict) -> tuple[bytes, int, tuple[int, ...]]:
+    """Lay out an edition and write it as PDF; return the bytes, the page count and the page each article starts on.
+    `folder` holds the prepared pictures (and a vector picture's PDF beside its SVG); `fonts` and `bodies` (article
+    bodies' boxes) are kept between the editions of one process."""
+    faces = fonts.faces
+    sizes = {name: tuple(size) for name, size in data["pictures"].items()}
+    edition = Edition(data, fonts, Pictures(folder, sizes), bodies)
+    pages, starts = edition.lay_out()
+    cuts = fonts.cuts
+    painter = Painter(fonts, edition.starts)
+    painter.sizes = sizes
+    names: dict[str, str] = {}
+
+    def name_of(picture: str) -> str:
+        return names.setdefault(picture, f"P{len(names) + 1}")
+
+    painter.names = _Names(name_of)
+    streams = [painter.page(page, index, data, cuts) for index, page in enumerate(pages, 1)]
+    wider = {style: chars for style, chars in painter.used.items() if not chars <= pdfdoc.REPERTOIRE}
+    if wider:  # a character outside the usual cut: cut those faces again with it, then draw again
+        cuts = dict(cuts)
+        for style, chars in wider.items():
+            cuts[style] = faces[style].cut(frozenset(chars))
+        painter.used = {}
+        streams = [painter.page(page, index, data, cuts) for index, page in enumerate(pages, 1)]
+    used = {style: chars - {0xA0} for style, chars in painter.used.items()}
+
+    writer = pdfdoc.Writer()
+    catalog, tree, info = writer.reserve(), writer.reserve(), writer.reserve()
+    page_refs = [writer.reserve() for _ in pages]
+    fonts_dict = " ".join(f"/{style} {writer.font(cuts[style], used[style])} 0 R" for style in sorted(used))
+    pictures = []
+    for picture, name in names.items():
+        kind = sizes[picture][0]
+        path = f"{folder}/{picture}"
+        if kind == "vector":
+            with open(path + ".pdf", "rb") as handle:
+                reference = pdfdoc.import_page(handle.read(), writer)[0]
+        else:
+            reference = writer.image(path)[0]
+        pictures.append(f"/{name} {reference} 0 R")
+    resources = writer.add(f"<< /Font << {fonts_dict} >> /XObject << {' '.join(pictures)} >> >>")
+    anchors = edition.pages.anchors
+    for index, (page, stream) in enumerate(zip(pages, streams, strict=True)):
+        content = writer.stream("", stream.encode("latin-1"))
+        annotations = []
+        for x0, top, x1, bottom, target in page.links:
+            rect = " ".join(pdfdoc.number(v) for v in (x0, PAGE_HEIGHT - bottom, x1, PAGE_HEIGHT - top))
+            if target.startswith("#"):
+                where = anchors.get(target[1:])
+                if not where:
+                    continue
+                action = f"/Dest [{page_refs[where[0] - 1]} 0 R /XYZ 0 {pdfdoc.number(PAGE_HEIGHT - where[1])} 0]"
+            else:
+                action = f"/A << /S /URI /URI {pdfdoc.text_string(target)} >>"
+            annotations.append(writer.add(f"<< /Type /Annot /Subtype /Link /Rect [{rect}] /Border [0 0 0] {action} >>"))
+        annots = f" /Annots [{' '.join(f'{a} 0 R' for a in annotations)}]" if annotations else ""
+        writer.put(page_refs[index], f"<< /Type /Page /Parent {tree} 0 R /MediaBox [0 0 {pdfdoc.number(PAGE_WIDTH)} "
+                                     f"{pdfdoc.number(PAGE_HEIGHT)}] /Resources {resources} 0 R /Contents {content} 0 R{annots} >>")
+    writer.put(tree, f"<< /Type /Pages /Kids [{' '.join(f'{r} 0 R' for r in page_refs)}] /Count {len(page_refs)} >>")
+    outline = _outline(writer, data, anchors, page_refs)
+    meta = data["meta"]
+    writer.put(info, "<< " + " ".join(f"/{key} {pdfdoc.text_string(value)}" for key, value in
+                                       (("Title", meta["title"]), ("Author", meta["author"]), ("Subject", meta["subject"]),
+                                        ("Keywords", meta["keywords"])) if value) + " >>")
+    writer.put(catalog, f"<< /Type /Catalog /Pages {tree} 0 R /Lang (vi) /ViewerPreferences << /DisplayDocTitle true >>"
+                        + (f" /Outlines {outline} 0 R /PageMode /UseOutlines" if outline else "") + " >>")
+    return writer.finish(catalog, info), len(pages), tuple(starts)
+
+
+class _Names(dict):
+    """Resource names of pictures, given as they are first drawn."""
+
+    def __init__(self, make):
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key):
+        return self.make(key)
+
+
+def _outline(writer: pdfdoc.Writer, data: dict, anchors: dict, page_refs: list[int]) -> int:
+    """Write the outline (bookmarks): one entry per article, to its title; return the outline's object (0: none)."""
+    entries = [(re.sub(r"<[^>]+>", "", a["title"]), anchors.get(f"bai-{i}")) for i, a in enumerate(data["articles"], 1)]
+    entries = [(html.unescape(title), where) for title, where in entries if where]
+    if not entries:
+        return 0
+    root = writer.reserve()
+    refs = [writer.reserve() for _ in entries]
+    for index, (title, (page, y)) in enumerate(entries):
+        links = [f"/Parent {root} 0 R"]
+        if index:
+            links.append(f"/Prev {refs[index - 1]} 0 R")
+        if index + 1 < len(refs):
+            links.append(f"/Next {refs[index + 1]} 0 R")
+        writer.put(refs[index], f"<< /Title {pdfdoc.text_string(title)} {' '.join(links)} "
+                                f"/Dest [{page_refs[page - 1]} 0 R /XYZ 0 {pdfdoc.number(PAGE_HEIGHT - y)} 0] >>")
+    writer.put(root, f"<< /Type /Outlines /First {refs[0]} 0 R /Last {refs[-1]} 0 R /Count {len(refs)} >>")
+    return root
