@@ -40,7 +40,6 @@ from .images import HASH_LENGTH as VARIANT_KEY_LENGTH
 from .printphotos import PrintSize
 from .settings import STATE_KEY
 from .urls import IMAGES, Links
-from .wrapping import headline
 
 # Printed widths, in millimetres: A4 (210 mm) less 18 mm margins is a 174 mm text block; the body runs in two
 # columns 6 mm apart (84 mm each), as typeset.py lays them out.
@@ -226,7 +225,7 @@ def print_document(edition: Edition, settings: dict, images: Pictures) -> dict:
     if lead is not None:
         cover = {"src": picture(lead.image.path, settings, images, SIZES["cover"]),
                  "caption": lead.image.caption or "",
-                 "anchor": ANCHOR.format(edition.articles.index(lead) + 1), "title": str(headline(lead.title))}
+                 "anchor": ANCHOR.format(edition.articles.index(lead) + 1), "title": lead.title}
     siteurl = settings.get("SITEURL", "")
     legal = {key: settings.get(key) or "" for key in ("BULLETIN_AGENCY", "BULLETIN_RESPONSIBLE", "BULLETIN_LICENSE",
                                                       "BULLETIN_ADDRESS", "BULLETIN_PHONE", "BULLETIN_EMAIL")}
@@ -260,7 +259,7 @@ def print_article(article, settings: dict, images: Pictures) -> dict:
         images.bodies[id(article)] = print_body(article.content, settings, images)
     units = ", ".join(unit.name for unit in article.units)
     return {
-        "title": str(headline(article.title)), "kicker": f"{units} · {format_date(article.date)}",
+        "title": article.title, "kicker": f"{units} · {format_date(article.date)}",
         "toc_unit": f"{units} · {format_short_date(article.date)}",
         "standfirst": article.standfirst or "", "image": image,
         "body": str(images.bodies[id(article)]), "byline": article.byline or "", "byline_title": article.byline_title or "",

@@ -16,13 +16,13 @@ syllable is never split, and what the web keeps on one line (a year range, a nam
 from __future__ import annotations
 
 import functools
-import html
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import NamedTuple
 
 from . import pdfdoc
+from .wrapping import headline
 
 MM = 72 / 25.4
 PAGE_WIDTH, PAGE_HEIGHT = 210 * MM, 297 * MM
@@ -781,6 +781,7 @@ def text_lines(text: str, look: Look, fonts: Fonts, width: float, align: str = "
                html_text: bool = False) -> list[Line]:
     """Return the lines of a text (HTML when `html_text`), kept for the process: a title is in several editions,
     and on the cover, in the contents and above the article."""
+    text = str(text)
     key = (text, look, width, align, leading, html_text)
     lines = fonts.lines.get(key)
     if lines is None:
@@ -868,7 +869,7 @@ class Edition:
                 pages.stack(lines_box(cover["caption"], Look("serif-italic", 9, GREY), fonts, TEXT_WIDTH, "left", 1.3,
                                       1.2 * MM))
             story = Inline(fonts)
-            Flow(fonts, None, TEXT_WIDTH).inline(parse(cover["title"]), Look("serif-bold", 17), story)
+            Flow(fonts, None, TEXT_WIDTH).inline(parse(str(headline(cover["title"]))), Look("serif-bold", 17), story)
             story.text(f" (trang\u00a0{self.starts.get(cover['anchor'], 0)})", Look("serif", 11))
             lines = set_lines(story.finish(), TEXT_WIDTH, fonts, "left", 1.2)
             story_boxes = [line_box(line, before=4 * MM if i == 0 else 0.0) for i, line in enumerate(lines)]
@@ -883,7 +884,7 @@ class Edition:
     def toc_entry(self, article: dict, number: int) -> list[Box]:
         fonts = self.fonts
         number_room = 12 * MM
-        lines = text_lines(article["title"], Look("serif-bold"), fonts, TEXT_WIDTH - number_room, html_text=True)
+        lines = text_lines(headline(article["title"]), Look("serif-bold"), fonts, TEXT_WIDTH - number_room, html_text=True)
         boxes = [line_box(line, before=3 * MM if i == 0 else 0.0) for i, line in enumerate(lines)]
         last = lines[-1]
         used = sum(w.width + w.space for w in last.words[:-1]) + last.words[-1].width
@@ -903,7 +904,8 @@ class Edition:
             header.append(rule(TEXT_WIDTH, 1.5, 8 * MM))
         header += lines_box(article["kicker"].upper(), Look("serif", 8.5, GREY, tracking=0.25), fonts, TEXT_WIDTH, "left",
                             1.3, 0.0 if first else 4 * MM)
-        header += lines_box(article["title"], Look("serif-bold", 17), fonts, TEXT_WIDTH, "left", 1.18, 1.5 * MM, html_text=True)
+        header += lines_box(headline(article["title"]), Look("serif-bold", 17), fonts, TEXT_WIDTH, "left", 1.18, 1.5 * MM,
+                            html_text=True)
         if article.get("standfirst"):
             header += lines_box(article["standfirst"], Look("serif-bold", 11), fonts, TEXT_WIDTH, "justify", 1.35, 2.5 * MM)
         body = list(self.body_boxes(article["body"]))
@@ -1198,8 +1200,8 @@ class _Names(dict):
 
 def _outline(writer: pdfdoc.Writer, data: dict, anchors: dict, page_refs: list[int]) -> int:
     """Write the outline (bookmarks): one entry per article, to its title; return the outline's object (0: none)."""
-    entries = [(re.sub(r"<[^>]+>", "", a["title"]), anchors.get(f"bai-{i}")) for i, a in enumerate(data["articles"], 1)]
-    entries = [(html.unescape(title), where) for title, where in entries if where]
+    entries = [(a["title"], anchors.get(f"bai-{i}")) for i, a in enumerate(data["articles"], 1)]
+    entries = [(title, where) for title, where in entries if where]
     if not entries:
         return 0
     root = writer.reserve()

@@ -1,0 +1,177 @@
+"""The printed edition's typesetter on its own (typeset.py, pdfdoc.py): editions made here as plain data, laid out with
+the real fonts, and read back from the page boxes and from the PDF (poppler's pdftotext, pdffonts): lines break only
+at spaces, year ranges stay whole, no lone line at a column's top or bottom, a heading never ends a column, a photo
+keeps its caption, columns end level, nothing runs past the bottom margin, every kind of body element prints, and a
+character outside the usual font cut or missing from Charis SIL still prints as written."""
+
+from __future__ import annotations
+
+import io
+import random
+import subprocess
+import unicodedata
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from pelican.plugins.bulletin import printing, typeset
+from pelican.plugins.bulletin.typeset import BOTTOM, COLUMN, GAP, LEFT, TOP
+
+PHOTO = "0123456789abcdef01234567.jpg"
+WORDS = ("cán bộ đảng viên chi bộ nghị quyết hội nghị nhiệm vụ giải pháp thực hiện kiểm tra giám sát "
+         "quy hoạch đại hội nhiệm kỳ tổ chức xây dựng Đảng bộ huyện xã phường ấp khu phố thường trực").split()
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory) -> Path:
+    """The pictures folder (a photo 1200 x 800) with the font cuts beside it."""
+    root = tmp_path_factory.mktemp("typeset")
+    images = root / "images"
+    images.mkdir()
+    out = io.BytesIO()
+    Image.linear_gradient("L").resize((1200, 800)).convert("RGB").save(out, "JPEG", quality=85)
+    (images / PHOTO).write_bytes(out.getvalue())
+    return images
+
+
+def sentence(rng: random.Random, words: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(words)).capitalize() + "."
+
+
+def document(bodies: list[str], pictures: dict | None = None) -> dict:
+    """An edition of articles with these bodies, as printing.print_document gives it."""
+    articles = [{"title": f"Bài số {n}: hội nghị cán bộ chủ chốt nhiệm kỳ 2025–2030", "kicker": "Huyện ủy Hớn Quản · Thứ Hai, 06/04/2026",
+                 "toc_unit": "Huyện ủy Hớn Quản · 06/04/2026", "standfirst": "Sapo của bài.", "image": None, "body": body,
+                 "byline": "Lê Thu Hằng", "byline_title": ""} for n, body in enumerate(bodies, 1)]
+    return {"unit": "Huyện ủy Hớn Quản", "number": "04/2026", "month": "Tháng 4 năm 2026", "agency": "Tỉnh ủy Bình Phước",
+            "siteurl": "", "cover": None, "articles": articles, "legal": [("Địa chỉ", "Số 1 đường Hùng Vương")],
+            "meta": {"title": "Bản tin", "author": "Tỉnh ủy", "subject": "", "keywords": ""},
+            "pictures": pictures or {PHOTO: ["photo", 1200, 800]}}
+
+
+def laid_out(data: dict, folder: Path):
+    """Return the pages of an edition (the layout, before PDF) and the ids of the article bodies' boxes."""
+    fonts = printing.fonts(str(folder.parent / "fonts"))
+    bodies: dict = {}
+    edition = typeset.Edition(data, fonts, typeset.Pictures(str(folder), {k: tuple(v) for k, v in data["pictures"].items()}), bodies)
+    pages, _starts = edition.lay_out()
+    return pages, {id(box) for boxes in bodies.values() for box in boxes}
+
+
+def columns(laid) -> list[list[tuple[int, float, typeset.Box]]]:
+    """Return the body columns of every page: the bodies' boxes (page, top, box) at either column's left edge."""
+    pages, body = laid
+    found: dict[tuple[int, float], list] = {}
+    for number, page in enumerate(pages, 1):
+        for command in page.commands:
+            _, x, y, box = command
+            if id(box) in body and (abs(x - LEFT) < 0.01 or abs(x - (LEFT + COLUMN + GAP)) < 0.01):
+                found.setdefault((number, round(x, 2)), []).append((number, y, box))
+    return list(found.values())
+
+
+def pdf_of(data: dict, folder: Path, tmp_path: Path) -> Path:
+    pdf, _pages, _starts = printing.lay_out(data, str(folder))
+    path = tmp_path / "ban-in.pdf"
+    path.write_bytes(pdf)
+    return path
+
+
+def text_of(pdf: Path) -> str:
+    return " ".join(subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True,
+                                   check=True).stdout.split())
+
+
+def test_lines_break_only_at_spaces_and_keep_year_ranges_whole(folder):
+    fonts = printing.fonts(str(folder.parent / "fonts"))
+    text = "Nhiệm kỳ 2020 – 2025 và nhiệm kỳ 2025–2030 của Đảng bộ huyện Hớn Quản, tỉnh Bình Phước. " * 6
+    for width in (60, 90, 140, 200):
+        collector = typeset.Inline(fonts)
+        collector.text(text, typeset.BODY)
+        lines = typeset.set_lines(collector.finish(), width, fonts)
+        printed = [" ".join("".join(p.text for p in w.pieces) for w in line.words) for line in lines]
+        assert " ".join(printed).replace("\u00a0", " ") == " ".join(text.split())  # nothing lost, no syllable split
+        assert not any(line.endswith(("2020", "–")) for line in printed), width
+        assert all(sum(w.width + w.space for w in line.words[:-1]) + line.words[-1].width <= width + 0.01
+                   for line in lines if len(line.words) > 1)
+
+
+def test_columns_never_leave_a_lone_line_or_end_with_a_heading_and_end_level(folder):
+    rng = random.Random(4)
+    parts = []
+    for n in range(60):
+        if n % 9 == 4:
+            parts.append(f"<h3>Mục {n}: {sentence(rng, 5)}</h3>")
+        parts.append(f"<p>{sentence(rng, rng.choice([8, 20, 35, 60, 90]))}</p>")
+    body = columns(laid_out(document(["".join(parts)]), folder))
+    assert len(body) >= 4
+    heading_height = None
+    for index, column in enumerate(body[:-2]):
+        first, last = column[0][2], column[-1][2]
+        assert first.breakable or index == 0  # a column starts where a break is allowed: not after a paragraph's first line…
+        assert not getattr(last, "keep", False)
+        for _, _, box in column:
+            if box.draw and box.draw[0][0] == "line" and box.draw[0][3].words[0].pieces[0].look.font == "serif-bold":
+                heading_height = box.height
+        assert not (last.draw and last.draw[0][0] == "line" and last.draw[0][3].words[0].pieces[0].look.size > 11)
+    assert heading_height
+    left, right = body[-2], body[-1]
+    bottoms = [column[-1][1] + column[-1][2].height for column in (left, right)]
+    assert abs(bottoms[0] - bottoms[1]) <= 2 * typeset.BODY_SIZE * typeset.LEADING  # the last columns end level
+
+
+def test_paragraph_boxes_keep_two_lines_at_each_end():
+    lines = [typeset.Line([], 14.0, 10.0) for _ in range(6)]
+    flags = [box.breakable for box in typeset.paragraph_boxes(lines, 0.0, 5.0)]
+    assert flags == [True, False, True, True, True, False]  # no break after line 1 or before line 6
+    assert [box.breakable for box in typeset.paragraph_boxes(lines[:3], 0.0, 0.0)] == [True, False, False]
+
+
+def test_nothing_runs_past_the_bottom_margin_and_a_photo_keeps_its_caption(folder):
+    rng = random.Random(7)
+    body = "".join(
+        f"<p>{sentence(rng, rng.randrange(10, 70))}</p>"
+        + (f'<figure><img src="{PHOTO}" alt=""><figcaption>Ảnh {n}: {sentence(rng, 12)}</figcaption></figure>' if n % 5 == 2 else "")
+        for n in range(40))
+    laid = laid_out(document([body, body[: len(body) // 3]]), folder)
+    for page in laid[0]:
+        for _, _, y, box in page.commands:
+            assert y >= TOP - 0.01 and y + box.height <= BOTTOM + 0.01
+    for column in columns(laid):
+        for index, (_, _, box) in enumerate(column):
+            if box.draw and box.draw[0][0] == "photo":
+                assert index + 1 < len(column), "a photo ends a column without its caption"
+
+
+def test_every_kind_of_body_element_prints(folder, tmp_path):
+    body = ("<h2>Tiêu đề mục</h2><p>Chữ <strong>đậm</strong>, <em>nghiêng</em>, <u>gạch dưới</u>, <s>gạch bỏ</s>, "
+            "H<sub>2</sub>O, m<sup>2</sup>, <code>ma_so_42</code>, <a href=\"https://example.org/bai\">liên kết</a>.<br>"
+            "Dòng mới sau thẻ br.</p><ul><li>Ý thứ nhất<ul><li>Ý lồng bên trong</li></ul></li><li>Ý thứ hai</li></ul>"
+            "<ol start=\"3\"><li>Mục ba</li><li>Mục bốn</li></ol><blockquote><p>Lời trích dẫn của đồng chí Bí thư.</p></blockquote>"
+            "<pre>ma  = 1\nthu_tu = 2</pre><table><thead><tr><th>Chi bộ</th><th>Số đảng viên</th></tr></thead>"
+            "<tbody><tr><td>Ấp 1</td><td>25</td></tr><tr><td colspan=\"2\">Tổng cộng: 25</td></tr></tbody></table>"
+            "<dl><dt>Nhiệm kỳ</dt><dd>2025–2030</dd></dl><hr><p>" + "Đoạn cuối rất dài. " * 400 + "</p>")
+    pdf = pdf_of(document([body]), folder, tmp_path)
+    text = text_of(pdf)
+    assert unicodedata.is_normalized("NFC", text)
+    for expected in ("Tiêu đề mục", "Chữ đậm, nghiêng, gạch dưới, gạch bỏ", "ma_so_42", "liên kết", "Dòng mới sau thẻ br.",
+                     "• Ý thứ nhất", "Ý lồng bên trong", "3. Mục ba", "4. Mục bốn", "Lời trích dẫn của đồng chí Bí thư.",
+                     "Chi bộ", "Số đảng viên", "Ấp 1", "Tổng cộng: 25", "Nhiệm kỳ", "2025–2030", "Lê Thu Hằng"):
+        assert expected in text, expected
+    assert text.count("Đoạn") == text.count("dài.") == 400  # a paragraph longer than a page goes on over the pages
+    assert b"/URI (https://example.org/bai)" in pdf.read_bytes()
+
+
+def test_characters_outside_the_usual_cut_or_missing_from_charis_print_as_written(folder, tmp_path):
+    body = "<p>Điện thoại ☎ 0271; điện trở 5 Ω; mũi tên ⇒; dấu ngã ũ ẵ ỡ ữ.</p>"
+    pdf = pdf_of(document([body]), folder, tmp_path)
+    assert "Điện thoại ☎ 0271; điện trở 5 Ω; mũi tên ⇒; dấu ngã ũ ẵ ỡ ữ." in text_of(pdf)
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert "DejaVu-Sans" in fonts and "Charis-SIL" in fonts
+
+
+def test_an_article_with_only_a_photo_or_nothing_lays_out(folder, tmp_path):
+    data = document([f'<p><img src="{PHOTO}" alt=""></p>', "", "<p><br></p>"])
+    pdf, pages, starts = printing.lay_out(data, str(folder))
+    assert pdf.startswith(b"%PDF-") and pages >= 3 and len(starts) == 3 and all(starts)
