@@ -338,7 +338,8 @@ def bench_preview(c, runs=5, content=None):
 @task(name="bench-edition", help={"month_articles": "số bài của tháng đo, mỗi bài hai ảnh (mặc định 30)",
                                   "articles": "số bài của trang tổng hợp dựng bản công khai có và không có bản in (0: bỏ qua)"})
 def bench_edition(c, month_articles=30, articles=1000):
-    """Benchmark the printed edition: a month with WeasyPrint vs Chromium, and every edition in a cold public build."""
+    """Benchmark the printed edition: one month laid out by our typesetter, WeasyPrint and Chromium side by side
+    (the peers from the same edition as HTML), and every edition in a cold public build."""
     run_python(c, "benchmarks/bench_edition.py", "--month-articles", int(month_articles), "--articles", int(articles))
 
 

@@ -1,11 +1,22 @@
-"""Benchmark the printed edition: one month of 30 articles with 60 phone photos laid out by WeasyPrint (the project's
-path) and by Chromium's print to PDF (two passes: Chromium has no target-counter() for the table of contents), and
-the cost of every edition in a cold public build of a synthetic site.
+"""Benchmark the printed edition, and the cost of every edition in a cold public build of a synthetic site.
 
-Every run is a fresh subprocess, measured from outside (wall time, peak memory of the whole process tree as RSS and
-PSS); the figures are printed and written to benchmarks/results/edition-<articles>.json.
+One month of 30 articles with 60 phone photos, laid out by three engines side by side in the same run:
+
+- ours, the project's typesetter (typeset.py, pdfdoc.py) in a build that makes only that edition (as `invoke
+  edition`): with an empty cache (pictures prepared for print, then laid out), with the cache kept (nothing to do),
+  and with the pictures ready (the layout alone, the build without an edition taken off);
+- WeasyPrint, as a peer: the same edition (printing.print_document's data) as one HTML document
+  (benchmarks/peer/edition.html and edition.css, not used by the build), pictures ready;
+- Chromium's print to PDF, as a peer: the same HTML document, pictures ready, in two passes (Chromium has no
+  target-counter() for the table of contents' page numbers).
+
+Each engine's PDF is checked the same way: pages, bytes, fonts embedded, every page A4, and whether each page number
+of the table of contents is where the article starts. Every run is a fresh subprocess, measured from outside (wall
+time, peak memory of the whole process tree as RSS and PSS); the figures are printed and written to
+benchmarks/results/edition-<month articles>-<articles>.json.
 
     python benchmarks/bench_edition.py --articles 1000
+    python benchmarks/bench_edition.py --month-articles 3 --articles 0    # a quick try
 """
 
 from __future__ import annotations
@@ -13,6 +24,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import multiprocessing
 import os
 import platform
 import random
@@ -37,7 +49,7 @@ UNIT = "tinh-uy-binh-phuoc"  # the root: its edition holds every article of the 
 PHOTO = (4032, 3024)  # a 12-megapixel phone photo
 
 # Lays out one edition with the project's code (a Pelican build that makes only that edition, as `invoke edition`).
-WEASYPRINT_RUN = """
+PROJECT_RUN = """
 import sys
 from pelican.plugins.bulletin import build
 from pelican.plugins.bulletin.generator import EDITION_PREVIEW
@@ -49,42 +61,67 @@ outcome = build.build("pelicanconf.py", content, output, overrides)
 sys.exit(0 if outcome.ok else "\\n".join(outcome.errors))
 """
 
-# Writes the print document of the same edition (as WeasyPrint gets it) and its pictures, for Chromium.
+# Writes the same edition as the peers' HTML document: a build of that edition on the print cache of the runs above
+# (pictures prepared, edition laid out: little left to do) keeps the data printing.print_document gives our
+# typesetter, and benchmarks/peer/edition.html renders it, the style inlined and the pictures named relative to the
+# cache's images folder (an SVG by its .svg file). Writes <folder>/edition.html and edition.json (the data and the
+# images folder).
 DOCUMENT_RUN = """
-import os, sys
-from pelican.plugins.bulletin import build, printing
+import json, os, sys
+from jinja2 import Environment, FileSystemLoader
+from markupsafe import Markup
+from pelican.plugins.bulletin import build, printing, typeset
 from pelican.plugins.bulletin.generator import EDITION_PREVIEW
-content, folder, code, year, month = sys.argv[1:6]
+from pelican.plugins.bulletin.wrapping import headline, keep_ranges
+content, cache, folder, peer, code, year, month = sys.argv[1:8]
 kept = {}
-make = printing.make
-def keep(editions, settings, workers=1):
-    images = printing.Pictures(os.path.join(folder, "images"), settings)
-    for edition in editions:
-        kept["html"] = printing.print_document(edition, settings, images)
-    return make(editions, settings, workers)
-printing.make = keep
-overrides = {"BULLETIN_CACHE": os.path.join(folder, "cache"), "THEME": "theme", "PLUGIN_PATHS": ["plugins"],
+document_of = printing.print_document
+def keep(edition, settings, images):
+    document = document_of(edition, settings, images)
+    kept.update(document=document, images=images.folder)
+    return document
+printing.print_document = keep
+overrides = {"BULLETIN_CACHE": cache, "THEME": "theme", "PLUGIN_PATHS": ["plugins"],
              EDITION_PREVIEW: (code, int(year), int(month))}
 outcome = build.build("pelicanconf.py", content, os.path.join(folder, "site"), overrides)
 assert outcome.ok, outcome.errors
-with open(os.path.join(folder, "images", "edition.html"), "w", encoding="utf-8") as handle:
-    handle.write(kept["html"].replace(printing.PICTURES_URL, ""))
+environment = Environment(loader=FileSystemLoader(peer), autoescape=True, trim_blocks=True, lstrip_blocks=True)
+environment.filters.update(headline=headline, keep_ranges=keep_ranges)
+with open(os.path.join(peer, "edition.css"), encoding="utf-8") as handle:
+    css = handle.read()
+millimetres = lambda points: f"{points / typeset.MM:.3g}"
+html = environment.get_template("edition.html").render(
+    **kept["document"], css=Markup(css), fonts=("Charis SIL",),
+    page={"margin": millimetres(typeset.MARGIN["side"]), "gap": millimetres(typeset.GAP)},
+    widths={name: f"{size.width_mm:g}mm" for name, size in printing.SIZES.items()})
+with open(os.path.join(folder, "edition.html"), "w", encoding="utf-8") as handle:
+    handle.write(html)
+with open(os.path.join(folder, "edition.json"), "w", encoding="utf-8") as handle:
+    json.dump({**kept["document"], "images": kept["images"]}, handle, ensure_ascii=False)
+"""
+
+# WeasyPrint as a peer: the HTML document, its pictures read from the images folder.
+WEASYPRINT_PEER_RUN = """
+import sys
+from weasyprint import HTML
+document, images, target = sys.argv[1:4]
+HTML(filename=document, base_url=images).write_pdf(target)
 """
 
 # Chromium's print to PDF: the same document; the running header and page numbers as Chromium's header and footer
-# templates (it draws no @page margin boxes from string-set); the table of contents' page numbers by a second pass,
-# once the first pass says where each title landed.
+# templates (it draws no @page margin boxes from string-set); the page numbers of the table of contents and of the
+# cover story by a second pass, once the first pass says where each title landed.
 CHROMIUM_RUN = """
 import re, subprocess, sys
 from playwright.sync_api import sync_playwright
 from pelican.plugins.bulletin.browser import launch
-document, target, header = sys.argv[1:4]
+document, images, target, header = sys.argv[1:5]
 with open(document, encoding="utf-8") as handle:
     html = handle.read()
 titles = re.findall(r'<article class="article" id="(bai-\\d+)">.*?<h2 class="article-title">(.*?)</h2>', html, re.S)
 plain = [(anchor, " ".join(re.sub(r"<[^>]+>", "", title).split())) for anchor, title in titles]
 css = ("<style>.toc a::after{content:none}.cover-story a::after{content:none}"
-       ".page-number{float:right}</style>")
+       ".page-number{float:right}.cover-page{font-weight:normal;font-size:11pt}</style>")
 template = '<div style="font-size:8px;width:100%;margin:0 18mm;display:flex;justify-content:space-between"><span>{}</span><span>{}</span></div>'
 options = dict(format="A4", print_background=True, display_header_footer=True,
                margin={"top": "22mm", "bottom": "20mm", "left": "18mm", "right": "18mm"},
@@ -98,15 +135,18 @@ with sync_playwright() as playwright:
     tab = browser.new_page()
     numbered = html.replace("</head>", css + "</head>")
     for attempt in range(2):
-        tab.goto("file://" + document.rsplit("/", 1)[0] + "/blank.html")
+        tab.goto("file://" + images + "/")  # the pictures' folder as base URL
         tab.set_content(numbered, wait_until="load")
         tab.pdf(path=target, **options)
         pages = pages_of(target)
         last = next(n for n, text in enumerate(pages[1:], 1) if plain[-1][1] in text)  # the contents' last page
         starts = {a: next((n for n, text in enumerate(pages[last + 1:], last + 2) if title in text), 0) for a, title in plain}
-        numbered = html.replace("</head>", css + "</head>")
+        cover, toc = html.replace("</head>", css + "</head>").split('<nav class="toc">', 1)
         for anchor, page in starts.items():
-            numbered = numbered.replace(f'href="#{anchor}">', f'href="#{anchor}"><span class="page-number">{page}</span>', 1)
+            toc = toc.replace(f'href="#{anchor}">', f'href="#{anchor}"><span class="page-number">{page}</span>', 1)
+        cover = re.sub(r'(<p class="cover-story"><a href="#(bai-\\d+)">.*?)</a>',
+                       lambda found: f'{found[1]}<span class="cover-page"> (trang {starts[found[2]]})</span></a>', cover, flags=re.S)
+        numbered = cover + '<nav class="toc">' + toc
     browser.close()
 """
 
@@ -185,60 +225,85 @@ def say(label: str, run: dict, extra: str = "") -> None:
           f"tiến trình lớn nhất {run['max_rss_mb']:.0f} MB{extra}")
 
 
+ENGINES = (("ours", "Bộ sắp chữ của dự án"), ("weasyprint", "WeasyPrint"), ("chromium", "Chromium"))
+
+
 def bench_month(articles: int) -> dict:
-    """Lay out one month with WeasyPrint (cold and warm cache) and with Chromium; compare."""
+    """Lay out one month with our typesetter (cold cache, warm cache, pictures ready), with WeasyPrint and with
+    Chromium (both from the same edition as HTML, pictures ready); compare."""
     content = os.path.join(WORK, f"thang-{articles}")
     if not os.path.isdir(content):
-        write_month(content, articles)
+        # In a process of its own: a child's peak RSS (ru_maxrss) starts from its parent's, which the photos would swell.
+        writer = multiprocessing.get_context("spawn").Process(target=write_month, args=(content, articles))
+        writer.start()
+        writer.join()
+        if writer.exitcode:
+            shutil.rmtree(content, ignore_errors=True)
+            sys.exit("viết tháng đo thất bại")
     cache, site = os.path.join(WORK, "cache-thang"), os.path.join(WORK, "site-thang")
     for folder in (cache, site):
         shutil.rmtree(folder, ignore_errors=True)
     args = [content, site, cache, UNIT, str(MONTH[0]), str(MONTH[1])]
-    measure([PYTHON, "-c", WEASYPRINT_RUN, *args, "0"], ROOT)  # makes the web photos' variants: every run below shares them
-    without = measure([PYTHON, "-c", WEASYPRINT_RUN, *args, "0"], ROOT)
-    cold = measure([PYTHON, "-c", WEASYPRINT_RUN, *args, "1"], ROOT)
-    warm = measure([PYTHON, "-c", WEASYPRINT_RUN, *args, "1"], ROOT)
+    measure([PYTHON, "-c", PROJECT_RUN, *args, "0"], ROOT)  # makes the web photos' variants: every run below shares them
+    without = measure([PYTHON, "-c", PROJECT_RUN, *args, "0"], ROOT)
+    cold = measure([PYTHON, "-c", PROJECT_RUN, *args, "1"], ROOT)
+    warm = measure([PYTHON, "-c", PROJECT_RUN, *args, "1"], ROOT)
     for name in os.listdir(os.path.join(cache, "ban-in")):  # keep the prepared pictures, drop the laid-out edition
         if name.endswith((".pdf", ".json")):
             os.remove(os.path.join(cache, "ban-in", name))
-    layout = measure([PYTHON, "-c", WEASYPRINT_RUN, *args, "1"], ROOT)
-    for name, run in (("không bản in", without), ("WeasyPrint", cold), ("WeasyPrint, bộ đệm sẵn", warm), ("WeasyPrint, ảnh sẵn", layout)):
+    layout = measure([PYTHON, "-c", PROJECT_RUN, *args, "1"], ROOT)
+    for name, run in (("không bản in", without), ("bộ sắp chữ của dự án", cold),
+                      ("bộ sắp chữ của dự án, bộ đệm sẵn", warm), ("bộ sắp chữ của dự án, ảnh sẵn", layout)):
         if run["code"]:
             sys.exit(f"{name} thất bại: {run['stderr'][-2000:]}")
     pdf = next(os.path.join(d, f) for d, _, files in os.walk(os.path.join(site, "ban-in")) for f in files if f.endswith(".pdf"))
-    kept = os.path.join(WORK, "weasyprint.pdf")
-    shutil.copyfile(pdf, kept)
-    shutil.rmtree(os.path.join(WORK, "doc"), ignore_errors=True)
-    prepared = subprocess.run([PYTHON, "-c", DOCUMENT_RUN, content, os.path.join(WORK, "doc"), UNIT, str(MONTH[0]), str(MONTH[1])],
-                              cwd=ROOT, capture_output=True, text=True)
+    pdfs = {engine: os.path.join(WORK, f"{engine}.pdf") for engine, _ in ENGINES}
+    shutil.copyfile(pdf, pdfs["ours"])
+    # The peers' document: the same edition as HTML, its pictures those the runs above prepared (the print cache's).
+    folder = os.path.join(WORK, "doc")
+    shutil.rmtree(folder, ignore_errors=True)
+    os.makedirs(folder)
+    prepared = subprocess.run([PYTHON, "-c", DOCUMENT_RUN, content, cache, folder, os.path.join(HERE, "peer"), UNIT,
+                               str(MONTH[0]), str(MONTH[1])], cwd=ROOT, capture_output=True, text=True)
     if prepared.returncode:
         sys.exit(prepared.stderr[-2000:])
-    document = os.path.join(WORK, "doc", "images", "edition.html")
+    document = os.path.join(folder, "edition.html")
     with open(document, encoding="utf-8") as handle:
         html = handle.read()
-    open(os.path.join(WORK, "doc", "images", "blank.html"), "w").close()
-    chromium_pdf = os.path.join(WORK, "chromium.pdf")
-    name = re.search(r'<p class="unit">(.*?)</p>', html)[1]
-    chromium = measure([PYTHON, "-c", CHROMIUM_RUN, document, chromium_pdf, f"{name}|Bản tin số {MONTH[1]:02d}/{MONTH[0]}"], ROOT)
+    with open(os.path.join(folder, "edition.json"), encoding="utf-8") as handle:
+        data = json.load(handle)
+    weasyprint = measure([PYTHON, "-c", WEASYPRINT_PEER_RUN, document, data["images"], pdfs["weasyprint"]], ROOT)
+    if weasyprint["code"]:
+        sys.exit(f"WeasyPrint thất bại: {weasyprint['stderr'][-2000:]}")
+    chromium = measure([PYTHON, "-c", CHROMIUM_RUN, document, data["images"], pdfs["chromium"],
+                        f"{data['unit']}|Bản tin số {data['number']}"], ROOT)
     if chromium["code"]:
         sys.exit(f"Chromium thất bại: {chromium['stderr'][-2000:]}")
+    checked = {engine: {**pdf_facts(path), **toc_check(path, html)} for engine, path in pdfs.items()}
     result = {
         "articles": articles, "photos": 2 * articles, "photo_pixels": list(PHOTO),
         "build_without_edition": slim(without),
-        "weasyprint": {**slim(cold), "layout_seconds": cold["wall"] - without["wall"], **pdf_facts(kept), **toc_check(kept, html)},
-        "weasyprint_warm": slim(warm),
-        "weasyprint_pictures_ready": {**slim(layout), "layout_seconds": layout["wall"] - without["wall"]},
-        "chromium": {**slim(chromium), **pdf_facts(chromium_pdf), **toc_check(chromium_pdf, html), "passes": 2},
+        "ours": {**slim(cold), "layout_seconds": cold["wall"] - without["wall"], **checked["ours"]},
+        "ours_warm": slim(warm),
+        "ours_pictures_ready": {**slim(layout), "layout_seconds": layout["wall"] - without["wall"]},
+        "weasyprint": {**slim(weasyprint), **checked["weasyprint"]},
+        "chromium": {**slim(chromium), **checked["chromium"], "passes": 2},
     }
     say("Dựng trang, không bản in", without)
-    say("WeasyPrint (bộ đệm rỗng)", cold, f"; riêng bản in {result['weasyprint']['layout_seconds']:.1f} s, "
-        f"{result['weasyprint']['pages']} trang, {result['weasyprint']['bytes'] / 1e6:.1f} MB")
-    say("WeasyPrint (bộ đệm sẵn)", warm)
-    say("WeasyPrint (ảnh đã chuẩn bị, dàn trang lại)", layout, f"; riêng dàn trang {layout['wall'] - without['wall']:.1f} s")
-    say("Chromium (hai lượt, ảnh đã chuẩn bị)", chromium, f"; {result['chromium']['pages']} trang, {result['chromium']['bytes'] / 1e6:.1f} MB")
-    for engine in ("weasyprint", "chromium"):
-        facts = result[engine]
-        print(f"  {engine}: phông nhúng {'đủ' if facts['fonts_embedded'] else 'THIẾU'} ({', '.join(facts['fonts'])}), "
+    say("Bộ sắp chữ của dự án (bộ đệm rỗng)", cold, f"; riêng bản in {result['ours']['layout_seconds']:.1f} s")
+    say("Bộ sắp chữ của dự án (bộ đệm sẵn)", warm)
+    say("Bộ sắp chữ của dự án (ảnh đã chuẩn bị, dàn trang lại)", layout, f"; riêng dàn trang {layout['wall'] - without['wall']:.1f} s")
+    say("WeasyPrint (tài liệu HTML, ảnh đã chuẩn bị)", weasyprint)
+    say("Chromium (tài liệu HTML, hai lượt, ảnh đã chuẩn bị)", chromium)
+    print(f"So sánh trên cùng một tháng ({articles} bài, {2 * articles} ảnh), ảnh đã chuẩn bị:")
+    timed = {"ours": (result["ours_pictures_ready"]["layout_seconds"], layout, " (dàn trang, ngoài phần dựng trang)"),
+             "weasyprint": (weasyprint["wall"], weasyprint, " (cả tiến trình)"),
+             "chromium": (chromium["wall"], chromium, " (cả tiến trình, hai lượt)")}
+    for engine, label in ENGINES:
+        facts, (seconds, run, how) = checked[engine], timed[engine]
+        print(f"  {label}: {facts['pages']} trang, {facts['bytes'] / 1e6:.1f} MB, {seconds:.1f} s{how}, "
+              f"bộ nhớ đỉnh (cả cây, PSS) {run['tree_pss_mb']:.0f} MB, "
+              f"phông nhúng {'đủ' if facts['fonts_embedded'] else 'THIẾU'} ({', '.join(facts['fonts'])}), "
               f"A4 {'đúng' if facts['a4'] else 'SAI'}, số trang trong mục lục đúng {facts['page_numbers_right']}/{facts['entries']}")
     return result
 
