@@ -85,6 +85,10 @@ class Face:
 
 
 FLAGS_SERIF, FLAGS_SYMBOLIC, FLAGS_ITALIC = 2, 4, 64
+# Tables a PDF viewer never reads from an embedded TrueType font: layout (the typesetter places every glyph itself),
+# Graphite, hinting, signatures.
+UNUSED_TABLES = frozenset({"Silf", "Glat", "Gloc", "Feat", "Sill", "Silt", "DSIG", "GSUB", "GPOS", "GDEF", "kern", "BASE",
+                           "JSTF", "MATH", "FFTM", "fpgm", "prep", "cvt ", "hdmx", "VDMX", "LTSH", "gasp"})
 
 
 def subset(path: str, codes: tuple[int, ...], cache_folder: str) -> bytes:
@@ -105,9 +109,10 @@ def subset(path: str, codes: tuple[int, ...], cache_folder: str) -> bytes:
     options.hinting = False
     options.notdef_outline = True
     options.name_IDs = [0, 1, 2, 3, 4, 5, 6]
-    options.drop_tables += ["Silf", "Glat", "Gloc", "Feat", "Sill", "Silt", "DSIG", "GSUB", "GPOS", "GDEF", "kern", "BASE", "JSTF", "MATH", "FFTM"]
     logging.getLogger("fontTools.subset").setLevel(logging.ERROR)
     font = TTFont(path, recalcTimestamp=False)  # the same cut, the same bytes
+    for tag in UNUSED_TABLES & set(font.keys()):  # removed unread: decoding Charis's layout tables took most of the time
+        del font[tag]
     worker = cutter.Subsetter(options)
     worker.populate(unicodes=codes)
     worker.subset(font)

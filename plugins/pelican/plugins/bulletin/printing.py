@@ -432,8 +432,10 @@ def make(editions: list[Edition], settings: dict, workers: int = 1) -> dict[Edit
     # the cores finish together. Forked: this process never loads WeasyPrint (see Pictures.size).
     groups = sorted((list(jobs.values()) for jobs in months.values()),
                     key=lambda jobs: -sum(len(a["body"]) for job in jobs for a in job[1]["articles"]))
-    if groups:
-        fonts(os.path.join(folder, "fonts"))  # loaded (and cut, the first time) once, before the workers fork
+    if groups:  # the fonts loaded and the text faces cut (the first time) once, before the workers fork
+        loaded = fonts(os.path.join(folder, "fonts"))
+        for style in ("serif", "serif-bold", "serif-italic"):
+            loaded.cuts[style]
     vectors()
     run_all(_lay_out_group, groups, workers)
     laid = {edition: cached(folder, keys[edition]) for edition in editions}

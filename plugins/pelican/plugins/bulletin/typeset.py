@@ -147,6 +147,18 @@ class Line:
     painted: tuple | None = None  # Painter.line's work, kept for the next edition that draws this line
 
 
+class UsualCuts(dict):
+    """The usual cut of each face (pdfdoc.REPERTOIRE), made when a face is first drawn."""
+
+    def __init__(self, faces: dict[str, pdfdoc.Face]):
+        super().__init__()
+        self.faces = faces
+
+    def __missing__(self, style: str) -> pdfdoc.Cut:
+        cut = self[style] = self.faces[style].cut(frozenset())
+        return cut
+
+
 class Fonts:
     """The faces of an edition's fonts, and every character each style draws (to cut the fonts)."""
 
@@ -156,7 +168,7 @@ class Fonts:
         self.split: dict[tuple[Look, str], list[Piece]] = {}
         self.spaces: dict[Look, float] = {}
         self.lines: dict[tuple, list[Line]] = {}
-        self.cuts = {style: face.cut(frozenset()) for style, face in faces.items()}  # the usual cut of each face
+        self.cuts = UsualCuts(faces)
 
     def face_for(self, font: str, char: str) -> str:
         """Return the style that draws `char` in `font`: the font itself, else its fallback."""
