@@ -175,3 +175,61 @@ def test_an_article_with_only_a_photo_or_nothing_lays_out(folder, tmp_path):
     data = document([f'<p><img src="{PHOTO}" alt=""></p>', "", "<p><br></p>"])
     pdf, pages, starts = printing.lay_out(data, str(folder))
     assert pdf.startswith(b"%PDF-") and pages >= 3 and len(starts) == 3 and all(starts)
+
+
+def images_in(pdf: Path) -> int:
+    return len(subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True).stdout.splitlines()[2:])
+
+
+def test_pictures_anywhere_in_a_paragraph_or_a_figure_print(folder, tmp_path):
+    body = (f'<p>Xem ảnh <picture><source srcset="x.webp"><img src="{PHOTO}" alt=""></picture> trong đoạn.</p>'
+            f'<p><a href="https://example.org/anh"><img src="{PHOTO}" alt=""></a></p>'
+            f'<figure><img src="{PHOTO}" alt=""><blockquote><p>Lời dẫn trong hình.</p></blockquote>'
+            "<figcaption>Chú thích hình.</figcaption></figure>")
+    pdf = pdf_of(document([body]), folder, tmp_path)
+    assert images_in(pdf) == 3
+    text = text_of(pdf)
+    assert "Xem ảnh trong đoạn." in text and "Lời dẫn trong hình." in text and "Chú thích hình." in text
+
+
+def test_a_short_article_keeps_its_photo_with_the_caption_in_one_column(folder):
+    data = document(["<p>Một dòng.</p>", "<p>Hai dòng của một đoạn văn ngắn, vừa đủ để xuống dòng một lần trong cột hẹp.</p>"])
+    data["articles"][0]["image"] = {"src": PHOTO, "caption": "Chú thích ảnh của bài, viết dài cho đủ hai dòng trong một cột báo."}
+    pages, _ = laid_out(data, folder)
+    right = LEFT + COLUMN + GAP
+    for page in pages:
+        placed = [(x, box) for _, x, _, box in page.commands]
+        for index, (x, box) in enumerate(placed):
+            if box.draw[0][0] == "photo":  # its caption follows it, in the same column
+                assert placed[index + 1][0] == x and placed[index + 1][1].draw[0][0] == "line"
+            if abs(x - right) < 0.01 and abs(placed[index - 1][0] - right) > 0.01:
+                assert box.breakable  # the right column starts where a break is allowed
+
+
+def test_tables_print_once_whatever_their_shape(folder, tmp_path):
+    tall = "chữ dài " * 700
+    body = (f'<table><tr><td>ô</td><td>{tall}</td></tr></table>'
+            '<table><tr><td>NGOÀI<table><tr><td>TRONG</td></tr></table></td></tr></table>'
+            '<table><tr><td colspan="100000000">RỘNG</td><td>HẸP</td></tr></table>')
+    laid = laid_out(document([body]), folder)
+    for page in laid[0]:
+        for _, _, y, box in page.commands:
+            assert y + box.height <= BOTTOM + 0.01
+    text = text_of(pdf_of(document([body]), folder, tmp_path))
+    assert text.count("TRONG") == 1 and "NGOÀI" in text and "RỘNG" in text and "HẸP" in text
+    assert text.split().count("chữ") == text.split().count("dài") == 700
+
+
+def test_links_footnotes_and_invisible_characters(folder, tmp_path):
+    body = ('<p>Xem <a href="https://vi.wikipedia.org/wiki/Bình_Phước">Bình Phước</a>, Thành\u00adphố, '
+            'chú thích<sup id="fnref:1"><a class="footnote-ref" href="#fn:1">1</a></sup>.</p>'
+            '<div class="footnote"><hr><ol><li id="fn:1"><p>Lời chú thích.&#160;<a class="footnote-backref" '
+            'href="#fnref:1" title="Quay lại">&#8617;</a></p></li></ol></div><pre>a\tb\r\nc</pre>')
+    data = document([body])
+    data["articles"][0]["body"] = printing.print_body(body, {"PATH": str(folder), "SITEURL": ""},
+                                                      printing.Pictures(str(folder), {"PATH": str(folder)}))
+    pdf = pdf_of(data, folder, tmp_path)
+    text = text_of(pdf)
+    assert "Thànhphố" in text and "Lời chú thích." in text and "↩" not in text and "a b" in text
+    assert b"/URI (https://vi.wikipedia.org/wiki/B%C3%ACnh_Ph%C6%B0%E1%BB%9Bc)" in pdf.read_bytes()
+    assert "DejaVu-Sans " not in subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True).stdout

@@ -57,6 +57,7 @@ class Face:
         scale = 1000 / font["head"].unitsPerEm
         metrics = font["hmtx"].metrics
         self.advance = {code: metrics[glyph][0] * scale for code, glyph in font.getBestCmap().items()}
+        self.notdef = metrics[font.getGlyphOrder()[0]][0] * scale  # the box drawn for a character no font has
         self.ascent = font["hhea"].ascent * scale
         self.descent = font["hhea"].descent * scale
         head = font["head"]
@@ -73,8 +74,8 @@ class Face:
 
     def width(self, text: str) -> float:
         """Return the width of `text` in thousandths of an em (a character the face lacks counts as nothing)."""
-        advance = self.advance
-        return sum(advance.get(ord(c), 0) for c in text)
+        advance, notdef = self.advance, self.notdef
+        return sum(advance.get(ord(c), notdef) for c in text)
 
     def cut(self, codes: frozenset) -> Cut:
         """Return the cut that holds REPERTOIRE and `codes` (those the face has)."""
@@ -207,11 +208,12 @@ class Writer:
         """Embed a cut as a Type 0 font (Identity-H) with the widths and Unicode map of the glyphs `used`."""
         face = cut.face
         gids = sorted({cut.gid[c] for c in used if c in cut.gid} | {0})
+        advance = {0: face.notdef}
         base = f"{cut.tag}+{face.name}"
         widths, unicode = [], []
         by_gid = {cut.gid[c]: c for c in sorted(used, reverse=True) if c in cut.gid and c != NBSP}
         for gid in gids:
-            widths.append(f"{gid} [{number(round(face.advance.get(by_gid.get(gid, -1), 0), 1))}]")
+            widths.append(f"{gid} [{number(round(face.advance.get(by_gid.get(gid, -1), advance.get(gid, 0)), 1))}]")
             if gid in by_gid:
                 unicode.append(f"<{gid:04X}> <{by_gid[gid]:04X}>" if by_gid[gid] < 0x10000
                                else f"<{gid:04X}> <{chr(by_gid[gid]).encode('utf-16-be').hex().upper()}>")

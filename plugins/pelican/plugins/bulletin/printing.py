@@ -283,16 +283,18 @@ def picture(path: str, settings: dict, images: Pictures, size: PrintSize) -> str
 
 def print_body(fragment: str, settings: dict, images: Pictures) -> str:
     """Return an article body for print: each picture swapped for the one prepared from its original, a column wide
-    (the typesetter reads nothing else of the tag), any other picture dropped (the build reports it)."""
+    (the typesetter reads nothing else of the tag), any other picture dropped (the build reports it); footnotes'
+    links back to their place dropped."""
 
     def swap(tag: re.Match) -> str:
         src = _SRC.search(tag[0])
         full = body_source(html.unescape(src[1]), settings, images.originals) if src else None
         return f'<img src="{images.prepare(full, SIZES["column"])}">' if full else ""
 
-    return _IMG_TAG.sub(swap, _SOURCE_TAG.sub("", fragment))
+    return _IMG_TAG.sub(swap, _SOURCE_TAG.sub("", _BACKLINK.sub("", fragment)))
 
 
+_BACKLINK = re.compile(r'<a\b[^>]*class="footnote-backref"[^>]*>.*?</a>', re.S)  # "↩": nothing to go back to on paper
 _IMG_TAG = re.compile(r"<img\b[^>]*>")
 _SOURCE_TAG = re.compile(r"<source\b[^>]*>")
 _SRC = re.compile(r'\ssrc="([^"]*)"')

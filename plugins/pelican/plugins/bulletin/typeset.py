@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import NamedTuple
+from urllib.parse import quote
 
 from . import pdfdoc
 from .wrapping import headline
@@ -51,6 +52,8 @@ FALLBACK = {"serif": "sans", "serif-italic": "sans", "serif-bold": "sans-bold", 
 # Colours: black and dark grey (4.5:1 or more against white once printed in grey), and the masthead's dark red.
 BLACK, GREY, MASTHEAD = (0, 0, 0), (0.2, 0.2, 0.2), (0x7A / 255, 0x1A / 255, 0x16 / 255)
 COLOURS = {"text": BLACK, "muted": GREY, "masthead": MASTHEAD}
+URI_SAFE = ":/?#[]@!$&'()*+,;=%~"  # kept as they are when an address is written into a link
+MAX_SPAN = 50  # columns a table cell may span
 LEADING = 1.38  # line height, as a multiple of the font size
 BODY_SIZE = 10.5
 PARAGRAPH_GAP = 0.45 * BODY_SIZE
@@ -220,6 +223,8 @@ class Fonts:
 
 
 _DIGITS = re.compile(r"\d{4}")
+# Characters that print nothing: a soft hyphen (syllables are never split), joiners, a byte-order mark.
+_INVISIBLE = {0xAD: None, 0x200C: None, 0x200D: None, 0x2060: None, 0xFEFF: None, 0x200E: None, 0x200F: None}
 _YEAR_RANGE = re.compile(r"\b\d{4} ?[–—-] ?\d{4}\b")
 
 
@@ -235,6 +240,7 @@ class Inline:
         self._space = 0.0
 
     def text(self, text: str, look: Look) -> None:
+        text = text.translate(_INVISIBLE)
         if _DIGITS.search(text):
             text = _YEAR_RANGE.sub(lambda found: found[0].replace(" ", "\u00a0"), text)  # 2020 – 2025 stays whole
         parts = re.split(r"([ \t\n\r\f]+|\u200b)", text)
@@ -433,17 +439,16 @@ class Flow:
 
     def _flush(self, run: Node, look: Look, indent: float) -> None:
         if any((isinstance(c, str) and c.strip()) or (isinstance(c, Node) and c.tag != "br") for c in run.children):
-            self.text_block(run, look, indent)
+            self.block(run, look, indent)
 
     def block(self, node: Node, look: Look, indent: float) -> None:
         tag = node.tag
         if tag == "p":
-            images = [c for c in node.children if isinstance(c, Node) and c.tag == "img"]
-            if images:  # a picture inside a paragraph prints as a figure of its own, the text around it kept
-                self.blocks(Node("div", children=[Node("figure", children=[c]) if isinstance(c, Node) and c.tag == "img"
-                                                  else c for c in node.children]), look, indent)
-                return
-            self.text_block(node, look, indent)
+            images = _take_images(node)
+            if _has_text(node):
+                self.text_block(node, look, indent)
+            for image in images:  # a picture in a paragraph (in a link, a <picture>…) prints as a figure after it
+                self.figure(Node("figure", children=[image]), look, indent)
         elif tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
             size = {"h1": 12.5, "h2": 11.5}.get(tag, 11.0)
             self.text_block(node, look._replace(font=bold(look.font), size=size), indent, "left", 3 * MM, 1.5 * MM, keep_next=True,
@@ -482,7 +487,7 @@ class Flow:
             counter = int(node.attrs.get("start") or 1)
         except ValueError:
             counter = 1
-        inner = indent + 5 * MM
+        inner = indent + 5 * MM if indent + 5 * MM <= self.width / 2 else indent  # deeper lists stop moving right
         for child in node.children:
             if not isinstance(child, Node) or child.tag != "li":
                 continue
@@ -501,7 +506,7 @@ class Flow:
 
     def preformatted(self, node: Node, look: Look, indent: float) -> None:
         code = look._replace(font="mono", size=8.5)
-        text = "".join(_text_of(node)).strip("\n")
+        text = "".join(_text_of(node)).replace("\r", "").expandtabs(4).translate(_INVISIBLE).strip("\n")
         lines = []
         for raw in text.split("\n"):
             pieces = self.fonts.pieces(code, raw.replace(" ", "\u00a0") or "\u00a0")
@@ -511,8 +516,9 @@ class Flow:
         self.add(paragraph_boxes(lines, indent, 0.0), PARAGRAPH_GAP, PARAGRAPH_GAP)
 
     def figure(self, node: Node, look: Look, indent: float) -> None:
-        images = [node] if node.tag == "img" else [c for c in _descendants(node) if c.tag == "img"]
+        images = [node] if node.tag == "img" else _take_images(node, keep=("figcaption",))
         captions = [c for c in node.children if isinstance(c, Node) and c.tag == "figcaption"]
+        others = [c for c in node.children if c not in captions] if node.tag != "img" else []
         width = self.width - indent
         boxes: list[Box] = []
         for image in images:
@@ -525,8 +531,12 @@ class Flow:
             limit = (BOTTOM - TOP) * 0.8
             if drawn_height > limit:
                 drawn_width, drawn_height = drawn_width * limit / drawn_height, limit
-            boxes.append(Box(drawn_height, [(kind, indent, 0.0, drawn_width, drawn_height, image.attrs["src"])], 0.0,
-                             breakable=bool(boxes)))
+            boxes.append(Box(drawn_height, [(kind, indent, 0.0, drawn_width, drawn_height, image.attrs["src"])], 0.0))
+        if any(isinstance(c, Node) or c.strip() for c in others):  # a quote, a table… in the figure: printed as blocks
+            if boxes:
+                self.add(boxes, 0.0, 1.2 * MM)
+                boxes = []
+            self.blocks(Node("div", children=others), look, indent)
         for caption in captions:
             collector = Inline(self.fonts)
             self.inline(caption, look._replace(font=italic(look.font), size=9, colour=GREY), collector)
@@ -539,10 +549,12 @@ class Flow:
             return
         for box in boxes[1:]:
             box.breakable = False  # a photo and its caption stay together
+        if boxes[0].draw[0][0] == "line":
+            boxes[0].breakable = False  # a caption under a quote or a table stays with it
         self.add(boxes, 0.0, 3 * MM)
 
     def table(self, node: Node, look: Look, indent: float) -> None:
-        rows = [r for r in _descendants(node) if r.tag == "tr"]
+        rows = list(_rows(node))
         if not rows:
             return
         small = look._replace(size=9)
@@ -550,7 +562,7 @@ class Flow:
         grid = []
         for row in rows:
             cells = [c for c in row.children if isinstance(c, Node) and c.tag in ("td", "th")]
-            grid.append([(c, max(1, int(c.attrs.get("colspan") or 1) if str(c.attrs.get("colspan", "1")).isdigit() else 1)) for c in cells])
+            grid.append([(c, _span(c)) for c in cells])
         count = max(sum(span for _, span in cells) for cells in grid) or 1
         natural = [1.0] * count
         for cells in grid:
@@ -584,10 +596,32 @@ class Flow:
                 drawn.append(("cell", x, cell_width))
                 x += cell_width
                 at += span
+            if height > (BOTTOM - TOP) * 0.9:  # a row taller than a column: its cells one after the other, unframed
+                boxes += [Box(c[3].height, [("group", indent, 0.0, c[3])], c[3].before) for c in drawn if c[0] == "group"]
+                continue
             commands = [c for c in drawn if c[0] == "group"]
             commands += [("frame", c[1], 0.0, c[2], height) for c in drawn if c[0] == "cell"]
             boxes.append(Box(height, commands))
         self.add(boxes, PARAGRAPH_GAP, 3 * MM)
+
+
+def _take_images(node: Node, keep: tuple[str, ...] = ()) -> list[Node]:
+    """Remove every picture inside `node` (but inside a `keep` element) from the tree; return them in order."""
+    found = []
+    for child in list(node.children):
+        if not isinstance(child, Node) or child.tag in keep:
+            continue
+        if child.tag == "img":
+            found.append(child)
+            node.children.remove(child)
+        else:
+            found += _take_images(child, keep)
+    return found
+
+
+def _has_text(node: Node) -> bool:
+    """Tell whether a node holds any text or line break worth a paragraph."""
+    return any((isinstance(c, str) and c.strip()) or (isinstance(c, Node) and _has_text(c)) for c in node.children)
 
 
 def _text_of(node: Node) -> list[str]:
@@ -595,6 +629,22 @@ def _text_of(node: Node) -> list[str]:
     for child in node.children:
         out.extend([child] if isinstance(child, str) else _text_of(child))
     return out
+
+
+def _span(cell: Node) -> int:
+    """Return how many columns a cell spans (1 to MAX_SPAN)."""
+    value = str(cell.attrs.get("colspan", "1")).strip()
+    return min(MAX_SPAN, max(1, int(value))) if value.isdigit() else 1
+
+
+def _rows(node: Node):
+    """Yield a table's own rows (in its head, bodies and foot), not those of a table inside a cell."""
+    for child in node.children:
+        if isinstance(child, Node):
+            if child.tag == "tr":
+                yield child
+            elif child.tag in ("thead", "tbody", "tfoot"):
+                yield from _rows(child)
 
 
 def _descendants(node: Node):
@@ -734,7 +784,8 @@ def flow_columns(pages: Pages, boxes: list[Box]) -> None:
                     middle = (low + high) / 2
                     a = fill(boxes, start, middle)
                     b = fill(boxes, a, middle) if a < len(boxes) else a
-                    if b >= len(boxes) and column_height(boxes, start, a) <= middle + 0.01 and column_height(boxes, a, b) <= middle + 0.01:
+                    legal = a == len(boxes) or boxes[a].breakable  # fill() breaks anywhere when nothing may break
+                    if legal and b >= len(boxes) and column_height(boxes, start, a) <= middle + 0.01 and column_height(boxes, a, b) <= middle + 0.01:
                         best, high = (a, middle), middle
                     else:
                         low = middle
@@ -870,16 +921,10 @@ class Edition:
         pages.stack(boxes)
         pages.y += 6 * MM
         cover = data.get("cover")
+        below: list[Box] = []  # what follows the photo: its caption, the cover story, the count
         if cover:
-            size = self.pictures.size(cover["src"])
-            if size:
-                kind, natural_width, natural_height = size
-                height = min(TEXT_WIDTH * natural_height / natural_width, 120 * MM)
-                width = height * natural_width / natural_height
-                pages.stack([Box(height, [(kind, (TEXT_WIDTH - width) / 2, 0.0, width, height, cover["src"])])])
             if cover.get("caption"):
-                pages.stack(lines_box(cover["caption"], Look("serif-italic", 9, GREY), fonts, TEXT_WIDTH, "left", 1.3,
-                                      1.2 * MM))
+                below += lines_box(cover["caption"], Look("serif-italic", 9, GREY), fonts, TEXT_WIDTH, "left", 1.3, 1.2 * MM)
             story = Inline(fonts)
             Flow(fonts, None, TEXT_WIDTH).inline(parse(str(headline(cover["title"]))), Look("serif-bold", 17), story)
             story.text(f" (trang\u00a0{self.starts.get(cover['anchor'], 0)})", Look("serif", 11))
@@ -887,16 +932,24 @@ class Edition:
             story_boxes = [line_box(line, before=4 * MM if i == 0 else 0.0) for i, line in enumerate(lines)]
             for box in story_boxes:
                 box.draw.append(("link", 0.0, 0.0, TEXT_WIDTH, box.height, "#" + cover["anchor"]))
-            pages.stack(story_boxes)
+            below += story_boxes
         count = f"Số này có {len(data['articles'])} bài" + (f" · Bản tin điện tử: {data['siteurl']}" if data.get("siteurl") else "")
-        pages.stack([rule(TEXT_WIDTH, 0.75, 4 * MM),
-                     *lines_box(count, Look("serif", 9.5, GREY), fonts, TEXT_WIDTH, "left", 1.38, 2 * MM)])
+        below += [rule(TEXT_WIDTH, 0.75, 4 * MM), *lines_box(count, Look("serif", 9.5, GREY), fonts,
+                                                                TEXT_WIDTH, "left", 1.38, 2 * MM)]
+        size = self.pictures.size(cover["src"]) if cover else None
+        room = BOTTOM - pages.y - sum(b.before + b.height for b in below)  # the photo takes what is left, up to 3:2
+        if size and room >= 25 * MM:
+            kind, natural_width, natural_height = size
+            height = min(TEXT_WIDTH * natural_height / natural_width, 120 * MM, room)
+            width = height * natural_width / natural_height
+            pages.stack([Box(height, [(kind, (TEXT_WIDTH - width) / 2, 0.0, width, height, cover["src"])])])
+        pages.stack(below)
 
     # -- table of contents
     def toc_entry(self, article: dict, number: int) -> list[Box]:
         fonts = self.fonts
         number_room = 12 * MM
-        lines = text_lines(headline(article["title"]), Look("serif-bold"), fonts, TEXT_WIDTH - number_room, html_text=True)
+        lines = text_lines(headline(article["title"] or "—"), Look("serif-bold"), fonts, TEXT_WIDTH - number_room, html_text=True)
         boxes = [line_box(line, before=3 * MM if i == 0 else 0.0) for i, line in enumerate(lines)]
         last = lines[-1]
         used = sum(w.width + w.space for w in last.words[:-1]) + last.words[-1].width
@@ -926,6 +979,9 @@ class Edition:
             image.figure(Node("figure", children=[Node("img", {"src": article["image"]["src"]}),
                                                   *([Node("figcaption", children=[article["image"]["caption"]])]
                                                     if article["image"].get("caption") else [])]), BODY, 0.0)
+            if body:  # the figure's space below it, before the body's first box (a copy: the body is kept for other editions)
+                first = body[0]
+                body = [Box(first.height, first.draw, max(first.before, 3 * MM), first.breakable), *body[1:]]
             body = image.boxes + body
         byline = []
         if article.get("byline"):
@@ -1076,7 +1132,7 @@ class Painter:
         position = 0.0
         decorations = []
         used: dict[str, set] = {}
-        adjustments: dict[Piece, str] = {}
+        adjustments: dict[tuple[Piece, Look], str] = {}
         cuts = self.cuts
         for piece in pieces:
             look, text = piece.look, piece.text
@@ -1096,13 +1152,16 @@ class Painter:
             chars.update(text)
             array.append(cut.encode(text))
             if text == " ":
-                adjust = adjustments.get(piece)
+                adjust = adjustments.get((piece, look))
                 if adjust is None:
                     natural = self.fonts.space(look)
-                    adjust = adjustments[piece] = (f"> {pdfdoc.number(-(piece.width - natural) * 1000 / look.size)} <"
-                                                   if abs(piece.width - natural) > 0.001 else "")
+                    adjust = adjustments[(piece, look)] = (f"> {pdfdoc.number(-(piece.width - natural) * 1000 / look.size)} <"
+                                                           if abs(piece.width - natural) > 0.001 else "")
                 array.append(adjust)
-            if look.underline or look.strike or look.link:
+                own = piece.look  # a space is underlined or struck through only inside such text, never linked
+                if own.underline or own.strike:
+                    decorations.append((position, piece.width, own._replace(link="")))
+            elif look.underline or look.strike or look.link:
                 decorations.append((position, piece.width, look))
             position += piece.width
         if array:
@@ -1183,7 +1242,7 @@ def render(data: dict, fonts: Fonts, folder: str, bodies: dict) -> tuple[bytes, 
                     continue
                 action = f"/Dest [{page_refs[where[0] - 1]} 0 R /XYZ 0 {pdfdoc.number(PAGE_HEIGHT - where[1])} 0]"
             else:
-                action = f"/A << /S /URI /URI {pdfdoc.text_string(target)} >>"
+                action = f"/A << /S /URI /URI {pdfdoc.text_string(quote(target, safe=URI_SAFE))} >>"  # ASCII, as URIs are
             annotations.append(writer.add(f"<< /Type /Annot /Subtype /Link /Rect [{rect}] /Border [0 0 0] {action} >>"))
         annots = f" /Annots [{' '.join(f'{a} 0 R' for a in annotations)}]" if annotations else ""
         writer.put(page_refs[index], f"<< /Type /Page /Parent {tree} 0 R /MediaBox [0 0 {pdfdoc.number(PAGE_WIDTH)} "
