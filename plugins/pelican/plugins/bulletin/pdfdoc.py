@@ -148,6 +148,27 @@ class Cut:
         self.length = len(data)
         self.tag = "".join(chr(65 + b % 26) for b in hashlib.sha256(data).digest()[:6])
 
+    @functools.cache  # noqa: B019 (a cut lives as long as its process)
+    def maps(self) -> tuple[str, bytes]:
+        """Return the PDF widths array (the inside of /W) and the compressed Unicode map of every glyph of the cut
+        (a glyph drawn for several characters, such as the space for a no-break space, maps to the first)."""
+        by_gid: dict[int, int] = {}
+        for code, gid in sorted(self.gid.items()):
+            if code != NBSP:
+                by_gid.setdefault(gid, code)
+        gids = sorted(set(by_gid) | {0})
+        widths = " ".join(f"{gid} [{number(round(self.face.advance.get(by_gid[gid], 0) if gid in by_gid else self.face.notdef, 1))}]"
+                          for gid in gids)
+        unicode = [f"<{gid:04X}> <{chr(code).encode('utf-16-be').hex().upper()}>" for gid, code in sorted(by_gid.items())]
+        cmap = "\n".join([
+            "/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap",
+            "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def", "/CMapName /Adobe-Identity-UCS def",
+            "/CMapType 2 def", "1 begincodespacerange", "<0000> <FFFF>", "endcodespacerange",
+            *(f"{len(chunk)} beginbfchar\n" + "\n".join(chunk) + "\nendbfchar"
+              for chunk in (unicode[i:i + 100] for i in range(0, len(unicode), 100))),
+            "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"])
+        return widths, zlib.compress(cmap.encode(), 6)
+
     def encode(self, text: str) -> str:
         """Return the glyph numbers of `text` as hexadecimal (a character the cut lacks becomes glyph 0)."""
         found = self.words.get(text)
@@ -204,19 +225,12 @@ class Writer:
                   f"/ID [<{identifier}> <{identifier}>] >>\nstartxref\n{start}\n%%EOF\n".encode())
         return out.getvalue()
 
-    def font(self, cut: Cut, used: set[int]) -> int:
-        """Embed a cut as a Type 0 font (Identity-H) with the widths and Unicode map of the glyphs `used`."""
+    def font(self, cut: Cut) -> int:
+        """Embed a cut as a Type 0 font (Identity-H) with the widths and the Unicode map of all its glyphs (the same
+        objects for every edition: worked out once per cut)."""
         face = cut.face
-        gids = sorted({cut.gid[c] for c in used if c in cut.gid} | {0})
-        advance = {0: face.notdef}
         base = f"{cut.tag}+{face.name}"
-        widths, unicode = [], []
-        by_gid = {cut.gid[c]: c for c in sorted(used, reverse=True) if c in cut.gid and c != NBSP}
-        for gid in gids:
-            widths.append(f"{gid} [{number(round(face.advance.get(by_gid.get(gid, -1), advance.get(gid, 0)), 1))}]")
-            if gid in by_gid:
-                unicode.append(f"<{gid:04X}> <{by_gid[gid]:04X}>" if by_gid[gid] < 0x10000
-                               else f"<{gid:04X}> <{chr(by_gid[gid]).encode('utf-16-be').hex().upper()}>")
+        widths, cmap = cut.maps()
         file = self.reserve()
         self.put(file, f"<< /Length {len(cut.compressed)} /Length1 {cut.length} /Filter /FlateDecode >>\nstream\n".encode()
                  + cut.compressed + b"\nendstream")
@@ -227,16 +241,9 @@ class Writer:
             f"/CapHeight {round(face.cap_height)} /StemV {120 if face.bold else 80} /FontFile2 {file} 0 R >>")
         cid = self.add(
             f"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /{base} /CIDSystemInfo << /Registry (Adobe) /Ordering "
-            f"(Identity) /Supplement 0 >> /FontDescriptor {descriptor} 0 R /DW 0 /W [{' '.join(widths)}] "
-            "/CIDToGIDMap /Identity >>")
-        cmap = "\n".join([
-            "/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap",
-            "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def", "/CMapName /Adobe-Identity-UCS def",
-            "/CMapType 2 def", "1 begincodespacerange", "<0000> <FFFF>", "endcodespacerange",
-            *(f"{len(chunk)} beginbfchar\n" + "\n".join(chunk) + "\nendbfchar"
-              for chunk in (unicode[i:i + 100] for i in range(0, len(unicode), 100))),
-            "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"])
-        to_unicode = self.stream("", cmap.encode())
+            f"(Identity) /Supplement 0 >> /FontDescriptor {descriptor} 0 R /DW 0 /W [{widths}] /CIDToGIDMap /Identity >>")
+        to_unicode = self.put(self.reserve(), f"<< /Filter /FlateDecode /Length {len(cmap)} >>\nstream\n".encode() + cmap
+                              + b"\nendstream")
         return self.add(f"<< /Type /Font /Subtype /Type0 /BaseFont /{base} /Encoding /Identity-H "
                         f"/DescendantFonts [{cid} 0 R] /ToUnicode {to_unicode} 0 R >>")
 

@@ -130,7 +130,7 @@ class Piece(NamedTuple):
     width: float
 
 
-@dataclass
+@dataclass(slots=True)
 class Word:
     pieces: list  # of Piece
     width: float
@@ -138,7 +138,7 @@ class Word:
     space_look: Look | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
     """A line of text: words, placed from x (relative to its box) with extra space after each breaking space."""
 
@@ -339,7 +339,7 @@ def set_lines(paragraph: list[list[Word]], width: float, fonts: Fonts, align: st
 
 # ---------------------------------------------------------------- boxes
 
-@dataclass
+@dataclass(slots=True)
 class Box:
     """Something a column holds, one above the other: its height, what it draws (relative to its top left), the space
     above it (dropped at the top of a column) and whether a column may end just before it."""
@@ -355,7 +355,7 @@ def line_box(line: Line, x: float = 0.0, before: float = 0.0) -> Box:
     return Box(line.height, [("line", x, 0.0, line)], before)
 
 
-def paragraph_boxes(lines: list[Line], x: float, before: float, keep_with_next: bool = False) -> list[Box]:
+def paragraph_boxes(lines: list[Line], x: float, before: float) -> list[Box]:
     """Boxes of a paragraph's lines: no column break after its first line or before its last (orphans and widows)."""
     boxes = [line_box(line, x) for line in lines]
     if boxes:
@@ -363,8 +363,6 @@ def paragraph_boxes(lines: list[Line], x: float, before: float, keep_with_next: 
         for index in range(1, len(boxes)):
             if index < 2 or index > len(boxes) - 2:
                 boxes[index].breakable = False
-    if keep_with_next and boxes:
-        boxes[-1].keep = True  # type: ignore[attr-defined]
     return boxes
 
 
@@ -694,7 +692,7 @@ def inline_look(node: Node, look: Look) -> Look:
 
 # ---------------------------------------------------------------- pages
 
-@dataclass
+@dataclass(slots=True)
 class Page:
     """A page: drawing commands at absolute positions (points, from the top left) and where its links go."""
 
@@ -1131,9 +1129,10 @@ class Painter:
         array: list[str] = []
         position = 0.0
         decorations = []
-        used: dict[str, set] = {}
+        texts: dict[str, list[str]] = {}  # what each face draws
         adjustments: dict[tuple[Piece, Look], str] = {}
         cuts = self.cuts
+        cut = drawn = None
         for piece in pieces:
             look, text = piece.look, piece.text
             if text == " " and current is not None:
@@ -1144,12 +1143,10 @@ class Painter:
                     array = []
                 parts.append(f"/{look.font} {pdfdoc.number(look.size)} Tf {rgb(look.colour)} rg "
                              f"{pdfdoc.number(look.rise)} Ts {pdfdoc.number(look.tracking)} Tc")
+            if current is None or look.font != current.font:
+                cut, drawn = cuts[look.font], texts.setdefault(look.font, [])
             current = look
-            cut = cuts[look.font]
-            chars = used.get(look.font)
-            if chars is None:
-                chars = used[look.font] = set()
-            chars.update(text)
+            drawn.append(text)
             array.append(cut.encode(text))
             if text == " ":
                 adjust = adjustments.get((piece, look))
@@ -1166,8 +1163,7 @@ class Painter:
             position += piece.width
         if array:
             parts.append("[<" + "".join(array) + ">] TJ")
-        return " ".join(parts), {font: {ord(c) for c in chars} - {0xA0} | ({0x20} if "\u00a0" in chars else set())
-                                 for font, chars in used.items()}, decorations
+        return " ".join(parts), {font: set("".join(found)) for font, found in texts.items()}, decorations
 
     def draw(self, x: float, baseline: float, painted: tuple) -> None:
         operators, used, decorations = painted
@@ -1206,6 +1202,7 @@ def render(data: dict, fonts: Fonts, folder: str, bodies: dict) -> tuple[bytes, 
 
     painter.names = _Names(name_of)
     streams = [painter.page(page, index, data, cuts) for index, page in enumerate(pages, 1)]
+    painter.used = codes(painter.used)
     wider = {style: chars for style, chars in painter.used.items() if not chars <= pdfdoc.REPERTOIRE}
     if wider:  # a character outside the usual cut: cut those faces again with it, then draw again
         cuts = dict(cuts)
@@ -1213,12 +1210,13 @@ def render(data: dict, fonts: Fonts, folder: str, bodies: dict) -> tuple[bytes, 
             cuts[style] = faces[style].cut(frozenset(chars))
         painter.used = {}
         streams = [painter.page(page, index, data, cuts) for index, page in enumerate(pages, 1)]
-    used = {style: chars - {0xA0} for style, chars in painter.used.items()}
+        painter.used = codes(painter.used)
+    used = painter.used
 
     writer = pdfdoc.Writer()
     catalog, tree, info = writer.reserve(), writer.reserve(), writer.reserve()
     page_refs = [writer.reserve() for _ in pages]
-    fonts_dict = " ".join(f"/{style} {writer.font(cuts[style], used[style])} 0 R" for style in sorted(used))
+    fonts_dict = " ".join(f"/{style} {writer.font(cuts[style])} 0 R" for style in sorted(used))
     pictures = []
     for picture, name in names.items():
         kind = sizes[picture][0]
@@ -1256,6 +1254,11 @@ def render(data: dict, fonts: Fonts, folder: str, bodies: dict) -> tuple[bytes, 
     writer.put(catalog, f"<< /Type /Catalog /Pages {tree} 0 R /Lang (vi) /ViewerPreferences << /DisplayDocTitle true >>"
                         + (f" /Outlines {outline} 0 R /PageMode /UseOutlines" if outline else "") + " >>")
     return writer.finish(catalog, info), len(pages), tuple(starts)
+
+
+def codes(used: dict[str, set[str]]) -> dict[str, set[int]]:
+    """Return the code points each face draws (a no-break space is drawn as a space)."""
+    return {font: {ord(c) for c in chars} - {0xA0} | ({0x20} if "\u00a0" in chars else set()) for font, chars in used.items()}
 
 
 class _Names(dict):
