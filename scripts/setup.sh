@@ -7,8 +7,8 @@ cd "$(dirname "$0")/.."
 say() { printf '%s\n' "$*"; }
 
 # 1. Debian packages: a browser for the tests and previews, a Java runtime for the HTML checker, git for the editor;
-# for the printed edition, Pango (WeasyPrint lays out text with it), the Charis SIL font (full Vietnamese coverage)
-# and poppler-utils (the tests read the PDF back).
+# for the printed edition, Pango (WeasyPrint draws its SVG illustrations with it), the Charis SIL font (full Vietnamese coverage)
+# and DejaVu (code, rare characters), poppler-utils (the tests read the PDF back).
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v git >/dev/null 2>&1 || missing+=(git)  # the web editor saves, approves and publishes with git

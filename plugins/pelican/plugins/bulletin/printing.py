@@ -98,30 +98,73 @@ class Pictures:
             return ["photo", opened.width, opened.height]
 
 
-def draw_vectors(paths: list[str]):
-    """Start writing the PDF of each SVG beside it, all in one process of their own (WeasyPrint's Pango starts a
-    fontconfig thread, and a process forked later, the layout workers, while that thread held a lock would wait for
-    ever); return a function that waits until they are written."""
-    if not paths:
-        return lambda: None
-    pool = multiprocessing.get_context("spawn").Pool(1)
-    pending = pool.apply_async(_vectors_into, (paths,))
+class VectorDrawer:
+    """A process of its own that draws SVG illustrations as PDF with WeasyPrint (each beside its SVG, vector_pdf()).
 
-    def wait() -> None:
+    Of its own, spawned: WeasyPrint's Pango starts a fontconfig thread, and a process forked later (the layout
+    workers) while that thread held a lock would wait for ever; so the build process never loads WeasyPrint. Started
+    as soon as the build knows its editions print an SVG (plan()), so that loading WeasyPrint, about a second,
+    happens while the site's pages are written; no thread of the build's process waits on it meanwhile."""
+
+    def __init__(self):
+        context = multiprocessing.get_context("spawn")
+        self.connection, theirs = context.Pipe()
+        self.process = context.Process(target=_draw_served, args=(theirs,), daemon=True)
+        self.process.start()
+        theirs.close()
+        self.asked = False
+
+    def draw(self, paths: list[str]) -> None:
+        """Ask for the PDF of each SVG at `paths` (written beside it)."""
+        self.connection.send(paths)
+        self.asked = True
+
+    def wait(self) -> None:
+        """Wait until what draw() asked for is written (raise what went wrong there), then end the process."""
         try:
-            pending.get()
+            if self.asked:
+                failure = self.connection.recv()
+                if failure:
+                    raise RuntimeError(f"không vẽ được hình SVG cho bản in: {failure}")
         finally:
-            pool.close()
-            pool.join()
-
-    return wait
+            self.connection.close()
+            self.process.join(timeout=30)
 
 
-def _vectors_into(paths: list[str]) -> None:
-    """Write the PDF of each SVG beside it (a worker's task)."""
-    for path in paths:
-        with open(path, "rb") as handle:
-            write_atomic(path + ".pdf", vector_pdf(handle.read()))
+def _draw_served(connection) -> None:
+    """The drawing process: load WeasyPrint, then draw each list of SVGs it is sent until the build hangs up."""
+    import weasyprint  # noqa: F401  (loaded now, while the build writes its pages)
+
+    try:
+        while True:
+            paths = connection.recv()
+            try:
+                for path in paths:
+                    with open(path, "rb") as handle:
+                        write_atomic(path + ".pdf", vector_pdf(handle.read()))
+                connection.send("")
+            except Exception as error:
+                connection.send(f"{type(error).__name__}: {error}")
+    except EOFError:
+        return
+
+
+VECTORS_KEY = "_BULLETIN_PRINT_VECTORS"  # the settings key of the build's VectorDrawer, started by plan()
+
+
+def plan(editions: list[Edition], settings: dict) -> None:
+    """Get ready for the editions while the site is written: start the SVG drawing process when one of them prints an
+    SVG (an article's picture, or one in its body)."""
+    seen: set[int] = set()
+    for edition in editions:
+        for article in edition.articles:
+            if id(article) in seen:
+                continue
+            seen.add(id(article))
+            image = getattr(article, "image", None)
+            if (image and image.path.lower().endswith(".svg")) or ".svg" in article.content:
+                settings.setdefault(VECTORS_KEY, VectorDrawer())
+                return
 
 
 def svg_size(svg: bytes) -> tuple[float, float]:
@@ -422,8 +465,12 @@ def make(editions: list[Edition], settings: dict, workers: int = 1) -> dict[Edit
     pictures = Pictures(images, settings)
     wanted = wanted_pictures(editions, settings, pictures)
     pictures.names.update(zip(wanted, run_all(_prepare_one, [(images, source, size) for source, size in wanted], workers), strict=True))
-    vectors = draw_vectors([os.path.join(images, name) for name in sorted(set(pictures.names.values()))
-                            if name.endswith(".svg") and not os.path.isfile(os.path.join(images, name + ".pdf"))])
+    vectors = [os.path.join(images, name) for name in sorted(set(pictures.names.values()))
+               if name.endswith(".svg") and not os.path.isfile(os.path.join(images, name + ".pdf"))]
+    drawer = settings.pop(VECTORS_KEY, None)
+    if vectors:
+        drawer = drawer or VectorDrawer()
+        drawer.draw(vectors)
     documents = {edition: print_document(edition, settings, pictures) for edition in editions}
     keys = {edition: cache_key(document) for edition, document in documents.items()}
     months: dict[tuple[int, int], dict[str, tuple]] = {}
@@ -438,7 +485,8 @@ def make(editions: list[Edition], settings: dict, workers: int = 1) -> dict[Edit
         loaded = fonts(os.path.join(folder, "fonts"))
         for style in ("serif", "serif-bold", "serif-italic"):
             loaded.cuts[style]
-    vectors()
+    if drawer:
+        drawer.wait()
     run_all(_lay_out_group, groups, workers)
     laid = {edition: cached(folder, keys[edition]) for edition in editions}
     prune(folder, set(keys.values()), documents.values())
