@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from urllib.parse import unquote
 
-from . import pdfdoc, printphotos, typeset
+from . import filetypes, pdfdoc, printphotos, typeset
 from .dates import format_date, format_short_date
 from .editions import Edition
 from .images import HASH_LENGTH as VARIANT_KEY_LENGTH
@@ -153,16 +153,16 @@ VECTORS_KEY = "_BULLETIN_PRINT_VECTORS"  # the settings key of the build's Vecto
 
 
 def plan(editions: list[Edition], settings: dict) -> None:
-    """Get ready for the editions while the site is written: start the SVG drawing process when one of them prints an
-    SVG (an article's picture, or one in its body)."""
-    seen: set[int] = set()
-    for edition in editions:
-        for article in edition.articles:
-            if id(article) in seen:
-                continue
-            seen.add(id(article))
-            image = getattr(article, "image", None)
-            if (image and image.path.lower().endswith(".svg")) or ".svg" in article.content:
+    """Get ready for the editions while the site is written: start the SVG drawing process when they print an SVG
+    (an article's picture, or one in its body) whose PDF the print cache does not have yet."""
+    if not editions:
+        return
+    images = os.path.join(cache_folder(settings), "images")
+    for source, size in wanted_pictures(editions, settings, Pictures(images, settings)):
+        if source.lower().endswith(filetypes.SVG_EXTENSIONS):
+            with open(source, "rb") as handle:
+                stem = printphotos.prepared_stem(handle.read(), size)
+            if not os.path.isfile(os.path.join(images, f"{stem}.svg.pdf")):
                 settings.setdefault(VECTORS_KEY, VectorDrawer())
                 return
 
