@@ -532,7 +532,7 @@ class Flow:
             boxes.append(Box(drawn_height, [(kind, indent, 0.0, drawn_width, drawn_height, image.attrs["src"])], 0.0))
         if any(isinstance(c, Node) or c.strip() for c in others):  # a quote, a table… in the figure: printed as blocks
             if boxes:
-                self.add(boxes, 0.0, 1.2 * MM)
+                self.add(boxes, 0.0, 1.2 * MM, keep_next=True)  # the picture stays with what follows it
                 boxes = []
             self.blocks(Node("div", children=others), look, indent)
         for caption in captions:
@@ -764,35 +764,37 @@ def column_height(boxes: list[Box], start: int, end: int) -> float:
 
 
 def flow_columns(pages: Pages, boxes: list[Box]) -> None:
-    """Place an article's body in two columns from the cursor, page after page; the last two columns end level."""
+    """Place an article's body in two columns from the cursor, page after page; the last two columns end level. A
+    column ends only where a break is allowed, unless what must stay together is taller than a whole column."""
     start = 0
     while start < len(boxes):
         room = BOTTOM - pages.y
+        whole = room >= BOTTOM - TOP - 0.01  # a page of its own: nothing would fit better on the next one
         first_end = fill(boxes, start, room)
-        second_end = fill(boxes, first_end, room) if first_end < len(boxes) else first_end
-        if first_end == start or (second_end < len(boxes) and fill_fits_nothing(boxes, start, room)):
+        if not whole and not fits(boxes, start, first_end, room):
             pages.new()
             continue
+        second_end = fill(boxes, first_end, room) if first_end < len(boxes) else first_end
+        if not whole and not fits(boxes, first_end, second_end, room):
+            second_end = first_end  # what comes next goes on together on the next page
         if second_end >= len(boxes):  # the rest fits on this page: balance the two columns
             low = max(column_height(boxes, start, len(boxes)) / 2, max(b.height for b in boxes[start:]))
             high = room
-            best = (first_end, room)
+            best = first_end
             if low <= high:
                 for _ in range(14):
                     middle = (low + high) / 2
                     a = fill(boxes, start, middle)
                     b = fill(boxes, a, middle) if a < len(boxes) else a
-                    legal = a == len(boxes) or boxes[a].breakable  # fill() breaks anywhere when nothing may break
-                    if legal and b >= len(boxes) and column_height(boxes, start, a) <= middle + 0.01 and column_height(boxes, a, b) <= middle + 0.01:
-                        best, high = (a, middle), middle
+                    if b >= len(boxes) and fits(boxes, start, a, middle) and fits(boxes, a, b, middle):
+                        best, high = a, middle
                     else:
                         low = middle
                     if high - low < 0.5:
                         break
-            first_end = best[0]
-            height = max(column_height(boxes, start, first_end), column_height(boxes, first_end, len(boxes)))
-            place_column(pages, boxes, start, first_end, LEFT)
-            place_column(pages, boxes, first_end, len(boxes), LEFT + COLUMN + GAP)
+            height = max(column_height(boxes, start, best), column_height(boxes, best, len(boxes)))
+            place_column(pages, boxes, start, best, LEFT)
+            place_column(pages, boxes, best, len(boxes), LEFT + COLUMN + GAP)
             pages.y += height
             return
         place_column(pages, boxes, start, first_end, LEFT)
@@ -801,9 +803,10 @@ def flow_columns(pages: Pages, boxes: list[Box]) -> None:
         pages.new()
 
 
-def fill_fits_nothing(boxes: list[Box], start: int, room: float) -> bool:
-    """True when the room left on the page is less than the first box (with what must stay with it)."""
-    return boxes[start].height > room and room < BOTTOM - TOP
+def fits(boxes: list[Box], start: int, end: int, height: float) -> bool:
+    """Tell whether boxes[start:end] make a column of `height` that ends where a break is allowed (fill() breaks
+    anywhere, even past the bottom, when nothing may break)."""
+    return (end == len(boxes) or boxes[end].breakable) and column_height(boxes, start, end) <= height + 0.01
 
 
 def place_column(pages: Pages, boxes: list[Box], start: int, end: int, x: float) -> None:
