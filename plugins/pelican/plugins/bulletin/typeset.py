@@ -260,8 +260,6 @@ class Inline:
             if look is not self._look:
                 self._look, self._space = look, self.fonts.space(look)
             line[-1].space, line[-1].space_look = self._space, look
-        elif not space and line:
-            line[-1].space_look = line[-1].space_look  # a break opportunity without a space: nothing to add
 
     def forced_break(self) -> None:
         self._end_word(BODY, space=False)
