@@ -305,7 +305,7 @@ def print_article(article, settings: dict, images: Pictures) -> dict:
         "title": article.title, "kicker": f"{units} · {format_date(article.date)}",
         "toc_unit": f"{units} · {format_short_date(article.date)}",
         "standfirst": article.standfirst or "", "image": image,
-        "body": str(images.bodies[id(article)]), "byline": article.byline or "", "byline_title": article.byline_title or "",
+        "body": images.bodies[id(article)], "byline": article.byline or "", "byline_title": article.byline_title or "",
     }
 
 
@@ -481,13 +481,11 @@ def make(editions: list[Edition], settings: dict, workers: int = 1) -> dict[Edit
         if cached(folder, keys[edition]) is None:
             months.setdefault((edition.year, edition.month), {})[keys[edition]] = (keys[edition], documents[edition], folder)
     # A month's editions go to one worker (they share articles, whose boxes it keeps), the biggest months first so
-    # the cores finish together. Forked: this process never loads WeasyPrint (see Pictures.size).
+    # the cores finish together. Forked: this process never loads WeasyPrint (see VectorDrawer).
     groups = sorted((list(jobs.values()) for jobs in months.values()),
                     key=lambda jobs: -sum(len(a["body"]) for job in jobs for a in job[1]["articles"]))
     if groups:  # the fonts loaded and the text faces cut (the first time) once, before the workers fork
-        loaded = fonts(os.path.join(folder, "fonts"))
-        for style in ("serif", "serif-bold", "serif-italic"):
-            loaded.cuts[style]
+        fonts(os.path.join(folder, "fonts")).cuts.make("serif", "serif-bold", "serif-italic")
     if drawer:
         drawer.wait()
     run_all(_lay_out_group, groups, workers)

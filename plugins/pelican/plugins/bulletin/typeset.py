@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
 from typing import NamedTuple
 from urllib.parse import quote
 
 from . import pdfdoc
-from .wrapping import headline
+from .wrapping import YEAR_RANGE, headline
 
 MM = 72 / 25.4
 PAGE_WIDTH, PAGE_HEIGHT = 210 * MM, 297 * MM
@@ -161,6 +161,12 @@ class UsualCuts(dict):
         cut = self[style] = self.faces[style].cut(frozenset())
         return cut
 
+    def make(self, *styles: str) -> None:
+        """Cut these faces now (a process about to fork, so that its workers share the cuts)."""
+        for style in styles:
+            if style not in self:
+                self.__missing__(style)
+
 
 class Fonts:
     """The faces of an edition's fonts, and every character each style draws (to cut the fonts)."""
@@ -225,7 +231,6 @@ class Fonts:
 _DIGITS = re.compile(r"\d{4}")
 # Characters that print nothing: a soft hyphen (syllables are never split), joiners, a byte-order mark.
 _INVISIBLE = {0xAD: None, 0x200C: None, 0x200D: None, 0x2060: None, 0xFEFF: None, 0x200E: None, 0x200F: None}
-_YEAR_RANGE = re.compile(r"\b\d{4} ?[–—-] ?\d{4}\b")
 
 
 class Inline:
@@ -233,7 +238,6 @@ class Inline:
 
     def __init__(self, fonts: Fonts):
         self.fonts = fonts
-        self.words: list[Word] = []
         self.pending: list[Piece] = []
         self.lines_of_words: list[list[Word]] = [[]]  # split at <br>
         self._look: Look | None = None  # the look of the last space, and its width
@@ -242,7 +246,7 @@ class Inline:
     def text(self, text: str, look: Look) -> None:
         text = text.translate(_INVISIBLE)
         if _DIGITS.search(text):
-            text = _YEAR_RANGE.sub(lambda found: found[0].replace(" ", "\u00a0"), text)  # 2020 – 2025 stays whole
+            text = YEAR_RANGE.sub(lambda found: found[0].replace(" ", "\u00a0"), text)  # 2020 – 2025 stays whole
         parts = re.split(r"([ \t\n\r\f]+|\u200b)", text)
         for index, part in enumerate(parts):
             if index % 2:
@@ -272,7 +276,7 @@ class Inline:
         for words in self.lines_of_words:
             if words:
                 words[-1].space = 0.0
-        return [words for words in self.lines_of_words if words] or []
+        return [words for words in self.lines_of_words if words]
 
 
 def break_words(words: list[Word], width: float, fonts: Fonts) -> list[Word]:
@@ -301,7 +305,7 @@ def break_words(words: list[Word], width: float, fonts: Fonts) -> list[Word]:
 
 
 def set_lines(paragraph: list[list[Word]], width: float, fonts: Fonts, align: str = "justify",
-              leading: float = LEADING, first_indent: float = 0.0) -> list[Line]:
+              leading: float = LEADING) -> list[Line]:
     """Break words into lines of `width` (greedy: as many words as fit), justified but for the last line of each
     run, or aligned left, right or centred."""
     lines: list[Line] = []
@@ -367,9 +371,9 @@ def paragraph_boxes(lines: list[Line], x: float, before: float) -> list[Box]:
 class Flow:
     """Makes the boxes of an HTML body for a width: paragraphs, headings, lists, quotes, code, tables, figures."""
 
-    def __init__(self, fonts: Fonts, pictures, width: float):
+    def __init__(self, fonts: Fonts, sizes: dict | None, width: float):
         self.fonts = fonts
-        self.pictures = pictures  # pictures.size(name) -> (kind, width_pt, height_pt) for the picture's file
+        self.sizes = sizes  # a picture's file name -> (kind, width, height): printing.Pictures.size
         self.width = width
         self.boxes: list[Box] = []
         self.pending_gap = 0.0
@@ -454,8 +458,10 @@ class Flow:
         elif tag == "blockquote":
             start = len(self.boxes)
             self.blocks(node, look._replace(font=italic(look.font)), indent + 3 * MM)
-            for box in self.boxes[start:]:
-                box.draw.append(("bar", indent, -box.before if box is not self.boxes[start] else 0.0, box.height + (box.before if box is not self.boxes[start] else 0.0)))
+            for index in range(start, len(self.boxes)):  # the rule at its left, across the gaps between its blocks
+                box = self.boxes[index]
+                above = box.before if index > start else 0.0
+                box.draw.append(("bar", indent, -above, box.height + above))
         elif tag == "pre":
             self.preformatted(node, look, indent)
         elif tag == "hr":
@@ -472,9 +478,7 @@ class Flow:
                     self.blocks(child, look, indent + 5 * MM)
         elif tag in ("summary", "dt", "caption", "figcaption"):
             self.text_block(node, look._replace(font=bold(look.font)), indent, "left", keep_next=True)
-        elif tag in ("thead", "tbody", "tfoot", "tr", "td", "th", "colgroup", "col", "source"):
-            self.blocks(node, look, indent)
-        else:  # div, li outside a list, details, dd, section…
+        else:  # div, li outside a list, details, dd, section, table parts outside a table…
             self.blocks(node, look, indent)
 
     def list_items(self, node: Node, look: Look, indent: float) -> None:
@@ -518,7 +522,7 @@ class Flow:
         width = self.width - indent
         boxes: list[Box] = []
         for image in images:
-            size = self.pictures.size(image.attrs.get("src", ""))
+            size = self.sizes.get(image.attrs.get("src", ""))
             if size is None:
                 continue
             kind, natural_width, natural_height = size
@@ -582,7 +586,7 @@ class Flow:
             for cell, span in cells:
                 cell_width = sum(columns[at:at + span]) if at < count else columns[-1]
                 cell_look = small._replace(font=bold(small.font)) if cell.tag == "th" else small
-                sub = Flow(self.fonts, self.pictures, cell_width - 2 * padding)
+                sub = Flow(self.fonts, self.sizes, cell_width - 2 * padding)
                 sub.blocks(cell, cell_look)
                 inner = 0.0
                 for box in sub.boxes:
@@ -641,13 +645,6 @@ def _rows(node: Node):
                 yield child
             elif child.tag in ("thead", "tbody", "tfoot"):
                 yield from _rows(child)
-
-
-def _descendants(node: Node):
-    for child in node.children:
-        if isinstance(child, Node):
-            yield child
-            yield from _descendants(child)
 
 
 def bold(font: str) -> str:
@@ -819,17 +816,6 @@ def place_column(pages: Pages, boxes: list[Box], start: int, end: int, x: float)
 
 # ---------------------------------------------------------------- the edition
 
-class Pictures:
-    """The sizes of an edition's pictures (in points as printed at full width), read from the files once."""
-
-    def __init__(self, folder: str, sizes: dict):
-        self.folder = folder
-        self.sizes = sizes  # name -> (kind, width, height)
-
-    def size(self, name: str):
-        return self.sizes.get(name)
-
-
 def words_of(text: str, look: Look, fonts: Fonts, html_text: bool = False) -> list[list[Word]]:
     collector = Inline(fonts)
     if html_text:
@@ -867,15 +853,16 @@ def rule(width: float, thickness: float, before: float = 0.0, colour=BLACK) -> B
 class Edition:
     """Lays out one edition (printing.py's data) into pages."""
 
-    def __init__(self, data: dict, fonts: Fonts, pictures: Pictures, bodies: dict):
-        self.data, self.fonts, self.pictures, self.bodies = data, fonts, pictures, bodies
+    def __init__(self, data: dict, fonts: Fonts, bodies: dict):
+        self.data, self.fonts, self.bodies = data, fonts, bodies
+        self.sizes = {name: tuple(size) for name, size in data["pictures"].items()}
         self.pages = Pages()
 
     def body_boxes(self, body: str) -> list[Box]:
         """The boxes of an article body a column wide (kept for the process: the body is in several editions)."""
         boxes = self.bodies.get(body)
         if boxes is None:
-            flow = Flow(self.fonts, self.pictures, COLUMN)
+            flow = Flow(self.fonts, self.sizes, COLUMN)
             flow.blocks(parse(body))
             boxes = self.bodies[body] = flow.boxes
         return boxes
@@ -935,7 +922,7 @@ class Edition:
         count = f"Số này có {len(data['articles'])} bài" + (f" · Bản tin điện tử: {data['siteurl']}" if data.get("siteurl") else "")
         below += [rule(TEXT_WIDTH, 0.75, 4 * MM), *lines_box(count, Look("serif", 9.5, GREY), fonts,
                                                                 TEXT_WIDTH, "left", 1.38, 2 * MM)]
-        size = self.pictures.size(cover["src"]) if cover else None
+        size = self.sizes.get(cover["src"]) if cover else None
         room = BOTTOM - pages.y - sum(b.before + b.height for b in below)  # the photo takes what is left, up to 3:2
         if size and room >= 25 * MM:
             kind, natural_width, natural_height = size
@@ -962,46 +949,41 @@ class Edition:
     # -- an article
     def article(self, article: dict, number: int) -> None:
         fonts = self.fonts
-        header: list[Box] = []
-        first = number == 1 or self.pages.y <= TOP + 0.01
-        if not first:
-            header.append(rule(TEXT_WIDTH, 1.5, 8 * MM))
-        header += lines_box(article["kicker"].upper(), Look("serif", 8.5, GREY, tracking=0.25), fonts, TEXT_WIDTH, "left",
-                            1.3, 0.0 if first else 4 * MM)
-        header += lines_box(headline(article["title"]), Look("serif-bold", 17), fonts, TEXT_WIDTH, "left", 1.18, 1.5 * MM,
-                            html_text=True)
+        opening = number == 1 or self.pages.y <= TOP + 0.01  # no rule above an article that opens a page
+        kicker = lines_box(article["kicker"].upper(), Look("serif", 8.5, GREY, tracking=0.25), fonts, TEXT_WIDTH, "left",
+                           1.3, 0.0 if opening else 4 * MM)
+        kicker[0].anchor = f"bai-{number}"
+        header = kicker + lines_box(headline(article["title"]), Look("serif-bold", 17), fonts, TEXT_WIDTH, "left", 1.18,
+                                    1.5 * MM, html_text=True)
         if article.get("standfirst"):
             header += lines_box(article["standfirst"], Look("serif-bold", 11), fonts, TEXT_WIDTH, "justify", 1.35, 2.5 * MM)
         body = list(self.body_boxes(article["body"]))
         if article.get("image"):
-            image = Flow(fonts, self.pictures, COLUMN)
+            image = Flow(fonts, self.sizes, COLUMN)
             image.figure(Node("figure", children=[Node("img", {"src": article["image"]["src"]}),
                                                   *([Node("figcaption", children=[article["image"]["caption"]])]
                                                     if article["image"].get("caption") else [])]), BODY, 0.0)
-            if body:  # the figure's space below it, before the body's first box (a copy: the body is kept for other editions)
-                first = body[0]
-                body = [Box(first.height, first.draw, max(first.before, 3 * MM), first.breakable), *body[1:]]
+            if body:  # the figure's space below it (a copy: the body's boxes are kept for other editions)
+                body[0] = replace(body[0], before=max(body[0].before, 3 * MM))
             body = image.boxes + body
-        byline = []
         if article.get("byline"):
             byline = lines_box(article["byline"], Look("serif-bold"), fonts, COLUMN, "right", LEADING, 2 * MM)
             if article.get("byline_title"):
                 byline += lines_box(article["byline_title"], Look("serif-italic", 9.5), fonts, COLUMN, "right", 1.3)
             for box in byline:
                 box.breakable = False
-        body = body + byline
-        if body:
-            body[0] = Box(body[0].height, body[0].draw, 3 * MM, body[0].breakable)
-        need = sum(b.before + b.height for b in header) + sum(b.height for b in body[:3])
+            body += byline
+        above = [] if opening else [rule(TEXT_WIDTH, 1.5, 8 * MM)]  # the rule between two articles on a page
+        need = sum(b.before + b.height for b in above + header) + sum(b.height for b in body[:3])
         if self.pages.y + need > BOTTOM and self.pages.y > TOP:
             self.pages.new()
-            header = [b for b in header if not (b.draw and b.draw[0][0] == "rule")]
-            header[0].before = 0.0
-        header[0 if header[0].draw[0][0] != "rule" else 1].anchor = f"bai-{number}"
+            kicker[0].before = 0.0
+        else:
+            header = above + header
         self.pages.stack(header)
         if body:
-            self.pages.y += body[0].before
-            flow_columns(self.pages, [Box(body[0].height, body[0].draw, 0.0, body[0].breakable)] + body[1:])
+            self.pages.y += 3 * MM  # between the header and the columns
+            flow_columns(self.pages, [replace(body[0], before=0.0), *body[1:]])
 
     # -- legal information
     def colophon(self) -> None:
@@ -1028,13 +1010,17 @@ def rgb(colour) -> str:
 class Painter:
     """Turns pages into PDF content streams; remembers the characters each face draws."""
 
-    def __init__(self, fonts: Fonts, starts: dict[str, int]):
+    def __init__(self, fonts: Fonts, starts: dict[str, int], sizes: dict):
         self.fonts = fonts
         self.starts = starts
-        self.used: dict[str, set[int]] = {}
-        self.pictures: dict[str, str] = {}  # file name -> resource name
+        self.sizes = sizes
+        self.used: dict[str, set] = {}
+        self.names: dict[str, str] = {}  # picture file -> its resource name, as pictures are first drawn
         self.out: list[str] = []
         self.links: list = []
+
+    def name(self, picture: str) -> str:
+        return self.names.setdefault(picture, f"P{len(self.names) + 1}")
 
     def page(self, page: Page, index: int, edition: dict, cuts: dict) -> str:
         self.out = []
@@ -1080,12 +1066,12 @@ class Painter:
         elif kind == "photo":
             _, x, y, width, height, name = command
             self.out.append(f"q {pdfdoc.number(width)} 0 0 {pdfdoc.number(height)} {pdfdoc.number(dx + x)} "
-                            f"{pdfdoc.number(PAGE_HEIGHT - (dy + y) - height)} cm /{self.names[name]} Do Q")
+                            f"{pdfdoc.number(PAGE_HEIGHT - (dy + y) - height)} cm /{self.name(name)} Do Q")
         elif kind == "vector":
             _, x, y, width, height, name = command
             self.out.append(f"q 1 0 0 1 {pdfdoc.number(dx + x)} {pdfdoc.number(PAGE_HEIGHT - (dy + y) - height)} cm "
                             f"{pdfdoc.number(width / self.sizes[name][1])} 0 0 {pdfdoc.number(height / self.sizes[name][2])} 0 0 cm "
-                            f"/{self.names[name]} Do Q")
+                            f"/{self.name(name)} Do Q")
         elif kind == "link":
             _, x, y, width, height, target = command
             self.links.append((dx + x, dy + y, dx + x + width, dy + y + height, target))
@@ -1138,7 +1124,7 @@ class Painter:
             look, text = piece.look, piece.text
             if text == " " and current is not None:
                 look = current  # a space in the face and size of the text before it
-            if look is not current and (current is None or look[:6] != current[:6] or look.tracking != current.tracking):
+            if current is None or (look is not current and look[:7] != current[:7]):  # all but the link: a new text state
                 if array:
                     parts.append("[<" + "".join(array) + ">] TJ")
                     array = []
@@ -1190,18 +1176,11 @@ def render(data: dict, fonts: Fonts, folder: str, bodies: dict) -> tuple[bytes, 
     `folder` holds the prepared pictures (and a vector picture's PDF beside its SVG); `fonts` and `bodies` (article
     bodies' boxes) are kept between the editions of one process."""
     faces = fonts.faces
-    sizes = {name: tuple(size) for name, size in data["pictures"].items()}
-    edition = Edition(data, fonts, Pictures(folder, sizes), bodies)
+    edition = Edition(data, fonts, bodies)
     pages, starts = edition.lay_out()
     cuts = fonts.cuts
-    painter = Painter(fonts, edition.starts)
-    painter.sizes = sizes
-    names: dict[str, str] = {}
-
-    def name_of(picture: str) -> str:
-        return names.setdefault(picture, f"P{len(names) + 1}")
-
-    painter.names = _Names(name_of)
+    sizes = edition.sizes
+    painter = Painter(fonts, edition.starts, sizes)
     streams = [painter.page(page, index, data, cuts) for index, page in enumerate(pages, 1)]
     painter.used = codes(painter.used)
     wider = {style: chars for style, chars in painter.used.items() if not chars <= pdfdoc.REPERTOIRE}
@@ -1219,14 +1198,14 @@ def render(data: dict, fonts: Fonts, folder: str, bodies: dict) -> tuple[bytes, 
     page_refs = [writer.reserve() for _ in pages]
     fonts_dict = " ".join(f"/{style} {writer.font(cuts[style])} 0 R" for style in sorted(used))
     pictures = []
-    for picture, name in names.items():
+    for picture, name in painter.names.items():
         kind = sizes[picture][0]
         path = f"{folder}/{picture}"
         if kind == "vector":
             with open(path + ".pdf", "rb") as handle:
-                reference = pdfdoc.import_page(handle.read(), writer)[0]
+                reference = pdfdoc.import_page(handle.read(), writer)
         else:
-            reference = writer.image(path)[0]
+            reference = writer.image(path)
         pictures.append(f"/{name} {reference} 0 R")
     resources = writer.add(f"<< /Font << {fonts_dict} >> /XObject << {' '.join(pictures)} >> >>")
     anchors = edition.pages.anchors
@@ -1260,17 +1239,6 @@ def render(data: dict, fonts: Fonts, folder: str, bodies: dict) -> tuple[bytes, 
 def codes(used: dict[str, set[str]]) -> dict[str, set[int]]:
     """Return the code points each face draws (a no-break space is drawn as a space)."""
     return {font: {ord(c) for c in chars} - {0xA0} | ({0x20} if "\u00a0" in chars else set()) for font, chars in used.items()}
-
-
-class _Names(dict):
-    """Resource names of pictures, given as they are first drawn."""
-
-    def __init__(self, make):
-        super().__init__()
-        self.make = make
-
-    def __missing__(self, key):
-        return self.make(key)
 
 
 def _outline(writer: pdfdoc.Writer, data: dict, anchors: dict, page_refs: list[int]) -> int:

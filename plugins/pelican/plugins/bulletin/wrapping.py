@@ -43,7 +43,7 @@ WORDS = frozenset(canon(word.strip()) for word in """
 """.split("|"))
 LONGEST = 3  # syllables in the longest word of WORDS
 NAME_SYLLABLES = (2, 3)  # a capitalised run this long is kept together; a longer one is not a name (ALL CAPS titles)
-_YEAR_RANGE = re.compile(r"\d{4}\s?[–—-]\s?\d{4}")
+YEAR_RANGE = re.compile(r"\d{4}\s?[–—-]\s?\d{4}")  # 2025–2030, 2025 - 2030: kept on one line (here and in print)
 _EDGE_PUNCTUATION = "\"'“”‘’«»()[]{},.;:!?…"
 
 
@@ -114,7 +114,7 @@ def _keep_ranges(groups: list[list[str]]) -> list[tuple[list[str], bool]]:
     while at < len(groups):
         for size in (3, 1):  # "2025 – 2030" is three tokens, "2025–2030" one
             joined = [t for group in groups[at : at + size] for t in group]
-            if len(groups) - at >= size and _YEAR_RANGE.search(" ".join(joined)) and _ranged(joined):
+            if len(groups) - at >= size and YEAR_RANGE.search(" ".join(joined)) and _ranged(joined):
                 marked.append((joined, True))
                 at += size
                 break
@@ -126,7 +126,7 @@ def _keep_ranges(groups: list[list[str]]) -> list[tuple[list[str], bool]]:
 
 def _ranged(tokens: list[str]) -> bool:
     """Tell whether tokens are one year range with at most punctuation around it (not two numbers in a sentence)."""
-    return bool(re.fullmatch(r"[^\w]*" + _YEAR_RANGE.pattern + r"[^\w]*", " ".join(tokens)))
+    return bool(re.fullmatch(r"[^\w]*" + YEAR_RANGE.pattern + r"[^\w]*", " ".join(tokens)))
 
 
 def _render(marked: list[tuple[list[str], bool]]) -> Markup:
