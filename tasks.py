@@ -352,6 +352,7 @@ def bench_images(c, photos=200):
 @task(help={"articles": "số bài viết, cách nhau bằng dấu phẩy (mặc định 10000)", "runs": "số lần đo mỗi loại, lấy trung vị",
             "preview_runs": "số lần sửa bài trong bản xem trước (0: bỏ qua)"})
 def bench(c, articles="10000", runs=3, preview_runs=3):
-    """Benchmark the build against plain Pelican (with and without search, preview edit, memory); write JSON, PNG."""
+    """Benchmark the build against plain Pelican (with and without search, preview edit, memory, the public build with
+    and without the printed editions); write JSON, PNG."""
     counts = ",".join(str(int(n)) for n in str(articles).split(","))
     run_python(c, "benchmarks/bench.py", "--articles", counts, "--runs", int(runs), "--preview-runs", int(preview_runs))

@@ -1,4 +1,5 @@
-"""Benchmark plain Pelican against the bulletin build, the search step and the live preview.
+"""Benchmark plain Pelican against the bulletin build, the search step, the live preview and the public build with
+and without its printed editions.
 
 Every build runs in a fresh subprocess; wall time is measured from outside, peak memory both as the largest
 single process (ru_maxrss from wait4) and as the sampled sum over the whole process tree.
@@ -153,7 +154,12 @@ def tree_memory_kb(root: int) -> tuple[int, int]:
 
 
 class TreeSampler(threading.Thread):
-    """Sample the memory of a process tree every few milliseconds; keep the peak."""
+    """Sample the memory of a process tree every few milliseconds; keep the peak.
+
+    Reading a process's smaps_rollup takes the kernel about 5 ms per 300 MB mapped: sampling a build of five such
+    processes every 20 ms took 3 CPU-seconds of an 11-second build, which slowed most the builds with the most
+    processes. So the sampler waits at least nine times as long as its last sample took: it never takes more than a
+    tenth of one core."""
 
     def __init__(self, pid: int, every: float = 0.02):
         super().__init__(daemon=True)
@@ -162,9 +168,10 @@ class TreeSampler(threading.Thread):
 
     def run(self) -> None:
         while not self.done.is_set():
+            started = time.perf_counter()
             rss, pss = tree_memory_kb(self.pid)
             self.peak_kb, self.peak_pss_kb = max(self.peak_kb, rss), max(self.peak_pss_kb, pss)
-            self.done.wait(self.every)
+            self.done.wait(max(self.every, 9 * (time.perf_counter() - started)))
 
 
 def measure(command: list[str], cwd: str, env: dict | None = None) -> dict:
@@ -223,13 +230,16 @@ def run_plain(paths: dict, output: str) -> dict:
     return result
 
 
-def run_ours(paths: dict, output: str, search: bool, fast: bool = True) -> dict:
-    """Build the bulletin once in a fresh process (bench_build.py), into a folder that does not exist yet."""
+def run_ours(paths: dict, output: str, search: bool, fast: bool = True, public: bool = False, editions: bool = True) -> dict:
+    """Build the bulletin once in a fresh process (bench_build.py), into a folder that does not exist yet: the public
+    build (with its printed editions, unless told otherwise) when `public`."""
     command = [PYTHON, os.path.join(HERE, "bench_build.py"), "--content", paths["content"], "--output", output]
     if search:
         command.append("--search")
     if not fast:
         command.append("--reference")
+    if public:
+        command += ["--public"] if editions else ["--public", "--no-editions"]
     result = measure(command, cwd=PROJECT, env=project_env())
     if result["code"]:
         fail("Bản tin", result)
@@ -301,7 +311,7 @@ def snapshot_project() -> str:
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info")
     for folder in ("theme", "plugins"):
         shutil.copytree(os.path.join(ROOT, folder), os.path.join(target, folder), ignore=ignore)
-    for name in ("pelicanconf.py", "tasks.py"):
+    for name in ("pelicanconf.py", "publishconf.py", "tasks.py"):
         shutil.copy2(os.path.join(ROOT, name), target)
     os.symlink(os.path.join(ROOT, "node_modules"), os.path.join(target, "node_modules"))
     return target
@@ -489,6 +499,19 @@ def bench_count(count: int, runs: int, seed: int, preview_runs: int) -> dict:
     for name, problems in row["identical"].items():
         print(f"  so với bản tham chiếu ({name}): {problems or 'giống hệt'}", flush=True)
 
+    # The public build, every finisher, caches empty: without the printed editions and with them, taking turns (the
+    # machine's drift falls on both alike). What the editions add is the issue's target (at most 20 %).
+    public: dict[str, list] = {"without": [], "editions": []}
+    for _ in range(runs):
+        for kind, runs_of_kind in public.items():
+            shutil.rmtree(os.path.join(PROJECT, ".cache"), ignore_errors=True)
+            runs_of_kind.append(run_ours(paths, out(f"cong-khai-{kind}"), search=True, public=True, editions=kind == "editions"))
+    row["public"], row["public_editions"] = median_of(public["without"]), median_of(public["editions"])
+    row["editions"] = sum(name.endswith(".pdf") for _, _, names in os.walk(os.path.join(made[-1], "ban-in")) for name in names)
+    row["editions_added"] = row["public_editions"]["wall"] / row["public"]["wall"] - 1
+    say("Bản công khai (mọi bước hoàn thiện, bộ đệm rỗng), không bản in", row["public"])
+    say(f"Bản công khai + {row['editions']} bản in ({row['editions_added']:+.0%})", row["public_editions"])
+
     if preview_runs:
         row["preview"] = run_preview(paths, out("xem-truoc"), preview_runs)
         print(f"  xem trước: sửa một bài -> trang cập nhật sau {row['preview']['latency']:.3f} s "
@@ -538,8 +561,8 @@ def table(rows: list[dict]) -> str:
     """Return a Markdown table of the medians."""
     head = ("| Số bài | Pelican thuần | Bản tin (bộ đệm rỗng) | Tỉ lệ | Bản tin (bộ đệm sẵn) | Tỉ lệ | + tìm kiếm "
             "| trong đó tìm kiếm | Xem trước: sửa một bài | Bộ nhớ đỉnh khi dựng: cả cây (PSS) / tiến trình lớn nhất "
-            "| Bộ nhớ đỉnh + tìm kiếm (PSS) |\n"
-            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+            "| Bộ nhớ đỉnh + tìm kiếm (PSS) | Bản công khai: không / có bản in |\n"
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
     lines = []
     for r in rows:
         preview = f"{r['preview']['latency']:.2f} s" if "preview" in r else "—"
@@ -547,11 +570,13 @@ def table(rows: list[dict]) -> str:
         pss = max(m.get("tree_pss_mb", m["tree_rss_mb"]) for m in build)
         largest = max(m["max_rss_mb"] for m in build)
         search = r["ours_search"].get("tree_pss_mb", r["ours_search"]["tree_rss_mb"])
+        public = (f"{r['public']['wall']:.1f} s / {r['public_editions']['wall']:.1f} s ({r['editions_added']:+.0%})"
+                  if "public" in r else "—")
         lines.append(
             f"| {r['articles']:,} | {r['pelican']['wall']:.1f} s | {r['ours']['wall']:.1f} s | "
             f"{r['ours']['wall'] / r['pelican']['wall']:.2f} | {r['ours_warm']['wall']:.1f} s | "
             f"{r['ours_warm']['wall'] / r['pelican']['wall']:.2f} | {r['ours_search']['wall']:.1f} s | {r['search']:.1f} s | "
-            f"{preview} | {pss:.0f} MB / {largest:.0f} MB | {search:.0f} MB |".replace(",", ".")
+            f"{preview} | {pss:.0f} MB / {largest:.0f} MB | {search:.0f} MB |".replace(",", ".") + f" {public} |"
         )
     return head + "\n".join(lines) + "\n"
 

@@ -5,6 +5,8 @@
 --search     run every finisher of finishers.FINISHERS (the search index among them), each one timed
 --reference  turn every fast path off (one process, no cache): the output other builds must match
 --preview    build with the live preview's settings
+--public     build with publishconf.py (at SITEURL, https://example.org/ban-tin unless set): with the printed
+             editions (every finisher too, with --search), unless --no-editions
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import argparse
 import functools
 import json
+import os
 import sys
 import time
 
@@ -44,8 +47,14 @@ def main() -> None:
     parser.add_argument("--search", action="store_true")
     parser.add_argument("--reference", action="store_true")
     parser.add_argument("--preview", action="store_true")
+    parser.add_argument("--public", action="store_true")
+    parser.add_argument("--no-editions", action="store_true")
     args = parser.parse_args()
     overrides = {}
+    if args.public:
+        os.environ.setdefault("SITEURL", "https://example.org/ban-tin")
+    if args.no_editions:
+        overrides["BULLETIN_EDITION_UNITS"] = []
     if args.reference:
         overrides.update({k: v for k, v in REFERENCE.items() if k in DEFAULTS})
     if args.preview:
@@ -55,7 +64,8 @@ def main() -> None:
     spent: dict[str, float] = {}
     finishers = tuple(timed(f, spent) for f in FINISHERS) if args.search else ()
     started = time.perf_counter()
-    outcome = builder.build("pelicanconf.py", args.content, args.output, overrides, finishers=finishers)
+    conf = "publishconf.py" if args.public else "pelicanconf.py"
+    outcome = builder.build(conf, args.content, args.output, overrides, finishers=finishers)
     total = time.perf_counter() - started
     if not outcome.ok:
         print("\n".join(outcome.errors[:20]), file=sys.stderr)

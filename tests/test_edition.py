@@ -289,6 +289,50 @@ def test_an_unchanged_month_is_not_laid_out_again(built, tmp_path):
     assert next(unchanged.glob("*.pdf")).read_bytes() == next((built / "site" / HON_QUAN_APRIL).glob("*.pdf")).read_bytes()
 
 
+def test_the_press_gives_the_edition_pages_what_the_finishers_gave_the_others(built):
+    site = built / "site"
+    assert not (site / printing.STAGING).exists()
+    page = (site / HON_QUAN_APRIL / "index.html").read_text(encoding="utf-8")
+    home = (site / "index.html").read_text(encoding="utf-8")
+    stylesheets = re.compile(r'<link rel="stylesheet" href="[^"]+"')
+    assert stylesheets.findall(page) == stylesheets.findall(home) and re.search(r"style\.[0-9a-f]{10}\.css", page)
+    assert publish.CSP_META in page
+    for name in ("index.html.gz", "index.html.br"):
+        assert (site / HON_QUAN_APRIL / name).stat().st_size > 0
+    assert not list((site / HON_QUAN_APRIL).glob("*.pdf.gz"))  # a PDF is compressed already
+
+
+def test_a_failing_press_fails_the_build_and_keeps_the_previous_output(built, tmp_path, monkeypatch):
+    output = tmp_path / "site"
+    shutil.copytree(built / "site", output, symlinks=True)
+    before = sorted(p.relative_to(output) for p in output.rglob("*"))
+
+    def broken(document, folder):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(printing, "lay_out", broken)  # the press is a fork of this process: it breaks there
+    outcome = build_into(built / "content", output, {**PUBLIC, **LEGAL, "BULLETIN_CACHE": ""}, "publishconf.py", FINISHERS)
+    assert not outcome.ok
+    assert len(outcome.errors) == 1 and outcome.errors[0].startswith("lỗi nội bộ khi dựng bản in (OSError:")
+    assert sorted(p.relative_to(output) for p in output.rglob("*")) == before
+
+
+def test_a_build_that_fails_while_the_press_works_stops_it(built, tmp_path):
+    seen = []
+
+    def failing(output, settings, cancel=None):
+        press = settings[printing.PRESS_KEY]
+        seen.append(press.pid)
+        return ["một bước hoàn thiện hỏng"]
+
+    outcome = build_into(built / "content", tmp_path / "site", {**PUBLIC, **LEGAL, "BULLETIN_CACHE": str(tmp_path / "cache")},
+                         "publishconf.py", (failing,))
+    assert outcome.errors == ["một bước hoàn thiện hỏng"]
+    with pytest.raises(ProcessLookupError):
+        os.kill(seen[0], 0)  # ended and waited for: not even a zombie
+    assert not (tmp_path / "site").exists()
+
+
 def test_print_colours_read_in_greyscale():
     assert len(typeset.COLOURS) >= 3
     for colour in typeset.COLOURS.values():

@@ -146,9 +146,11 @@ def _build_beside(settings: dict, shown: str, target: str, finishers: tuple[Fini
         remove_stale(target)
         temporary = fresh_beside(target)
         settings["OUTPUT_PATH"] = temporary
+        from . import printing
+
         try:
             outcome = run_pelican(settings)
-            for finish in finishers if outcome.ok else ():
+            for finish in (*finishers, printing.finish) if outcome.ok else ():  # the press's work, if no step took it
                 outcome.errors.extend(finish(temporary, settings))
                 if not outcome.ok:
                     break
@@ -160,6 +162,7 @@ def _build_beside(settings: dict, shown: str, target: str, finishers: tuple[Fini
             outcome.output = shown
             return outcome
         finally:
+            printing.stop(settings)  # a press still working when the build failed
             if os.path.exists(temporary):
                 shutil.rmtree(temporary, ignore_errors=True)
 

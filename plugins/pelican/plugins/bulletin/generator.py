@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from functools import cache, cached_property, partial
 
 from pelican.generators import Generator
+from pelican.writers import Writer
 
 from . import editions as issues
 from . import indexes, markup, printing
@@ -139,7 +140,7 @@ class BulletinGenerator(Generator):
                 self.write_period(write, links.month(year.year, month.month), month.articles, year=year, month=month,
                                   older_month=older, newer_month=newer)
         write(save_as(links.search), self.get_template("search"), self.context, url=links.search, page_name="search")
-        self.write_editions(write)
+        self.start_press()
         write(URLS["not_found"], self.get_template("404"), self.context, url=URLS["not_found"], page_name="404")
 
     def write_period(self, write, url: str, articles: list, **period) -> None:
@@ -149,21 +150,24 @@ class BulletinGenerator(Generator):
             template_name="period", url=url, page_name="archives", **period,
         )
 
-    def write_editions(self, write) -> None:
-        """Lay out the printed editions (printing.py, cached), put each PDF in the output and write its page."""
+    def start_press(self) -> None:
+        """Start the press (printing.py): it lays out the printed editions (cached), puts each PDF and page in place
+        while the build goes on; the finisher printing.finish waits for it."""
         if not self.editions:
             return
         if printing.missing_fonts():
             raise SettingsError(f"thiếu phông chữ {', '.join(printing.missing_fonts())} để dựng bản in — hãy chạy 'make setup'")
-        laid = printing.make(self.editions.all, self.settings, get_state(self.settings).workers)
+        printing.start(self.editions.all, self.settings, get_state(self.settings).workers, self.write_edition_pages)
+
+    def write_edition_pages(self, folder: str, laid: dict) -> None:
+        """Write the page of each edition (laid: edition -> printing.Laid) into a folder (by the press)."""
+        write = partial(Writer(folder, settings=self.settings).write_file, relative_urls=self.settings["RELATIVE_URLS"])
         links = Links()
         for edition in self.editions.all:
-            printing.publish(laid[edition], self.output_path, links.edition_pdf(edition))
             url = links.edition(edition)
             write(save_as(url), self.get_template("edition"), self.context, url=url, edition=edition,
                   laid=laid[edition], contents=list(zip(edition.articles, laid[edition].starts, strict=True)),
                   edition_unit=self.site.registry.units.get(edition.code), page_name="units")
-        printing.clean_scratch(self.settings)
 
     def write_feed(self, writer, articles: list, url: str, title: str) -> None:
         """Write an Atom feed of the newest articles of a unit or term."""

@@ -6,8 +6,9 @@ same articles as the site.
   each picture's size;
 - lay_out(): typeset.py lays it out and writes the PDF, and says on which page each article starts;
 - make(): lays out, on every core, the editions whose document changed (the cache key is a hash of the document,
-  which names each picture by the hash of its source, and of the layout code, the fonts and the versions) and
-  copies each PDF into the output.
+  which names each picture by the hash of its source, and of the layout code, the fonts and the versions);
+- the press (start(), Press, finish()): a forked copy of the build that runs make(), places the PDFs and writes the
+  editions' pages while the build writes the site and runs its finishers, on the core they leave free.
 
 Deterministic: no creation date, a PDF identifier from the content, fonts cut the same way, so two builds of one
 commit give the same bytes.
@@ -19,23 +20,28 @@ import base64
 import contextlib
 import ctypes
 import functools
+import gc
 import hashlib
 import html
 import json
 import multiprocessing
 import os
+import pickle
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
+import traceback
 from dataclasses import dataclass
 from importlib import metadata
 from urllib.parse import unquote
 
-from . import filetypes, pdfdoc, printphotos, typeset
+from . import filetypes, pdfdoc, printphotos, publish, typeset
 from .dates import format_date, format_short_date
 from .editions import Edition
+from .errors import BulletinError, ContentErrors
 from .images import HASH_LENGTH as VARIANT_KEY_LENGTH
 from .printphotos import PrintSize
 from .settings import STATE_KEY
@@ -120,7 +126,8 @@ class VectorDrawer:
         self.asked = True
 
     def wait(self) -> None:
-        """Wait until what draw() asked for is written (raise what went wrong there), then end the process."""
+        """Wait until what draw() asked for is written (raise what went wrong there); hang up, which ends the
+        process once no other copy of the connection is open (the press's, see Press)."""
         try:
             if self.asked:
                 failure = self.connection.recv()
@@ -128,7 +135,13 @@ class VectorDrawer:
                     raise RuntimeError(f"không vẽ được hình SVG cho bản in: {failure}")
         finally:
             self.connection.close()
-            self.process.join(timeout=30)
+
+    def end(self) -> None:
+        """Hang up and wait for the process to end (by the process that started it)."""
+        self.connection.close()
+        self.process.join(timeout=30)
+        if self.process.is_alive():
+            self.process.kill()
 
 
 def _draw_served(connection) -> None:
@@ -494,10 +507,183 @@ def make(editions: list[Edition], settings: dict, workers: int = 1) -> dict[Edit
     return laid
 
 
+# ---------------------------------------------------------------- the press
+
+PRESS_KEY = "_BULLETIN_PRESS"  # the settings key of the build's Press, while it works
+STAGING = ".ban-in"  # in the build's output folder: where the press puts the editions' files (a dot: no finisher looks)
+NICENESS = 10  # the press yields the processor to the build's own work (writing pages, the finishers) when both want it
+
+
+@dataclass
+class Press:
+    """A forked copy of the build's process that makes the editions while the build writes the site's pages and runs
+    the finishers (mostly on one core: hashing, the search index, compression).
+
+    It lays them out (make()), puts their PDFs and pages into the staging folder, then waits for its orders: how the
+    finishers treat pages (brief(), sent by the finisher of that name right after fingerprint), which it gives its own
+    pages; or nothing, when no brief came (finish() then does that work here). finish() waits for it and moves its
+    files into place. Messages both ways are length-prefixed pickles."""
+
+    pid: int
+    results: int  # the pipe the press answers on
+    orders: int  # the pipe it is briefed on
+    staging: str
+    drawer: VectorDrawer | None
+    briefed: bool = False  # orders were sent
+    told: bool = False  # orders, or None, were sent
+
+    def brief(self, orders: tuple | None) -> None:
+        """Send the press its orders (renamed theme files, whether to compress) or None; the first call only."""
+        if not self.told:
+            self.told, self.briefed = True, orders is not None
+            with os.fdopen(self.orders, "wb") as pipe:
+                send(pipe, orders)
+
+    def wait(self) -> str:
+        """Wait for the press to end; return what went wrong ("" when nothing did)."""
+        self.brief(None)
+        with os.fdopen(self.results, "rb") as pipe:
+            said = receive(pipe)
+        os.waitpid(self.pid, 0)
+        if self.drawer:
+            self.drawer.end()
+        if said is None:
+            return "lỗi nội bộ khi dựng bản in: tiến trình dàn trang dừng bất thường — chạy lại với BULLETIN_DEBUG=1 để xem chi tiết"
+        return said
+
+    def stop(self) -> None:
+        """End the press, unfinished (the build failed elsewhere); its layout workers end with it (die_with_parent)."""
+        with contextlib.suppress(OSError):
+            os.kill(self.pid, signal.SIGKILL)
+        for pipe in [self.results] if self.told else [self.results, self.orders]:
+            with contextlib.suppress(OSError):
+                os.close(pipe)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(self.pid, 0)
+        if self.drawer:
+            self.drawer.end()
+
+
+def send(pipe, message) -> None:
+    data = pickle.dumps(message)
+    pipe.write(len(data).to_bytes(8, "big") + data)
+    pipe.flush()
+
+
+def receive(pipe):
+    """Return a message send() wrote, or None when the other end went away first."""
+    size = pipe.read(8)
+    data = pipe.read(int.from_bytes(size, "big")) if len(size) == 8 else b""
+    return pickle.loads(data) if data else None
+
+
+def start(editions: list[Edition], settings: dict, workers: int, write_pages) -> None:
+    """Start the press (see Press): it makes the editions, places each PDF and calls write_pages(folder, laid) for
+    their pages, in the staging folder of the output."""
+    staging = os.path.join(settings["OUTPUT_PATH"], STAGING)
+    cache_folder(settings)  # a scratch folder, when the cache is off, is this process's to remove
+    results, answer = os.pipe()
+    briefing, orders = os.pipe()
+    parent = os.getpid()
+    pid = os.fork()
+    if pid:
+        os.close(answer)
+        os.close(briefing)
+        drawer = settings.pop(VECTORS_KEY, None)
+        if drawer:
+            drawer.connection.close()  # the press's copy stays open: the drawer works for it
+        settings[PRESS_KEY] = Press(pid, results, orders, staging, drawer)
+        return
+    code = 0
+    try:
+        os.close(results)
+        os.close(orders)
+        die_with_parent(parent)
+        gc.freeze()  # what this copy shares with the build stays shared
+        os.nice(NICENESS)
+        try:
+            laid = make(editions, settings, workers)
+            for edition in editions:
+                place(laid[edition], staging, Links.edition_pdf(edition))
+            write_pages(staging, laid)
+            with os.fdopen(briefing, "rb") as pipe:
+                told = receive(pipe)
+            said = publish.finish_files(staging, publish.walk(staging, ("",)), *told) if told else []
+            said = "\n".join(said)
+        except ContentErrors as error:
+            said = "\n".join(str(e) for e in error.errors)
+        except BulletinError as error:
+            said = str(error)
+        except Exception as error:
+            if os.environ.get("BULLETIN_DEBUG"):
+                traceback.print_exc()
+            said = f"lỗi nội bộ khi dựng bản in ({type(error).__name__}: {error}) — chạy lại với BULLETIN_DEBUG=1 để xem chi tiết"
+        with os.fdopen(answer, "wb") as pipe:
+            send(pipe, said)
+    except BaseException:
+        code = 1
+    finally:
+        os._exit(code)
+
+
+def brief(output: str, settings: dict, cancel=None) -> list[str]:
+    """A finisher, right after fingerprint: tell the press how the finishers treat pages (the hashed theme files,
+    whether files are compressed), so that it does the same to its own while the build runs the next steps."""
+    press = settings.get(PRESS_KEY)
+    if press is not None and publish.RENAMED_KEY in settings:
+        press.brief((settings[publish.RENAMED_KEY], bool(settings.get("BULLETIN_PUBLISH"))))
+    return []
+
+
+def finish(output: str, settings: dict, cancel=None) -> list[str]:
+    """A finisher: wait for the press and move the editions' PDFs and pages into the output; when the press was not
+    briefed, give them here what the finishers before gave every file (publish.catch_up). Return what went wrong.
+    Nothing without a press."""
+    press = settings.pop(PRESS_KEY, None)
+    if press is None:
+        return []
+    failure = press.wait()
+    clean_scratch(settings)
+    if failure:
+        return failure.splitlines()
+    moved = publish.walk(press.staging, ("",))
+    for top in os.listdir(press.staging):  # the editions' folder whole, unless the site has one of that name
+        if not os.path.exists(os.path.join(output, top)):
+            os.rename(os.path.join(press.staging, top), os.path.join(output, top))
+    for relative in publish.walk(press.staging, ("",)):
+        os.makedirs(os.path.dirname(os.path.join(output, relative)), exist_ok=True)
+        os.replace(os.path.join(press.staging, relative), os.path.join(output, relative))
+    shutil.rmtree(press.staging)
+    if press.briefed:
+        return []
+    return publish.catch_up(output, settings, moved)
+
+
+def stop(settings: dict) -> None:
+    """End a press still working (the build failed before finish())."""
+    press = settings.pop(PRESS_KEY, None)
+    if press is not None:
+        press.stop()
+    clean_scratch(settings)
+
+
+def die_with_parent(parent: int) -> None:
+    """Have the kernel end this process when the one that forked it ends (killed, the build stopped by hand): the
+    press and its layout workers never outlive the build, nor go on writing in its folder."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # it ended before the line above
+        os._exit(1)
+
+
+PR_SET_PDEATHSIG = 1  # prctl(2)
+
+
 def run_all(task, jobs: list, workers: int) -> list:
     """Return [task(job) for job in jobs], worked out on up to `workers` forked processes when there is more than one."""
     if len(jobs) > 1 and workers > 1:
-        with multiprocessing.get_context("fork").Pool(min(workers, len(jobs))) as pool:
+        context = multiprocessing.get_context("fork")
+        with context.Pool(min(workers, len(jobs)), initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
             return pool.map(task, jobs, chunksize=1)
     return [task(job) for job in jobs]
 
@@ -536,7 +722,7 @@ def clean_scratch(settings: dict) -> None:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def publish(laid: Laid, output: str, relative: str) -> None:
+def place(laid: Laid, output: str, relative: str) -> None:
     """Put an edition's PDF into the output (a hard link to the cached file when possible, else a copy)."""
     target = os.path.join(output, relative)
     os.makedirs(os.path.dirname(target), exist_ok=True)

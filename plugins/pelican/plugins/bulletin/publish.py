@@ -37,6 +37,8 @@ BROTLI_BULK = URLS["search_index"] + "d/"  # the search index's result records: 
 BROTLI_DEFAULT = 7
 BROTLI_LARGE = 1024 * 1024  # above this, quality 7 too: the editor's 5 MB bundle takes 22 s at 11, 0.6 s at 7 (4 % larger)
 HASH_LENGTH = 10
+RENAMED_KEY = "_BULLETIN_RENAMED"  # the settings key of the theme files fingerprint() renamed (old -> new path)
+COMPRESSED_KEY = "_BULLETIN_COMPRESSED"  # set in the settings once compress() has run
 SITEMAP, ROBOTS, NOT_FOUND = "sitemap.xml", "robots.txt", URLS["not_found"]
 CONTINUATION = re.compile(r"(^|/)trang/\d+/index\.html$")
 # The web editor: its own files, never pages of the site (the search index has none either).
@@ -111,7 +113,13 @@ def fingerprint(output: str, settings: dict, cancel=None) -> list[str]:
             write(output, renamed[asset], data)
             os.remove(os.path.join(output, asset))
             pending.remove(asset)
-    for page in walk(output, (".html",)):
+    settings[RENAMED_KEY] = renamed
+    return stamp(output, renamed, walk(output, (".html",)))
+
+
+def stamp(output: str, renamed: dict[str, str], pages: list[str]) -> list[str]:
+    """Point pages at the hashed theme files (renamed: old -> new path) and give them the CSP."""
+    for page in pages:
         if page.split("/", 1)[0] in SKIPPED_FOLDERS:
             continue
         text = rewrite(read(output, page), renamed)
@@ -164,14 +172,23 @@ def sitemap(output: str, settings: dict, cancel=None) -> list[str]:
     lines += [f"  <url><loc>{escape(url)}</loc></url>" for url in urls]
     write(output, SITEMAP, "\n".join(lines + ["</urlset>", ""]))
     write(output, ROBOTS, f"User-agent: *\nAllow: /\n\nSitemap: {base}{SITEMAP}\n")
-    return []
+    return catch_up(output, settings, [SITEMAP, ROBOTS])
 
 
 def compress(output: str, settings: dict, cancel=None) -> list[str]:
     """Write .gz and .br beside every text file (deterministic: no name, no time); skip data already compressed."""
     if not settings.get("BULLETIN_PUBLISH"):
         return []
-    for relative in walk(output, COMPRESSED):
+    settings[COMPRESSED_KEY] = True
+    compress_files(output, walk(output, COMPRESSED))
+    return []
+
+
+def compress_files(output: str, files: list[str]) -> None:
+    """Write .gz and .br beside each of these files (relative paths) that is text."""
+    for relative in files:
+        if not relative.endswith(COMPRESSED):
+            continue
         path = os.path.join(output, relative)
         with open(path, "rb") as handle:
             data = handle.read()
@@ -183,7 +200,20 @@ def compress(output: str, settings: dict, cancel=None) -> list[str]:
         else:
             quality = BROTLI_QUALITY.get(os.path.splitext(relative)[1], BROTLI_DEFAULT)
         write(output, relative + ".br", brotli.compress(data, quality=quality))
-    return []
+
+
+def catch_up(output: str, settings: dict, files: list[str]) -> list[str]:
+    """Give files written after the finishers that change every file (fingerprint, compress) what those gave the
+    others: the editions' pages and PDFs (printing.finish), the sitemap and robots.txt."""
+    return finish_files(output, files, settings.get(RENAMED_KEY), bool(settings.get(COMPRESSED_KEY)))
+
+
+def finish_files(output: str, files: list[str], renamed: dict[str, str] | None, compressing: bool) -> list[str]:
+    """Stamp the pages among these files (stamp(), when `renamed` is known) and compress the files (when asked)."""
+    errors = stamp(output, renamed, [f for f in files if f.endswith(".html")]) if renamed is not None else []
+    if compressing:
+        compress_files(output, files)
+    return errors
 
 
 def looks_published(folder: str) -> bool:

@@ -175,6 +175,7 @@ class Fonts:
         self.faces = faces
         self.widths: dict[tuple[str, str], float] = {}
         self.split: dict[tuple[Look, str], list[Piece]] = {}
+        self.words: dict[tuple[Look, str], tuple[list[Piece], float]] = {}
         self.spaces: dict[Look, float] = {}
         self.lines: dict[tuple, list[Line]] = {}
         self.cuts = UsualCuts(faces)
@@ -199,6 +200,14 @@ class Fonts:
         found = self.split.get((look, text))
         if found is None:
             found = self.split[(look, text)] = self._pieces(look, text)
+        return found
+
+    def word(self, look: Look, text: str) -> tuple[list[Piece], float]:
+        """Return text's pieces (pieces()) and their width, kept: a body is mostly the same syllables again."""
+        found = self.words.get((look, text))
+        if found is None:
+            pieces = self.pieces(look, text)
+            found = self.words[(look, text)] = (pieces, pieces[0].width if len(pieces) == 1 else sum(p.width for p in pieces))
         return found
 
     def _pieces(self, look: Look, text: str) -> list[Piece]:
@@ -229,6 +238,7 @@ class Fonts:
 
 
 _DIGITS = re.compile(r"\d{4}")
+_BREAKS = re.compile(r"([ \t\n\r\f]+|\u200b)")  # where a line may break: spaces, a zero-width space
 # Characters that print nothing: a soft hyphen (syllables are never split), joiners, a byte-order mark.
 _INVISIBLE = {0xAD: None, 0x200C: None, 0x200D: None, 0x2060: None, 0xFEFF: None, 0x200E: None, 0x200F: None}
 
@@ -247,12 +257,24 @@ class Inline:
         text = text.translate(_INVISIBLE)
         if _DIGITS.search(text):
             text = YEAR_RANGE.sub(lambda found: found[0].replace(" ", "\u00a0"), text)  # 2020 – 2025 stays whole
-        parts = re.split(r"([ \t\n\r\f]+|\u200b)", text)
-        for index, part in enumerate(parts):
-            if index % 2:
-                self._end_word(look, space=part != "\u200b")
-            elif part:
-                self.pending.extend(self.fonts.pieces(look, part))
+        parts = _BREAKS.split(text)
+        # _end_word, written out for the usual case (a word in one run, then a space): most of a body's time
+        word = self.fonts.word
+        line = self.lines_of_words[-1]
+        for index in range(0, len(parts) - 1, 2):
+            part, separator = parts[index], parts[index + 1]
+            if part and not self.pending:
+                line.append(Word(*word(look, part)))
+            else:
+                if part:
+                    self.pending.extend(word(look, part)[0])
+                self._end_word(look, space=False)
+            if separator != "\u200b" and line and not line[-1].space:
+                if look is not self._look:
+                    self._look, self._space = look, self.fonts.space(look)
+                line[-1].space, line[-1].space_look = self._space, look
+        if parts[-1]:
+            self.pending.extend(word(look, parts[-1])[0])
 
     def _end_word(self, look: Look, space: bool) -> None:
         line = self.lines_of_words[-1]
@@ -1091,18 +1113,57 @@ class Painter:
         are drawn again in each); only the position changes."""
         painted = line.painted if line.painted is not None and line.painted[0] is self.cuts else None
         if painted is None:
-            run: list[Piece] = []
-            spaces: dict[tuple[Look, float], Piece] = {}
-            for word in line.words:
-                run.extend(word.pieces)
-                if word.space:
-                    look, width = word.space_look or word.pieces[-1].look, word.space + line.extra
-                    space = spaces.get((look, width))
-                    if space is None:
-                        space = spaces[(look, width)] = Piece(look, " ", width)
-                    run.append(space)
-            painted = line.painted = (self.cuts, *self.encode(run))
+            encoded = self.plain(line)
+            if encoded is None:
+                run: list[Piece] = []
+                spaces: dict[tuple[Look, float], Piece] = {}
+                for word in line.words:
+                    run.extend(word.pieces)
+                    if word.space:
+                        look, width = word.space_look or word.pieces[-1].look, word.space + line.extra
+                        space = spaces.get((look, width))
+                        if space is None:
+                            space = spaces[(look, width)] = Piece(look, " ", width)
+                        run.append(space)
+                encoded = self.encode(run)
+            painted = line.painted = (self.cuts, *encoded)
         self.draw(x + line.x, top + line.baseline, painted[1:])
+
+    def plain(self, line: Line) -> tuple[str, dict, list] | None:
+        """Return encode()'s work for the usual line, quicker: every word one piece, all in one look that draws no
+        line and links nowhere, no space underlined or struck through; else None."""
+        words = line.words
+        if not words or len(words[0].pieces) != 1:
+            return None
+        look = words[0].pieces[0].look
+        if look.underline or look.strike or look.link:
+            return None
+        encode = self.cuts[look.font].encode
+        space, natural, extra = encode(" "), self.fonts.space(look), line.extra
+        array: list[str] = []
+        texts: list[str] = []
+        adjustments: dict[float, str] = {}
+        for word in words:
+            pieces = word.pieces
+            if len(pieces) != 1 or (pieces[0].look is not look and pieces[0].look != look):
+                return None
+            text = pieces[0].text
+            array.append(encode(text))
+            texts.append(text)
+            if word.space:
+                own = word.space_look
+                if own is not None and (own.underline or own.strike):
+                    return None
+                width = word.space + extra
+                adjust = adjustments.get(width)
+                if adjust is None:
+                    adjust = adjustments[width] = (f"> {pdfdoc.number(-(width - natural) * 1000 / look.size)} <"
+                                                   if abs(width - natural) > 0.001 else "")
+                array += (space, adjust)
+                texts.append(" ")
+        operators = (f"/{look.font} {pdfdoc.number(look.size)} Tf {rgb(look.colour)} rg {pdfdoc.number(look.rise)} Ts "
+                     f"{pdfdoc.number(look.tracking)} Tc [<{''.join(array)}>] TJ")
+        return operators, {look.font: set("".join(texts))}, []
 
     def text_at(self, x: float, baseline: float, text: str, look: Look) -> None:
         self.draw(x, baseline, self.encode(self.fonts.pieces(look, text)))
