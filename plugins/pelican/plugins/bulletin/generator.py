@@ -160,13 +160,13 @@ class BulletinGenerator(Generator):
         printing.start(self.editions.all, self.settings, get_state(self.settings).workers, self.write_edition_pages)
 
     def write_edition_pages(self, folder: str, laid: dict) -> None:
-        """Write the page of each edition (laid: edition -> printing.Laid) into a folder (by the press)."""
+        """Write the page of each edition of `laid` (edition -> printing.Laid) into a folder (by the press)."""
         write = partial(Writer(folder, settings=self.settings).write_file, relative_urls=self.settings["RELATIVE_URLS"])
         links = Links()
-        for edition in self.editions.all:
+        for edition, done in laid.items():
             url = links.edition(edition)
-            write(save_as(url), self.get_template("edition"), self.context, url=url, edition=edition,
-                  laid=laid[edition], contents=list(zip(edition.articles, laid[edition].starts, strict=True)),
+            write(save_as(url), self.get_template("edition"), self.context, url=url, edition=edition, laid=done,
+                  contents=list(zip(edition.articles, done.starts, strict=True)),
                   edition_unit=self.site.registry.units.get(edition.code), page_name="units")
 
     def write_feed(self, writer, articles: list, url: str, title: str) -> None:

@@ -45,7 +45,7 @@ from .errors import BulletinError, ContentErrors
 from .images import HASH_LENGTH as VARIANT_KEY_LENGTH
 from .printphotos import PrintSize
 from .settings import STATE_KEY
-from .urls import IMAGES, Links
+from .urls import IMAGES, Links, save_as
 
 # Printed widths, in millimetres: A4 (210 mm) less 18 mm margins is a 174 mm text block; the body runs in two
 # columns 6 mm apart (84 mm each), as typeset.py lays them out.
@@ -605,11 +605,16 @@ def start(editions: list[Edition], settings: dict, workers: int, write_pages) ->
             laid = make(editions, settings, workers)
             for edition in editions:
                 place(laid[edition], staging, Links.edition_pdf(edition))
-            write_pages(staging, laid)
             with os.fdopen(briefing, "rb") as pipe:
                 told = receive(pipe)
-            said = publish.finish_files(staging, publish.walk(staging, ("",)), *told) if told else []
-            said = "\n".join(said)
+
+            def pages(first: int) -> list[str]:  # write a share of the pages, then stamp and compress them
+                share = editions[first::workers]
+                write_pages(staging, {edition: laid[edition] for edition in share})
+                return publish.finish_files(staging, [save_as(Links.edition(e)) for e in share], *told) if told else []
+
+            shares = list(range(min(workers, len(editions))))
+            said = "\n".join(error for errors in run_forked(pages, shares, workers) for error in errors)
         except ContentErrors as error:
             said = "\n".join(str(e) for e in error.errors)
         except BulletinError as error:
@@ -665,6 +670,23 @@ def stop(settings: dict) -> None:
     if press is not None:
         press.stop()
     clean_scratch(settings)
+
+
+def run_forked(function, jobs: list, workers: int) -> list:
+    """run_all() for a function defined on the spot (a closure): the forked workers find it where it was left."""
+    global _FUNCTION
+    _FUNCTION = function
+    try:
+        return run_all(_call, jobs, workers)
+    finally:
+        _FUNCTION = None
+
+
+_FUNCTION = None
+
+
+def _call(job):
+    return _FUNCTION(job)
 
 
 def die_with_parent(parent: int) -> None:
