@@ -151,13 +151,13 @@ class BulletinGenerator(Generator):
         )
 
     def start_press(self) -> None:
-        """Start the press (printing.py): it lays out the printed editions (cached), puts each PDF and page in place
-        while the build goes on; the finisher printing.finish waits for it."""
+        """Have the press (printing.py) started once the pages are written: it lays out the printed editions (cached),
+        puts each PDF and page in place while the build goes on; the finisher printing.finish waits for it."""
         if not self.editions:
             return
         if printing.missing_fonts():
             raise SettingsError(f"thiếu phông chữ {', '.join(printing.missing_fonts())} để dựng bản in — hãy chạy 'make setup'")
-        printing.start(self.editions.all, self.settings, get_state(self.settings).workers, self.write_edition_pages)
+        printing.plan_press(self.editions.all, self.settings, get_state(self.settings).workers, self.write_edition_pages)
 
     def write_edition_pages(self, folder: str, laid: dict) -> None:
         """Write the page of each edition of `laid` (edition -> printing.Laid) into a folder (by the press)."""

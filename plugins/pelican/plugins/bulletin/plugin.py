@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pelican import signals
 
-from . import images
+from . import images, printing
 from .errors import ContentErrors
 from .filters import FILTERS
 from .generator import PAGINATED, BulletinGenerator, settle_feed, skip_unwritten_taxonomies
@@ -80,6 +80,11 @@ def stop_on_errors(generators) -> None:
         raise ContentErrors(state.errors)
 
 
+def start_press(pelican) -> None:
+    """Start the printed editions' press, if the build makes any, now that the pages are written."""
+    printing.start_planned(pelican.settings)
+
+
 def register() -> None:
     """Connect the receivers."""
     signals.initialized.connect(initialize)
@@ -95,6 +100,7 @@ def register() -> None:
     signals.get_writer.connect(writer_class)
     signals.static_generator_finalized.connect(hold_back_svgs)
     signals.finalized.connect(flush_writes)
+    signals.finalized.connect(start_press)  # after the writers: it would slow them
     signals.finalized.connect(write_svgs)
     signals.feed_generated.connect(feed_items_as_text)
     signals.feed_generated.connect(settle_feed)

@@ -8,7 +8,7 @@ same articles as the site.
 - make(): lays out, on every core, the editions whose document changed (the cache key is a hash of the document,
   which names each picture by the hash of its source, and of the layout code, the fonts and the versions);
 - the press (start(), Press, finish()): a forked copy of the build that runs make(), places the PDFs and writes the
-  editions' pages while the build writes the site and runs its finishers, on the core they leave free.
+  editions' pages while the build runs its finishers, on the core they leave free.
 
 Deterministic: no creation date, a PDF identifier from the content, fonts cut the same way, so two builds of one
 commit give the same bytes.
@@ -28,6 +28,7 @@ import multiprocessing
 import os
 import pickle
 import re
+import select
 import shutil
 import signal
 import subprocess
@@ -473,9 +474,10 @@ def cached(folder: str, key: str) -> Laid | None:
         return None
 
 
-def make(editions: list[Edition], settings: dict, workers: int = 1) -> dict[Edition, Laid]:
+def make(editions: list[Edition], settings: dict, workers: int = 1, hurried=None) -> dict[Edition, Laid]:
     """Prepare every picture, then lay out the editions not in the cache (both on `workers` processes); return every
-    edition's Laid."""
+    edition's Laid. With `hurried` (the press), the months are laid out here one after the other, beside the build's
+    own work, until hurried() says the build waits: the rest then goes to every core."""
     folder = cache_folder(settings)
     images = os.path.join(folder, "images")
     pictures = Pictures(images, settings)
@@ -501,6 +503,8 @@ def make(editions: list[Edition], settings: dict, workers: int = 1) -> dict[Edit
         fonts(os.path.join(folder, "fonts")).cuts.make("serif", "serif-bold", "serif-italic")
     if drawer:
         drawer.wait()
+    while hurried is not None and groups and not hurried():
+        _lay_out_group(groups.pop(0))
     run_all(_lay_out_group, groups, workers)
     laid = {edition: cached(folder, keys[edition]) for edition in editions}
     prune(folder, set(keys.values()), documents.values())
@@ -510,14 +514,15 @@ def make(editions: list[Edition], settings: dict, workers: int = 1) -> dict[Edit
 # ---------------------------------------------------------------- the press
 
 PRESS_KEY = "_BULLETIN_PRESS"  # the settings key of the build's Press, while it works
+PLANNED_KEY = "_BULLETIN_PRESS_PLANNED"  # the settings key of what the press will make, until it starts
 STAGING = ".ban-in"  # in the build's output folder: where the press puts the editions' files (a dot: no finisher looks)
 NICENESS = 10  # the press yields the processor to the build's own work (writing pages, the finishers) when both want it
 
 
 @dataclass
 class Press:
-    """A forked copy of the build's process that makes the editions while the build writes the site's pages and runs
-    the finishers (mostly on one core: hashing, the search index, compression).
+    """A forked copy of the build's process that makes the editions while the build runs the finishers (mostly on one
+    core: hashing, the search index, compression), started once the site's pages are written (plan_press()).
 
     It lays them out (make()), puts their PDFs and pages into the staging folder, then waits for its orders: how the
     finishers treat pages (brief(), sent by the finisher of that name right after fingerprint), which it gives its own
@@ -527,6 +532,7 @@ class Press:
     pid: int
     results: int  # the pipe the press answers on
     orders: int  # the pipe it is briefed on
+    hurry: int  # the pipe that tells it the build waits for it
     staging: str
     drawer: VectorDrawer | None
     briefed: bool = False  # orders were sent
@@ -541,6 +547,10 @@ class Press:
 
     def wait(self) -> str:
         """Wait for the press to end; return what went wrong ("" when nothing did)."""
+        with contextlib.suppress(BrokenPipeError):  # it may be done already
+            os.write(self.hurry, b"!")
+        os.close(self.hurry)
+        self.hurry = -1
         self.brief(None)
         with os.fdopen(self.results, "rb") as pipe:
             said = receive(pipe)
@@ -555,7 +565,7 @@ class Press:
         """End the press, unfinished (the build failed elsewhere); its layout workers end with it (die_with_parent)."""
         with contextlib.suppress(OSError):
             os.kill(self.pid, signal.SIGKILL)
-        for pipe in [self.results] if self.told else [self.results, self.orders]:
+        for pipe in [self.results, self.hurry] if self.told else [self.results, self.hurry, self.orders]:
             with contextlib.suppress(OSError):
                 os.close(pipe)
         with contextlib.suppress(ChildProcessError):
@@ -577,6 +587,19 @@ def receive(pipe):
     return pickle.loads(data) if data else None
 
 
+def plan_press(editions: list[Edition], settings: dict, workers: int, write_pages) -> None:
+    """Have the press started (start()) once the site's pages are written: beside the build's writers, which use every
+    core, it would only slow them down (the plugin calls start_planned then)."""
+    settings[PLANNED_KEY] = (editions, workers, write_pages)
+
+
+def start_planned(settings: dict) -> None:
+    """Start the press plan_press() asked for, if any."""
+    planned = settings.pop(PLANNED_KEY, None)
+    if planned:
+        start(planned[0], settings, *planned[1:])
+
+
 def start(editions: list[Edition], settings: dict, workers: int, write_pages) -> None:
     """Start the press (see Press): it makes the editions, places each PDF and calls write_pages(folder, laid) for
     their pages, in the staging folder of the output."""
@@ -584,25 +607,26 @@ def start(editions: list[Edition], settings: dict, workers: int, write_pages) ->
     cache_folder(settings)  # a scratch folder, when the cache is off, is this process's to remove
     results, answer = os.pipe()
     briefing, orders = os.pipe()
+    hurried, hurry = os.pipe()
     parent = os.getpid()
     pid = os.fork()
     if pid:
-        os.close(answer)
-        os.close(briefing)
+        for theirs in (answer, briefing, hurried):
+            os.close(theirs)
         drawer = settings.pop(VECTORS_KEY, None)
         if drawer:
             drawer.connection.close()  # the press's copy stays open: the drawer works for it
-        settings[PRESS_KEY] = Press(pid, results, orders, staging, drawer)
+        settings[PRESS_KEY] = Press(pid, results, orders, hurry, staging, drawer)
         return
     code = 0
     try:
-        os.close(results)
-        os.close(orders)
+        for theirs in (results, orders, hurry):
+            os.close(theirs)
         die_with_parent(parent)
         gc.freeze()  # what this copy shares with the build stays shared
         os.nice(NICENESS)
         try:
-            laid = make(editions, settings, workers)
+            laid = make(editions, settings, workers, lambda: bool(select.select([hurried], [], [], 0)[0]))
             for edition in editions:
                 place(laid[edition], staging, Links.edition_pdf(edition))
             with os.fdopen(briefing, "rb") as pipe:
@@ -666,6 +690,7 @@ def finish(output: str, settings: dict, cancel=None) -> list[str]:
 
 def stop(settings: dict) -> None:
     """End a press still working (the build failed before finish())."""
+    settings.pop(PLANNED_KEY, None)
     press = settings.pop(PRESS_KEY, None)
     if press is not None:
         press.stop()
