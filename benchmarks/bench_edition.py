@@ -74,17 +74,20 @@ from pelican.plugins.bulletin import build, printing, typeset
 from pelican.plugins.bulletin.generator import EDITION_PREVIEW
 from pelican.plugins.bulletin.wrapping import headline, keep_ranges
 content, cache, folder, peer, code, year, month = sys.argv[1:8]
-kept = {}
 document_of = printing.print_document
-def keep(edition, settings, images):
+def keep(edition, settings, images):  # runs in the press, a forked copy of this process: the data go through a file
     document = document_of(edition, settings, images)
-    kept.update(document=document, images=images.folder)
+    with open(os.path.join(folder, "edition.json"), "w", encoding="utf-8") as handle:
+        json.dump({**document, "images": images.folder}, handle, ensure_ascii=False)
     return document
 printing.print_document = keep
 overrides = {"BULLETIN_CACHE": cache, "THEME": "theme", "PLUGIN_PATHS": ["plugins"],
              EDITION_PREVIEW: (code, int(year), int(month))}
 outcome = build.build("pelicanconf.py", content, os.path.join(folder, "site"), overrides)
 assert outcome.ok, outcome.errors
+with open(os.path.join(folder, "edition.json"), encoding="utf-8") as handle:
+    kept = json.load(handle)
+kept = {"document": {k: v for k, v in kept.items() if k != "images"}, "images": kept["images"]}
 environment = Environment(loader=FileSystemLoader(peer), autoescape=True, trim_blocks=True, lstrip_blocks=True)
 environment.filters.update(headline=headline, keep_ranges=keep_ranges)
 with open(os.path.join(peer, "edition.css"), encoding="utf-8") as handle:
@@ -96,8 +99,6 @@ html = environment.get_template("edition.html").render(
     widths={name: f"{size.width_mm:g}mm" for name, size in printing.SIZES.items()})
 with open(os.path.join(folder, "edition.html"), "w", encoding="utf-8") as handle:
     handle.write(html)
-with open(os.path.join(folder, "edition.json"), "w", encoding="utf-8") as handle:
-    json.dump({**kept["document"], "images": kept["images"]}, handle, ensure_ascii=False)
 """
 
 # WeasyPrint as a peer: the HTML document, its pictures read from the images folder.
