@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import unicodedata
 from datetime import datetime
 from pathlib import Path
@@ -315,6 +316,42 @@ def test_a_failing_press_fails_the_build_and_keeps_the_previous_output(built, tm
     assert not outcome.ok
     assert len(outcome.errors) == 1 and outcome.errors[0].startswith("lỗi nội bộ khi dựng bản in (OSError:")
     assert sorted(p.relative_to(output) for p in output.rglob("*")) == before
+
+
+@pytest.mark.parametrize("public", [True, False], ids=["briefed", "not-briefed"])
+def test_a_press_that_failed_before_its_brief_is_reported_and_reaped(built, tmp_path, monkeypatch, public):
+    import time
+
+    def broken(document, folder):
+        raise OSError(28, "No space left on device")
+
+    seen = []
+
+    def once_the_press_has_ended(output, settings, cancel=None):  # so the brief meets a pipe nobody reads
+        pid = settings[printing.PRESS_KEY].pid
+        seen.append(pid)
+        deadline = time.monotonic() + 120
+        while Path(f"/proc/{pid}/stat").read_text().split(") ")[-1][0] != "Z" and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return []
+
+    monkeypatch.setattr(printing, "lay_out", broken)
+    finishers = (once_the_press_has_ended, *FINISHERS) if public else (once_the_press_has_ended,)
+    outcome = build_into(built / "content", tmp_path / "site", {**PUBLIC, **LEGAL, "BULLETIN_CACHE": ""}, "publishconf.py", finishers)
+    assert len(outcome.errors) == 1 and outcome.errors[0].startswith("lỗi nội bộ khi dựng bản in (OSError:"), outcome.errors
+    with pytest.raises(ProcessLookupError):
+        os.kill(seen[0], 0)  # waited for: not a zombie
+
+
+def test_the_svg_drawer_ends_quietly_when_the_press_that_asked_is_gone(tmp_path):
+    # A stopped press cannot read the drawer's answer: the drawer ends, no traceback. In a process of its own (the
+    # drawer loads WeasyPrint, which this process must not: it forks builds).
+    script = (f"import multiprocessing; from pelican.plugins.bulletin import printing\n"
+              f"ours, theirs = multiprocessing.Pipe()\n"
+              f"theirs.send([{str(tmp_path / 'missing.svg')!r}]); theirs.close()\n"
+              f"printing._draw_served(ours)\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
 
 
 def test_a_build_that_fails_while_the_press_works_stops_it(built, tmp_path):

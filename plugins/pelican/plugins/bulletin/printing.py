@@ -152,14 +152,15 @@ def _draw_served(connection) -> None:
     try:
         while True:
             paths = connection.recv()
+            failure = ""
             try:
                 for path in paths:
                     with open(path, "rb") as handle:
                         write_atomic(path + ".pdf", vector_pdf(handle.read()))
-                connection.send("")
             except Exception as error:
-                connection.send(f"{type(error).__name__}: {error}")
-    except EOFError:
+                failure = f"{type(error).__name__}: {error}"
+            connection.send(failure)
+    except (EOFError, OSError):  # the build hung up: it ended, or stopped the press that asked
         return
 
 
@@ -539,24 +540,26 @@ class Press:
     told: bool = False  # orders, or None, were sent
 
     def brief(self, orders: tuple | None) -> None:
-        """Send the press its orders (renamed theme files, whether to compress) or None; the first call only."""
+        """Send the press its orders (renamed theme files, whether to compress) or None; the first call only. A press
+        that failed before it was briefed has ended: its answer (wait()) says why."""
         if not self.told:
             self.told, self.briefed = True, orders is not None
-            with os.fdopen(self.orders, "wb") as pipe:
+            fd, self.orders = self.orders, -1
+            with contextlib.suppress(BrokenPipeError), os.fdopen(fd, "wb") as pipe:
                 send(pipe, orders)
 
     def wait(self) -> str:
         """Wait for the press to end; return what went wrong ("" when nothing did)."""
-        with contextlib.suppress(BrokenPipeError):  # it may be done already
-            os.write(self.hurry, b"!")
-        os.close(self.hurry)
-        self.hurry = -1
-        self.brief(None)
-        with os.fdopen(self.results, "rb") as pipe:
-            said = receive(pipe)
-        os.waitpid(self.pid, 0)
-        if self.drawer:
-            self.drawer.end()
+        said = None
+        try:
+            with contextlib.suppress(BrokenPipeError):  # it may be done already
+                os.write(self.hurry, b"!")
+            self.brief(None)
+            fd, self.results = self.results, -1
+            with os.fdopen(fd, "rb") as pipe:
+                said = receive(pipe)
+        finally:
+            self.end()
         if said is None:
             return "lỗi nội bộ khi dựng bản in: tiến trình dàn trang dừng bất thường — chạy lại với BULLETIN_DEBUG=1 để xem chi tiết"
         return said
@@ -565,13 +568,21 @@ class Press:
         """End the press, unfinished (the build failed elsewhere); its layout workers end with it (die_with_parent)."""
         with contextlib.suppress(OSError):
             os.kill(self.pid, signal.SIGKILL)
-        for pipe in [self.results, self.hurry] if self.told else [self.results, self.hurry, self.orders]:
-            with contextlib.suppress(OSError):
-                os.close(pipe)
+        self.end()
+
+    def end(self) -> None:
+        """Close this side's pipes, wait for the press's end (no zombie) and the SVG drawer's."""
+        for name in ("results", "orders", "hurry"):
+            fd = getattr(self, name)
+            setattr(self, name, -1)
+            if fd >= 0:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
         with contextlib.suppress(ChildProcessError):
             os.waitpid(self.pid, 0)
         if self.drawer:
             self.drawer.end()
+            self.drawer = None
 
 
 def send(pipe, message) -> None:
@@ -742,7 +753,13 @@ def prune(folder: str, keys: set[str], documents) -> None:
     old = time.time() - STALE_SECONDS
     for base, keep in ((folder, lambda name: name.split(".")[0] in keys), (images, lambda name: name.removesuffix(".pdf") in used)):
         for entry in os.scandir(base):
-            if entry.is_file() and not keep(entry.name) and entry.stat().st_mtime < old:
+            if not entry.is_file():
+                continue
+            if entry.name.endswith(".tmp"):  # half written by a press that was stopped (write_atomic), an hour ago
+                if entry.stat().st_mtime < time.time() - 3600:
+                    with contextlib.suppress(OSError):
+                        os.remove(entry.path)
+            elif not keep(entry.name) and entry.stat().st_mtime < old:
                 with contextlib.suppress(OSError):
                     os.remove(entry.path)
 
