@@ -146,7 +146,7 @@ def _build_beside(settings: dict, shown: str, target: str, finishers: tuple[Fini
         remove_stale(target)
         temporary = fresh_beside(target)
         settings["OUTPUT_PATH"] = temporary
-        from . import printing
+        from . import printing  # here: the typesetter's modules would slow every task's start
 
         try:
             outcome = run_pelican(settings)

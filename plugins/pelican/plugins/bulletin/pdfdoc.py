@@ -30,7 +30,6 @@ SPACE = 0x20
 NBSP = 0xA0
 
 
-@functools.lru_cache(maxsize=1 << 16)  # positions repeat: columns, margins, the lines of a page
 def number(value: float) -> str:
     """Return a number as PDF writes it: at most two decimals (a hundredth of a point), no trailing zeros."""
     text = f"{value:.2f}"

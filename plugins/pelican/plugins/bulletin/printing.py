@@ -536,14 +536,13 @@ class Press:
     hurry: int  # the pipe that tells it the build waits for it
     staging: str
     drawer: VectorDrawer | None
-    briefed: bool = False  # orders were sent
-    told: bool = False  # orders, or None, were sent
+    briefed: bool = False  # orders were sent (not None)
 
     def brief(self, orders: tuple | None) -> None:
-        """Send the press its orders (renamed theme files, whether to compress) or None; the first call only. A press
-        that failed before it was briefed has ended: its answer (wait()) says why."""
-        if not self.told:
-            self.told, self.briefed = True, orders is not None
+        """Send the press its orders (renamed theme files, whether to compress) or None; the first call only (it closes
+        the pipe). A press that failed before it was briefed has ended: its answer (wait()) says why."""
+        if self.orders >= 0:
+            self.briefed = orders is not None
             fd, self.orders = self.orders, -1
             with contextlib.suppress(BrokenPipeError), os.fdopen(fd, "wb") as pipe:
                 send(pipe, orders)

@@ -174,8 +174,7 @@ class Fonts:
     def __init__(self, faces: dict[str, pdfdoc.Face]):
         self.faces = faces
         self.widths: dict[tuple[str, str], float] = {}
-        self.split: dict[tuple[Look, str], list[Piece]] = {}
-        self.words: dict[tuple[Look, str], tuple[list[Piece], float]] = {}
+        self.words: dict[tuple[Look, str], tuple[list[Piece], float]] = {}  # (look, text) -> (pieces, width)
         self.spaces: dict[Look, float] = {}
         self.lines: dict[tuple, list[Line]] = {}
         self.cuts = UsualCuts(faces)
@@ -197,16 +196,13 @@ class Fonts:
 
     def pieces(self, look: Look, text: str) -> list[Piece]:
         """Return text as pieces of one face each (a character the face lacks goes to the fallback face)."""
-        found = self.split.get((look, text))
-        if found is None:
-            found = self.split[(look, text)] = self._pieces(look, text)
-        return found
+        return self.word(look, text)[0]
 
     def word(self, look: Look, text: str) -> tuple[list[Piece], float]:
-        """Return text's pieces (pieces()) and their width, kept: a body is mostly the same syllables again."""
+        """Return text's pieces and their width, kept: a body is mostly the same syllables again."""
         found = self.words.get((look, text))
         if found is None:
-            pieces = self.pieces(look, text)
+            pieces = self._pieces(look, text)
             found = self.words[(look, text)] = (pieces, pieces[0].width if len(pieces) == 1 else sum(p.width for p in pieces))
         return found
 
@@ -1113,20 +1109,7 @@ class Painter:
         are drawn again in each); only the position changes."""
         painted = line.painted if line.painted is not None and line.painted[0] is self.cuts else None
         if painted is None:
-            encoded = self.plain(line)
-            if encoded is None:
-                run: list[Piece] = []
-                spaces: dict[tuple[Look, float], Piece] = {}
-                for word in line.words:
-                    run.extend(word.pieces)
-                    if word.space:
-                        look, width = word.space_look or word.pieces[-1].look, word.space + line.extra
-                        space = spaces.get((look, width))
-                        if space is None:
-                            space = spaces[(look, width)] = Piece(look, " ", width)
-                        run.append(space)
-                encoded = self.encode(run)
-            painted = line.painted = (self.cuts, *encoded)
+            painted = line.painted = (self.cuts, *(self.plain(line) or self.encode(spaced(line))))
         self.draw(x + line.x, top + line.baseline, painted[1:])
 
     def plain(self, line: Line) -> tuple[str, dict, list] | None:
@@ -1157,13 +1140,10 @@ class Painter:
                 width = word.space + extra
                 adjust = adjustments.get(width)
                 if adjust is None:
-                    adjust = adjustments[width] = (f"> {pdfdoc.number(-(width - natural) * 1000 / look.size)} <"
-                                                   if abs(width - natural) > 0.001 else "")
+                    adjust = adjustments[width] = space_adjustment(width, natural, look.size)
                 array += (space, adjust)
                 texts.append(" ")
-        operators = (f"/{look.font} {pdfdoc.number(look.size)} Tf {rgb(look.colour)} rg {pdfdoc.number(look.rise)} Ts "
-                     f"{pdfdoc.number(look.tracking)} Tc [<{''.join(array)}>] TJ")
-        return operators, {look.font: set("".join(texts))}, []
+        return f"{text_state(look)} [<{''.join(array)}>] TJ", {look.font: set("".join(texts))}, []
 
     def text_at(self, x: float, baseline: float, text: str, look: Look) -> None:
         self.draw(x, baseline, self.encode(self.fonts.pieces(look, text)))
@@ -1189,8 +1169,7 @@ class Painter:
                 if array:
                     parts.append("[<" + "".join(array) + ">] TJ")
                     array = []
-                parts.append(f"/{look.font} {pdfdoc.number(look.size)} Tf {rgb(look.colour)} rg "
-                             f"{pdfdoc.number(look.rise)} Ts {pdfdoc.number(look.tracking)} Tc")
+                parts.append(text_state(look))
             if current is None or look.font != current.font:
                 cut, drawn = cuts[look.font], texts.setdefault(look.font, [])
             current = look
@@ -1199,9 +1178,7 @@ class Painter:
             if text == " ":
                 adjust = adjustments.get((piece, look))
                 if adjust is None:
-                    natural = self.fonts.space(look)
-                    adjust = adjustments[(piece, look)] = (f"> {pdfdoc.number(-(piece.width - natural) * 1000 / look.size)} <"
-                                                           if abs(piece.width - natural) > 0.001 else "")
+                    adjust = adjustments[(piece, look)] = space_adjustment(piece.width, self.fonts.space(look), look.size)
                 array.append(adjust)
                 own = piece.look  # a space is underlined or struck through only inside such text, never linked
                 if own.underline or own.strike:
@@ -1230,6 +1207,32 @@ class Painter:
                                f"{pdfdoc.number(y)} m {pdfdoc.number(start + width)} {pdfdoc.number(y)} l S Q")
             if look.link:
                 self.links.append((start, baseline - look.size, start + width, baseline + look.size * 0.3, look.link))
+
+
+def text_state(look: Look) -> str:
+    """Return the PDF operators that set a look's font, size, colour, rise and tracking."""
+    return (f"/{look.font} {pdfdoc.number(look.size)} Tf {rgb(look.colour)} rg {pdfdoc.number(look.rise)} Ts "
+            f"{pdfdoc.number(look.tracking)} Tc")
+
+
+def space_adjustment(width: float, natural: float, size: float) -> str:
+    """Return what widens a space drawn `natural` points wide to `width` inside a TJ array ("" when it is)."""
+    return f"> {pdfdoc.number(-(width - natural) * 1000 / size)} <" if abs(width - natural) > 0.001 else ""
+
+
+def spaced(line: Line) -> list[Piece]:
+    """Return a line's pieces with a piece for each space after a word, as wide as the line's justification makes it."""
+    run: list[Piece] = []
+    spaces: dict[tuple[Look, float], Piece] = {}
+    for word in line.words:
+        run.extend(word.pieces)
+        if word.space:
+            look, width = word.space_look or word.pieces[-1].look, word.space + line.extra
+            space = spaces.get((look, width))
+            if space is None:
+                space = spaces[(look, width)] = Piece(look, " ", width)
+            run.append(space)
+    return run
 
 
 def render(data: dict, fonts: Fonts, folder: str, bodies: dict) -> tuple[bytes, int, tuple[int, ...]]:
