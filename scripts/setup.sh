@@ -7,8 +7,9 @@ cd "$(dirname "$0")/.."
 say() { printf '%s\n' "$*"; }
 
 # 1. Debian packages: a browser for the tests and previews, a Java runtime for the HTML checker, git for the editor;
-# for the printed edition, Pango (WeasyPrint draws its SVG illustrations with it), the Charis SIL font (full Vietnamese coverage)
-# and DejaVu (code, rare characters), poppler-utils (the tests read the PDF back).
+# for the printed edition, rsvg-convert (draws its SVG illustrations), the Charis SIL font (full Vietnamese coverage)
+# and DejaVu (code, rare characters), poppler-utils (the tests read the PDF back); Pango for WeasyPrint, the peer of
+# the edition benchmark.
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v git >/dev/null 2>&1 || missing+=(git)  # the web editor saves, approves and publishes with git
@@ -17,6 +18,7 @@ fc-list 2>/dev/null | grep -qi 'dejavu' || missing+=(fonts-dejavu-core)
 fc-list 2>/dev/null | grep -qi 'Charis SIL' || missing+=(fonts-sil-charis)
 ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0' || missing+=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
 command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+command -v rsvg-convert >/dev/null 2>&1 || missing+=(librsvg2-bin)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     say "Cài gói Debian còn thiếu: ${missing[*]}"

@@ -343,17 +343,6 @@ def test_a_press_that_failed_before_its_brief_is_reported_and_reaped(built, tmp_
         os.kill(seen[0], 0)  # waited for: not a zombie
 
 
-def test_the_svg_drawer_ends_quietly_when_the_press_that_asked_is_gone(tmp_path):
-    # A stopped press cannot read the drawer's answer: the drawer ends, no traceback. In a process of its own (the
-    # drawer loads WeasyPrint, which this process must not: it forks builds).
-    script = (f"import multiprocessing; from pelican.plugins.bulletin import printing\n"
-              f"ours, theirs = multiprocessing.Pipe()\n"
-              f"theirs.send([{str(tmp_path / 'missing.svg')!r}]); theirs.close()\n"
-              f"printing._draw_served(ours)\n")
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
-
-
 def test_a_build_that_fails_while_the_press_works_stops_it(built, tmp_path):
     seen = []
 

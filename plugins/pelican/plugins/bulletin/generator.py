@@ -105,7 +105,6 @@ class BulletinGenerator(Generator):
         self.context["links"] = Links()
         self.editions = issues.Editions(planned_editions(self.settings, articles, state.registry))
         self.context["editions"] = self.editions
-        printing.plan(self.editions.all, self.settings)
         state.errors.extend(find_collisions(self.context, self.settings, self.site, state.documents))
         state.errors.extend(links_to_unpublished(self.context, state))
 

@@ -275,8 +275,8 @@ class Writer:
 # ---------------------------------------------------------------- a page of another PDF, as a form
 
 class Reader:
-    """Just enough of a PDF reader to copy a one-page file WeasyPrint wrote without compressed object streams (an SVG
-    laid out alone) into another file: objects as they are, streams as they are."""
+    """Just enough of a PDF reader to copy a one-page file without compressed object streams (an SVG drawn alone by
+    rsvg-convert: cairo writes none) into another file: objects as they are, streams as they are."""
 
     def __init__(self, data: bytes):
         self.data = data

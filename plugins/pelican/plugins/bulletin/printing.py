@@ -16,7 +16,6 @@ commit give the same bytes.
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import ctypes
 import functools
@@ -88,7 +87,7 @@ class Pictures:
     def prepare(self, source: str, size: PrintSize) -> str:
         """Return the file name, in the folder, of a source picture prepared to print at `size`."""
         if (source, size) not in self.names:
-            self.names[(source, size)] = printphotos.prepare_into(self.folder, source, size)
+            self.names[(source, size)] = prepare_picture(self.folder, source, size)
         return self.names[(source, size)]
 
     @functools.cache  # noqa: B019 (one Pictures per build)
@@ -105,83 +104,6 @@ class Pictures:
             return ["photo", opened.width, opened.height]
 
 
-class VectorDrawer:
-    """A process of its own that draws SVG illustrations as PDF with WeasyPrint (each beside its SVG, vector_pdf()).
-
-    Of its own, spawned: WeasyPrint's Pango starts a fontconfig thread, and a process forked later (the layout
-    workers) while that thread held a lock would wait for ever; so the build process never loads WeasyPrint. Started
-    as soon as the build knows its editions print an SVG (plan()), so that loading WeasyPrint, about a second,
-    happens while the site's pages are written; no thread of the build's process waits on it meanwhile."""
-
-    def __init__(self):
-        context = multiprocessing.get_context("spawn")
-        self.connection, theirs = context.Pipe()
-        self.process = context.Process(target=_draw_served, args=(theirs,), daemon=True)
-        self.process.start()
-        theirs.close()
-        self.asked = False
-
-    def draw(self, paths: list[str]) -> None:
-        """Ask for the PDF of each SVG at `paths` (written beside it)."""
-        self.connection.send(paths)
-        self.asked = True
-
-    def wait(self) -> None:
-        """Wait until what draw() asked for is written (raise what went wrong there); hang up, which ends the
-        process once no other copy of the connection is open (the press's, see Press)."""
-        try:
-            if self.asked:
-                failure = self.connection.recv()
-                if failure:
-                    raise RuntimeError(f"không vẽ được hình SVG cho bản in: {failure}")
-        finally:
-            self.connection.close()
-
-    def end(self) -> None:
-        """Hang up and wait for the process to end (by the process that started it)."""
-        self.connection.close()
-        self.process.join(timeout=30)
-        if self.process.is_alive():
-            self.process.kill()
-
-
-def _draw_served(connection) -> None:
-    """The drawing process: load WeasyPrint, then draw each list of SVGs it is sent until the build hangs up."""
-    import weasyprint  # noqa: F401  (loaded now, while the build writes its pages)
-
-    try:
-        while True:
-            paths = connection.recv()
-            failure = ""
-            try:
-                for path in paths:
-                    with open(path, "rb") as handle:
-                        write_atomic(path + ".pdf", vector_pdf(handle.read()))
-            except Exception as error:
-                failure = f"{type(error).__name__}: {error}"
-            connection.send(failure)
-    except (EOFError, OSError):  # the build hung up: it ended, or stopped the press that asked
-        return
-
-
-VECTORS_KEY = "_BULLETIN_PRINT_VECTORS"  # the settings key of the build's VectorDrawer, started by plan()
-
-
-def plan(editions: list[Edition], settings: dict) -> None:
-    """Get ready for the editions while the site is written: start the SVG drawing process when they print an SVG
-    (an article's picture, or one in its body) whose PDF the print cache does not have yet."""
-    if not editions:
-        return
-    images = os.path.join(cache_folder(settings), "images")
-    for source, size in wanted_pictures(editions, settings, Pictures(images, settings)):
-        if source.lower().endswith(filetypes.SVG_EXTENSIONS):
-            with open(source, "rb") as handle:
-                stem = printphotos.prepared_stem(handle.read(), size)
-            if not os.path.isfile(os.path.join(images, f"{stem}.svg.pdf")):
-                settings.setdefault(VECTORS_KEY, VectorDrawer())
-                return
-
-
 def svg_size(svg: bytes) -> tuple[float, float]:
     """Return the size an SVG is drawn at, in points, from its width and height (else its view box)."""
     root = re.search(rb"<svg\b[^>]*>", svg)
@@ -192,16 +114,33 @@ def svg_size(svg: bytes) -> tuple[float, float]:
 
 
 def vector_pdf(svg: bytes) -> bytes:
-    """Return a one-page PDF (its objects uncompressed, for pdfdoc.import_page) of an SVG at its own size, drawn by
-    WeasyPrint: the illustration stays vectors and its text stays text."""
-    from weasyprint import HTML
+    """Return a one-page PDF of an SVG at its own size, drawn by librsvg's rsvg-convert (Debian's librsvg2-bin): the
+    illustration stays vectors and its text stays text. Read from standard input, with no base address: the drawing
+    reads no file and no other host (an <image> of the site's own is left out, as the sanitiser allows no other).
+    Its creation date is fixed; pdfdoc.import_page copies the page and what it uses, not the file's information."""
+    try:
+        done = subprocess.run([RSVG, "--format", "pdf"], input=svg, capture_output=True, timeout=120, check=False,
+                              env={**os.environ, "SOURCE_DATE_EPOCH": "0"})
+    except FileNotFoundError:
+        raise BulletinError(f"thiếu chương trình {RSVG} (gói Debian librsvg2-bin) để in hình SVG — hãy chạy 'make setup'") from None
+    except subprocess.TimeoutExpired:
+        raise BulletinError("vẽ một hình SVG cho bản in quá 120 giây — hình quá phức tạp") from None
+    if done.returncode or not done.stdout.startswith(b"%PDF"):
+        message = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [f"mã {done.returncode}"]
+        raise BulletinError(f"không vẽ được hình SVG cho bản in: {message[0]}")
+    return done.stdout
 
-    width, height = svg_size(svg)
-    encoded = base64.b64encode(svg).decode("ascii")
-    document = (f'<style>@page {{ size: {width:.3f}pt {height:.3f}pt; margin: 0 }} body {{ margin: 0 }} '
-                f'img {{ display: block; width: {width:.3f}pt; height: {height:.3f}pt }}</style>'
-                f'<img src="data:image/svg+xml;base64,{encoded}" alt="">')
-    return HTML(string=document, url_fetcher=_no_fetcher()).write_pdf(uncompressed_pdf=True)
+
+RSVG = "rsvg-convert"
+
+
+@functools.cache
+def rsvg_version() -> str:
+    """Return rsvg-convert's version line ("" when it is missing): part of the layout's version."""
+    try:
+        return subprocess.run([RSVG, "--version"], capture_output=True, text=True, check=False).stdout.strip()
+    except OSError:
+        return ""
 
 
 def _length(value: bytes | None, fallback: float) -> float:
@@ -213,23 +152,25 @@ def _length(value: bytes | None, fallback: float) -> float:
     return float(found[1]) * scale or fallback * 0.75
 
 
-def _no_fetcher():
-    """Return a WeasyPrint URL fetcher that reads nothing (the SVG comes inline): no file, no request to another host."""
-    from weasyprint import URLFetcher
-
-    class NoFetcher(URLFetcher):
-        def fetch(self, url, headers=None):
-            if url.startswith("data:"):
-                return super().fetch(url, headers)
-            raise ValueError(f"không đọc tài nguyên ngoài khi vẽ hình SVG: {url}")
-
-    return NoFetcher()
-
-
 def _prepare_one(job: tuple[str, str, PrintSize]) -> str:
     """Prepare one picture into the pictures folder (a worker's task)."""
-    folder, source, size = job
-    return printphotos.prepare_into(folder, source, size)
+    return prepare_picture(*job)
+
+
+def _job(source: str, size: PrintSize) -> tuple[str, PrintSize]:
+    """Return what preparing a picture at a size takes: an SVG is one file at every size (printphotos.prepared_stem)."""
+    return (source, SIZES["column"]) if source.lower().endswith(filetypes.SVG_EXTENSIONS) else (source, size)
+
+
+def prepare_picture(folder: str, source: str, size: PrintSize) -> str:
+    """Prepare a picture into the pictures folder (printphotos.prepare_into) and, for an SVG, the PDF the typesetter
+    draws it from (vector_pdf(), beside it); return its file name."""
+    name = printphotos.prepare_into(folder, source, size)
+    drawn = os.path.join(folder, name + ".pdf")
+    if name.endswith(".svg") and not os.path.isfile(drawn):
+        with open(os.path.join(folder, name), "rb") as handle:
+            write_atomic(drawn, vector_pdf(handle.read()))
+    return name
 
 
 def photo_originals(settings: dict) -> dict[str, str]:
@@ -400,27 +341,19 @@ def fonts_spec() -> tuple:
 @functools.cache
 def layout_version() -> str:
     """Return a hash of what decides an edition's bytes besides its document: the layout code, the fonts and the
-    versions of fontTools, Pillow and WeasyPrint (which draws SVG illustrations)."""
+    versions of fontTools, Pillow and rsvg-convert (which draws SVG illustrations)."""
     digest = hashlib.sha256()
     here = os.path.dirname(os.path.abspath(__file__))
     for path in [os.path.join(here, n) for n in CODE_FILES]:
         with open(path, "rb") as handle:
             digest.update(handle.read())
-    for package in ("weasyprint", "fonttools", "pillow"):
+    for package in ("fonttools", "pillow"):
         digest.update(f"{package}={metadata.version(package)};".encode())
-    digest.update(f"pango={pango_version()};".encode())
+    digest.update(f"rsvg={rsvg_version()};".encode())
     for style, path in sorted(font_files().items()):
         stat = os.stat(path)
         digest.update(f"{style}:{os.path.basename(path)}:{stat.st_size}:{int(stat.st_mtime)};".encode())
     return digest.hexdigest()
-
-
-def pango_version() -> int:
-    """Return the version of the Pango library WeasyPrint draws SVG text with (0 when it cannot be loaded)."""
-    try:
-        return ctypes.CDLL("libpango-1.0.so.0").pango_version()
-    except OSError:
-        return 0
 
 
 def cache_key(document: dict) -> str:
@@ -483,13 +416,9 @@ def make(editions: list[Edition], settings: dict, workers: int = 1, hurried=None
     images = os.path.join(folder, "images")
     pictures = Pictures(images, settings)
     wanted = wanted_pictures(editions, settings, pictures)
-    pictures.names.update(zip(wanted, run_all(_prepare_one, [(images, source, size) for source, size in wanted], workers), strict=True))
-    vectors = [os.path.join(images, name) for name in sorted(set(pictures.names.values()))
-               if name.endswith(".svg") and not os.path.isfile(os.path.join(images, name + ".pdf"))]
-    drawer = settings.pop(VECTORS_KEY, None)
-    if vectors:
-        drawer = drawer or VectorDrawer()
-        drawer.draw(vectors)
+    jobs = list(dict.fromkeys(_job(source, size) for source, size in wanted))  # an SVG once, at whatever size
+    names = dict(zip(jobs, run_all(_prepare_one, [(images, *job) for job in jobs], workers), strict=True))
+    pictures.names.update({(source, size): names[_job(source, size)] for source, size in wanted})
     documents = {edition: print_document(edition, settings, pictures) for edition in editions}
     keys = {edition: cache_key(document) for edition, document in documents.items()}
     months: dict[tuple[int, int], dict[str, tuple]] = {}
@@ -497,13 +426,11 @@ def make(editions: list[Edition], settings: dict, workers: int = 1, hurried=None
         if cached(folder, keys[edition]) is None:
             months.setdefault((edition.year, edition.month), {})[keys[edition]] = (keys[edition], documents[edition], folder)
     # A month's editions go to one worker (they share articles, whose boxes it keeps), the biggest months first so
-    # the cores finish together. Forked: this process never loads WeasyPrint (see VectorDrawer).
+    # the cores finish together.
     groups = sorted((list(jobs.values()) for jobs in months.values()),
                     key=lambda jobs: -sum(len(a["body"]) for job in jobs for a in job[1]["articles"]))
     if groups:  # the fonts loaded and the text faces cut (the first time) once, before the workers fork
         fonts(os.path.join(folder, "fonts")).cuts.make("serif", "serif-bold", "serif-italic")
-    if drawer:
-        drawer.wait()
     while hurried is not None and groups and not hurried():
         _lay_out_group(groups.pop(0))
     run_all(_lay_out_group, groups, workers)
@@ -535,7 +462,6 @@ class Press:
     orders: int  # the pipe it is briefed on
     hurry: int  # the pipe that tells it the build waits for it
     staging: str
-    drawer: VectorDrawer | None
     briefed: bool = False  # orders were sent (not None)
 
     def brief(self, orders: tuple | None) -> None:
@@ -570,7 +496,7 @@ class Press:
         self.end()
 
     def end(self) -> None:
-        """Close this side's pipes, wait for the press's end (no zombie) and the SVG drawer's."""
+        """Close this side's pipes and wait for the press's end (no zombie)."""
         for name in ("results", "orders", "hurry"):
             fd = getattr(self, name)
             setattr(self, name, -1)
@@ -579,9 +505,6 @@ class Press:
                     os.close(fd)
         with contextlib.suppress(ChildProcessError):
             os.waitpid(self.pid, 0)
-        if self.drawer:
-            self.drawer.end()
-            self.drawer = None
 
 
 def send(pipe, message) -> None:
@@ -623,10 +546,7 @@ def start(editions: list[Edition], settings: dict, workers: int, write_pages) ->
     if pid:
         for theirs in (answer, briefing, hurried):
             os.close(theirs)
-        drawer = settings.pop(VECTORS_KEY, None)
-        if drawer:
-            drawer.connection.close()  # the press's copy stays open: the drawer works for it
-        settings[PRESS_KEY] = Press(pid, results, orders, hurry, staging, drawer)
+        settings[PRESS_KEY] = Press(pid, results, orders, hurry, staging)
         return
     code = 0
     try:

@@ -43,10 +43,11 @@ class PrintSize:
         return round(self.width_mm / MM_PER_INCH * DPI)
 
 
-def prepared_stem(source: bytes, size: PrintSize) -> str:
-    """Return the name (without extension) of a prepared picture: a hash of its source, its size and PRINT_VERSION."""
-    key = f"{PRINT_VERSION}:{size.width_mm}:{size.aspect}:".encode()
-    return hashlib.sha256(key + source).hexdigest()[:24]
+def prepared_stem(source: bytes, size: PrintSize | None) -> str:
+    """Return the name (without extension) of a prepared picture: a hash of its source, its size (None for an SVG,
+    printed at any size from one file) and PRINT_VERSION."""
+    key = f"{PRINT_VERSION}:{size.width_mm}:{size.aspect}:" if size else f"{PRINT_VERSION}:vector:"
+    return hashlib.sha256(key.encode() + source).hexdigest()[:24]
 
 
 def prepare(data: bytes, size: PrintSize, is_svg: bool = False) -> tuple[bytes, str]:
@@ -122,7 +123,7 @@ def prepare_into(folder: str, source_path: str, size: PrintSize) -> str:
     with open(source_path, "rb") as handle:
         data = handle.read()
     is_svg = source_path.lower().endswith(filetypes.SVG_EXTENSIONS)
-    stem = prepared_stem(data, size)
+    stem = prepared_stem(data, None if is_svg else size)
     for extension in ("svg",) if is_svg else ("jpg", "png"):
         if os.path.isfile(os.path.join(folder, f"{stem}.{extension}")):
             return f"{stem}.{extension}"
