@@ -10,7 +10,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import unicodedata
 from datetime import datetime
 from pathlib import Path

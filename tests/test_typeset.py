@@ -52,7 +52,7 @@ def document(bodies: list[str], pictures: dict | None = None) -> dict:
 
 def laid_out(data: dict, folder: Path):
     """Return the pages of an edition (the layout, before PDF) and the ids of the article bodies' boxes."""
-    fonts = printing.fonts(str(folder.parent / "fonts"))
+    fonts = printing.fonts()
     bodies: dict = {}
     edition = typeset.Edition(data, fonts, bodies)
     pages, _starts = edition.lay_out()
@@ -84,7 +84,7 @@ def text_of(pdf: Path) -> str:
 
 
 def test_lines_break_only_at_spaces_and_keep_year_ranges_whole(folder):
-    fonts = printing.fonts(str(folder.parent / "fonts"))
+    fonts = printing.fonts()
     text = "Nhiệm kỳ 2020 – 2025 và nhiệm kỳ 2025–2030 của Đảng bộ huyện Hớn Quản, tỉnh Bình Phước. " * 6
     for width in (60, 90, 140, 200):
         collector = typeset.Inline(fonts)

@@ -3,9 +3,9 @@ embedded as subsets with a Unicode map (text extracts exactly), JPEG photos pass
 pictures with their transparency, pages drawn by another PDF (an SVG illustration) kept as vectors, links, an
 outline. Deterministic: no date, the file identifier is a hash of the objects, so one input gives the same bytes.
 
-Fonts: each face is cut once to REPERTOIRE (every Vietnamese letter, Latin-1, the usual punctuation) and the cut is
-kept in the print cache; an edition with a character outside it gets a cut of its own. Widths for layout come from
-the whole font (Face.advance), glyph numbers from the cut that is embedded (Cut).
+Fonts (read and cut by truetype.py): each face is cut once per process to REPERTOIRE (every Vietnamese letter, Latin-1,
+the usual punctuation); an edition with a character outside it gets a cut of its own. Widths for layout come from the
+whole font (Face.advance), glyph numbers from the cut that is embedded (Cut).
 """
 
 from __future__ import annotations
@@ -13,11 +13,10 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
-import logging
-import os
 import re
 import zlib
-from importlib import metadata
+
+from . import truetype
 
 # What every cut holds: ASCII, Latin-1, the Vietnamese letters (Ăă Đđ Ĩĩ Ũũ Ơơ Ưư and the block U+1EA0–U+1EF9), the
 # dashes, quotes, ellipsis, bullets and signs of running text.
@@ -47,25 +46,22 @@ def text_string(value: str) -> str:
 # ---------------------------------------------------------------- fonts
 
 class Face:
-    """A font file's metrics (advances of every character it has, in thousandths of an em) and where its cuts are."""
+    """A font file's metrics (advances of every character it has, in thousandths of an em) and its cuts."""
 
-    def __init__(self, path: str, name: str, italic: bool = False, bold: bool = False, cache_folder: str = ""):
-        from fontTools.ttLib import TTFont
-
-        self.path, self.name, self.italic, self.bold, self.cache_folder = path, name, italic, bold, cache_folder
-        font = TTFont(path, lazy=True)
-        scale = 1000 / font["head"].unitsPerEm
-        metrics = font["hmtx"].metrics
-        self.advance = {code: metrics[glyph][0] * scale for code, glyph in font.getBestCmap().items()}
-        self.notdef = metrics[font.getGlyphOrder()[0]][0] * scale  # the box drawn for a character no font has
-        self.ascent = font["hhea"].ascent * scale
-        self.descent = font["hhea"].descent * scale
-        head = font["head"]
-        self.bbox = [round(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax)]
-        os2 = font["OS/2"]
-        self.cap_height = getattr(os2, "sCapHeight", 0) * scale or self.ascent * 0.7
-        self.italic_angle = float(font["post"].italicAngle)
-        font.close()
+    def __init__(self, path: str, name: str, italic: bool = False, bold: bool = False):
+        self.path, self.name, self.italic, self.bold = path, name, italic, bold
+        with open(path, "rb") as handle:
+            self.font = truetype.TrueType(handle.read())
+        metrics = self.font.metrics()
+        scale = 1000 / metrics.units_per_em
+        advances = metrics.advances
+        self.advance = {code: advances[glyph] * scale for code, glyph in metrics.cmap.items()}
+        self.notdef = advances[0] * scale  # the box drawn for a character no font has
+        self.ascent = metrics.ascent * scale
+        self.descent = metrics.descent * scale
+        self.bbox = [round(v * scale) for v in metrics.bbox]
+        self.cap_height = metrics.cap_height * scale or self.ascent * 0.7
+        self.italic_angle = metrics.italic_angle
         self._cuts: dict[frozenset, Cut] = {}
 
     def has(self, char: str) -> bool:
@@ -80,7 +76,7 @@ class Face:
         """Return the cut that holds REPERTOIRE and `codes` (those the face has)."""
         wanted = frozenset(c for c in codes if c in self.advance and c not in REPERTOIRE)
         if wanted not in self._cuts:
-            self._cuts[wanted] = Cut(self, subset(self.path, tuple(sorted(REPERTOIRE | wanted)), self.cache_folder))
+            self._cuts[wanted] = Cut(self, *self.font.cut(REPERTOIRE | wanted))
         return self._cuts[wanted]
 
 
@@ -91,54 +87,13 @@ UNUSED_TABLES = frozenset({"Silf", "Glat", "Gloc", "Feat", "Sill", "Silt", "DSIG
                            "JSTF", "MATH", "FFTM", "fpgm", "prep", "cvt ", "hdmx", "VDMX", "LTSH", "gasp"})
 
 
-def subset(path: str, codes: tuple[int, ...], cache_folder: str) -> bytes:
-    """Return the font at `path` cut down to `codes` (no layout tables, no hinting): read from the cache folder when
-    it was made before, else made by fontTools (about 0.04 s for Charis) and kept there."""
-    stat = os.stat(path)
-    key = hashlib.sha256(f"{os.path.basename(path)}:{stat.st_size}:{int(stat.st_mtime)}:{codes}:"
-                         f"{metadata.version('fonttools')}".encode()).hexdigest()[:24]
-    cached = os.path.join(cache_folder, f"{key}.ttf") if cache_folder else ""
-    if cached and os.path.isfile(cached):
-        with open(cached, "rb") as handle:
-            return handle.read()
-    from fontTools import subset as cutter
-    from fontTools.ttLib import TTFont
-
-    options = cutter.Options()
-    options.layout_features = []
-    options.hinting = False
-    options.notdef_outline = True
-    options.name_IDs = [0, 1, 2, 3, 4, 5, 6]
-    logging.getLogger("fontTools.subset").setLevel(logging.ERROR)
-    font = TTFont(path, recalcTimestamp=False)  # the same cut, the same bytes
-    for tag in UNUSED_TABLES & set(font.keys()):  # removed unread: decoding Charis's layout tables took most of the time
-        del font[tag]
-    worker = cutter.Subsetter(options)
-    worker.populate(unicodes=codes)
-    worker.subset(font)
-    out = io.BytesIO()
-    font.save(out)
-    data = out.getvalue()
-    if cached:
-        os.makedirs(cache_folder, exist_ok=True)
-        temporary = f"{cached}.{os.getpid()}.tmp"
-        with open(temporary, "wb") as handle:
-            handle.write(data)
-        os.replace(temporary, cached)
-    return data
-
-
 class Cut:
-    """A subset of a face as it is embedded: its bytes (compressed once) and the glyph number of each character."""
+    """A subset of a face as it is embedded (truetype.TrueType.cut): its bytes (compressed once) and the glyph number
+    of each character."""
 
-    def __init__(self, face: Face, data: bytes):
-        from fontTools.ttLib import TTFont
-
-        font = TTFont(io.BytesIO(data), lazy=True)
-        order = {name: gid for gid, name in enumerate(font.getGlyphOrder())}
+    def __init__(self, face: Face, data: bytes, glyphs: dict[int, int]):
         self.face = face
-        self.gid = {code: order[glyph] for code, glyph in font.getBestCmap().items()}
-        font.close()
+        self.gid = dict(glyphs)
         if SPACE in self.gid:  # a no-break space is drawn (and copied) as a space: breaks are the layout's business
             self.gid[NBSP] = self.gid[SPACE]
         self.hex = {code: f"{gid:04X}" for code, gid in self.gid.items()}
@@ -356,6 +311,6 @@ def _dictionary_after(text: bytes, key: bytes) -> bytes:
     raise ValueError("dictionary not closed")
 
 
-def faces(fonts: tuple[tuple[str, str, str, bool, bool], ...], cache_folder: str) -> dict[str, Face]:
-    """Return {style: Face} from (style, path, name, italic, bold), the cuts kept in `cache_folder`."""
-    return {style: Face(path, name, italic, bold, cache_folder) for style, path, name, italic, bold in fonts}
+def faces(fonts: tuple[tuple[str, str, str, bool, bool], ...]) -> dict[str, Face]:
+    """Return {style: Face} from (style, path, name, italic, bold)."""
+    return {style: Face(path, name, italic, bold) for style, path, name, italic, bold in fonts}

@@ -56,7 +56,7 @@ SIZES = {
     "column": PrintSize(COLUMN_WIDTH),  # an article's own photo (at the top of its first column) and those in its body
 }
 CACHE_FOLDER = "ban-in"  # under BULLETIN_CACHE: images/ (prepared pictures), fonts/ (cuts) and <key>.pdf + <key>.json
-CODE_FILES = ("printing.py", "printphotos.py", "editions.py", "wrapping.py", "svg.py", "typeset.py", "pdfdoc.py")
+CODE_FILES = ("printing.py", "printphotos.py", "editions.py", "wrapping.py", "svg.py", "typeset.py", "pdfdoc.py", "truetype.py")
 ANCHOR = "bai-{}"
 STALE_SECONDS = 30 * 86400  # a cached edition or picture no build used for this long is removed
 SCRATCH_KEY = "_BULLETIN_PRINT_SCRATCH"  # the settings key of a build's scratch print folder (cache off)
@@ -341,13 +341,13 @@ def fonts_spec() -> tuple:
 @functools.cache
 def layout_version() -> str:
     """Return a hash of what decides an edition's bytes besides its document: the layout code, the fonts and the
-    versions of fontTools, Pillow and rsvg-convert (which draws SVG illustrations)."""
+    versions of Pillow and rsvg-convert (which draws SVG illustrations)."""
     digest = hashlib.sha256()
     here = os.path.dirname(os.path.abspath(__file__))
     for path in [os.path.join(here, n) for n in CODE_FILES]:
         with open(path, "rb") as handle:
             digest.update(handle.read())
-    for package in ("fonttools", "pillow"):
+    for package in ("pillow",):
         digest.update(f"{package}={metadata.version(package)};".encode())
     digest.update(f"rsvg={rsvg_version()};".encode())
     for style, path in sorted(font_files().items()):
@@ -368,21 +368,21 @@ _BODIES: dict = {}  # article bodies' boxes, kept by a layout process between ed
 
 def lay_out(document: dict, folder: str) -> tuple[bytes, int, tuple[int, ...]]:
     """Lay out an edition; return its PDF bytes, page count and the page each article starts on. `folder`: the
-    prepared pictures; the fonts' cuts are kept beside it."""
-    return typeset.render(document, fonts(os.path.join(os.path.dirname(folder), "fonts")), folder, _BODIES)
+    prepared pictures."""
+    return typeset.render(document, fonts(), folder, _BODIES)
 
 
 @functools.cache
-def fonts(folder: str) -> typeset.Fonts:
-    """Return the print fonts, loaded once per process; their cuts are kept in `folder`."""
-    return typeset.Fonts(pdfdoc.faces(fonts_spec(), folder))
+def fonts() -> typeset.Fonts:
+    """Return the print fonts, loaded once per process (cut when first drawn)."""
+    return typeset.Fonts(pdfdoc.faces(fonts_spec()))
 
 
 def _lay_out_group(jobs: list[tuple[str, dict, str]]) -> None:
     """Lay out editions into the cache folder, each as <key>.pdf and <key>.json (a worker's task: one month's)."""
     _BODIES.clear()  # the boxes of another month's articles: not needed again, and a big site's would fill memory
     if jobs:
-        fonts(os.path.join(jobs[0][2], "fonts")).lines.clear()
+        fonts().lines.clear()
     for key, document, folder in jobs:
         pdf, pages, starts = lay_out(document, os.path.join(folder, "images"))
         write_atomic(os.path.join(folder, key + ".pdf"), pdf)
@@ -430,7 +430,7 @@ def make(editions: list[Edition], settings: dict, workers: int = 1, hurried=None
     groups = sorted((list(jobs.values()) for jobs in months.values()),
                     key=lambda jobs: -sum(len(a["body"]) for job in jobs for a in job[1]["articles"]))
     if groups:  # the fonts loaded and the text faces cut (the first time) once, before the workers fork
-        fonts(os.path.join(folder, "fonts")).cuts.make("serif", "serif-bold", "serif-italic")
+        fonts().cuts.make("serif", "serif-bold", "serif-italic")
     while hurried is not None and groups and not hurried():
         _lay_out_group(groups.pop(0))
     run_all(_lay_out_group, groups, workers)
