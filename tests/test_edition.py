@@ -248,6 +248,25 @@ def test_svg_illustrations_print_as_vectors(built):
     assert len(listing) == 4  # cover, lead photo, the sideways photo, the small one: no raster for the SVG
 
 
+def test_an_svg_is_drawn_alone_reading_no_other_file(tmp_path):
+    secret = tmp_path / "bi-mat.png"
+    Image.new("RGB", (40, 40), "red").save(secret)
+    drawing = (f'<svg xmlns="http://www.w3.org/2000/svg" width="200" height="100"><rect width="200" height="100" fill="#eee"/>'
+               f'<image href="{secret}" width="40" height="40"/><image href="file://{secret}" width="40" height="40"/>'
+               f'<text x="10" y="60" font-family="Charis SIL" font-size="20">Hưng ≠ Hùng</text></svg>').encode()
+    pdf = printing.vector_pdf(drawing)
+    assert pdf.startswith(b"%PDF") and b"/Image" not in pdf  # neither picture was read
+    assert printing.vector_pdf(drawing) == pdf  # no date, no random name: the same bytes
+    (tmp_path / "hinh.pdf").write_bytes(pdf)
+    assert "Hưng ≠ Hùng" in pdf_text(tmp_path / "hinh.pdf")
+
+
+def test_a_missing_svg_drawer_is_a_clear_error(monkeypatch):
+    monkeypatch.setattr(printing, "RSVG", "rsvg-convert-khong-co")
+    with pytest.raises(printing.BulletinError, match="librsvg2-bin"):
+        printing.vector_pdf(b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>')
+
+
 def test_the_legal_information_is_on_the_last_page(hon_quan):
     last = pages_of(hon_quan)[-1]
     for value in LEGAL.values():

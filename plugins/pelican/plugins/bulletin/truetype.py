@@ -107,8 +107,8 @@ class TrueType:
             platform, encoding, offset = struct.unpack_from(">HHI", table, 4 + 8 * index)
             offsets.setdefault((platform, encoding), offset)
         for key in CMAP_PREFERENCE:
-            if key in offsets:
-                return _read_cmap(table, offsets[key])
+            if key in offsets:  # a glyph the font does not have (a damaged map) is left out
+                return {code: glyph for code, glyph in _read_cmap(table, offsets[key]).items() if glyph < self.glyphs}
         raise FontError("phông không có bảng mã Unicode")
 
     def offsets(self) -> array:
@@ -241,7 +241,7 @@ def _without_hinting(glyph: bytes, number: dict[int, int]) -> bytes:
     while True:
         flags, component = struct.unpack_from(">HH", glyph, at)
         size = _component_size(flags)
-        out += struct.pack(">HH", flags & ~HAS_INSTRUCTIONS, number[component]) + glyph[at + 4:at + size]
+        out += struct.pack(">HH", flags & ~HAS_INSTRUCTIONS, number.get(component, 0)) + glyph[at + 4:at + size]
         at += size
         if not flags & MORE_COMPONENTS:
             return bytes(out)
