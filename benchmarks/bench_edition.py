@@ -314,18 +314,23 @@ def slim(run: dict) -> dict:
     return {key: round(run[key], 3) for key in ("wall", "max_rss_mb", "tree_rss_mb", "tree_pss_mb")}
 
 
-ROUNDS = 3  # each public build is measured this many times, the three kinds taking turns; the median is kept
+# Each public build is measured this many times, the three kinds taking turns; the median is kept. The sample's builds
+# take two seconds, and this machine's speed drifts by a tenth or more from one to the next: more turns for it.
+ROUNDS = 3
+SAMPLE_ROUNDS = 7
 
 
 def bench_site(articles: int) -> dict:
     """A cold public build of a site (the project's sample content when `articles` is 0, else a synthetic site) with
     and without its editions (empty caches), then with the print cache kept (an unchanged month is not laid out
-    again); ROUNDS times each, in turns (the machine's drift falls on all three alike), the median run kept."""
+    again); ROUNDS times each (SAMPLE_ROUNDS for the sample), in turns (the machine's drift falls on all three alike),
+    the median run kept."""
+    rounds = ROUNDS if articles else SAMPLE_ROUNDS
     content = os.path.join(ROOT, "content") if not articles else os.path.join(WORK, f"site-{articles}")
     if not os.path.isdir(content):
         write_site(content, articles)
     measured: dict[str, list] = {"without": [], "cold": [], "warm": []}
-    for _ in range(ROUNDS):
+    for _ in range(rounds):
         for label, units, keep in (("without", "[]", False), ("cold", "None", False), ("warm", "None", True)):
             cache, output = os.path.join(WORK, "cache-site"), os.path.join(WORK, "out-site")
             shutil.rmtree(output, ignore_errors=True)
@@ -353,9 +358,9 @@ def bench_site(articles: int) -> dict:
             measured[label].append(run)
     runs = {label: sorted(found, key=lambda run: run["wall"])[len(found) // 2] for label, found in measured.items()}
     base = runs["without"]["wall"]
-    result = {"articles": articles, **runs, "rounds": ROUNDS, "walls": {k: [r["wall"] for r in v] for k, v in measured.items()},
+    result = {"articles": articles, **runs, "rounds": rounds, "walls": {k: [r["wall"] for r in v] for k, v in measured.items()},
               "cold_added": (runs["cold"]["wall"] - base) / base, "warm_added": (runs["warm"]["wall"] - base) / base}
-    say(f"Bản công khai {articles or 'mẫu (content/)'} bài, không bản in (trung vị {ROUNDS} lần)", runs["without"])
+    say(f"Bản công khai {articles or 'mẫu (content/)'} bài, không bản in (trung vị {rounds} lần)", runs["without"])
     say(f"  + {runs['cold']['editions']} bản in, bộ đệm rỗng", runs["cold"], f" ({result['cold_added']:+.0%})")
     say("  + bản in, bộ đệm bản in sẵn", runs["warm"], f" ({result['warm_added']:+.0%})")
     return result
