@@ -104,6 +104,20 @@ def test_css_and_js_names_carry_their_content_hash(sample):
                 assert (sample / url.removeprefix(BASE + "/")).is_file()
 
 
+def test_references_to_renamed_files_are_rewritten_where_a_reference_starts_and_ends():
+    renamed = {"theme/js/search.js": "theme/js/search.1111111111.js",
+               "theme/js/site-search.js": "theme/js/site-search.2222222222.js", "theme/css/style.css": "theme/css/style.3.css"}
+    page = ('<script src="/ban-tin/theme/js/search.js"></script><script src="../theme/js/site-search.js?v=1"></script>'
+            '<link href="theme/css/style.css#x"><p>theme/css/style.css và xtheme/js/search.js"</p><a href="(theme/js/search.js)">')
+    assert publish.rewrite(page, renamed) == (
+        '<script src="/ban-tin/theme/js/search.1111111111.js"></script><script src="../theme/js/site-search.2222222222.js?v=1">'
+        '</script><link href="theme/css/style.3.css#x"><p>theme/css/style.css và xtheme/js/search.js"</p>'
+        '<a href="(theme/js/search.1111111111.js)">')
+    between = '@import url("style.css"); a { background: url(site-search.js) } /* search.js; xsearch.js" */'
+    assert publish.rewrite(between, renamed, sibling_of="theme/css/print.css") == (
+        '@import url("style.3.css"); a { background: url(site-search.2222222222.js) } /* search.js; xsearch.js" */')
+
+
 def test_every_page_has_the_csp_and_no_inline_code(sample):
     for page in pages(sample):
         html = soup(page)
