@@ -337,6 +337,7 @@ def bench_site(articles: int) -> dict:
             cache, output = (os.path.join(WORK, f"out-{what}-{articles}-{label}-{turn}") for what in ("cache", "site"))
             if keep:  # only the print cache of the cold build before: a cold site build, the editions laid out already
                 shutil.copytree(printed, os.path.join(cache, "bulletin", "ban-in"))
+                os.sync()  # the copy written out before the build is timed
             script = textwrap.dedent(f"""
                 from pelican.plugins.bulletin import build
                 from pelican.plugins.bulletin.finishers import FINISHERS

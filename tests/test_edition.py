@@ -261,6 +261,41 @@ def test_an_svg_is_drawn_alone_reading_no_other_file(tmp_path):
     assert "Hưng ≠ Hùng" in pdf_text(tmp_path / "hinh.pdf")
 
 
+@pytest.mark.parametrize(("root", "size"), [
+    ('width="400" viewBox="0 0 800 600"', (300, 225)),  # the height from the view box's shape
+    ('width="20em" height="10em" viewBox="0 0 80 40"', (180, 90)),  # an em of 12 pt, as a browser has it
+    ('viewBox="0,0,800,600"', (600, 450)),
+    ('width="210mm" height="99mm"', (595.276, 280.63)),
+])
+def test_an_svg_is_laid_out_at_the_size_it_is_drawn(tmp_path, root, size):
+    source = tmp_path / "hinh.svg"
+    source.write_text(f'<svg xmlns="http://www.w3.org/2000/svg" {root}><rect width="50" height="50" fill="red"/></svg>')
+    folder = tmp_path / "images"
+    name = printing.prepare_picture(str(folder), str(source), printing.SIZES["column"])
+    kind, width, height = printing.Pictures(str(folder), {}).size(name)
+    assert kind == "vector" and (width, height) == pytest.approx(size, abs=0.01)
+    assert printing.page_size((folder / (name + ".pdf")).read_bytes()) == (width, height)  # what the layout scales by
+
+
+def test_what_an_svg_paints_as_pixels_prints_at_300_dpi(tmp_path):
+    drawing = ('<svg xmlns="http://www.w3.org/2000/svg" width="600" height="300"><filter id="m"><feGaussianBlur '
+               'stdDeviation="4"/></filter><circle cx="150" cy="150" r="80" fill="#b3261e" filter="url(#m)"/>'
+               '<text x="300" y="160" font-size="30">Hưng</text></svg>').encode()
+    (tmp_path / "hinh.pdf").write_bytes(printing.vector_pdf(drawing))
+    listing = subprocess.run(["pdfimages", "-list", str(tmp_path / "hinh.pdf")], capture_output=True, text=True).stdout
+    widths = [int(row.split()[3]) for row in listing.splitlines()[2:]]
+    assert widths and min(widths) >= typeset.TEXT_WIDTH / 72 * 300 - 1  # the blur, as wide as the text block at 300 dpi
+    assert "Hưng" in pdf_text(tmp_path / "hinh.pdf")
+
+
+def test_an_svg_that_cannot_be_drawn_names_its_file(tmp_path):
+    source = tmp_path / "images" / "2024" / "rong.svg"
+    source.parent.mkdir(parents=True)
+    source.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="0" height="300"/>')
+    with pytest.raises(printing.BulletinError, match=r"rong\.svg: không in được hình SVG này"):
+        printing.prepare_picture(str(tmp_path / "cache"), str(source), printing.SIZES["column"])
+
+
 def test_a_missing_svg_drawer_is_a_clear_error(monkeypatch):
     monkeypatch.setattr(printing, "RSVG", "rsvg-convert-khong-co")
     with pytest.raises(printing.BulletinError, match="librsvg2-bin"):

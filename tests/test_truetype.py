@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import struct
 
 import pytest
 from fontTools.pens.recordingPen import DecomposingRecordingPen
@@ -73,3 +74,42 @@ def test_what_is_not_a_truetype_font_is_refused():
         truetype.TrueType(b"OTTO" + bytes(100))  # CFF outlines
     with pytest.raises(truetype.FontError):
         truetype.TrueType(b"\x00\x01")
+
+
+def test_a_character_mapped_to_the_missing_glyph_box_is_not_in_the_font():
+    from fontTools.fontBuilder import FontBuilder
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+
+    def square():
+        pen = TTGlyphPen(None)
+        pen.moveTo((0, 0)), pen.lineTo((0, 500)), pen.lineTo((500, 500)), pen.lineTo((500, 0)), pen.closePath()
+        return pen.glyph()
+
+    builder = FontBuilder(1000, isTTF=True)
+    builder.setupGlyphOrder([".notdef", "B"])
+    builder.setupCharacterMap({0x41: ".notdef", 0x42: "B"})  # "A" drawn as the box: the font lacks it
+    builder.setupGlyf({".notdef": square(), "B": square()})
+    builder.setupHorizontalMetrics({".notdef": (600, 0), "B": (550, 0)})
+    builder.setupHorizontalHeader(ascent=800, descent=-200)
+    builder.setupOS2(sCapHeight=700)
+    builder.setupPost()
+    builder.setupNameTable({"familyName": "Thu", "styleName": "Regular"})
+    out = io.BytesIO()
+    builder.save(out)
+    font = truetype.TrueType(out.getvalue())
+    assert font.metrics().cmap == {0x42: 1}  # the typesetter falls back to another face for "A"
+    cut, glyphs = font.cut({0x41, 0x42})
+    assert glyphs == {0x42: 1}
+    table = TTFont(io.BytesIO(cut))["cmap"].tables[0]
+    assert table.format == 4 and table.cmap == {0x42: "B"}
+
+
+def test_the_last_cmap_segment_maps_to_the_missing_glyph():
+    cut, _ = truetype.TrueType(font_bytes("serif")).cut(pdfdoc.REPERTOIRE)
+    font = truetype.TrueType(cut)
+    table = font.table("cmap")
+    offset = struct.unpack_from(">I", table, 8)[0]
+    count = struct.unpack_from(">H", table, offset + 6)[0] // 2
+    last_start = struct.unpack_from(">H", table, offset + 16 + 2 * count + 2 * (count - 1))[0]
+    last_delta = struct.unpack_from(">H", table, offset + 16 + 4 * count + 2 * (count - 1))[0]
+    assert last_start == 0xFFFF and (0xFFFF + last_delta) & 0xFFFF == 0

@@ -233,3 +233,12 @@ def test_links_footnotes_and_invisible_characters(folder, tmp_path):
     assert "Thànhphố" in text and "Lời chú thích." in text and "↩" not in text and "a b" in text
     assert b"/URI (https://vi.wikipedia.org/wiki/B%C3%ACnh_Ph%C6%B0%E1%BB%9Bc)" in pdf.read_bytes()
     assert "DejaVu-Sans " not in subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True).stdout
+
+
+def test_a_font_name_with_stream_in_it_is_copied_whole():
+    from pelican.plugins.bulletin import pdfdoc
+
+    name = b"<< /Type /Font /BaseFont /BitstreamVeraSans-Roman /FontDescriptor 5 0 R >>"
+    assert pdfdoc.split_stream(name) == (name, b"", b"")
+    stream = b"<< /Length 3 /Name /Upstream >>\nstream\nabc\nendstream"
+    assert pdfdoc.split_stream(stream) == (b"<< /Length 3 /Name /Upstream >>\n", b"stream", b"\nabc\nendstream")

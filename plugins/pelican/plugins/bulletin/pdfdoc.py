@@ -81,12 +81,6 @@ class Face:
 
 
 FLAGS_SERIF, FLAGS_SYMBOLIC, FLAGS_ITALIC = 2, 4, 64
-# Tables a PDF viewer never reads from an embedded TrueType font: layout (the typesetter places every glyph itself),
-# Graphite, hinting, signatures.
-UNUSED_TABLES = frozenset({"Silf", "Glat", "Gloc", "Feat", "Sill", "Silt", "DSIG", "GSUB", "GPOS", "GDEF", "kern", "BASE",
-                           "JSTF", "MATH", "FFTM", "fpgm", "prep", "cvt ", "hdmx", "VDMX", "LTSH", "gasp"})
-
-
 class Cut:
     """A subset of a face as it is embedded (truetype.TrueType.cut): its bytes (compressed once) and the glyph number
     of each character."""
@@ -251,7 +245,7 @@ class Reader:
             return done[reference]
         target = done[reference] = writer.reserve()
         body = self.object_text(reference)
-        head, marker, rest = body.partition(b"stream")
+        head, marker, rest = split_stream(body)
         length_ref = re.search(rb"/Length\s+(\d+)\s+0\s+R", head)
         if length_ref:
             length = int(self.object_text(int(length_ref[1])))
@@ -263,6 +257,18 @@ class Reader:
     def relink(self, text: bytes, writer: Writer, done: dict[int, int]) -> bytes:
         """Return `text` with each reference to an object of this file turned into one to its copy in `writer`."""
         return re.sub(rb"(\d+)\s+0\s+R\b", lambda m: f"{self.copy(int(m[1]), writer, done)} 0 R".encode(), text)
+
+
+def split_stream(body: bytes) -> tuple[bytes, bytes, bytes]:
+    """Split an object into its dictionary, the keyword "stream" and the data after it (b"", b"", … when it is no
+    stream): the keyword that ends the dictionary, not the same letters in a name (/BitstreamVera…)."""
+    found = _STREAM.search(body)
+    if not found:
+        return body, b"", b""
+    return body[:found.start(1)], b"stream", body[found.end(1):]
+
+
+_STREAM = re.compile(rb">>\s*(stream)(?=\r\n|\n|\r)")
 
 
 def import_page(data: bytes, writer: Writer) -> int:
@@ -279,7 +285,7 @@ def import_page(data: bytes, writer: Writer) -> int:
     resources_text = written.decode("latin-1")
     contents = re.search(rb"/Contents\s+(?:\[\s*)?(\d+)\s+0\s+R", page)
     stream = reader.object_text(int(contents[1]))
-    head, _, rest = stream.partition(b"stream")
+    head, _, rest = split_stream(stream)
     payload = rest.lstrip(b"\r\n")
     length_direct = re.search(rb"/Length\s+(\d+)(?!\s+0\s+R)", head)
     length_ref = re.search(rb"/Length\s+(\d+)\s+0\s+R", head)

@@ -27,6 +27,7 @@ import multiprocessing
 import os
 import pickle
 import re
+import resource
 import select
 import shutil
 import signal
@@ -55,7 +56,7 @@ SIZES = {
     "cover": PrintSize(TEXT_WIDTH, (3, 2)),  # the lead photo on the cover, 3:2, across the page
     "column": PrintSize(COLUMN_WIDTH),  # an article's own photo (at the top of its first column) and those in its body
 }
-CACHE_FOLDER = "ban-in"  # under BULLETIN_CACHE: images/ (prepared pictures), fonts/ (cuts) and <key>.pdf + <key>.json
+CACHE_FOLDER = "ban-in"  # under BULLETIN_CACHE: images/ (prepared pictures, an SVG's drawing beside it) and <key>.pdf + <key>.json
 CODE_FILES = ("printing.py", "printphotos.py", "editions.py", "wrapping.py", "svg.py", "typeset.py", "pdfdoc.py", "truetype.py")
 ANCHOR = "bai-{}"
 STALE_SECONDS = 30 * 86400  # a cached edition or picture no build used for this long is removed
@@ -96,42 +97,64 @@ class Pictures:
         width, height] in points for an SVG (drawn from the PDF made of it beside it, vector_pdf())."""
         path = os.path.join(self.folder, name)
         if name.endswith(".svg"):
-            with open(path, "rb") as handle:
-                return ["vector", *svg_size(handle.read())]
+            with open(path + ".pdf", "rb") as handle:
+                return ["vector", *page_size(handle.read())]
         from PIL import Image
 
         with Image.open(path) as opened:
             return ["photo", opened.width, opened.height]
 
 
-def svg_size(svg: bytes) -> tuple[float, float]:
-    """Return the size an SVG is drawn at, in points, from its width and height (else its view box)."""
-    root = re.search(rb"<svg\b[^>]*>", svg)
-    attributes = dict(re.findall(rb'\s([\w:-]+)="([^"]*)"', root[0])) if root else {}
-    view = [float(v) for v in re.split(rb"[\s,]+", attributes.get(b"viewBox", b"").strip()) if v][-2:] or [600, 400]
-    width, height = (_length(attributes.get(key), view[index]) for key, index in ((b"width", 0), (b"height", 1)))
-    return round(width, 3), round(height, 3)
+def page_size(pdf: bytes) -> tuple[float, float]:
+    """Return the size of a one-page PDF (its media box), in points: an SVG's drawing is laid out at the size
+    rsvg-convert gave it (from its width, height and view box, as a browser sizes it)."""
+    box = [float(v) for v in re.search(rb"/MediaBox\s*\[([^\]]*)\]", pdf)[1].split()]
+    return round(box[2] - box[0], 3), round(box[3] - box[1], 3)
 
 
 def vector_pdf(svg: bytes) -> bytes:
     """Return a one-page PDF of an SVG at its own size, drawn by librsvg's rsvg-convert (Debian's librsvg2-bin): the
     illustration stays vectors and its text stays text. Read from standard input, with no base address: the drawing
     reads no file and no other host (an <image> of the site's own is left out, as the sanitiser allows no other).
-    Its creation date is fixed; pdfdoc.import_page copies the page and what it uses, not the file's information."""
+    Its creation date is fixed; pdfdoc.import_page copies the page and what it uses, not the file's information.
+
+    What cairo cannot write as vectors (a filter's blur, a mask) it paints as pixels, one a point of the drawing's own
+    size: such a drawing is drawn again, larger, so that those pixels print at DPI across the whole text width (the
+    layout scales the page down: only the pixels change)."""
+    pdf = _rsvg(svg, 1.0)
+    if b"/Subtype /Image" in pdf:
+        zoom = typeset.TEXT_WIDTH / 72 * printphotos.DPI / page_size(pdf)[0]
+        if zoom > 1:
+            with contextlib.suppress(BulletinError):  # too large to draw so (RSVG_MEMORY): the pixels stay coarser
+                pdf = _rsvg(svg, zoom)
+    return pdf
+
+
+RSVG_MEMORY = 1 << 30  # the address space rsvg-convert may use: a drawing that asks for more fails, the machine stays
+
+
+def _limit_memory() -> None:
+    """Run in rsvg-convert's process before it starts: cap its memory (RSVG_MEMORY)."""
+    resource.setrlimit(resource.RLIMIT_AS, (RSVG_MEMORY, RSVG_MEMORY))
+
+
+def _rsvg(svg: bytes, zoom: float) -> bytes:
+    """Run rsvg-convert on an SVG at a zoom; return the PDF (raise BulletinError, in Vietnamese, when it cannot)."""
     try:
-        done = subprocess.run([RSVG, "--format", "pdf"], input=svg, capture_output=True, timeout=120, check=False,
-                              env={**os.environ, "SOURCE_DATE_EPOCH": "0"})
+        done = subprocess.run([RSVG, "--format", "pdf", "--zoom", f"{zoom:.6f}"], input=svg, capture_output=True,
+                              timeout=120, check=False, env={**os.environ, "SOURCE_DATE_EPOCH": "0"}, preexec_fn=_limit_memory)
     except FileNotFoundError:
         raise BulletinError(f"thiếu chương trình {RSVG} (gói Debian librsvg2-bin) để in hình SVG — hãy chạy 'make setup'") from None
     except subprocess.TimeoutExpired:
-        raise BulletinError("vẽ một hình SVG cho bản in quá 120 giây — hình quá phức tạp") from None
+        raise BulletinError("vẽ hình quá 120 giây — hình quá phức tạp") from None
     if done.returncode or not done.stdout.startswith(b"%PDF"):
         message = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [f"mã {done.returncode}"]
-        raise BulletinError(f"không vẽ được hình SVG cho bản in: {message[0]}")
+        raise BulletinError(f"rsvg-convert không vẽ được hình: {message[0]}")
     return done.stdout
 
 
 RSVG = "rsvg-convert"
+DRAWER = "rsvg 1"  # with rsvg-convert's version, in a prepared SVG's name: when either changes, SVGs are drawn again
 
 
 @functools.cache
@@ -141,15 +164,6 @@ def rsvg_version() -> str:
         return subprocess.run([RSVG, "--version"], capture_output=True, text=True, check=False).stdout.strip()
     except OSError:
         return ""
-
-
-def _length(value: bytes | None, fallback: float) -> float:
-    """Return an SVG length in points (px, pt, mm, cm, in; a percentage or nothing: the view box's size)."""
-    found = re.fullmatch(rb"\s*([\d.]+)\s*(px|pt|mm|cm|in)?\s*", value or b"")
-    if not found:
-        return fallback * 0.75
-    scale = {b"pt": 1, b"mm": 72 / 25.4, b"cm": 72 / 2.54, b"in": 72}.get(found[2], 0.75)
-    return float(found[1]) * scale or fallback * 0.75
 
 
 def _prepare_one(job: tuple[str, str, PrintSize]) -> str:
@@ -165,11 +179,16 @@ def _job(source: str, size: PrintSize) -> tuple[str, PrintSize]:
 def prepare_picture(folder: str, source: str, size: PrintSize) -> str:
     """Prepare a picture into the pictures folder (printphotos.prepare_into) and, for an SVG, the PDF the typesetter
     draws it from (vector_pdf(), beside it); return its file name."""
-    name = printphotos.prepare_into(folder, source, size)
+    vector = source.lower().endswith(filetypes.SVG_EXTENSIONS)
+    name = printphotos.prepare_into(folder, source, size, f"{DRAWER} {rsvg_version()}" if vector else "")
     drawn = os.path.join(folder, name + ".pdf")
-    if name.endswith(".svg") and not os.path.isfile(drawn):
+    if vector and not os.path.isfile(drawn):
         with open(os.path.join(folder, name), "rb") as handle:
-            write_atomic(drawn, vector_pdf(handle.read()))
+            svg = handle.read()
+        try:
+            write_atomic(drawn, vector_pdf(svg))
+        except BulletinError as error:
+            raise BulletinError(f"{os.path.relpath(source)}: không in được hình SVG này — {error}") from None
     return name
 
 
@@ -681,6 +700,7 @@ def prune(folder: str, keys: set[str], documents) -> None:
             elif not keep(entry.name) and entry.stat().st_mtime < old:
                 with contextlib.suppress(OSError):
                     os.remove(entry.path)
+    shutil.rmtree(os.path.join(folder, "fonts"), ignore_errors=True)  # the font cuts versions before 06/12/2026 kept
 
 
 def cache_folder(settings: dict) -> str:

@@ -43,10 +43,10 @@ class PrintSize:
         return round(self.width_mm / MM_PER_INCH * DPI)
 
 
-def prepared_stem(source: bytes, size: PrintSize | None) -> str:
+def prepared_stem(source: bytes, size: PrintSize | None, drawer: str = "") -> str:
     """Return the name (without extension) of a prepared picture: a hash of its source, its size (None for an SVG,
-    printed at any size from one file) and PRINT_VERSION."""
-    key = f"{PRINT_VERSION}:{size.width_mm}:{size.aspect}:" if size else f"{PRINT_VERSION}:vector:"
+    printed at any size from one file), PRINT_VERSION and what draws it for print (`drawer`: an SVG's)."""
+    key = f"{PRINT_VERSION}:{size.width_mm}:{size.aspect}:" if size else f"{PRINT_VERSION}:vector:{drawer}:"
     return hashlib.sha256(key.encode() + source).hexdigest()[:24]
 
 
@@ -118,12 +118,12 @@ def crop_to(picture: Image.Image, aspect: tuple[int, int]) -> Image.Image:
     return picture.crop((0, top, width, top + new_h))
 
 
-def prepare_into(folder: str, source_path: str, size: PrintSize) -> str:
-    """Prepare a picture into a folder (once: the name is its hash); return the file's name."""
+def prepare_into(folder: str, source_path: str, size: PrintSize, drawer: str = "") -> str:
+    """Prepare a picture into a folder (once: the name is its hash, see prepared_stem()); return the file's name."""
     with open(source_path, "rb") as handle:
         data = handle.read()
     is_svg = source_path.lower().endswith(filetypes.SVG_EXTENSIONS)
-    stem = prepared_stem(data, None if is_svg else size)
+    stem = prepared_stem(data, None if is_svg else size, drawer)
     for extension in ("svg",) if is_svg else ("jpg", "png"):
         if os.path.isfile(os.path.join(folder, f"{stem}.{extension}")):
             return f"{stem}.{extension}"

@@ -22,7 +22,8 @@ ARGS_ARE_WORDS, HAS_SCALE, MORE_COMPONENTS, HAS_XY_SCALE, HAS_TWO_BY_TWO, HAS_IN
 # The cmap subtables preferred, best first: Unicode full repertoire, then the Basic Multilingual Plane.
 CMAP_PREFERENCE = ((3, 10), (0, 6), (0, 4), (3, 1), (0, 3), (0, 2), (0, 1), (0, 0))
 NAME_IDS = range(7)  # copyright, family, style, unique id, full name, version, PostScript name
-WINDOWS, UNICODE_BMP, ENGLISH = 3, 1, 0x409
+WINDOWS, UNICODE_BMP, UNICODE_FULL, ENGLISH = 3, 1, 10, 0x409
+MAX_SEGMENTS = 8000  # a format 4 subtable's length is 16 bits: about 8,190 segments at most
 CHECKSUM_MAGIC = 0xB1B0AFBA
 
 
@@ -107,8 +108,8 @@ class TrueType:
             platform, encoding, offset = struct.unpack_from(">HHI", table, 4 + 8 * index)
             offsets.setdefault((platform, encoding), offset)
         for key in CMAP_PREFERENCE:
-            if key in offsets:  # a glyph the font does not have (a damaged map) is left out
-                return {code: glyph for code, glyph in _read_cmap(table, offsets[key]).items() if glyph < self.glyphs}
+            if key in offsets:  # a character mapped to the missing-glyph box, or to a glyph the font lacks, is left out
+                return {code: glyph for code, glyph in _read_cmap(table, offsets[key]).items() if 0 < glyph < self.glyphs}
         raise FontError("phông không có bảng mã Unicode")
 
     def offsets(self) -> array:
@@ -265,7 +266,8 @@ def _points_end(glyph: bytes, at: int, points: int) -> int:
 
 
 def _format4(chars: dict[int, int]) -> bytes:
-    """Return a cmap table with one subtable (Windows, Unicode BMP, format 4) mapping `chars`."""
+    """Return a cmap table with one subtable mapping `chars`: Windows, Unicode BMP, format 4 (format 12, the full
+    repertoire, in the unlikely case of more segments than format 4 holds)."""
     segments: list[list[int]] = []  # [start, end, glyph of start]
     for code, glyph in sorted((c, g) for c, g in chars.items() if c < 0xFFFF):
         last = segments[-1] if segments else None
@@ -273,8 +275,12 @@ def _format4(chars: dict[int, int]) -> bytes:
             last[1] = code
         else:
             segments.append([code, code, glyph])
-    segments.append([0xFFFF, 0xFFFF, 1])  # the required last segment (delta 1: glyph 0)
+    segments.append([0xFFFF, 0xFFFF, 0])  # the required last segment, to glyph 0
     count = len(segments)
+    if count > MAX_SEGMENTS:  # more than format 4 can hold: one group a segment, in format 12
+        groups = b"".join(struct.pack(">III", start, end, glyph) for start, end, glyph in segments[:-1])
+        subtable = struct.pack(">HHIII", 12, 0, 16 + len(groups), 0, (count - 1)) + groups
+        return struct.pack(">HHHHI", 0, 1, WINDOWS, UNICODE_FULL, 12) + subtable
     power = 1 << (count.bit_length() - 1)
     body = struct.pack(">HHHH", 2 * count, 2 * power, power.bit_length() - 1, 2 * (count - power))
     body += struct.pack(f">{count}H", *(s[1] for s in segments)) + b"\0\0"
