@@ -5,7 +5,7 @@ descriptor (head, hhea, OS/2, post), and a cut of the glyphs an edition draws to
 table into objects and compiles the cut back glyph by glyph; here the tables are read as arrays and the cut copies
 each glyph's bytes. The cut drops hinting (the instructions and the tables they run), layout tables and names beyond
 the first seven, numbers its glyphs in their original order (.notdef first) and maps the characters it holds with a
-format 4 cmap. Same font, same characters: same bytes.
+format 4 cmap (format 12 past what format 4 holds). Same font, same characters: same bytes.
 
 Only fonts with TrueType outlines (a glyf table): those the edition prints with (fonts-sil-charis, fonts-dejavu-core).
 """
@@ -154,7 +154,7 @@ class TrueType:
         hmtx = b"".join(struct.pack(">Hh", advances[old], bearings[old]) for old in kept)
         tables = {
             "head": bytes(head), "hhea": bytes(hhea), "maxp": bytes(maxp), "hmtx": hmtx,
-            "loca": _big_endian(starts).tobytes(), "glyf": bytes(glyphs), "cmap": _format4(chars),
+            "loca": _big_endian(starts).tobytes(), "glyf": bytes(glyphs), "cmap": _cmap_table(chars),
             "post": struct.pack(">I", 0x00030000) + self.table("post")[4:32] if "post" in self.tables else None,
             "name": _names(self.table("name")) if "name" in self.tables else None,
             "OS/2": self.table("OS/2") if "OS/2" in self.tables else None,
@@ -265,7 +265,7 @@ def _points_end(glyph: bytes, at: int, points: int) -> int:
     return at + x_size + y_size
 
 
-def _format4(chars: dict[int, int]) -> bytes:
+def _cmap_table(chars: dict[int, int]) -> bytes:
     """Return a cmap table with one subtable mapping `chars`: Windows, Unicode BMP, format 4 (format 12, the full
     repertoire, in the unlikely case of more segments than format 4 holds)."""
     segments: list[list[int]] = []  # [start, end, glyph of start]
