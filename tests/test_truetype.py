@@ -113,3 +113,11 @@ def test_the_last_cmap_segment_maps_to_the_missing_glyph():
     last_start = struct.unpack_from(">H", table, offset + 16 + 2 * count + 2 * (count - 1))[0]
     last_delta = struct.unpack_from(">H", table, offset + 16 + 4 * count + 2 * (count - 1))[0]
     assert last_start == 0xFFFF and (0xFFFF + last_delta) & 0xFFFF == 0
+
+
+def test_more_characters_than_format_4_holds_are_mapped_in_format_12():
+    chars = {code: 1 + index for index, code in enumerate(range(0x4E00, 0x4E00 + 2 * 9000, 2))}  # 9,000 segments
+    table = truetype._cmap_table(chars)
+    platform, encoding, offset = struct.unpack_from(">HHI", table, 4)
+    assert (platform, encoding, struct.unpack_from(">H", table, offset)[0]) == (3, 10, 12)
+    assert truetype._read_cmap(table, offset) == chars
