@@ -274,7 +274,8 @@ def test_an_svg_is_laid_out_at_the_size_it_is_drawn(tmp_path, root, size):
     name = printing.prepare_picture(str(folder), str(source), printing.SIZES["column"])
     kind, width, height = printing.Pictures(str(folder), {}).size(name)
     assert kind == "vector" and (width, height) == pytest.approx(size, abs=0.01)
-    assert printing.page_size((folder / (name + ".pdf")).read_bytes()) == (width, height)  # what the layout scales by
+    assert printing.prepare_picture(str(folder), str(source), printing.SIZES["cover"]) == name  # one file, every size
+    assert sorted(p.name for p in folder.iterdir()) == [name, name + ".pdf"]
 
 
 def test_what_an_svg_paints_as_pixels_prints_at_300_dpi(tmp_path):

@@ -62,6 +62,11 @@ def _as_text(head: bytes) -> str:
     return head.removeprefix(_TEXT_BOMS[0]).decode("utf-8", errors="ignore")
 
 
+def is_svg(path: str) -> bool:
+    """Tell whether a file is named as an SVG (its content was checked when the build read it)."""
+    return path.lower().endswith(SVG_EXTENSIONS)
+
+
 def extensions_of(kind: str) -> tuple[str, ...]:
     """Return the file extensions a format may be published under (none for formats browsers do not show)."""
     if kind == "svg":

@@ -173,13 +173,13 @@ def _prepare_one(job: tuple[str, str, PrintSize]) -> str:
 
 def _job(source: str, size: PrintSize) -> tuple[str, PrintSize]:
     """Return what preparing a picture at a size takes: an SVG is one file at every size (printphotos.prepared_stem)."""
-    return (source, SIZES["column"]) if source.lower().endswith(filetypes.SVG_EXTENSIONS) else (source, size)
+    return (source, SIZES["column"]) if filetypes.is_svg(source) else (source, size)
 
 
 def prepare_picture(folder: str, source: str, size: PrintSize) -> str:
     """Prepare a picture into the pictures folder (printphotos.prepare_into) and, for an SVG, the PDF the typesetter
     draws it from (vector_pdf(), beside it); return its file name."""
-    vector = source.lower().endswith(filetypes.SVG_EXTENSIONS)
+    vector = filetypes.is_svg(source)
     name = printphotos.prepare_into(folder, source, size, f"{DRAWER} {rsvg_version()}" if vector else "")
     drawn = os.path.join(folder, name + ".pdf")
     if vector and not os.path.isfile(drawn):
@@ -436,6 +436,8 @@ def make(editions: list[Edition], settings: dict, workers: int = 1, hurried=None
     pictures = Pictures(images, settings)
     wanted = wanted_pictures(editions, settings, pictures)
     jobs = list(dict.fromkeys(_job(source, size) for source, size in wanted))  # an SVG once, at whatever size
+    if any(filetypes.is_svg(source) for source, _ in jobs):
+        rsvg_version()  # asked once, before the workers fork
     names = dict(zip(jobs, run_all(_prepare_one, [(images, *job) for job in jobs], workers), strict=True))
     pictures.names.update({(source, size): names[_job(source, size)] for source, size in wanted})
     documents = {edition: print_document(edition, settings, pictures) for edition in editions}

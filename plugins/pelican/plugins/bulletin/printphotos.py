@@ -122,7 +122,7 @@ def prepare_into(folder: str, source_path: str, size: PrintSize, drawer: str = "
     """Prepare a picture into a folder (once: the name is its hash, see prepared_stem()); return the file's name."""
     with open(source_path, "rb") as handle:
         data = handle.read()
-    is_svg = source_path.lower().endswith(filetypes.SVG_EXTENSIONS)
+    is_svg = filetypes.is_svg(source_path)
     stem = prepared_stem(data, None if is_svg else size, drawer)
     for extension in ("svg",) if is_svg else ("jpg", "png"):
         if os.path.isfile(os.path.join(folder, f"{stem}.{extension}")):

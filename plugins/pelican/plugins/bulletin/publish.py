@@ -90,9 +90,12 @@ def hashed_name(relative: str, data: bytes) -> str:
     return f"{stem}.{hashlib.sha256(data).hexdigest()[:HASH_LENGTH]}{suffix}"
 
 
+REFERENCE_START, REFERENCE_END = "\"'(/", "\"')?#"  # what comes before and after a file path in an attribute, url()…
+
+
 def reference(name: str) -> re.Pattern:
     """Match a reference to a file path in an attribute, url() or import: after / or a quote, before a quote, ?, # or )."""
-    return re.compile(r"(?<=[\"'(/])" + re.escape(name) + r"(?=[\"')?#])")
+    return re.compile(f"(?<=[{re.escape(REFERENCE_START)}])" + re.escape(name) + f"(?=[{re.escape(REFERENCE_END)}])")
 
 
 def fingerprint(output: str, settings: dict, cancel=None) -> list[str]:
@@ -145,14 +148,14 @@ def rewrite(text: str, renamed: dict[str, str], sibling_of: str | None = None) -
     if not renamed:
         return text
     pattern = references(tuple(sorted(renamed, key=lambda name: (-len(name), name))))
-    return pattern.sub(lambda m: renamed[m[0]] if m.start() and text[m.start() - 1] in "\"'(/" else m[0], text)
+    return pattern.sub(lambda m: renamed[m[0]] if m.start() and text[m.start() - 1] in REFERENCE_START else m[0], text)
 
 
 @functools.lru_cache(maxsize=8)
 def references(names: tuple[str, ...]) -> re.Pattern:
     """Match any of these names before what ends a reference (see reference(); what comes before is checked by the
     caller: a look-behind at every position would be tried at every character of the page)."""
-    return re.compile("(?:" + "|".join(re.escape(name) for name in names) + r")(?=[\"')?#])")
+    return re.compile("(?:" + "|".join(re.escape(name) for name in names) + f")(?=[{re.escape(REFERENCE_END)}])")
 
 
 def site_url(settings: dict) -> str:

@@ -88,7 +88,7 @@ def static_type_errors(content_dir: str, folders: list[str], show: Callable[[str
 def hold_back_svgs(generator) -> None:
     """Take the SVG files off Pelican's copy list: write_svgs publishes them rebuilt (signal static_generator_finalized)."""
     files = generator.context.get("staticfiles", [])
-    held = [sc for sc in files if sc.source_path.lower().endswith(filetypes.SVG_EXTENSIONS)]
+    held = [sc for sc in files if filetypes.is_svg(sc.source_path)]
     files[:] = [sc for sc in files if sc not in held]
     generator.settings[STATE_KEY].svgs = [(sc.source_path, sc.save_as) for sc in held]
 

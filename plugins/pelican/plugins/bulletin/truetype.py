@@ -12,6 +12,7 @@ Only fonts with TrueType outlines (a glyf table): those the edition prints with 
 
 from __future__ import annotations
 
+import functools
 import struct
 import sys
 from array import array
@@ -77,15 +78,16 @@ class TrueType:
         os2 = self.table("OS/2") if "OS/2" in self.tables else b""
         post = self.table("post") if "post" in self.tables else b""
         return Metrics(
-            units_per_em=self.units_per_em, cmap=self.cmap(), advances=self.advances(),
+            units_per_em=self.units_per_em, cmap=self.cmap, advances=self.horizontal[0],
             ascent=struct.unpack_from(">h", hhea, 4)[0], descent=struct.unpack_from(">h", hhea, 6)[0],
             bbox=struct.unpack_from(">4h", head, 36),
             cap_height=struct.unpack_from(">h", os2, 88)[0] if len(os2) >= 90 and struct.unpack_from(">H", os2, 0)[0] >= 2 else 0,
             italic_angle=struct.unpack_from(">i", post, 4)[0] / 65536 if len(post) >= 8 else 0.0,
         )
 
+    @functools.cached_property
     def horizontal(self) -> tuple[array, array]:
-        """Return (advance, left side bearing) of every glyph (hmtx: the last advance repeats for the glyphs after)."""
+        """(advance, left side bearing) of every glyph, read once (hmtx: the last advance repeats for the glyphs after)."""
         pairs = _big_endian(array("h", self.table("hmtx")[: 4 * self.metric_count]))
         advances = array("H", pairs[0::2].tobytes())  # read as signed with the bearings; advances are unsigned
         bearings = array("h", pairs[1::2])
@@ -96,11 +98,9 @@ class TrueType:
             advances.extend([advances[-1]] * rest)
         return advances, bearings
 
-    def advances(self) -> array:
-        return self.horizontal()[0]
-
+    @functools.cached_property
     def cmap(self) -> dict[int, int]:
-        """Return character -> glyph from the best subtable (CMAP_PREFERENCE), every mapping it lists."""
+        """Character -> glyph from the best subtable (CMAP_PREFERENCE), read once: the metrics and every cut use it."""
         table = self.table("cmap")
         count = struct.unpack_from(">H", table, 2)[0]
         offsets = {}
@@ -124,7 +124,7 @@ class TrueType:
     def cut(self, codes) -> tuple[bytes, dict[int, int]]:
         """Return a font holding the glyphs of `codes` (those the font maps) and the components they are built from,
         and character -> glyph in it."""
-        cmap = self.cmap()
+        cmap = self.cmap
         glyf, offsets = self.table("glyf"), self.offsets()
         wanted = {0} | {cmap[c] for c in codes if c in cmap}
         todo = list(wanted)
@@ -142,7 +142,7 @@ class TrueType:
             glyphs += _without_hinting(glyf[offsets[old]:offsets[old + 1]], number)
             glyphs += bytes(-len(glyphs) % 4)
         starts.append(len(glyphs))
-        advances, bearings = self.horizontal()
+        advances, bearings = self.horizontal
         head = bytearray(self.table("head"))
         struct.pack_into(">I", head, 8, 0)  # the checksum adjustment, worked out last (_assemble)
         struct.pack_into(">h", head, 50, 1)  # long offsets in loca
