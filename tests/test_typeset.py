@@ -242,3 +242,61 @@ def test_a_font_name_with_stream_in_it_is_copied_whole():
     assert pdfdoc.split_stream(name) == (name, b"", b"")
     stream = b"<< /Length 3 /Name /Upstream >>\nstream\nabc\nendstream"
     assert pdfdoc.split_stream(stream) == (b"<< /Length 3 /Name /Upstream >>\n", b"stream", b"\nabc\nendstream")
+
+
+def general_parse(fragment: str) -> typeset.Node:
+    builder = typeset._TreeBuilder()
+    builder.feed(fragment)
+    builder.close()
+    return builder.root
+
+
+@pytest.mark.parametrize("fragment", [
+    '<p>Hội nghị <strong>Ban Chấp hành</strong> &amp; <a href="https://example.org/?a=1&amp;b=2">liên kết</a></p>',
+    '<P CLASS="A">chữ hoa</P><br/><br><span/>sau', "<p>5 &gt; 3 và 2 < 4</p>", "<!-- ghi chú --><p>x</p>",
+    "<a href=khong-ngoac>y</a>", "<a title='nháy \"đơn\"'>y</a>", "<p>a<script>1<2</script></p>", "<p>&amp</p>",
+    '<b>x<i>y</b>z</i>', "chỉ có chữ", "", '<p\n class="x"\n>y</p >', "</p x>", "<p>x</p><", "&",
+    '<img src="a.jpg" alt=""><input disabled>', '<td colspan="2" data-x="&#7843;">ả</td>', "<p>&#34;A&#34; &nbsp;</p>",
+])
+def test_the_quick_html_reader_reads_as_html_parser_does(fragment):
+    assert typeset.parse(fragment) == general_parse(fragment)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_quick_lines_of_plain_text_are_the_general_ones(seed):
+    """run_lines (a paragraph of plain text in one look) breaks, justifies and draws like set_lines over Inline's words,
+    whatever the text: year ranges, invisible characters, long words, characters of another face, zero-width spaces."""
+    rng = random.Random(seed)
+    fonts = printing.fonts()
+    extras = ["2020 – 2025", "a\u00adb", "Ω≈", "x" * 60, "\u200b", "  ", "\t", "đ\u00a0Đ", "“ngoặc”", "ủy"]
+    for _ in range(40):
+        text = " ".join(rng.choice(WORDS + extras) for _ in range(rng.randint(0, 60)))
+        look = typeset.Look(rng.choice(["serif", "serif-bold", "serif-italic"]), rng.choice([9, 10.5, 17]))
+        width = rng.choice([COLUMN, 2 * COLUMN + GAP, 60.0])
+        align = rng.choice(["justify", "left", "right", "center"])
+        quick = typeset.run_lines(text, look, fonts, width, align)
+        general = typeset.set_lines(typeset.words_of(text, look, fonts), width, fonts, align)
+        if quick is None:  # not the usual paragraph: the general way is taken
+            assert "\u200b" in text or any(w.width > width or len(w.pieces) > 1 for ws in typeset.words_of(text, look, fonts)
+                                           for w in ws)
+            continue
+        assert [(line.x, line.extra, line.height, line.baseline) for line in quick] == \
+               [(line.x, line.extra, line.height, line.baseline) for line in general]
+        assert [[(w.pieces, w.width, w.space) for w in line.words] for line in quick] == \
+               [[(w.pieces, w.width, w.space) for w in line.words] for line in general]
+        painter = typeset.Painter(fonts, {}, {})
+        painter.cuts = fonts.cuts
+        for a, b in zip(quick, general, strict=True):
+            drawn = painter.plain(a) or painter.encode(typeset.spaced(a))
+            assert drawn[0] == (painter.plain(b) or painter.encode(typeset.spaced(b)))[0]
+
+
+def test_a_title_for_print_is_its_headline_as_a_browser_reads_it():
+    """wrapping.headline_text: what stays on one line joined by no-break spaces, as the HTML of headline() reads."""
+    from pelican.plugins.bulletin.wrapping import headline, headline_text
+    for title in ["Hội nghị Ban Chấp hành Đảng bộ huyện Hớn Quản lần thứ 15, nhiệm kỳ 2020 – 2025 (mở rộng)",
+                  'Tổng kết "A & B"  hai  khoảng trắng', "", "Một"]:
+        root = general_parse(str(headline(title)))
+        read = "".join(child if isinstance(child, str) else child.children[0].replace(" ", "\u00a0") if child.children else ""
+                       for child in root.children)
+        assert headline_text(title) == read

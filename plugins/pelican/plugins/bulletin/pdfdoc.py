@@ -32,8 +32,11 @@ NBSP = 0xA0
 def number(value: float) -> str:
     """Return a number as PDF writes it: at most two decimals (a hundredth of a point), no trailing zeros."""
     text = f"{value:.2f}"
-    text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+    if text[-1] == "0":
+        text = text[:-3] if text[-2] == "0" else text[:-1]
+        if text == "-0":
+            return "0"
+    return text
 
 
 def text_string(value: str) -> str:
@@ -91,7 +94,7 @@ class Cut:
         if SPACE in self.gid:  # a no-break space is drawn (and copied) as a space: breaks are the layout's business
             self.gid[NBSP] = self.gid[SPACE]
         self.hex = {code: f"{gid:04X}" for code, gid in self.gid.items()}
-        self.words: dict[str, str] = {}  # encode()'s answers: words come back again and again
+        self.words = Encoded(self.hex)  # encode()'s answers: words come back again and again
         self.compressed = zlib.compress(data, 6)
         self.length = len(data)
         self.tag = "".join(chr(65 + b % 26) for b in hashlib.sha256(data).digest()[:6])
@@ -119,10 +122,24 @@ class Cut:
 
     def encode(self, text: str) -> str:
         """Return the glyph numbers of `text` as hexadecimal (a character the cut lacks becomes glyph 0)."""
-        found = self.words.get(text)
-        if found is None:
-            hexes = self.hex
-            found = self.words[text] = "".join(hexes.get(ord(c), "0000") for c in text)
+        return self.words[text]
+
+
+class Encoded(dict):
+    """A cut's texts as glyph numbers in hexadecimal, each encoded when first asked for; `lacking` holds those with a
+    character the cut lacks (encoded as glyph 0)."""
+
+    def __init__(self, hexes: dict[int, str]):
+        super().__init__()
+        self.hexes = hexes
+        self.lacking: set[str] = set()
+
+    def __missing__(self, text: str) -> str:
+        found = text.translate(self.hexes)  # four digits a character the cut has, the character itself else
+        if len(found) != 4 * len(text):
+            self.lacking.add(text)
+            found = "".join([self.hexes.get(ord(c), "0000") for c in text])
+        self[text] = found
         return found
 
 

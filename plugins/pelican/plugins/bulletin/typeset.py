@@ -16,6 +16,7 @@ syllable is never split, and what the web keeps on one line (a year range, a nam
 from __future__ import annotations
 
 import functools
+import html
 import re
 from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
@@ -23,7 +24,7 @@ from typing import NamedTuple
 from urllib.parse import quote
 
 from . import pdfdoc
-from .wrapping import YEAR_RANGE, headline
+from .wrapping import YEAR_RANGE, headline_text
 
 MM = 72 / 25.4
 PAGE_WIDTH, PAGE_HEIGHT = 210 * MM, 297 * MM
@@ -115,7 +116,48 @@ class _TreeBuilder(HTMLParser):
         self.stack[-1].children.append(data)
 
 
+# The HTML the site writes (the body of an article, a title): tags with quoted attributes, text with references.
+_TOKENS = re.compile(r"""<(/?)([a-zA-Z][a-zA-Z0-9]*)((?:\s+[a-zA-Z_:][-a-zA-Z0-9_:.]*(?:\s*=\s*(?:"[^"]*"|'[^']*'))?)*)\s*(/?)>|([^<]+)""")
+_ATTRIBUTES = re.compile(r"""([a-zA-Z_:][-a-zA-Z0-9_:.]*)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'))?""")
+_RAW_TEXT = {"script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript", "plaintext"}
+
+
 def parse(fragment: str) -> Node:
+    """Return an HTML fragment as a tree, as html.parser reads it; in one regular expression's pass when it is made
+    only of what _TOKENS matches (the HTML the site writes), else with html.parser."""
+    root = Node("root")
+    stack = [root]
+    at = 0
+    for token in _TOKENS.finditer(fragment):
+        if token.start() != at:
+            break  # what _TOKENS does not read ("<" alone, a comment, an unquoted attribute): html.parser reads it all
+        at = token.end()
+        closing, tag, attributes, empty, text = token.groups()
+        if text is not None:
+            stack[-1].children.append(html.unescape(text) if "&" in text else text)
+            continue
+        tag = tag.lower()
+        if tag in _RAW_TEXT:
+            break
+        if closing:
+            if attributes or empty:
+                break
+            for depth in range(len(stack) - 1, 0, -1):
+                if stack[depth].tag == tag:
+                    del stack[depth:]
+                    break
+            continue
+        attrs = {}
+        for name, double, single in _ATTRIBUTES.findall(attributes):
+            value = double or single
+            attrs[name.lower()] = html.unescape(value) if "&" in value else value
+        node = Node(tag, attrs)
+        stack[-1].children.append(node)
+        if not empty and tag not in VOID:
+            stack.append(node)
+    else:
+        if at == len(fragment):
+            return root
     builder = _TreeBuilder()
     builder.feed(fragment)
     builder.close()
@@ -140,14 +182,37 @@ class Word:
 
 @dataclass(slots=True)
 class Line:
-    """A line of text: words, placed from x (relative to its box) with extra space after each breaking space."""
+    """A line of text: words, placed from x (relative to its box) with extra space after each breaking space. A line
+    of plain text in one look (run_lines) keeps its words as texts (`run`) and makes them into Words when asked."""
 
-    words: list
+    _words: list | None
     height: float
     baseline: float
     x: float = 0.0
     extra: float = 0.0  # added to each space to justify
     painted: tuple | None = None  # Painter.line's work, kept for the next edition that draws this line
+    run: Run | None = None
+
+    @property
+    def words(self) -> list:
+        if self._words is None:
+            run = self.run
+            measured, space = run.measured, run.space
+            self._words = [Word(*measured[text], space, run.look) for text in run.texts]
+            if not run.spaced:
+                self._words[-1].space = 0.0
+        return self._words
+
+
+class Run(NamedTuple):
+    """The words of a line of plain text in one look: each but the last followed by a space, the last too when the
+    paragraph goes on (`spaced`)."""
+
+    look: Look
+    texts: list
+    spaced: bool
+    measured: dict  # Fonts.words_in(look)
+    space: float
 
 
 class UsualCuts(dict):
@@ -174,10 +239,24 @@ class Fonts:
     def __init__(self, faces: dict[str, pdfdoc.Face]):
         self.faces = faces
         self.widths: dict[tuple[str, str], float] = {}
-        self.words: dict[tuple[Look, str], tuple[list[Piece], float]] = {}  # (look, text) -> (pieces, width)
+        self.words: dict[Look, dict[str, tuple[list[Piece], float]]] = {}  # look -> text -> (pieces, width)
         self.spaces: dict[Look, float] = {}
         self.lines: dict[tuple, list[Line]] = {}
+        self.titles: dict[str, str] = {}  # a title -> its text for print (wrapping.headline_text)
         self.cuts = UsualCuts(faces)
+
+    def forget(self) -> None:
+        """Forget the lines and titles of the editions laid out so far (another month's articles come next)."""
+        self.lines.clear()
+        self.titles.clear()
+
+    def headline(self, title: str) -> str:
+        """Return wrapping.headline_text(title): the title with its groups that stay on one line joined by no-break
+        spaces, kept (a title is in several editions, on the cover and in the contents)."""
+        found = self.titles.get(title)
+        if found is None:
+            found = self.titles[title] = headline_text(title)
+        return found
 
     def face_for(self, font: str, char: str) -> str:
         """Return the style that draws `char` in `font`: the font itself, else its fallback."""
@@ -200,10 +279,14 @@ class Fonts:
 
     def word(self, look: Look, text: str) -> tuple[list[Piece], float]:
         """Return text's pieces and their width, kept: a body is mostly the same syllables again."""
-        found = self.words.get((look, text))
+        return self.words_in(look)[text]
+
+    def words_in(self, look: Look) -> dict[str, tuple[list[Piece], float]]:
+        """Return the words measured in a look, a word measured when first asked for (one dictionary per look: a
+        look is hashed once per run of text, not once per word)."""
+        found = self.words.get(look)
         if found is None:
-            pieces = self._pieces(look, text)
-            found = self.words[(look, text)] = (pieces, pieces[0].width if len(pieces) == 1 else sum(p.width for p in pieces))
+            found = self.words[look] = Measured(self, look)
         return found
 
     def _pieces(self, look: Look, text: str) -> list[Piece]:
@@ -233,10 +316,27 @@ class Fonts:
         return width
 
 
+class Measured(dict):
+    """Fonts.words_in's dictionary: each word's pieces and width in one look, measured when first asked for."""
+
+    def __init__(self, fonts: Fonts, look: Look):
+        super().__init__()
+        self.fonts, self.look = fonts, look
+        self.mixed: set[str] = set()  # words drawn partly by another face (a character the look's face lacks)
+
+    def __missing__(self, text: str) -> tuple[list[Piece], float]:
+        pieces = self.fonts._pieces(self.look, text)
+        if len(pieces) != 1 or pieces[0].look is not self.look:
+            self.mixed.add(text)
+        found = self[text] = (pieces, pieces[0].width if len(pieces) == 1 else sum(p.width for p in pieces))
+        return found
+
+
 _DIGITS = re.compile(r"\d{4}")
 _BREAKS = re.compile(r"([ \t\n\r\f]+|\u200b)")  # where a line may break: spaces, a zero-width space
 # Characters that print nothing: a soft hyphen (syllables are never split), joiners, a byte-order mark.
 _INVISIBLE = {0xAD: None, 0x200C: None, 0x200D: None, 0x2060: None, 0xFEFF: None, 0x200E: None, 0x200F: None}
+_HAS_INVISIBLE = re.compile("[" + "".join(map(chr, _INVISIBLE)) + "]")
 
 
 class Inline:
@@ -250,27 +350,28 @@ class Inline:
         self._space = 0.0
 
     def text(self, text: str, look: Look) -> None:
-        text = text.translate(_INVISIBLE)
+        if _HAS_INVISIBLE.search(text):
+            text = text.translate(_INVISIBLE)
         if _DIGITS.search(text):
             text = YEAR_RANGE.sub(lambda found: found[0].replace(" ", "\u00a0"), text)  # 2020 – 2025 stays whole
         parts = _BREAKS.split(text)
         # _end_word, written out for the usual case (a word in one run, then a space): most of a body's time
-        word = self.fonts.word
+        measured = self.fonts.words_in(look)
         line = self.lines_of_words[-1]
         for index in range(0, len(parts) - 1, 2):
             part, separator = parts[index], parts[index + 1]
             if part and not self.pending:
-                line.append(Word(*word(look, part)))
+                line.append(Word(*measured[part]))
             else:
                 if part:
-                    self.pending.extend(word(look, part)[0])
+                    self.pending.extend(measured[part][0])
                 self._end_word(look, space=False)
             if separator != "\u200b" and line and not line[-1].space:
                 if look is not self._look:
                     self._look, self._space = look, self.fonts.space(look)
                 line[-1].space, line[-1].space_look = self._space, look
         if parts[-1]:
-            self.pending.extend(word(look, parts[-1])[0])
+            self.pending.extend(measured[parts[-1]][0])
 
     def _end_word(self, look: Look, space: bool) -> None:
         line = self.lines_of_words[-1]
@@ -344,16 +445,66 @@ def set_lines(paragraph: list[list[Word]], width: float, fonts: Fonts, align: st
             height = size * leading
             line = Line(chosen, height, height / 2 + size * 0.36)
             last = end == len(words)
-            free = width - used
-            if align == "justify" and not last:
-                spaces = sum(1 for w in chosen[:-1] if w.space)
-                line.extra = free / spaces if spaces else 0.0
-            elif align == "right":
-                line.x = free
-            elif align == "center":
-                line.x = free / 2
+            align_line(line, width - used, align, sum(1 for w in chosen[:-1] if w.space) if align == "justify" else 0, last)
             lines.append(line)
             start = end
+    return lines
+
+
+def align_line(line: Line, free: float, align: str, spaces: int, last: bool) -> None:
+    """Place a line in the room its words leave (`free`): justified, but a paragraph's last line, by widening its
+    `spaces` breaking spaces; right; centred; or left."""
+    if align == "justify":
+        if not last and spaces:
+            line.extra = free / spaces
+    elif align == "right":
+        line.x = free
+    elif align == "center":
+        line.x = free / 2
+
+
+_SPACES = re.compile(r"[ \t\n\r\f]+")  # _BREAKS but the zero-width space
+
+
+def run_lines(text: str, look: Look, fonts: Fonts, width: float, align: str = "justify",
+              leading: float = LEADING) -> list[Line] | None:
+    """Return set_lines(words of `text` in `look`) for the usual paragraph, in a quarter of the time: plain text in a
+    look that draws no line and links nowhere, each word drawn by the look's own face and no wider than the line;
+    else None. Its lines keep their words as texts (Line.run) and Painter.plain draws them in one pass."""
+    if look.underline or look.strike or look.link or "\u200b" in text:
+        return None
+    if _HAS_INVISIBLE.search(text):
+        text = text.translate(_INVISIBLE)
+    if _DIGITS.search(text):
+        text = YEAR_RANGE.sub(lambda found: found[0].replace(" ", "\u00a0"), text)
+    texts = _SPACES.split(text.strip(" \t\n\r\f"))
+    if texts == [""]:
+        return []
+    measured = fonts.words_in(look)
+    widths = [measured[t][1] for t in texts]
+    if not measured.mixed.isdisjoint(texts) or max(widths) > width:
+        return None
+    space = fonts.space(look)
+    size = look.size
+    height = size * leading
+    baseline = height / 2 + size * 0.36
+    lines: list[Line] = []
+    count = len(widths)
+    limit = width + 0.01
+    start = 0
+    while start < count:
+        used = widths[start]
+        end = start + 1
+        while end < count:
+            candidate = used + space + widths[end]
+            if candidate > limit:
+                break
+            used = candidate
+            end += 1
+        line = Line(None, height, baseline, run=Run(look, texts[start:end], end < count, measured, space))
+        align_line(line, width - used, align, end - start - 1, end == count)
+        lines.append(line)
+        start = end
     return lines
 
 
@@ -437,9 +588,14 @@ class Flow:
 
     def text_block(self, node: Node, look: Look, indent: float = 0.0, align: str = "justify", before: float = PARAGRAPH_GAP,
                    after: float = PARAGRAPH_GAP, keep_next: bool = False, leading: float = LEADING) -> None:
-        collector = Inline(self.fonts)
-        self.inline(node, look, collector)
-        lines = set_lines(collector.finish(), self.width - indent, self.fonts, align, leading)
+        children = node.children
+        lines = None
+        if len(children) == 1 and isinstance(children[0], str):  # plain text: the quick way
+            lines = run_lines(children[0], look, self.fonts, self.width - indent, align, leading)
+        if lines is None:
+            collector = Inline(self.fonts)
+            self.inline(node, look, collector)
+            lines = set_lines(collector.finish(), self.width - indent, self.fonts, align, leading)
         self.add(paragraph_boxes(lines, indent, 0.0), before, after, keep_next)
 
     # -- blocks
@@ -834,30 +990,30 @@ def place_column(pages: Pages, boxes: list[Box], start: int, end: int, x: float)
 
 # ---------------------------------------------------------------- the edition
 
-def words_of(text: str, look: Look, fonts: Fonts, html_text: bool = False) -> list[list[Word]]:
+def words_of(text: str, look: Look, fonts: Fonts) -> list[list[Word]]:
     collector = Inline(fonts)
-    if html_text:
-        Flow(fonts, None, TEXT_WIDTH).inline(parse(text), look, collector)
-    else:
-        collector.text(text, look)
+    collector.text(text, look)
     return collector.finish()
 
 
-def text_lines(text: str, look: Look, fonts: Fonts, width: float, align: str = "left", leading: float = LEADING,
-               html_text: bool = False) -> list[Line]:
-    """Return the lines of a text (HTML when `html_text`), kept for the process: a title is in several editions,
-    and on the cover, in the contents and above the article."""
+def text_lines(text: str, look: Look, fonts: Fonts, width: float, align: str = "left",
+               leading: float = LEADING) -> list[Line]:
+    """Return the lines of a text, kept for the process: a title is in several editions, and on the cover, in the
+    contents and above the article."""
     text = str(text)
-    key = (text, look, width, align, leading, html_text)
+    key = (text, look, width, align, leading)
     lines = fonts.lines.get(key)
     if lines is None:
-        lines = fonts.lines[key] = set_lines(words_of(text, look, fonts, html_text), width, fonts, align, leading)
+        lines = run_lines(text, look, fonts, width, align, leading)
+        if lines is None:
+            lines = set_lines(words_of(text, look, fonts), width, fonts, align, leading)
+        fonts.lines[key] = lines
     return lines
 
 
 def lines_box(text: str, look: Look, fonts: Fonts, width: float, align: str = "left", leading: float = LEADING,
-              before: float = 0.0, html_text: bool = False) -> list[Box]:
-    lines = text_lines(text, look, fonts, width, align, leading, html_text)
+              before: float = 0.0) -> list[Box]:
+    lines = text_lines(text, look, fonts, width, align, leading)
     boxes = [line_box(line) for line in lines]
     if boxes:
         boxes[0].before = before
@@ -930,7 +1086,7 @@ class Edition:
             if cover.get("caption"):
                 below += lines_box(cover["caption"], Look("serif-italic", 9, GREY), fonts, TEXT_WIDTH, "left", 1.3, 1.2 * MM)
             story = Inline(fonts)
-            Flow(fonts, None, TEXT_WIDTH).inline(parse(str(headline(cover["title"]))), Look("serif-bold", 17), story)
+            story.text(fonts.headline(cover["title"]), Look("serif-bold", 17))
             story.text(f" (trang\u00a0{self.starts.get(cover['anchor'], 0)})", Look("serif", 11))
             lines = set_lines(story.finish(), TEXT_WIDTH, fonts, "left", 1.2)
             story_boxes = [line_box(line, before=4 * MM if i == 0 else 0.0) for i, line in enumerate(lines)]
@@ -953,7 +1109,7 @@ class Edition:
     def toc_entry(self, article: dict, number: int) -> list[Box]:
         fonts = self.fonts
         number_room = 12 * MM
-        lines = text_lines(headline(article["title"] or "—"), Look("serif-bold"), fonts, TEXT_WIDTH - number_room, html_text=True)
+        lines = text_lines(fonts.headline(article["title"] or "—"), Look("serif-bold"), fonts, TEXT_WIDTH - number_room)
         boxes = [line_box(line, before=3 * MM if i == 0 else 0.0) for i, line in enumerate(lines)]
         last = lines[-1]
         used = sum(w.width + w.space for w in last.words[:-1]) + last.words[-1].width
@@ -971,8 +1127,8 @@ class Edition:
         kicker = lines_box(article["kicker"].upper(), Look("serif", 8.5, GREY, tracking=0.25), fonts, TEXT_WIDTH, "left",
                            1.3, 0.0 if opening else 4 * MM)
         kicker[0].anchor = f"bai-{number}"
-        header = kicker + lines_box(headline(article["title"]), Look("serif-bold", 17), fonts, TEXT_WIDTH, "left", 1.18,
-                                    1.5 * MM, html_text=True)
+        header = kicker + lines_box(fonts.headline(article["title"]), Look("serif-bold", 17), fonts, TEXT_WIDTH, "left", 1.18,
+                                    1.5 * MM)
         if article.get("standfirst"):
             header += lines_box(article["standfirst"], Look("serif-bold", 11), fonts, TEXT_WIDTH, "justify", 1.35, 2.5 * MM)
         body = list(self.body_boxes(article["body"]))
@@ -1010,10 +1166,12 @@ class Edition:
                  *lines_box("THÔNG TIN XUẤT BẢN", Look("serif-bold", 10), fonts, TEXT_WIDTH, "left", 1.3, 3 * MM),
                  *lines_box(f"Bản tin {data['unit']} · Số {data['number']}", Look("serif-bold", 9), fonts, TEXT_WIDTH, "left", 1.38, 1.5 * MM)]
         for label, value in data["legal"]:
-            fact = Inline(fonts)
-            fact.text(label + ": ", Look("serif-bold", 9))
-            fact.text(value, Look("serif", 9))
-            lines = set_lines(fact.finish(), TEXT_WIDTH, fonts, "left")
+            lines = fonts.lines.get(("legal", label, value))
+            if lines is None:  # the same facts in every edition
+                fact = Inline(fonts)
+                fact.text(label + ": ", Look("serif-bold", 9))
+                fact.text(value, Look("serif", 9))
+                lines = fonts.lines["legal", label, value] = set_lines(fact.finish(), TEXT_WIDTH, fonts, "left")
             boxes += [line_box(line, before=0.8 * MM if i == 0 else 0.0) for i, line in enumerate(lines)]
         self.pages.stack(boxes, keep=True)
 
@@ -1023,6 +1181,9 @@ class Edition:
 @functools.cache
 def rgb(colour) -> str:
     return " ".join(pdfdoc.number(c) for c in colour)
+
+
+SPACE_CODE = 0x20
 
 
 class Painter:
@@ -1053,8 +1214,14 @@ class Painter:
             label = str(index)
             width = self.fonts.measure("serif", label) * 9 / 1000
             self.text_at((PAGE_WIDTH - width) / 2, PAGE_HEIGHT - 10 * MM + 3, label, Look("serif", 9))
-        for command in page.commands:
-            self.command(command, 0.0, 0.0)
+        command, line_at = self.command, self.line
+        for item in page.commands:
+            if item[0] == "group" and len(item[3].draw) == 1 and item[3].draw[0][0] == "line":  # most of a page
+                _, x, y, box = item
+                _, line_x, line_y, line = box.draw[0]
+                line_at(line, x + line_x, y + line_y)
+            else:
+                command(item, 0.0, 0.0)
         page.links = self.links
         return "\n".join(self.out)
 
@@ -1107,43 +1274,65 @@ class Painter:
     def line(self, line: Line, x: float, top: float) -> None:
         """Draw a line. What it draws is worked out once per line and cuts (a body's lines are in several editions and
         are drawn again in each); only the position changes."""
-        painted = line.painted if line.painted is not None and line.painted[0] is self.cuts else None
-        if painted is None:
+        painted = line.painted
+        if painted is None or painted[0] is not self.cuts:
             painted = line.painted = (self.cuts, *(self.plain(line) or self.encode(spaced(line))))
-        self.draw(x + line.x, top + line.baseline, painted[1:])
+        _, operators, used, decorations = painted
+        if decorations or not operators:
+            self.draw(x + line.x, top + line.baseline, painted[1:])
+            return
+        self.out.append(f"BT 1 0 0 1 {pdfdoc.number(x + line.x)} {pdfdoc.number(PAGE_HEIGHT - (top + line.baseline))} Tm "
+                        f"{operators} ET")
+        for font, chars in used.items():
+            self.used.setdefault(font, set()).update(chars)
 
     def plain(self, line: Line) -> tuple[str, dict, list] | None:
         """Return encode()'s work for the usual line, quicker: every word one piece, all in one look that draws no
-        line and links nowhere, no space underlined or struck through; else None."""
-        words = line.words
-        if not words or len(words[0].pieces) != 1:
-            return None
-        look = words[0].pieces[0].look
-        if look.underline or look.strike or look.link:
-            return None
-        encode = self.cuts[look.font].encode
-        space, natural, extra = encode(" "), self.fonts.space(look), line.extra
-        array: list[str] = []
-        texts: list[str] = []
-        adjustments: dict[float, str] = {}
-        for word in words:
-            pieces = word.pieces
-            if len(pieces) != 1 or (pieces[0].look is not look and pieces[0].look != look):
+        line and links nowhere, no space underlined or struck through, every character in the cut; else None."""
+        run = line.run
+        if run is not None:  # run_lines checked the words and the look
+            look = run.look
+            cut = self.cuts[look.font]
+            encoded = cut.words
+            texts = run.texts
+            parts = [encoded[text] for text in texts]
+            space = cut.hex[SPACE_CODE] + space_adjustment(run.space + line.extra, run.space, look.size)
+            joined = space.join(parts) + space if run.spaced else space.join(parts)
+        else:
+            words = line.words
+            if not words or len(words[0].pieces) != 1:
                 return None
-            text = pieces[0].text
-            array.append(encode(text))
-            texts.append(text)
-            if word.space:
-                own = word.space_look
-                if own is not None and (own.underline or own.strike):
+            look = words[0].pieces[0].look
+            if look.underline or look.strike or look.link:
+                return None
+            cut = self.cuts[look.font]
+            encoded = cut.words
+            natural, extra, size = self.fonts.space(look), line.extra, look.size
+            space_code = cut.hex[SPACE_CODE]
+            spaces: dict[float, str] = {}  # the width of a space -> how it is drawn
+            texts = []
+            parts = []
+            for word in words:
+                pieces = word.pieces
+                if len(pieces) != 1:
                     return None
-                width = word.space + extra
-                adjust = adjustments.get(width)
-                if adjust is None:
-                    adjust = adjustments[width] = space_adjustment(width, natural, look.size)
-                array += (space, adjust)
-                texts.append(" ")
-        return f"{text_state(look)} [<{''.join(array)}>] TJ", {look.font: set("".join(texts))}, []
+                piece = pieces[0]
+                if piece.look is not look and piece.look != look:
+                    return None
+                texts.append(piece.text)
+                parts.append(encoded[piece.text])
+                if word.space:
+                    own = word.space_look
+                    if own is not None and own is not look and (own.underline or own.strike):
+                        return None
+                    space = spaces.get(word.space)
+                    if space is None:
+                        space = spaces[word.space] = space_code + space_adjustment(word.space + extra, natural, size)
+                    parts.append(space)
+            joined = "".join(parts)
+        if encoded.lacking and not encoded.lacking.isdisjoint(texts):
+            return None  # a character the cut lacks: encode() says what it draws instead
+        return f"{text_state(look)} [<{joined}>] TJ", {look.font: ()}, []
 
     def text_at(self, x: float, baseline: float, text: str, look: Look) -> None:
         self.draw(x, baseline, self.encode(self.fonts.pieces(look, text)))
@@ -1209,6 +1398,7 @@ class Painter:
                 self.links.append((start, baseline - look.size, start + width, baseline + look.size * 0.3, look.link))
 
 
+@functools.cache
 def text_state(look: Look) -> str:
     """Return the PDF operators that set a look's font, size, colour, rise and tracking."""
     return (f"/{look.font} {pdfdoc.number(look.size)} Tf {rgb(look.colour)} rg {pdfdoc.number(look.rise)} Ts "

@@ -55,6 +55,13 @@ def headline(text: str) -> Markup:
     return _render(_keep_ranges(_group_words(text.split(" "))))
 
 
+def headline_text(text: str) -> str:
+    """Return a title as plain text where the groups `headline` keeps on one line are joined by no-break spaces (what
+    a browser makes of `headline`'s HTML, for the printed edition)."""
+    return " ".join("\u00a0".join(tokens) if keep else " ".join(tokens)
+                    for tokens, keep in _keep_ranges(_group_words(text.split(" "))))
+
+
 def keep_ranges(text: str) -> Markup:
     """Return running text as HTML where each year range (2025–2030) stays on one line."""
     return _render(_keep_ranges([[token] for token in text.split(" ")]))
