@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
 
 from markupsafe import Markup, escape
 
@@ -52,14 +53,20 @@ _EDGE_PUNCTUATION = "\"'“”‘’«»()[]{},.;:!?…"
 @functools.lru_cache(maxsize=1 << 16, typed=True)
 def headline(text: str) -> Markup:
     """Return a title as HTML where each word, short name and year range is kept on one line."""
-    return _render(_keep_ranges(_group_words(text.split(" "))))
+    return _render(_title_groups(text))
 
 
 def headline_text(text: str) -> str:
     """Return a title as plain text where the groups `headline` keeps on one line are joined by no-break spaces (what
     a browser makes of `headline`'s HTML, for the printed edition)."""
-    return " ".join("\u00a0".join(tokens) if keep else " ".join(tokens)
-                    for tokens, keep in _keep_ranges(_group_words(text.split(" "))))
+    return " ".join("\u00a0".join(tokens) if keep else " ".join(tokens) for tokens, keep in _title_groups(text))
+
+
+@functools.lru_cache(maxsize=1 << 16, typed=True)
+def _title_groups(text: str) -> tuple[tuple[tuple[str, ...], bool], ...]:
+    """Return a title's groups and whether each is kept on one line (cached: the printed editions, laid out in a copy
+    of the process that wrote the pages, find every title already worked out)."""
+    return tuple((tuple(tokens), keep) for tokens, keep in _keep_ranges(_group_words(text.split(" "))))
 
 
 def keep_ranges(text: str) -> Markup:
@@ -136,7 +143,7 @@ def _ranged(tokens: list[str]) -> bool:
     return bool(re.fullmatch(r"[^\w]*" + YEAR_RANGE.pattern + r"[^\w]*", " ".join(tokens)))
 
 
-def _render(marked: list[tuple[list[str], bool]]) -> Markup:
+def _render(marked: Sequence[tuple[Sequence[str], bool]]) -> Markup:
     """Join the groups with spaces; wrap each group kept together in <span class="nowrap">."""
     parts = [Markup('<span class="nowrap">{}</span>').format(" ".join(tokens)) if keep else escape(" ".join(tokens))
              for tokens, keep in marked]
