@@ -464,6 +464,7 @@ def align_line(line: Line, free: float, align: str, spaces: int, last: bool) -> 
 
 
 _SPACES = re.compile(r"[ \t\n\r\f]+")  # _BREAKS but the zero-width space
+_OTHER_SPACES = re.compile("[" + "".join(c for c in map(chr, range(0x3001)) if c.isspace() and c not in " \t\n\r\f") + "]")
 
 
 def run_lines(text: str, look: Look, fonts: Fonts, width: float, align: str = "justify",
@@ -477,8 +478,9 @@ def run_lines(text: str, look: Look, fonts: Fonts, width: float, align: str = "j
         text = text.translate(_INVISIBLE)
     if _DIGITS.search(text):
         text = YEAR_RANGE.sub(lambda found: found[0].replace(" ", "\u00a0"), text)
-    texts = _SPACES.split(text.strip(" \t\n\r\f"))
-    if texts == [""]:
+    # str.split breaks at every Unicode space, _SPACES only where a line may break: the same words without the others
+    texts = _SPACES.split(text.strip(" \t\n\r\f")) if _OTHER_SPACES.search(text) else text.split()
+    if not texts or texts == [""]:
         return []
     measured = fonts.words_in(look)
     widths = [measured[t][1] for t in texts]
@@ -501,7 +503,7 @@ def run_lines(text: str, look: Look, fonts: Fonts, width: float, align: str = "j
                 break
             used = candidate
             end += 1
-        line = Line(None, height, baseline, run=Run(look, texts[start:end], end < count, measured, space))
+        line = Line(None, height, baseline, 0.0, 0.0, None, Run(look, texts[start:end], end < count, measured, space))
         align_line(line, width - used, align, end - start - 1, end == count)
         lines.append(line)
         start = end
