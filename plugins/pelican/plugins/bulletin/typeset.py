@@ -15,8 +15,10 @@ syllable is never split, and what the web keeps on one line (a year range, a nam
 
 from __future__ import annotations
 
+import bisect
 import functools
 import html
+import itertools
 import re
 from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
@@ -908,64 +910,73 @@ class Pages:
             self.y += gap + box.height
 
 
-def fill(boxes: list[Box], start: int, height: float) -> int:
-    """Return the end of the boxes from `start` that fit in a column of `height` with a legal break (at least one box
-    always goes in: a column never stays empty)."""
-    used = 0.0
-    end = start
-    while end < len(boxes):
-        box = boxes[end]
-        step = box.height + (box.before if end > start else 0.0)
-        if used + step > height + 0.01:
-            break
-        used += step
-        end += 1
-    if end == len(boxes):
-        return end
-    legal = end
-    while legal > start and not boxes[legal].breakable:
-        legal -= 1
-    if legal == start:  # nothing breaks here: overflow rather than an empty column
-        return end if end > start else start + 1
-    return legal
+class Stack:
+    """An article's boxes one above the other, with the running sum of their heights and the gaps above them: the
+    height of a column of boxes[start:end] in constant time, what fits in a height by bisection (the two columns of an
+    article's last page are balanced by trying some fourteen heights). Gaps are never negative."""
 
+    def __init__(self, boxes: list[Box]):
+        self.boxes = boxes
+        self.tops = list(itertools.accumulate([b.before + b.height for b in boxes], initial=0.0))
 
-def column_height(boxes: list[Box], start: int, end: int) -> float:
-    return sum(b.height + (b.before if i > start else 0.0) for i, b in enumerate(boxes[start:end], start))
+    def height(self, start: int, end: int) -> float:
+        """The height of a column of boxes[start:end] (the gap above its first box dropped)."""
+        return self.tops[end] - self.tops[start] - self.boxes[start].before if end > start else 0.0
+
+    def fill(self, start: int, height: float) -> int:
+        """Return the end of the boxes from `start` that fit in a column of `height` with a legal break (at least one
+        box always goes in: a column never stays empty)."""
+        boxes = self.boxes
+        end = bisect.bisect_right(self.tops, self.tops[start] + boxes[start].before + height + 0.01, start + 1) - 1
+        if end == len(boxes):
+            return end
+        legal = end
+        while legal > start and not boxes[legal].breakable:
+            legal -= 1
+        if legal == start:  # nothing breaks here: overflow rather than an empty column
+            return end if end > start else start + 1
+        return legal
+
+    def fits(self, start: int, end: int, height: float) -> bool:
+        """Tell whether boxes[start:end] make a column of `height` that ends where a break is allowed (fill() breaks
+        anywhere, even past the bottom, when nothing may break)."""
+        return (end == len(self.boxes) or self.boxes[end].breakable) and self.height(start, end) <= height + 0.01
 
 
 def flow_columns(pages: Pages, boxes: list[Box]) -> None:
     """Place an article's body in two columns from the cursor, page after page; the last two columns end level. A
     column ends only where a break is allowed, unless what must stay together is taller than a whole column."""
+    stack = Stack(boxes)
+    fill, fits, count = stack.fill, stack.fits, len(boxes)
     start = 0
-    while start < len(boxes):
+    while start < count:
         room = BOTTOM - pages.y
         whole = room >= BOTTOM - TOP - 0.01  # a page of its own: nothing would fit better on the next one
-        first_end = fill(boxes, start, room)
-        if not whole and not fits(boxes, start, first_end, room):
+        first_end = fill(start, room)
+        if not whole and not fits(start, first_end, room):
             pages.new()
             continue
-        second_end = fill(boxes, first_end, room) if first_end < len(boxes) else first_end
-        if not whole and not fits(boxes, first_end, second_end, room):
+        second_end = fill(first_end, room) if first_end < count else first_end
+        if not whole and not fits(first_end, second_end, room):
             second_end = first_end  # what comes next goes on together on the next page
-        if second_end >= len(boxes):  # the rest fits on this page: balance the two columns
-            low = max(column_height(boxes, start, len(boxes)) / 2, max(b.height for b in boxes[start:]))
+        if second_end >= count:  # the rest fits on this page: balance the two columns
+            low = max(stack.height(start, count) / 2, max(b.height for b in boxes[start:]))
             high = room
             best = first_end
             if low <= high:
                 for _ in range(14):
                     middle = (low + high) / 2
-                    a = fill(boxes, start, middle)
-                    b = fill(boxes, a, middle) if a < len(boxes) else a
-                    if b >= len(boxes) and fits(boxes, start, a, middle) and fits(boxes, a, b, middle):
+                    a = fill(start, middle)
+                    b = fill(a, middle) if a < count else a
+                    if b >= count and fits(start, a, middle) and fits(a, b, middle):
                         best, high = a, middle
                     else:
                         low = middle
                     if high - low < 0.5:
                         break
-            height = max(column_height(boxes, start, best), column_height(boxes, best, len(boxes)))
+            height = max(column_height(boxes, start, best), column_height(boxes, best, count))
             place_column(pages, boxes, start, best, LEFT)
-            place_column(pages, boxes, best, len(boxes), LEFT + COLUMN + GAP)
+            place_column(pages, boxes, best, count, LEFT + COLUMN + GAP)
             pages.y += height
             return
         place_column(pages, boxes, start, first_end, LEFT)
@@ -974,10 +985,9 @@ def flow_columns(pages: Pages, boxes: list[Box]) -> None:
         pages.new()
 
 
-def fits(boxes: list[Box], start: int, end: int, height: float) -> bool:
-    """Tell whether boxes[start:end] make a column of `height` that ends where a break is allowed (fill() breaks
-    anywhere, even past the bottom, when nothing may break)."""
-    return (end == len(boxes) or boxes[end].breakable) and column_height(boxes, start, end) <= height + 0.01
+def column_height(boxes: list[Box], start: int, end: int) -> float:
+    """The height of a column of boxes[start:end], summed box by box (where it ends on the page)."""
+    return sum(b.height + (b.before if i > start else 0.0) for i, b in enumerate(boxes[start:end], start))
 
 
 def place_column(pages: Pages, boxes: list[Box], start: int, end: int, x: float) -> None:
