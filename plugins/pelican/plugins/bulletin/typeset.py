@@ -532,12 +532,11 @@ def line_box(line: Line, x: float = 0.0, before: float = 0.0) -> Box:
 
 def paragraph_boxes(lines: list[Line], x: float, before: float) -> list[Box]:
     """Boxes of a paragraph's lines: no column break after its first line or before its last (orphans and widows)."""
-    boxes = [line_box(line, x) for line in lines]
+    boxes = [Box(line.height, [("line", x, 0.0, line)]) for line in lines]
     if boxes:
         boxes[0].before = before
-        for index in range(1, len(boxes)):
-            if index < 2 or index > len(boxes) - 2:
-                boxes[index].breakable = False
+        if len(boxes) > 1:
+            boxes[1].breakable = boxes[-1].breakable = False
     return boxes
 
 
@@ -1196,6 +1195,20 @@ def rgb(colour) -> str:
 
 
 SPACE_CODE = 0x20
+_FACE_USED: dict[str, dict] = {}  # a face -> what plain() says a line uses: the face, no character beyond the usual cut
+
+
+class Numbers(dict):
+    """Numbers as PDF writes them (pdfdoc.number), kept: lines stand at the same places page after page."""
+
+    def write(self, value: float) -> str:
+        if len(self) > 50_000:
+            self.clear()
+        text = self[value] = pdfdoc.number(value)
+        return text
+
+
+_NUMBERS = Numbers()
 
 
 class Painter:
@@ -1209,6 +1222,8 @@ class Painter:
         self.names: dict[str, str] = {}  # picture file -> its resource name, as pictures are first drawn
         self.out: list[str] = []
         self.links: list = []
+        self.numbers = _NUMBERS
+        self.last_used: dict | None = None
 
     def name(self, picture: str) -> str:
         return self.names.setdefault(picture, f"P{len(self.names) + 1}")
@@ -1217,6 +1232,7 @@ class Painter:
         self.out = []
         self.links = []
         self.cuts = cuts
+        self.last_used = None  # the last line's `used`, counted (drawn again from scratch: counted again)
         if page.header:
             muted = Look("serif", 8.5, GREY)
             self.text_at(LEFT, TOP - 2 * MM - 2.5, edition["unit"], muted)
@@ -1293,10 +1309,14 @@ class Painter:
         if decorations or not operators:
             self.draw(x + line.x, top + line.baseline, painted[1:])
             return
-        self.out.append(f"BT 1 0 0 1 {pdfdoc.number(x + line.x)} {pdfdoc.number(PAGE_HEIGHT - (top + line.baseline))} Tm "
-                        f"{operators} ET")
-        for font, chars in used.items():
-            self.used.setdefault(font, set()).update(chars)
+        numbers = self.numbers
+        x += line.x
+        y = PAGE_HEIGHT - (top + line.baseline)
+        self.out.append(f"BT 1 0 0 1 {numbers.get(x) or numbers.write(x)} {numbers.get(y) or numbers.write(y)} Tm {operators} ET")
+        if used is not self.last_used:  # the lines of one face drawn quickly share what they use (plain)
+            self.last_used = used
+            for font, chars in used.items():
+                self.used.setdefault(font, set()).update(chars)
 
     def plain(self, line: Line) -> tuple[str, dict, list] | None:
         """Return encode()'s work for the usual line, quicker: every word one piece, all in one look that draws no
@@ -1344,7 +1364,7 @@ class Painter:
             joined = "".join(parts)
         if encoded.lacking and not encoded.lacking.isdisjoint(texts):
             return None  # a character the cut lacks: encode() says what it draws instead
-        return f"{text_state(look)} [<{joined}>] TJ", {look.font: ()}, []
+        return f"{text_state(look)} [<{joined}>] TJ", _FACE_USED.setdefault(look.font, {look.font: ()}), []
 
     def text_at(self, x: float, baseline: float, text: str, look: Look) -> None:
         self.draw(x, baseline, self.encode(self.fonts.pieces(look, text)))
