@@ -277,15 +277,12 @@ class Fonts:
 
     def pieces(self, look: Look, text: str) -> list[Piece]:
         """Return text as pieces of one face each (a character the face lacks goes to the fallback face)."""
-        return self.word(look, text)[0]
-
-    def word(self, look: Look, text: str) -> tuple[list[Piece], float]:
-        """Return text's pieces and their width, kept: a body is mostly the same syllables again."""
-        return self.words_in(look)[text]
+        return self.words_in(look)[text][0]
 
     def words_in(self, look: Look) -> dict[str, tuple[list[Piece], float]]:
-        """Return the words measured in a look, a word measured when first asked for (one dictionary per look: a
-        look is hashed once per run of text, not once per word)."""
+        """Return the words measured in a look (pieces and width), each measured when first asked for and kept: a body
+        is mostly the same syllables again (one dictionary per look: a look is hashed once per run of text, not once
+        per word)."""
         found = self.words.get(look)
         if found is None:
             found = self.words[look] = Measured(self, look)

@@ -64,8 +64,8 @@ def headline_text(text: str) -> str:
 
 @functools.lru_cache(maxsize=1 << 16, typed=True)
 def _title_groups(text: str) -> tuple[tuple[tuple[str, ...], bool], ...]:
-    """Return a title's groups and whether each is kept on one line (cached: the printed editions, laid out in a copy
-    of the process that wrote the pages, find every title already worked out)."""
+    """Return a title's groups and whether each is kept on one line (cached for the web pages and the printed edition:
+    the press, a copy of the build's process, finds the titles the build worked out)."""
     return tuple((tuple(tokens), keep) for tokens, keep in _keep_ranges(_group_words(text.split(" "))))
 
 
