@@ -257,6 +257,7 @@ def general_parse(fragment: str) -> typeset.Node:
     "<a href=khong-ngoac>y</a>", "<a title='nháy \"đơn\"'>y</a>", "<p>a<script>1<2</script></p>", "<p>&amp</p>",
     '<b>x<i>y</b>z</i>', "chỉ có chữ", "", '<p\n class="x"\n>y</p >', "</p x>", "<p>x</p><", "&",
     '<img src="a.jpg" alt=""><input disabled>', '<td colspan="2" data-x="&#7843;">ả</td>', "<p>&#34;A&#34; &nbsp;</p>",
+    '<p\x0bclass="a">x</p>', '<p\xa0class="a">x</p>', '<br\x0b/>', '<my-tag a="1">x</my-tag>', '<p class="a"\x1c>x</p>',
 ])
 def test_the_quick_html_reader_reads_as_html_parser_does(fragment):
     assert typeset.parse(fragment) == general_parse(fragment)
@@ -292,11 +293,27 @@ def test_the_quick_lines_of_plain_text_are_the_general_ones(seed):
 
 
 def test_a_title_for_print_is_its_headline_as_a_browser_reads_it():
-    """wrapping.headline_text: what stays on one line joined by no-break spaces, as the HTML of headline() reads."""
-    from pelican.plugins.bulletin.wrapping import headline, headline_text
+    """wrapping.headline_text: the groups kept on one line joined by no-break spaces, and the year ranges of each run of
+    text between them (not across a group: "Q1/2019 – 2020 – 2025" may break before 2020, as on the web page), as the
+    HTML of headline() reads; its lines are those the HTML gives, and a title of nothing printable still lays out."""
+    from pelican.plugins.bulletin.wrapping import headline, headline_text, years_whole
+    fonts = printing.fonts()
+    look = typeset.Look("serif-bold", 17)
     for title in ["Hội nghị Ban Chấp hành Đảng bộ huyện Hớn Quản lần thứ 15, nhiệm kỳ 2020 – 2025 (mở rộng)",
-                  'Tổng kết "A & B"  hai  khoảng trắng', "", "Một"]:
+                  'Tổng kết "A & B"  hai  khoảng trắng', "", "Một", "Kết quả thực hiện nghị quyết giai đoạn Q1/2019 – 2020 – 2025",
+                  "Năm 2019 – 2020 và 2021-2025, Hớn Quản 2024 – 2025"]:
         root = general_parse(str(headline(title)))
-        read = "".join(child if isinstance(child, str) else child.children[0].replace(" ", "\u00a0") if child.children else ""
-                       for child in root.children)
+        read = "".join(years_whole(child) if isinstance(child, str) else child.children[0].replace(" ", "\u00a0")
+                       if child.children else "" for child in root.children)
         assert headline_text(title) == read
+        collector = typeset.Inline(fonts)  # the HTML's words, as the edition read them before headline_text
+        typeset.Flow(fonts, None, typeset.TEXT_WIDTH).inline(root, look, collector)
+        general = typeset.set_lines(collector.finish(), typeset.TEXT_WIDTH, fonts, "left", 1.18)
+        quick = typeset.text_lines(headline_text(title), look, fonts, typeset.TEXT_WIDTH, "left", 1.18, years=False)
+        assert [[(w.pieces, w.width, w.space) for w in line.words] for line in quick] == \
+               [[(w.pieces, w.width, w.space) for w in line.words] for line in general]
+    assert headline_text("Giai đoạn Q1/2019 – 2020 – 2025").endswith("Q1/2019 – 2020\u00a0–\u00a02025")
+    data = document(["<p>Nội dung.</p>"])
+    data["articles"][0]["title"] = "\u200b"
+    pages, _ = laid_out(data, None)
+    assert pages

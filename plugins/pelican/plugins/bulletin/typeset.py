@@ -26,7 +26,7 @@ from typing import NamedTuple
 from urllib.parse import quote
 
 from . import pdfdoc
-from .wrapping import YEAR_RANGE, headline_text
+from .wrapping import headline_text, years_whole
 
 MM = 72 / 25.4
 PAGE_WIDTH, PAGE_HEIGHT = 210 * MM, 297 * MM
@@ -118,9 +118,10 @@ class _TreeBuilder(HTMLParser):
         self.stack[-1].children.append(data)
 
 
-# The HTML the site writes (the body of an article, a title): tags with quoted attributes, text with references.
-_TOKENS = re.compile(r"""<(/?)([a-zA-Z][a-zA-Z0-9]*)((?:\s+[a-zA-Z_:][-a-zA-Z0-9_:.]*(?:\s*=\s*(?:"[^"]*"|'[^']*'))?)*)\s*(/?)>|([^<]+)""")
-_ATTRIBUTES = re.compile(r"""([a-zA-Z_:][-a-zA-Z0-9_:.]*)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'))?""")
+# The HTML the site writes (an article's body): tags with quoted attributes, ASCII spaces between them (html.parser
+# reads other spaces otherwise), text with character references.
+_TOKENS = re.compile(r"""<(/?)([a-zA-Z][a-zA-Z0-9]*)((?:[ \t\n\r\f]+[a-zA-Z_:][-a-zA-Z0-9_:.]*(?:[ \t\n\r\f]*=[ \t\n\r\f]*(?:"[^"]*"|'[^']*'))?)*)[ \t\n\r\f]*(/?)>|([^<]+)""")
+_ATTRIBUTES = re.compile(r"""([a-zA-Z_:][-a-zA-Z0-9_:.]*)(?:[ \t\n\r\f]*=[ \t\n\r\f]*(?:"([^"]*)"|'([^']*)'))?""")
 _RAW_TEXT = {"script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript", "plaintext"}
 
 
@@ -331,7 +332,6 @@ class Measured(dict):
         return found
 
 
-_DIGITS = re.compile(r"\d{4}")
 _BREAKS = re.compile(r"([ \t\n\r\f]+|\u200b)")  # where a line may break: spaces, a zero-width space
 # Characters that print nothing: a soft hyphen (syllables are never split), joiners, a byte-order mark.
 _INVISIBLE = {0xAD: None, 0x200C: None, 0x200D: None, 0x2060: None, 0xFEFF: None, 0x200E: None, 0x200F: None}
@@ -348,11 +348,12 @@ class Inline:
         self._look: Look | None = None  # the look of the last space, and its width
         self._space = 0.0
 
-    def text(self, text: str, look: Look) -> None:
+    def text(self, text: str, look: Look, years: bool = True) -> None:
+        """Add a run of text; `years`: keep each year range (2020 – 2025) whole (a title has it done: headline_text)."""
         if _HAS_INVISIBLE.search(text):
             text = text.translate(_INVISIBLE)
-        if _DIGITS.search(text):
-            text = YEAR_RANGE.sub(lambda found: found[0].replace(" ", "\u00a0"), text)  # 2020 – 2025 stays whole
+        if years:
+            text = years_whole(text)
         parts = _BREAKS.split(text)
         # _end_word, written out for the usual case (a word in one run, then a space): most of a body's time
         measured = self.fonts.words_in(look)
@@ -467,7 +468,7 @@ _OTHER_SPACES = re.compile("[" + "".join(c for c in map(chr, range(0x3001)) if c
 
 
 def run_lines(text: str, look: Look, fonts: Fonts, width: float, align: str = "justify",
-              leading: float = LEADING) -> list[Line] | None:
+              leading: float = LEADING, years: bool = True) -> list[Line] | None:
     """Return set_lines(words of `text` in `look`) for the usual paragraph, in a quarter of the time: plain text in a
     look that draws no line and links nowhere, each word drawn by the look's own face and no wider than the line;
     else None. Its lines keep their words as texts (Line.run) and Painter.plain draws them in one pass."""
@@ -475,8 +476,8 @@ def run_lines(text: str, look: Look, fonts: Fonts, width: float, align: str = "j
         return None
     if _HAS_INVISIBLE.search(text):
         text = text.translate(_INVISIBLE)
-    if _DIGITS.search(text):
-        text = YEAR_RANGE.sub(lambda found: found[0].replace(" ", "\u00a0"), text)
+    if years:
+        text = years_whole(text)
     # str.split breaks at every Unicode space, _SPACES only where a line may break: the same words without the others
     texts = _SPACES.split(text.strip(" \t\n\r\f")) if _OTHER_SPACES.search(text) else text.split()
     if not texts or texts == [""]:
@@ -502,7 +503,7 @@ def run_lines(text: str, look: Look, fonts: Fonts, width: float, align: str = "j
                 break
             used = candidate
             end += 1
-        line = Line(None, height, baseline, 0.0, 0.0, None, Run(look, texts[start:end], end < count, measured, space))
+        line = Line(None, height, baseline, run=Run(look, texts[start:end], end < count, measured, space))
         align_line(line, width - used, align, end - start - 1, end == count)
         lines.append(line)
         start = end
@@ -909,7 +910,9 @@ class Pages:
 class Stack:
     """An article's boxes one above the other, with the running sum of their heights and the gaps above them: the
     height of a column of boxes[start:end] in constant time, what fits in a height by bisection (the two columns of an
-    article's last page are balanced by trying some fourteen heights). Gaps are never negative."""
+    article's last page are balanced by trying some fourteen heights). Gaps are never negative. Where a column ends
+    and the page goes on is still summed box by box (column_height, place_column): a sum in another order may differ
+    in its last bits, which only decides a fit within a millionth of a point of the limit."""
 
     def __init__(self, boxes: list[Box]):
         self.boxes = boxes
@@ -998,30 +1001,30 @@ def place_column(pages: Pages, boxes: list[Box], start: int, end: int, x: float)
 
 # ---------------------------------------------------------------- the edition
 
-def words_of(text: str, look: Look, fonts: Fonts) -> list[list[Word]]:
+def words_of(text: str, look: Look, fonts: Fonts, years: bool = True) -> list[list[Word]]:
     collector = Inline(fonts)
-    collector.text(text, look)
+    collector.text(text, look, years)
     return collector.finish()
 
 
 def text_lines(text: str, look: Look, fonts: Fonts, width: float, align: str = "left",
-               leading: float = LEADING) -> list[Line]:
+               leading: float = LEADING, years: bool = True) -> list[Line]:
     """Return the lines of a text, kept for the process: a title is in several editions, and on the cover, in the
-    contents and above the article."""
+    contents and above the article (`years`: see Inline.text)."""
     text = str(text)
-    key = (text, look, width, align, leading)
+    key = (text, look, width, align, leading, years)
     lines = fonts.lines.get(key)
     if lines is None:
-        lines = run_lines(text, look, fonts, width, align, leading)
+        lines = run_lines(text, look, fonts, width, align, leading, years)
         if lines is None:
-            lines = set_lines(words_of(text, look, fonts), width, fonts, align, leading)
+            lines = set_lines(words_of(text, look, fonts, years), width, fonts, align, leading)
         fonts.lines[key] = lines
     return lines
 
 
 def lines_box(text: str, look: Look, fonts: Fonts, width: float, align: str = "left", leading: float = LEADING,
-              before: float = 0.0) -> list[Box]:
-    lines = text_lines(text, look, fonts, width, align, leading)
+              before: float = 0.0, years: bool = True) -> list[Box]:
+    lines = text_lines(text, look, fonts, width, align, leading, years)
     boxes = [line_box(line) for line in lines]
     if boxes:
         boxes[0].before = before
@@ -1094,7 +1097,7 @@ class Edition:
             if cover.get("caption"):
                 below += lines_box(cover["caption"], Look("serif-italic", 9, GREY), fonts, TEXT_WIDTH, "left", 1.3, 1.2 * MM)
             story = Inline(fonts)
-            story.text(fonts.headline(cover["title"]), Look("serif-bold", 17))
+            story.text(fonts.headline(cover["title"]), Look("serif-bold", 17), years=False)
             story.text(f" (trang\u00a0{self.starts.get(cover['anchor'], 0)})", Look("serif", 11))
             lines = set_lines(story.finish(), TEXT_WIDTH, fonts, "left", 1.2)
             story_boxes = [line_box(line, before=4 * MM if i == 0 else 0.0) for i, line in enumerate(lines)]
@@ -1117,7 +1120,8 @@ class Edition:
     def toc_entry(self, article: dict, number: int) -> list[Box]:
         fonts = self.fonts
         number_room = 12 * MM
-        lines = text_lines(fonts.headline(article["title"] or "—"), Look("serif-bold"), fonts, TEXT_WIDTH - number_room)
+        lines = text_lines(fonts.headline(article["title"] or "—"), Look("serif-bold"), fonts, TEXT_WIDTH - number_room,
+                           years=False) or text_lines("—", Look("serif-bold"), fonts, TEXT_WIDTH - number_room)
         boxes = [line_box(line, before=3 * MM if i == 0 else 0.0) for i, line in enumerate(lines)]
         last = lines[-1]
         used = sum(w.width + w.space for w in last.words[:-1]) + last.words[-1].width
@@ -1136,7 +1140,7 @@ class Edition:
                            1.3, 0.0 if opening else 4 * MM)
         kicker[0].anchor = f"bai-{number}"
         header = kicker + lines_box(fonts.headline(article["title"]), Look("serif-bold", 17), fonts, TEXT_WIDTH, "left", 1.18,
-                                    1.5 * MM)
+                                    1.5 * MM, years=False)
         if article.get("standfirst"):
             header += lines_box(article["standfirst"], Look("serif-bold", 11), fonts, TEXT_WIDTH, "justify", 1.35, 2.5 * MM)
         body = list(self.body_boxes(article["body"]))
@@ -1192,7 +1196,9 @@ def rgb(colour) -> str:
 
 
 SPACE_CODE = 0x20
-_FACE_USED: dict[str, dict] = {}  # a face -> what plain() says a line uses: the face, no character beyond the usual cut
+# A face -> what Painter.plain says a line uses: the face, and no character (every one is in the cut the line is drawn
+# with, which holds pdfdoc.REPERTOIRE, so none of them asks for a wider cut).
+_FACE_USED: dict[str, dict] = {}
 
 
 class Numbers(dict):
@@ -1209,7 +1215,9 @@ _NUMBERS = Numbers()
 
 
 class Painter:
-    """Turns pages into PDF content streams; remembers the characters each face draws."""
+    """Turns pages into PDF content streams; remembers the faces it draws with and the characters a face draws by the
+    general way (encode): those outside the usual cut ask render() for a wider cut. A line drawn the quick way (plain)
+    has every character in its cut and adds none."""
 
     def __init__(self, fonts: Fonts, starts: dict[str, int], sizes: dict):
         self.fonts = fonts
@@ -1427,7 +1435,7 @@ class Painter:
                 self.links.append((start, baseline - look.size, start + width, baseline + look.size * 0.3, look.link))
 
 
-@functools.cache
+@functools.lru_cache(maxsize=4096)  # a look per size, face and colour, and per link
 def text_state(look: Look) -> str:
     """Return the PDF operators that set a look's font, size, colour, rise and tracking."""
     return (f"/{look.font} {pdfdoc.number(look.size)} Tf {rgb(look.colour)} rg {pdfdoc.number(look.rise)} Ts "
@@ -1520,7 +1528,7 @@ def render(data: dict, fonts: Fonts, folder: str, bodies: dict) -> tuple[bytes, 
 
 
 def codes(used: dict[str, set[str]]) -> dict[str, set[int]]:
-    """Return the code points each face draws (a no-break space is drawn as a space)."""
+    """Return the code points of Painter.used's characters (a no-break space is drawn as a space)."""
     return {font: {ord(c) for c in chars} - {0xA0} | ({0x20} if "\u00a0" in chars else set()) for font, chars in used.items()}
 
 

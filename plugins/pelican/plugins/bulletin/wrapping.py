@@ -45,6 +45,7 @@ WORDS = frozenset(canon(word.strip()) for word in """
 LONGEST = 3  # syllables in the longest word of WORDS
 NAME_SYLLABLES = (2, 3)  # a capitalised run this long is kept together; a longer one is not a name (ALL CAPS titles)
 YEAR_RANGE = re.compile(r"\d{4}\s?[–—-]\s?\d{4}")  # 2025–2030, 2025 - 2030: kept on one line (here and in print)
+_FOUR_DIGITS = re.compile(r"\d{4}")
 _EDGE_PUNCTUATION = "\"'“”‘’«»()[]{},.;:!?…"
 
 
@@ -57,9 +58,29 @@ def headline(text: str) -> Markup:
 
 
 def headline_text(text: str) -> str:
-    """Return a title as plain text where the groups `headline` keeps on one line are joined by no-break spaces (what
-    a browser makes of `headline`'s HTML, for the printed edition)."""
-    return " ".join("\u00a0".join(tokens) if keep else " ".join(tokens) for tokens, keep in _title_groups(text))
+    """Return a title as plain text where the groups `headline` keeps on one line are joined by no-break spaces, and
+    the year ranges between them too (what a browser makes of `headline`'s HTML, each run of text between two groups
+    on its own: for the printed edition, which must not look for year ranges in it again)."""
+    parts: list[str] = []
+    run: list[str] = []  # the groups not kept together (a token each) since the last kept one
+    for tokens, keep in _title_groups(text):
+        if not keep:
+            run.extend(tokens)
+            continue
+        if run:
+            parts.append(years_whole(" ".join(run)))
+            run = []
+        parts.append("\u00a0".join(tokens))
+    if run:
+        parts.append(years_whole(" ".join(run)))
+    return " ".join(parts)
+
+
+def years_whole(text: str) -> str:
+    """Return text with the spaces inside each year range (2020 – 2025) made no-break spaces."""
+    if not _FOUR_DIGITS.search(text):
+        return text
+    return YEAR_RANGE.sub(lambda found: found[0].replace(" ", "\u00a0"), text)
 
 
 @functools.lru_cache(maxsize=1 << 16, typed=True)
