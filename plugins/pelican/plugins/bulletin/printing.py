@@ -401,7 +401,7 @@ def _lay_out_group(jobs: list[tuple[str, dict, str]]) -> None:
     """Lay out editions into the cache folder, each as <key>.pdf and <key>.json (a worker's task: one month's)."""
     _BODIES.clear()  # the boxes of another month's articles: not needed again, and a big site's would fill memory
     if jobs:
-        fonts().forget()
+        fonts().lines.clear()
     for key, document, folder in jobs:
         pdf, pages, starts = lay_out(document, os.path.join(folder, "images"))
         write_atomic(os.path.join(folder, key + ".pdf"), pdf)

@@ -245,21 +245,7 @@ class Fonts:
         self.words: dict[Look, dict[str, tuple[list[Piece], float]]] = {}  # look -> text -> (pieces, width)
         self.spaces: dict[Look, float] = {}
         self.lines: dict[tuple, list[Line]] = {}
-        self.titles: dict[str, str] = {}  # a title -> its text for print (wrapping.headline_text)
         self.cuts = UsualCuts(faces)
-
-    def forget(self) -> None:
-        """Forget the lines and titles of the editions laid out so far (another month's articles come next)."""
-        self.lines.clear()
-        self.titles.clear()
-
-    def headline(self, title: str) -> str:
-        """Return wrapping.headline_text(title): the title with its groups that stay on one line joined by no-break
-        spaces, kept (a title is in several editions, on the cover and in the contents)."""
-        found = self.titles.get(title)
-        if found is None:
-            found = self.titles[title] = headline_text(title)
-        return found
 
     def face_for(self, font: str, char: str) -> str:
         """Return the style that draws `char` in `font`: the font itself, else its fallback."""
@@ -338,6 +324,14 @@ _INVISIBLE = {0xAD: None, 0x200C: None, 0x200D: None, 0x2060: None, 0xFEFF: None
 _HAS_INVISIBLE = re.compile("[" + "".join(map(chr, _INVISIBLE)) + "]")
 
 
+def printable(text: str, years: bool = True) -> str:
+    """Return a run of text as it is set: without the characters that print nothing, each year range (2020 – 2025)
+    kept whole when `years` (a title has it done already: wrapping.headline_text)."""
+    if _HAS_INVISIBLE.search(text):
+        text = text.translate(_INVISIBLE)
+    return years_whole(text) if years else text
+
+
 class Inline:
     """Collects the runs of a paragraph (text with its look, forced breaks) and makes words of them."""
 
@@ -349,12 +343,8 @@ class Inline:
         self._space = 0.0
 
     def text(self, text: str, look: Look, years: bool = True) -> None:
-        """Add a run of text; `years`: keep each year range (2020 – 2025) whole (a title has it done: headline_text)."""
-        if _HAS_INVISIBLE.search(text):
-            text = text.translate(_INVISIBLE)
-        if years:
-            text = years_whole(text)
-        parts = _BREAKS.split(text)
+        """Add a run of text (`years`: see printable())."""
+        parts = _BREAKS.split(printable(text, years))
         # _end_word, written out for the usual case (a word in one run, then a space): most of a body's time
         measured = self.fonts.words_in(look)
         line = self.lines_of_words[-1]
@@ -469,15 +459,12 @@ _OTHER_SPACES = re.compile("[" + "".join(c for c in map(chr, range(0x3001)) if c
 
 def run_lines(text: str, look: Look, fonts: Fonts, width: float, align: str = "justify",
               leading: float = LEADING, years: bool = True) -> list[Line] | None:
-    """Return set_lines(words of `text` in `look`) for the usual paragraph, in a quarter of the time: plain text in a
+    """Return set_lines(words of `text` in `look`) for the usual paragraph, in two fifths of the time: plain text in a
     look that draws no line and links nowhere, each word drawn by the look's own face and no wider than the line;
     else None. Its lines keep their words as texts (Line.run) and Painter.plain draws them in one pass."""
     if look.underline or look.strike or look.link or "\u200b" in text:
         return None
-    if _HAS_INVISIBLE.search(text):
-        text = text.translate(_INVISIBLE)
-    if years:
-        text = years_whole(text)
+    text = printable(text, years)
     # str.split breaks at every Unicode space, _SPACES only where a line may break: the same words without the others
     texts = _SPACES.split(text.strip(" \t\n\r\f")) if _OTHER_SPACES.search(text) else text.split()
     if not texts or texts == [""]:
@@ -1097,7 +1084,7 @@ class Edition:
             if cover.get("caption"):
                 below += lines_box(cover["caption"], Look("serif-italic", 9, GREY), fonts, TEXT_WIDTH, "left", 1.3, 1.2 * MM)
             story = Inline(fonts)
-            story.text(fonts.headline(cover["title"]), Look("serif-bold", 17), years=False)
+            story.text(headline_text(cover["title"]), Look("serif-bold", 17), years=False)
             story.text(f" (trang\u00a0{self.starts.get(cover['anchor'], 0)})", Look("serif", 11))
             lines = set_lines(story.finish(), TEXT_WIDTH, fonts, "left", 1.2)
             story_boxes = [line_box(line, before=4 * MM if i == 0 else 0.0) for i, line in enumerate(lines)]
@@ -1120,7 +1107,7 @@ class Edition:
     def toc_entry(self, article: dict, number: int) -> list[Box]:
         fonts = self.fonts
         number_room = 12 * MM
-        lines = text_lines(fonts.headline(article["title"] or "—"), Look("serif-bold"), fonts, TEXT_WIDTH - number_room,
+        lines = text_lines(headline_text(article["title"] or "—"), Look("serif-bold"), fonts, TEXT_WIDTH - number_room,
                            years=False) or text_lines("—", Look("serif-bold"), fonts, TEXT_WIDTH - number_room)
         boxes = [line_box(line, before=3 * MM if i == 0 else 0.0) for i, line in enumerate(lines)]
         last = lines[-1]
@@ -1139,7 +1126,7 @@ class Edition:
         kicker = lines_box(article["kicker"].upper(), Look("serif", 8.5, GREY, tracking=0.25), fonts, TEXT_WIDTH, "left",
                            1.3, 0.0 if opening else 4 * MM)
         kicker[0].anchor = f"bai-{number}"
-        header = kicker + lines_box(fonts.headline(article["title"]), Look("serif-bold", 17), fonts, TEXT_WIDTH, "left", 1.18,
+        header = kicker + lines_box(headline_text(article["title"]), Look("serif-bold", 17), fonts, TEXT_WIDTH, "left", 1.18,
                                     1.5 * MM, years=False)
         if article.get("standfirst"):
             header += lines_box(article["standfirst"], Look("serif-bold", 11), fonts, TEXT_WIDTH, "justify", 1.35, 2.5 * MM)
@@ -1195,23 +1182,10 @@ def rgb(colour) -> str:
     return " ".join(pdfdoc.number(c) for c in colour)
 
 
-SPACE_CODE = 0x20
 # A face -> what Painter.plain says a line uses: the face, and no character (every one is in the cut the line is drawn
 # with, which holds pdfdoc.REPERTOIRE, so none of them asks for a wider cut).
 _FACE_USED: dict[str, dict] = {}
 
-
-class Numbers(dict):
-    """Numbers as PDF writes them (pdfdoc.number), kept: lines stand at the same places page after page."""
-
-    def write(self, value: float) -> str:
-        if len(self) > 50_000:
-            self.clear()
-        text = self[value] = pdfdoc.number(value)
-        return text
-
-
-_NUMBERS = Numbers()
 
 
 class Painter:
@@ -1227,7 +1201,6 @@ class Painter:
         self.names: dict[str, str] = {}  # picture file -> its resource name, as pictures are first drawn
         self.out: list[str] = []
         self.links: list = []
-        self.numbers = _NUMBERS
         self.last_used: dict | None = None
 
     def name(self, picture: str) -> str:
@@ -1314,10 +1287,9 @@ class Painter:
         if decorations or not operators:
             self.draw(x + line.x, top + line.baseline, painted[1:])
             return
-        numbers = self.numbers
         x += line.x
         y = PAGE_HEIGHT - (top + line.baseline)
-        self.out.append(f"BT 1 0 0 1 {numbers.get(x) or numbers.write(x)} {numbers.get(y) or numbers.write(y)} Tm {operators} ET")
+        self.out.append(f"BT 1 0 0 1 {pdfdoc.number(x)} {pdfdoc.number(y)} Tm {operators} ET")
         if used is not self.last_used:  # the lines of one face drawn quickly share what they use (plain)
             self.last_used = used
             for font, chars in used.items():
@@ -1333,7 +1305,7 @@ class Painter:
             encoded = cut.words
             texts = run.texts
             parts = [encoded[text] for text in texts]
-            space = cut.hex[SPACE_CODE] + space_adjustment(run.space + line.extra, run.space, look.size)
+            space = cut.hex[pdfdoc.SPACE] + space_adjustment(run.space + line.extra, run.space, look.size)
             joined = space.join(parts) + space if run.spaced else space.join(parts)
         else:
             words = line.words
@@ -1345,7 +1317,7 @@ class Painter:
             cut = self.cuts[look.font]
             encoded = cut.words
             natural, extra, size = self.fonts.space(look), line.extra, look.size
-            space_code = cut.hex[SPACE_CODE]
+            space_code = cut.hex[pdfdoc.SPACE]
             spaces: dict[float, str] = {}  # the width of a space -> how it is drawn
             texts = []
             parts = []

@@ -57,6 +57,7 @@ def headline(text: str) -> Markup:
     return _render(_title_groups(text))
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a title is in several editions, on the cover and in the contents
 def headline_text(text: str) -> str:
     """Return a title as plain text where the groups `headline` keeps on one line are joined by no-break spaces, and
     the year ranges between them too (what a browser makes of `headline`'s HTML, each run of text between two groups
